@@ -10,14 +10,17 @@ WORKDIR /app
 # Optional PEP 503 index for pip and Poetry; empty means their defaults.
 ARG PACKAGE_INDEX_URL=""
 
-# Compilers and libpq headers build psycopg's C implementation.
+# Compilers and libpq headers build psycopg's C implementation. Packages
+# follow the base image's Debian release, so their versions are not pinned.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc g++ libpq-dev \
     && rm -rf /var/lib/apt/lists/*
 
-RUN pip install --no-cache-dir ${PACKAGE_INDEX_URL:+--index-url "$PACKAGE_INDEX_URL"} \
-        poetry==2.5.1 poetry-plugin-export==1.10.1
+RUN if [ -n "$PACKAGE_INDEX_URL" ]; then \
+        pip config --global set global.index-url "$PACKAGE_INDEX_URL"; \
+    fi \
+    && pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1
 
 COPY pyproject.toml poetry.lock ./
 
@@ -29,8 +32,7 @@ RUN if [ -n "$PACKAGE_INDEX_URL" ]; then \
     && poetry export --only django,shared --output requirements.txt
 
 RUN python -m venv /venv \
-    && /venv/bin/pip install --no-cache-dir ${PACKAGE_INDEX_URL:+--index-url "$PACKAGE_INDEX_URL"} \
-        -r requirements.txt
+    && /venv/bin/pip install --no-cache-dir -r requirements.txt
 # --8<-- [end:builder]
 
 # --8<-- [start:runtime]
@@ -38,6 +40,7 @@ FROM python:3.13-slim
 
 WORKDIR /app
 
+# libpq for psycopg's C implementation, curl for the health check.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 curl \
@@ -55,6 +58,8 @@ RUN mkdir -p /app/staticfiles /app/mediafiles /app/logs/backend \
     && chown appuser:appuser /app /app/staticfiles /app/mediafiles /app/logs /app/logs/backend \
     && chmod +x /entrypoint.sh
 
+# The docs name the user; useradd above fixes its UID at 1000.
+# hadolint ignore=DL3066
 USER appuser
 
 ENV PATH="/venv/bin:$PATH" \

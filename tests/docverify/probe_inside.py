@@ -1,0 +1,180 @@
+"""Runs INSIDE an image or container (stdlib only) and prints one JSON fact sheet.
+
+argv[1] is a JSON object: {"paths": [...], "trees": [...], "django": bool}.
+Everything a claim needs from inside is gathered here, in one run.
+"""
+
+import hashlib
+import json
+import os
+import pwd
+import grp
+import shutil
+import stat
+import subprocess
+import sys
+
+
+def file_fact(path):
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return {"type": "missing"}
+    kind = "dir" if stat.S_ISDIR(info.st_mode) else "link" if stat.S_ISLNK(info.st_mode) else "file"
+    fact = {"type": kind, "uid": info.st_uid, "gid": info.st_gid, "mode": stat.S_IMODE(info.st_mode)}
+    if kind == "file" and info.st_size < 4_000_000:
+        with open(path, "rb") as handle:
+            fact["sha256"] = hashlib.sha256(handle.read()).hexdigest()
+    return fact
+
+
+def tree(root):
+    facts = {}
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            facts[os.path.relpath(path, root)] = file_fact(path)
+    return facts
+
+
+def dpkg_packages():
+    packages, current = {}, {}
+    try:
+        with open("/var/lib/dpkg/status") as handle:
+            for line in handle.read().split("\n") + [""]:
+                if not line:
+                    if current.get("Status", "").endswith(" installed"):
+                        packages[current["Package"]] = current.get("Version", "")
+                    current = {}
+                elif ": " in line and not line.startswith(" "):
+                    key, value = line.split(": ", 1)
+                    current[key] = value
+    except OSError:
+        pass
+    return packages
+
+
+def distributions(python):
+    code = "import json, importlib.metadata as m; print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60)
+        return json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr[-500:]}
+    except (OSError, ValueError) as error:
+        return {"error": str(error)}
+
+
+def applicable_pins(text):
+    """name -> version for each `name==version` whose marker holds here."""
+    from pip._vendor.packaging.requirements import Requirement
+
+    pins = {}
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split(" --hash")[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate():
+            pins[requirement.name.lower()] = str(requirement.specifier).lstrip("=")
+    return pins
+
+
+def run(command, env=None, cwd=None, timeout=60):
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+        return {"code": out.returncode, "stdout": out.stdout[-4000:], "stderr": out.stderr[-4000:]}
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {"code": None, "stdout": "", "stderr": str(error)}
+
+
+DJANGO_FACTS = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.test import Client
+response = Client().get('/health/', HTTP_HOST='127.0.0.1')
+print(json.dumps({
+    'STATIC_ROOT': str(settings.STATIC_ROOT),
+    'MEDIA_ROOT': str(settings.MEDIA_ROOT),
+    'LOG_FILES': sorted({str(h.get('filename')) for h in settings.LOGGING.get('handlers', {}).values() if h.get('filename')}),
+    'LOG_STREAMS': sorted({str(h.get('stream', 'ext://sys.stderr')) for h in settings.LOGGING.get('handlers', {}).values() if h.get('class') == 'logging.StreamHandler'}),
+    'health': {'status': response.status_code, 'body': response.content.decode()},
+}))
+"""
+
+
+STATIC_COUNT = """
+import os, django
+from django.conf import settings
+django.setup()
+print(sum(len(files) for _, _, files in os.walk(settings.STATIC_ROOT)))
+"""
+
+
+def django_facts(workdir):
+    python = "/venv/bin/python"
+    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    facts = {"settings_modules": sorted(
+        name[:-3] for name in os.listdir(os.path.join(workdir, "core", "settings"))
+        if name.endswith(".py") and name != "__init__.py"
+    )}
+    # Health with an unreachable database: a closed port on the probe's own loopback.
+    down = dict(base_env, DATABASE_URL="postgres://probe:probe@127.0.0.1:9/probe")
+    settings = run([python, "-c", DJANGO_FACTS], env=down, cwd=workdir)
+    facts["database_down"] = json.loads(settings["stdout"]) if settings["code"] == 0 else settings
+    prod = {}
+    for missing in ("SECRET_KEY", "DATABASE_URL"):
+        env = dict(base_env, DJANGO_SETTINGS_MODULE="core.settings.prod",
+                   SECRET_KEY="probe-secret", DATABASE_URL="postgres://probe:probe@127.0.0.1:9/probe")
+        del env[missing]
+        prod[missing] = run([python, "-c", "import django; django.setup()"], env=env, cwd=workdir)
+    facts["prod_without"] = prod
+    return facts
+
+
+def main():
+    request = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    workdir = os.getcwd()
+    facts = {
+        "env": dict(os.environ),
+        "workdir": workdir,
+        "users": {u.pw_name: {"uid": u.pw_uid, "gid": u.pw_gid, "home": u.pw_dir, "shell": u.pw_shell} for u in pwd.getpwall()},
+        "groups": {g.gr_name: g.gr_gid for g in grp.getgrall()},
+        "packages": dpkg_packages(),
+        "paths": {path: file_fact(path) for path in request.get("paths", [])},
+        "trees": {root: tree(root) for root in request.get("trees", [])},
+        "executables": {name: shutil.which(name) for name in request.get("executables", [])},
+        "system_distributions": distributions(sys.executable),
+        "venv_distributions": distributions("/venv/bin/python") if os.path.exists("/venv/bin/python") else None,
+    }
+    requirements = os.path.join(workdir, "requirements.txt")
+    if os.path.exists(requirements):
+        with open(requirements) as handle:
+            facts["requirements"] = handle.read()
+        facts["requirements_pins"] = applicable_pins(facts["requirements"])
+    if shutil.which("poetry") and os.path.exists("pyproject.toml"):
+        facts["poetry_check_lock"] = run(["poetry", "check", "--lock"], cwd=workdir)
+    if request.get("django") and os.path.exists("/venv/bin/python") and os.path.isdir(os.path.join(workdir, "core")):
+        facts["django"] = django_facts(workdir)
+    if request.get("process"):
+        facts["pid1"] = pid1()
+        facts["migrations_pending"] = run([sys.executable, "manage.py", "migrate", "--check", "--noinput"], cwd=workdir)
+        counted = run([sys.executable, "-c", STATIC_COUNT], cwd=workdir)
+        facts["static_files"] = int(counted["stdout"]) if counted["code"] == 0 else counted
+    print(json.dumps(facts))
+
+
+def pid1():
+    fact = {}
+    with open("/proc/1/cmdline", "rb") as handle:
+        fact["cmdline"] = [part.decode() for part in handle.read().split(b"\0") if part]
+    with open("/proc/1/status") as handle:
+        status = dict(line.split(":", 1) for line in handle if ":" in line)
+    fact["uid"] = int(status["Uid"].split()[0])
+    fact["cwd"] = os.readlink("/proc/1/cwd")
+    with open("/proc/1/environ", "rb") as handle:
+        fact["env"] = dict(part.decode().split("=", 1) for part in handle.read().split(b"\0") if b"=" in part)
+    return fact
+
+
+if __name__ == "__main__":
+    main()
