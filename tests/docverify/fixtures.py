@@ -82,9 +82,12 @@ def images(docker_engine, sources: Sources) -> Images:
             docker.build(tag, target=None if final else stage.name)
         except docker.BuildFailed as error:
             pytest.fail(str(error), pytrace=False)
-        workdir = docker.inspect(tag)["Config"].get("WorkingDir") or "/"
-        facts = probes.image_facts(tag, paths, trees=[workdir, "/app"] if workdir != "/app" else ["/app"])
-        by_stage[stage.index] = Image(tag, stage, docker.inspect(tag), facts)
+        inspected = docker.inspect(tag)
+        try:
+            facts = probes.image_facts(tag, paths, trees=[inspected["Config"].get("WorkingDir") or "/"])
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
+        by_stage[stage.index] = Image(tag, stage, inspected, facts)
     bases = {stage.base: docker.inspect(stage.base)["RootFS"]["Layers"] for stage in dockerfile.stages}
     return Images(sources, by_stage, bases)
 
@@ -175,6 +178,9 @@ def stack(compose_up, compose_environment, sources: Sources) -> Stack:
     base_url = f"http://127.0.0.1:{compose_environment['BACKEND_PORT']}"
     paths = documented_paths()
     workdir = containers["backend"]["Config"]["WorkingDir"]
-    facts = probes.container_facts(backend, paths, trees=[p for p in paths if p.startswith(workdir + "/")])
+    try:
+        facts = probes.container_facts(backend, paths, trees=[p for p in paths if p.startswith(workdir + "/")])
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
     config = json.loads(compose("config", "--format", "json").stdout)
     return Stack(sources, PROJECT, config, containers, facts, http_get(f"{base_url}/health/"), base_url)

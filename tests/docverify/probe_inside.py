@@ -120,7 +120,8 @@ def django_facts(workdir):
     # Health with an unreachable database: a closed port on the probe's own loopback.
     down = dict(base_env, DATABASE_URL="postgres://probe:probe@127.0.0.1:9/probe")
     settings = run([python, "-c", DJANGO_FACTS], env=down, cwd=workdir)
-    facts["database_down"] = json.loads(settings["stdout"]) if settings["code"] == 0 else settings
+    # Django logs to stdout too; the fact sheet is the last line.
+    facts["database_down"] = json.loads(settings["stdout"].strip().splitlines()[-1]) if settings["code"] == 0 else settings
     prod = {}
     for missing in ("SECRET_KEY", "DATABASE_URL"):
         env = dict(base_env, DJANGO_SETTINGS_MODULE="core.settings.prod",
@@ -159,7 +160,7 @@ def main():
         facts["pid1"] = pid1()
         facts["migrations_pending"] = run([sys.executable, "manage.py", "migrate", "--check", "--noinput"], cwd=workdir)
         counted = run([sys.executable, "-c", STATIC_COUNT], cwd=workdir)
-        facts["static_files"] = int(counted["stdout"]) if counted["code"] == 0 else counted
+        facts["static_files"] = int(counted["stdout"].split()[-1]) if counted["code"] == 0 else counted
     print(json.dumps(facts))
 
 

@@ -95,6 +95,16 @@ class Image:
     def env(self) -> dict[str, str]:
         return dict(item.split("=", 1) for item in self.inspect["Config"].get("Env") or [])
 
+    def fact(self, path: str) -> dict:
+        """What the probe saw at `path`: probed directly, or inside a probed tree."""
+        if path in self.facts["paths"]:
+            return self.facts["paths"][path]
+        for root, tree in self.facts["trees"].items():
+            relative = path[len(root.rstrip("/")) + 1 :]
+            if path.startswith(root.rstrip("/") + "/") and relative in tree:
+                return tree[relative]
+        return {"type": "not probed"}
+
     @property
     def layers(self) -> list[str]:
         return self.inspect["RootFS"]["Layers"]

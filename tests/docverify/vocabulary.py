@@ -227,9 +227,9 @@ def copy_expectation(claim: Claim, sources: Sources, stage):
     """(from stage or None, sources, destination) a `Copies` claim reads."""
     values = list(claim.values)
     from_stage = values.pop(0) if sources.dockerfile.stage_named(values[0]) else None
+    if from_stage and len(values) == 1:
+        return from_stage, values, values[0]  # "from `builder` to `/venv`": the same path there
     destination = values.pop() if len(values) > 1 and values[-1].startswith("/") else None
-    if from_stage and destination and not values:
-        values = [destination]  # "the venv from `builder` to `/venv`": same path there
     return from_stage, values, destination
 
 
@@ -260,7 +260,7 @@ def copies_image(claim: Claim, images: Images) -> None:
         source = images.by_stage[images.sources.dockerfile.stage_named(from_stage).index]
         if image.facts["venv_distributions"] != source.facts["venv_distributions"] and destination == "/venv":
             fail(claim, f"{destination} as in {from_stage}", "different installed distributions", image.where)
-        if image.facts["paths"].get(destination, {}).get("type") != "dir":
+        if image.fact(destination).get("type") != "dir":
             fail(claim, destination, "no such directory", image.where)
         return
     workdir = image.inspect["Config"].get("WorkingDir") or "/"
@@ -278,7 +278,7 @@ def copies_image(claim: Claim, images: Images) -> None:
                 if path.is_file() and "__pycache__" not in path.parts and relative not in tree and not _ignored(relative):
                     fail(claim, f"{source}/{relative} copied", f"no {target}/{relative}", image.where)
         else:
-            fact = image.facts["paths"].get(target, {"type": "not probed"})
+            fact = image.fact(target)
             if fact.get("type") != "file":
                 fail(claim, f"{source} at {target}", fact.get("type"), image.where)
             if destination and fact.get("sha256") != _sha256(local):

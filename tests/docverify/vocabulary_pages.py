@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from .claims import Claim
 from .subjects import Images, Sources, Stack
@@ -94,7 +95,9 @@ def server_static(claim: Claim, sources: Sources) -> None:
 def server_running(claim: Claim, stack: Stack) -> None:
     pid1 = stack.backend_facts["pid1"]["cmdline"]
     expected = stack.containers["backend"]["Config"]["Cmd"]
-    if "1" in claim.values and pid1[-len(expected):] != expected:
+    running = pid1[-len(expected):]
+    # A console script runs under its interpreter: `/venv/bin/python /venv/bin/gunicorn ...`.
+    if "1" in claim.values and [Path(running[0]).name, *running[1:]] != expected:
         fail(claim, f"the command {expected} as PID 1", f"PID 1 `{' '.join(pid1)}`", stack.service_where("backend"))
 
 
@@ -257,7 +260,7 @@ required = entry("Required in Production", least=1)
 @required.image
 def required_image(claim: Claim, images: Images) -> None:
     refused = images.runtime.facts.get("django", {}).get("prod_without", {})
-    for name in claim.values:
+    for name in [v for v in claim.values if v.isupper()]:
         outcome = refused.get(name)
         if outcome is None or outcome["code"] == 0 or name not in outcome["stderr"]:
             has = outcome and f"exit {outcome['code']}: {outcome['stderr'].strip().splitlines()[-1:]}"
