@@ -10,8 +10,9 @@
 #   1. present locally            -> nothing to do
 #   2. `docker pull` works        -> use the official image
 #   3. otherwise (no registry)    -> build a stand-in from Debian trixie
-#      packages (debootstrap --variant=minbase), slimmed like the official
-#      images, and `docker import` it under the same name.
+#      packages, slimmed like the official images, and `docker import` it
+#      under the same name.  One `debootstrap --variant=minbase` root fs is
+#      shared; each image adds its packages to a copy with apt-get.
 #
 # The Debian mirror is taken from this machine's own apt sources at run time
 # (override with BASE_IMAGES_MIRROR / BASE_IMAGES_SECURITY_MIRROR).  The
@@ -187,7 +188,6 @@ make_work() {
     local base=${BASE_IMAGES_TMPDIR:-/var/tmp}
     mkdir -p "$base"
     WORK=$(mktemp -d "$base/base-images.XXXXXX")
-    mkdir -p "$WORK/debs"
 }
 
 # --------------------------------------------------------------------------
@@ -305,21 +305,67 @@ in_root() {
         HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
 
-run_debootstrap() {
-    local name=$1 root=$2 include=$3
-    local logf="$WORK/debootstrap-${root##*/}.log"
-    log "debootstrap $name: $SUITE minbase + $include ..."
+# Run a command with its output saved to a log and summarised by progress();
+# on failure show the end of the log and stop.
+run_logged() {
+    local label=$1 logf=$2
+    shift 2
+    if ! "$@" 2>&1 | tee "$logf" | progress "$label"; then
+        log "$label failed; last lines of its output:" >&2
+        tail -n 25 "$logf" >&2 || true
+        die "$label failed"
+    fi
+}
+
+apt_in_root() {
+    local label=$1 root=$2
+    shift 2
+    run_logged "$label" "$WORK/apt-$((++APT_RUNS)).log" \
+        in_root "$root" apt-get -y -q -o Dpkg::Use-Pty=0 "$@"
+}
+APT_RUNS=0
+
+# The part both stand-ins share: Debian minbase with the docker settings,
+# apt sources, current security updates, CA certificates.  Built once; each
+# image starts from a copy.
+BASE=""
+build_base() {
+    local root="$WORK/rootfs-base" t0=$SECONDS
+    local include=ca-certificates,tzdata
+    log "debootstrap: Debian $SUITE minbase + $include ..."
     # The docker settings go in first: dpkg then skips fsync (much faster)
     # and leaves documentation out from the start.
     mkdir -p "$root"
     write_docker_config "$root"
-    if ! debootstrap --variant=minbase --include="$include" \
-        --cache-dir="$WORK/debs" "$SUITE" "$root" "$MIRROR" 2>&1 |
-        tee "$logf" | progress "debootstrap $name"; then
-        log "debootstrap failed for $name; last lines:" >&2
-        tail -n 25 "$logf" >&2 || true
+    if ! debootstrap --variant=minbase --include="$include" "$SUITE" "$root" "$MIRROR" 2>&1 |
+        tee "$WORK/debootstrap.log" | progress "debootstrap"; then
+        log "debootstrap failed; last lines:" >&2
+        tail -n 25 "$WORK/debootstrap.log" >&2 || true
         [[ -f $root/debootstrap/debootstrap.log ]] && tail -n 25 "$root/debootstrap/debootstrap.log" >&2
-        die "debootstrap $name failed"
+        die "debootstrap failed"
+    fi
+    write_sources "$root"
+    apt_in_root "apt-get update" "$root" update
+    apt_in_root "apt-get dist-upgrade" "$root" dist-upgrade
+    # like the official images: everything automatic but what was asked for,
+    # so "apt-get autoremove" behaves the same
+    in_root "$root" apt-mark auto '.*' >/dev/null
+    in_root "$root" apt-mark manual ${include//,/ } >/dev/null
+    add_host_cas "$root"
+    BASE=$root
+    log "base root fs ready ($((SECONDS - t0))s)"
+}
+
+# A root fs for one image: a copy of the base, or the base itself for the
+# last image that needs it.
+new_root() {
+    local root=$1 last=$2
+    log "new root fs for ${root##*/rootfs-} from the base ..."
+    if ((last)); then
+        mv "$BASE" "$root"
+        BASE=""
+    else
+        cp -a "$BASE" "$root"
     fi
 }
 
@@ -454,16 +500,6 @@ add_host_cas() {
     log "  trusted extra CA certificates from this machine: $n"
 }
 
-# Mark everything automatically installed except what was asked for, like the
-# official images do, so "apt-get autoremove" behaves the same.
-mark_packages() {
-    local root=$1 include=$2
-    local -a pkgs
-    IFS=, read -r -a pkgs <<<"$include"
-    in_root "$root" apt-mark auto '.*' >/dev/null 2>&1 || true
-    in_root "$root" apt-mark manual "${pkgs[@]}" >/dev/null 2>&1 || true
-}
-
 # Everything the official images do not ship: caches, lists, logs, host
 # leftovers.
 finish_rootfs() {
@@ -494,12 +530,10 @@ import_rootfs() {
 
 build_python() {
     local name=$1 root="$WORK/rootfs-python"
-    local include=python3,python3-venv,python3-dev,ca-certificates,netbase,tzdata
-    run_debootstrap "$name" "$root" "$include"
-    log "configure $name: apt sources, CA certificates, venv in /usr/local ..."
-    write_sources "$root"
-    add_host_cas "$root"
-    mark_packages "$root" "$include"
+    new_root "$root" "$2"
+    apt_in_root "$name: apt-get install" "$root" install --no-install-recommends \
+        python3 python3-venv python3-dev netbase
+    log "configure $name: venv in /usr/local ..."
 
     local version
     version=$(in_root "$root" python3 -c 'import platform; print(platform.python_version())')
@@ -659,33 +693,22 @@ ENTRYPOINT
 build_postgres() {
     local name=$1 root="$WORK/rootfs-postgres"
     local major=$SUITE_POSTGRES
-    local include="postgresql-$major,ca-certificates,tzdata,util-linux"
-    run_debootstrap "$name" "$root" "$include"
-    log "configure $name: apt sources, CA certificates, entrypoint ..."
-    write_sources "$root"
-    add_host_cas "$root"
-    mark_packages "$root" "$include"
-
-    # The official image never creates Debian's default cluster: its data
-    # lives in $PGDATA, initialised by the entrypoint.
+    new_root "$root" "$2"
+    # As the official image does: the postgres user gets ids 999 (data
+    # volumes stay portable), and Debian's default cluster is never created
+    # (the data lives in $PGDATA, initialised by the entrypoint).
+    in_root "$root" groupadd -r postgres --gid=999
+    in_root "$root" useradd -r -g postgres --uid=999 --home-dir=/var/lib/postgresql --shell=/bin/bash postgres
+    install -d -o 999 -g 999 -m 0755 "$root/var/lib/postgresql"
+    apt_in_root "$name: apt-get install postgresql-common" "$root" install --no-install-recommends postgresql-common
     sed -ri 's/^#?\s*(create_main_cluster)\s*=.*/\1 = false/' "$root/etc/postgresql-common/createcluster.conf"
-    rm -rf "$root/etc/postgresql/$major" "$root/var/lib/postgresql/$major" "$root/var/log/postgresql"/*
+    grep -q '^create_main_cluster = false' "$root/etc/postgresql-common/createcluster.conf" ||
+        die "could not switch off create_main_cluster"
+    apt_in_root "$name: apt-get install postgresql-$major" "$root" install --no-install-recommends "postgresql-$major"
+    log "configure $name: entrypoint ..."
     sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" "$root/usr/share/postgresql/$major/postgresql.conf.sample"
     grep -q "^listen_addresses = '\*'" "$root/usr/share/postgresql/$major/postgresql.conf.sample" ||
         die "could not set listen_addresses in postgresql.conf.sample"
-
-    # Same ids as the official image (999), so data volumes stay portable.
-    local uid gid
-    uid=$(in_root "$root" id -u postgres)
-    gid=$(in_root "$root" id -g postgres)
-    if [[ $uid != 999 || $gid != 999 ]]; then
-        if ! in_root "$root" getent passwd 999 >/dev/null && ! in_root "$root" getent group 999 >/dev/null; then
-            in_root "$root" groupmod -g 999 postgres
-            in_root "$root" usermod -u 999 -g 999 postgres
-            find "$root" -xdev -uid "$uid" -exec chown -h 999 {} + 2>/dev/null || true
-            find "$root" -xdev -gid "$gid" -exec chgrp -h 999 {} + 2>/dev/null || true
-        fi
-    fi
 
     install -d -o 999 -g 999 -m 03775 "$root/var/run/postgresql"
     install -d -o 999 -g 999 -m 01777 "$root/var/lib/postgresql/data"
@@ -757,36 +780,47 @@ docker info >/dev/null 2>&1 || die "the Docker engine does not answer (is docker
 collect_images
 log "base images: ${IMAGES[*]}"
 
+# 1. what is there already, what a registry can give
+TODO=()
 for img in "${IMAGES[@]}"; do
     t0=$SECONDS
-    if ((!FORCE)) && docker image inspect "$img" >/dev/null 2>&1; then
+    if ((FORCE)); then
+        log "$img: --force: rebuilding a stand-in from Debian $SUITE"
+    elif docker image inspect "$img" >/dev/null 2>&1; then
         log "$img: already present locally, nothing to do"
         continue
-    fi
-    if ((!FORCE)); then
+    else
         log "$img: not present; trying docker pull ..."
         if timeout 120 docker pull -q "$img" >/dev/null 2>&1; then
             log "$img: pulled from the registry ($((SECONDS - t0))s)"
             continue
         fi
-        log "$img: docker pull failed (no registry reachable); building a stand-in from Debian $SUITE"
-    else
-        log "$img: --force: rebuilding a stand-in from Debian $SUITE"
+        log "$img: docker pull failed (no registry reachable); a stand-in from Debian $SUITE is needed"
     fi
-    family=$(stand_in_family "$img")
-    [[ $family != none ]] ||
+    [[ $(stand_in_family "$img") != none ]] ||
         die "$img: cannot be pulled, and there is no stand-in recipe for it (supported: python:$SUITE_PYTHON*, postgres:$SUITE_POSTGRES*, which Debian $SUITE ships)"
-    old_id=$(docker image inspect -f '{{.Id}}' "$img" 2>/dev/null || true)
+    TODO+=("$img")
+done
+
+# 2. stand-ins, all from one shared base root fs
+if ((${#TODO[@]})); then
     make_work
     derive_mirrors
     ensure_debootstrap
-    "build_$family" "$img"
-    rm -rf --one-file-system "$WORK/rootfs-$family"
-    # a rebuild leaves the previous image untagged: drop it unless in use
-    if [[ -n $old_id && $old_id != "$(docker image inspect -f '{{.Id}}' "$img")" ]]; then
-        docker image rm "$old_id" >/dev/null 2>&1 || true
-    fi
-    size=$(docker image inspect -f '{{.Size}}' "$img")
-    log "$img: built stand-in in $((SECONDS - t0))s ($((size / 1000000)) MB)"
-done
+    build_base
+    for i in "${!TODO[@]}"; do
+        img=${TODO[i]}
+        t0=$SECONDS
+        family=$(stand_in_family "$img")
+        old_id=$(docker image inspect -f '{{.Id}}' "$img" 2>/dev/null || true)
+        "build_$family" "$img" "$((i == ${#TODO[@]} - 1))"
+        rm -rf --one-file-system "$WORK/rootfs-$family"
+        # a rebuild leaves the previous image untagged: drop it unless in use
+        if [[ -n $old_id && $old_id != "$(docker image inspect -f '{{.Id}}' "$img")" ]]; then
+            docker image rm "$old_id" >/dev/null 2>&1 || true
+        fi
+        size=$(docker image inspect -f '{{.Size}}' "$img")
+        log "$img: stand-in built in $((SECONDS - t0))s after the base ($((size / 1000000)) MB)"
+    done
+fi
 log "done"

@@ -159,7 +159,7 @@ def compose_up(compose_environment, request: pytest.FixtureRequest):
 
 
 def container_id(service: str) -> str:
-    return compose("ps", "-q", service).stdout.strip()
+    return compose("ps", "--all", "-q", service).stdout.strip()
 
 
 def http_get(url: str) -> tuple[int, str]:

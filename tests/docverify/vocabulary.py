@@ -138,9 +138,12 @@ def working_directory_static(claim: Claim, sources: Sources) -> None:
     stage = sources.stage(claim)
     workdirs = stage.all("WORKDIR")
     sources.cite(*workdirs)
-    if not workdirs or workdirs[-1].value != claim.values[0]:
-        has = f"WORKDIR {workdirs[-1].value}" if workdirs else "no WORKDIR"
-        fail(claim, claim.values[0], has, f"{(workdirs or [stage.from_instruction])[-1].where} ({stage.label})")
+    if not workdirs:
+        fail(claim, claim.values[0], "no WORKDIR", f"{stage.from_instruction.where} ({stage.label})")
+    # A stage documented as working in one directory must not wander off.
+    for workdir in workdirs:
+        if workdir.value != claim.values[0]:
+            fail(claim, claim.values[0], f"WORKDIR {workdir.value}", f"{workdir.where} ({stage.label})")
 
 
 @working_directory.image

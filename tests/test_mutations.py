@@ -1,0 +1,34 @@
+"""Every mutation in the catalogue is killed by the static doc checks, and the
+failure names the page line of exactly the claim it broke."""
+
+from __future__ import annotations
+
+import pytest
+
+from docverify import mutations
+from docverify.docker import ROOT
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    root = mutations.copy_repository(ROOT, tmp_path_factory.mktemp("pristine"))
+    return root
+
+
+def test_the_unmutated_copy_passes(pristine):
+    for page in {mutation.page for mutation in mutations.CATALOGUE}:
+        assert mutations.static_failures(pristine, page) == {}, page
+
+
+@pytest.mark.parametrize("mutation", mutations.CATALOGUE, ids=lambda mutation: mutation.name)
+def test_mutation_is_killed_by_its_claim(mutation, tmp_path):
+    root = mutations.copy_repository(ROOT, tmp_path)
+    mutation.apply(root)
+    failures = mutations.static_failures(root, mutation.page)
+    assert set(failures) == set(mutation.targets), (
+        f"{mutation.name} should break exactly {mutation.targets}; the static level failed {sorted(failures)}"
+    )
+    for target in mutation.targets:
+        message = failures[target][0]
+        label = target.split("/")[-1]
+        assert message.startswith(f"{mutation.page}:") and label in message and "docs say" in message, message
