@@ -87,7 +87,8 @@ def images(docker_engine, sources: Sources) -> Images:
             facts = probes.image_facts(tag, paths, trees=[inspected["Config"].get("WorkingDir") or "/"])
         except RuntimeError as error:
             pytest.fail(str(error), pytrace=False)
-        by_stage[stage.index] = Image(tag, stage, inspected, facts)
+        history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
+        by_stage[stage.index] = Image(tag, stage, inspected, facts, history)
     bases = {stage.base: docker.inspect(stage.base)["RootFS"]["Layers"] for stage in dockerfile.stages}
     return Images(sources, by_stage, bases)
 

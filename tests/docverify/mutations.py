@@ -2,7 +2,7 @@
 
 Each mutation edits one file of a copy of the repository (the Dockerfile,
 entrypoint.sh, compose.yaml or a docs page) and names the claims it must
-make fail, by page, stage (for Dockerfile pages) and title. `kill()` runs the
+make fail, by stage (on the Dockerfile page) and title, across all pages. `static_failures()` runs the
 static level in-process; scripts/mutate runs the real doc suite per mutant,
 image level included.
 """
@@ -17,8 +17,6 @@ from . import claims, vocabulary
 from .subjects import ClaimFailed, ClaimUnreadable, Sources
 
 DOCKERFILE_PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
-ENTRYPOINT_PAGE = "docs/backend/django/deploy/docker/entrypoint.md"
-COMPOSE_PAGE = "docs/backend/django/deploy/compose.md"
 COPIED = ["Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock", ".dockerignore", "mkdocs.yml", "docs", "src"]
 
 
@@ -27,7 +25,6 @@ class Mutation:
     name: str
     file: str
     edits: tuple[tuple[str, str], ...]  # (old, new), each old found exactly once
-    page: str
     targets: tuple[str, ...]  # claim titles, "Stage/Title" on Dockerfile pages
     builds: bool = True  # does the mutated Dockerfile still build?
 
@@ -42,9 +39,9 @@ class Mutation:
         path.write_text(text)
 
 
-def m(name, file, edits, targets, page=DOCKERFILE_PAGE, builds=True) -> Mutation:
+def m(name, file, edits, targets, builds=True) -> Mutation:
     edits = (edits,) if isinstance(edits[0], str) else tuple(edits)
-    return Mutation(name, file, edits, page, (targets,) if isinstance(targets, str) else tuple(targets), builds)
+    return Mutation(name, file, edits, (targets,) if isinstance(targets, str) else tuple(targets), builds)
 
 
 D = "Dockerfile"
@@ -81,6 +78,10 @@ CATALOGUE = [
     m("entrypoint", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]'), "Runtime/Entrypoint"),
     m("command", D, ('"core.wsgi:application"', '"core.wsgi"'), "Runtime/Command"),
     m("port", D, ("EXPOSE 8000", "EXPOSE 8080"), "Runtime/Port"),
+    # Security
+    m("runtime-gcc", D, ("libpq5 curl", "libpq5 curl gcc"), "No Build Tools"),
+    m("read-write", "compose.yaml", ("read_only: true", "read_only: false"), "Read-only Root Filesystem"),
+    m("lint-finding", D, ("&& apt-get install -y --no-install-recommends libpq5 curl", "&& apt-get install -y libpq5 curl"), "Lint"),
     # The page itself: a value changed in a bullet.
     m("page-base", DOCKERFILE_PAGE, ("*   **Base Image:** `python:3.13-slim`\n*   **Working Directory:** `/app`\n*   **Build",
                                      "*   **Base Image:** `python:3.12-slim`\n*   **Working Directory:** `/app`\n*   **Build"), "Builder/Base Image"),
@@ -89,18 +90,18 @@ CATALOGUE = [
     m("page-settings", DOCKERFILE_PAGE, ("to `core.settings.dev`", "to `core.settings.prod`"), "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
     m("page-port", DOCKERFILE_PAGE, ("Exposes `8000`", "Exposes `80`"), "Runtime/Port"),
     # entrypoint.sh
-    m("no-set-u", "entrypoint.sh", ("set -eu", "set -e"), "Shell", page=ENTRYPOINT_PAGE),
-    m("wait-default", "entrypoint.sh", ("DB_WAIT_TIMEOUT:=30", "DB_WAIT_TIMEOUT:=300"), "Database Wait", page=ENTRYPOINT_PAGE),
-    m("no-migrate", "entrypoint.sh", ("python manage.py migrate --noinput\n", "true\n"), "Migrations", page=ENTRYPOINT_PAGE),
-    m("no-collectstatic", "entrypoint.sh", ("python manage.py collectstatic --noinput\n", "true\n"), "Static Files", page=ENTRYPOINT_PAGE),
-    m("no-exec", "entrypoint.sh", ('exec "$@"', '"$@"'), "Server", page=ENTRYPOINT_PAGE),
+    m("no-set-u", "entrypoint.sh", ("set -eu", "set -e"), "Shell"),
+    m("wait-default", "entrypoint.sh", ("DB_WAIT_TIMEOUT:=30", "DB_WAIT_TIMEOUT:=300"), "Database Wait"),
+    m("no-migrate", "entrypoint.sh", ("python manage.py migrate --noinput\n", "true\n"), "Migrations"),
+    m("no-collectstatic", "entrypoint.sh", ("python manage.py collectstatic --noinput\n", "true\n"), "Static Files"),
+    m("no-exec", "entrypoint.sh", ('exec "$@"', '"$@"'), "Server"),
     # compose.yaml
-    m("db-image", "compose.yaml", ("image: postgres:17", "image: postgres:16"), "Database Image", page=COMPOSE_PAGE),
-    m("db-health", "compose.yaml", ('test: ["CMD-SHELL", "pg_isready', 'test: ["CMD-SHELL", "true || pg_ready'), "Database Health Check", page=COMPOSE_PAGE),
-    m("db-volume", "compose.yaml", ("- db-data:/var/lib/postgresql/data", "- db-data:/var/lib/postgresql"), "Database Volume", page=COMPOSE_PAGE),
-    m("public-port", "compose.yaml", ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port", page=COMPOSE_PAGE),
-    m("start-order", "compose.yaml", ("condition: service_healthy", "condition: service_started"), "Start Order", page=COMPOSE_PAGE),
-    m("hard-password", "compose.yaml", ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"), "Credentials", page=COMPOSE_PAGE),
+    m("db-image", "compose.yaml", ("image: postgres:17", "image: postgres:16"), "Database Image"),
+    m("db-health", "compose.yaml", ('test: ["CMD-SHELL", "pg_isready', 'test: ["CMD-SHELL", "true || pg_ready'), "Database Health Check"),
+    m("db-volume", "compose.yaml", ("- db-data:/var/lib/postgresql/data", "- db-data:/var/lib/postgresql"), "Database Volume"),
+    m("public-port", "compose.yaml", ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port"),
+    m("start-order", "compose.yaml", ("condition: service_healthy", "condition: service_started"), "Start Order"),
+    m("hard-password", "compose.yaml", ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"), "Credentials"),
 ]
 
 
@@ -119,11 +120,12 @@ def target_of(claim: claims.Claim) -> str:
     return f"{stage[1]}/{claim.title}" if stage else claim.title
 
 
-def static_failures(root: Path, page: str) -> dict[str, list[str]]:
-    """Run the static level of one page under `root`: {target: [failure messages]}."""
+def static_failures(root: Path) -> dict[str, list[str]]:
+    """Run the static level of every page under `root`: {target: [failure messages]}."""
     sources = Sources(root)
     failures: dict[str, list[str]] = {}
-    for claim in claims.read(Path(page), (root / page).read_text()):
+    pages = sorted(path.relative_to(root) for path in (root / "docs").rglob("*.md"))
+    for claim in (claim for page in pages for claim in claims.read(page, (root / page).read_text())):
         check = vocabulary.lookup(claim).checks.get("static")
         if check is None:
             continue

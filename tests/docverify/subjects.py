@@ -86,6 +86,7 @@ class Image:
     stage: dockerfile_model.Stage
     inspect: dict
     facts: dict
+    history: list[str] = field(default_factory=list)  # each layer's "created by"
 
     @property
     def where(self) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from .claims import Claim
@@ -325,3 +328,110 @@ def unhealthy_image(claim: Claim, images: Images) -> None:
     if str(response.get("status")) != claim.values[0] or claim.values[1].replace(" ", "") not in body.replace(" ", "") or "reason" not in body:
         fail(claim, f"{claim.values[0]} with {claim.values[1]} and a reason", f"{response.get('status')} {body}",
              f"{images.runtime.where}, /health/ with the database unreachable")
+
+
+# --- security -------------------------------------------------------------------
+
+non_root = entry("Non-root", least=2)
+
+
+@non_root.image
+def non_root_image(claim: Claim, images: Images) -> None:
+    image = images.runtime
+    name = image.inspect["Config"].get("User") or "root"
+    uid = image.facts["users"].get(name, {}).get("uid", 0 if name == "root" else None)
+    if name != claim.values[0] or uid in (0, None):
+        fail(claim, f"{claim.values[0]}, not root", f"USER {name} (UID {uid})", image.where)
+
+
+@non_root.running
+def non_root_running(claim: Claim, stack: Stack) -> None:
+    uid = stack.backend_facts["pid1"]["uid"]
+    if uid == 0 or uid != stack.backend_facts["users"].get(claim.values[0], {}).get("uid"):
+        fail(claim, f"the server as {claim.values[0]}", f"PID 1 with UID {uid}", stack.service_where("backend"))
+
+
+no_build_tools = entry("No Build Tools", least=2)
+
+
+@no_build_tools.static
+def no_build_tools_static(claim: Claim, sources: Sources) -> None:
+    stage = sources.dockerfile.final
+    for instruction, argv in [(i, a) for i, a in stage.runs() if a[:2] == ["apt-get", "install"]]:
+        sources.cite(instruction)
+        bad = [w for w in argv[2:] if w in claim.values or w.endswith("-dev")]
+        if bad:
+            fail(claim, f"no {words(claim.values)} in the runtime image", f"apt-get install of {words(bad)}", f"{instruction.where} ({stage.label})")
+
+
+@no_build_tools.image
+def no_build_tools_image(claim: Claim, images: Images) -> None:
+    image = images.runtime
+    found = [f"{name} at {path}" for name, path in image.facts["executables"].items() if path and name in claim.values]
+    found += [f"package {p}" for p in image.facts["packages"] if p.endswith("-dev")]
+    if found:
+        fail(claim, f"none of {words(claim.values)}", words(found), image.where)
+
+
+no_secrets = entry("No Secrets", least=1)
+
+
+@no_secrets.image
+def no_secrets_image(claim: Claim, images: Images) -> None:
+    for image in (images.runtime,):
+        places = [("history", line) for line in image.history] + [("environment", f"{k}={v}") for k, v in image.env.items()]
+        for name in claim.values:
+            pattern = re.compile(rf"\b\w*{re.escape(name)}\w*\s*[=:]\s*\S+", re.IGNORECASE)
+            for where, text in places:
+                if pattern.search(text):
+                    fail(claim, f"no {name} in the image", f"{where}: {pattern.search(text).group(0)[:80]}", image.where)
+
+
+lint = entry("Lint", least=2)
+
+
+@lint.static
+def lint_static(claim: Claim, sources: Sources) -> None:
+    linter = Path(sys.executable).with_name(claim.values[0])
+    program = str(linter) if linter.exists() else shutil.which(claim.values[0])
+    if program is None:
+        fail(claim, f"{claim.values[0]} clean", f"no {claim.values[0]} installed", "this machine")
+    result = subprocess.run([program, claim.values[1]], cwd=sources.root, capture_output=True, text=True)
+    if result.returncode != 0 or result.stdout.strip():
+        fail(claim, "no findings", (result.stdout + result.stderr).strip(), claim.values[1])
+    # Every ignore rule needs its reason in a comment on the line above.
+    lines = (sources.root / claim.values[1]).read_text().splitlines()
+    for number, line in enumerate(lines, start=1):
+        if "hadolint ignore" in line and (number < 2 or not lines[number - 2].lstrip().startswith("#")):
+            fail(claim, "each ignore justified in a comment", f"a bare `{line.strip()}`", f"{claim.values[1]}:{number}")
+
+
+read_only = entry("Read-only Root Filesystem", least=3)
+
+
+def writable_places(claim: Claim) -> list[str]:
+    return [v for v in claim.values if v.startswith("/")]
+
+
+@read_only.static
+def read_only_static(claim: Claim, sources: Sources) -> None:
+    service = built_service(sources)
+    spec = sources.compose["services"][service]
+    if spec.get("read_only") is not True:
+        fail(claim, "read_only: true", f"read_only: {spec.get('read_only')}", f"compose.yaml service {service}")
+    mounted = set(spec.get("tmpfs", [])) | {str(v).split(":")[1] for v in spec.get("volumes", [])}
+    missing = [p for p in writable_places(claim) if p not in mounted]
+    if missing:
+        fail(claim, f"tmpfs or volumes at {words(writable_places(claim))}", f"none at {words(missing)}", f"compose.yaml service {service}")
+
+
+@read_only.running
+def read_only_running(claim: Claim, stack: Stack) -> None:
+    service = built_service(stack.sources)
+    container = stack.containers[service]
+    if not container["HostConfig"].get("ReadonlyRootfs"):
+        fail(claim, "a read-only root filesystem", "a writable one", stack.service_where(service))
+    mounted = {m["Destination"] for m in container["Mounts"]} | set(container["HostConfig"].get("Tmpfs") or {})
+    missing = [p for p in writable_places(claim) if p not in mounted]
+    if missing:
+        fail(claim, f"writable {words(writable_places(claim))}", f"nothing mounted at {words(missing)}", stack.service_where(service))
