@@ -254,7 +254,7 @@ derive_mirrors() {
     MIRROR=${BASE_IMAGES_MIRROR:-$MIRROR}
     SECURITY_MIRROR=${BASE_IMAGES_SECURITY_MIRROR:-$SECURITY_MIRROR}
     [[ -n $MIRROR ]] || die "no Debian mirror found in /etc/apt/sources.list{,.d/*} (set BASE_IMAGES_MIRROR)"
-    log "Debian mirror (from this machine's apt sources): $MIRROR${SECURITY_MIRROR:+, security: $SECURITY_MIRROR}"
+    log "Debian mirror (${BASE_IMAGES_MIRROR:+set by BASE_IMAGES_MIRROR, }from this machine's apt sources): $MIRROR${SECURITY_MIRROR:+, security: $SECURITY_MIRROR}"
     # apt may reach the mirror through a proxy; debootstrap (wget) needs it as
     # an environment variable.
     local proxy=""
@@ -280,7 +280,7 @@ ensure_debootstrap() {
 # Read lines on stdin (also saved to a log by the caller) and print the latest
 # one every few seconds, plus a heartbeat when the producer is quiet.
 progress() {
-    local label=$1 line="" last="" next=$((SECONDS + 4)) rc
+    local label=$1 line="" last="" shown="" next=$((SECONDS + 4)) rc
     while :; do
         if IFS= read -r -t 2 line; then
             [[ -n $line ]] && last=$line
@@ -290,11 +290,12 @@ progress() {
         fi
         if ((SECONDS >= next)); then
             log "$label: ${last:-waiting ...}"
+            shown=$last
             next=$((SECONDS + 4))
         fi
     done
     [[ -n $line ]] && last=$line
-    log "$label: ${last:-done}"
+    [[ -n $last && $last == "$shown" ]] || log "$label: ${last:-done}"
 }
 
 in_root() {
@@ -795,10 +796,11 @@ for img in "${IMAGES[@]}"; do
             log "$img: pulled from the registry ($((SECONDS - t0))s)"
             continue
         fi
-        log "$img: docker pull failed (no registry reachable); a stand-in from Debian $SUITE is needed"
+        log "$img: docker pull failed (no registry reachable?)"
     fi
     [[ $(stand_in_family "$img") != none ]] ||
-        die "$img: cannot be pulled, and there is no stand-in recipe for it (supported: python:$SUITE_PYTHON*, postgres:$SUITE_POSTGRES*, which Debian $SUITE ships)"
+        die "$img: no stand-in recipe for it (supported: python:$SUITE_PYTHON*, postgres:$SUITE_POSTGRES*, which Debian $SUITE ships)"
+    log "$img: will be built as a stand-in from Debian $SUITE"
     TODO+=("$img")
 done
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .claims import Claim
 from .subjects import Images, Sources, Stack
-from .vocabulary import entry, fail, words
+from .vocabulary import commands_named, entry, fail, words
 
 # --- entrypoint.sh ------------------------------------------------------------
 
@@ -354,12 +354,18 @@ def non_root_running(claim: Claim, stack: Stack) -> None:
 no_build_tools = entry("No Build Tools", least=2)
 
 
+def build_tools(claim: Claim) -> tuple[list[str], bool]:
+    """The tools a claim rules out, and whether it rules out `-dev` packages."""
+    return [v for v in claim.values if not v.startswith("-")], "-dev" in claim.values
+
+
 @no_build_tools.static
 def no_build_tools_static(claim: Claim, sources: Sources) -> None:
     stage = sources.dockerfile.final
-    for instruction, argv in [(i, a) for i, a in stage.runs() if a[:2] == ["apt-get", "install"]]:
+    tools, no_dev = build_tools(claim)
+    for instruction, argv in commands_named(stage, "apt-get", "install"):
         sources.cite(instruction)
-        bad = [w for w in argv[2:] if w in claim.values or w.endswith("-dev")]
+        bad = [w for w in argv[2:] if w in tools or (no_dev and w.endswith("-dev"))]
         if bad:
             fail(claim, f"no {words(claim.values)} in the runtime image", f"apt-get install of {words(bad)}", f"{instruction.where} ({stage.label})")
 
@@ -367,8 +373,9 @@ def no_build_tools_static(claim: Claim, sources: Sources) -> None:
 @no_build_tools.image
 def no_build_tools_image(claim: Claim, images: Images) -> None:
     image = images.runtime
-    found = [f"{name} at {path}" for name, path in image.facts["executables"].items() if path and name in claim.values]
-    found += [f"package {p}" for p in image.facts["packages"] if p.endswith("-dev")]
+    tools, no_dev = build_tools(claim)
+    found = [f"{name} at {path}" for name, path in image.facts["executables"].items() if path and name in tools]
+    found += [f"package {p}" for p in image.facts["packages"] if no_dev and p.endswith("-dev")]
     if found:
         fail(claim, f"none of {words(claim.values)}", words(found), image.where)
 
