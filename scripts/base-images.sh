@@ -554,6 +554,22 @@ build_python() {
         '/usr/lib/python3*/config-*/libpython*.a' '/usr/lib/*-linux-gnu*/libpython*.a' \
         >>"$root/etc/dpkg/dpkg.cfg.d/docker"
     rm -f "$root"/usr/lib/python3*/config-*/libpython*.a "$root"/usr/lib/*-linux-gnu*/libpython*.a
+    # The official image carries Python's headers as plain files, and no
+    # Debian -dev package (no C library headers either): keep the headers,
+    # purge the packages that brought them.
+    log "configure $name: Python headers without -dev packages ..."
+    local headers="$WORK/python-headers" arch_headers
+    mkdir -p "$headers"
+    arch_headers=("$root"/usr/include/*-linux-gnu*/"python$SUITE_PYTHON")
+    tar -C "$root" -cf "$headers/include.tar" "usr/include/python$SUITE_PYTHON" \
+        "${arch_headers[@]#"$root"/}"
+    apt_in_root "$name: purge -dev packages" "$root" purge --auto-remove \
+        python3-dev "python$SUITE_PYTHON-dev" libpython3-dev "libpython$SUITE_PYTHON-dev"
+    tar -C "$root" -xf "$headers/include.tar"
+    # shellcheck disable=SC2016 # dpkg-query's own format, not a shell expansion
+    ! in_root "$root" dpkg-query -W -f '${Package}\n' | grep -- '-dev$' \
+        || die "$name still lists -dev packages"
+    [[ -f $root/usr/include/python$SUITE_PYTHON/Python.h ]] || die "$name lost Python.h"
     [[ -x $root/usr/local/bin/python && -x $root/usr/local/bin/pip ]] || die "venv in /usr/local is incomplete"
     finish_rootfs "$root"
 
