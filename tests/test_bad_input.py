@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -40,14 +41,6 @@ def test_malformed_dockerfile_names_the_line(tmp_path, dockerfile, message):
 
 def run_doc_suite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real doc suite (pytest + Sybil) on a copy of the repository."""
-    for name in ("conftest.py", "tests"):
-        source = ROOT / name
-        if source.is_dir():
-            import shutil
-
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            (root / name).write_text(source.read_text())
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root), "-c", str(root / "pyproject.toml"), *args],
         cwd=root, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
@@ -56,7 +49,11 @@ def run_doc_suite(root: Path, *args: str, env: dict | None = None) -> subprocess
 
 @pytest.fixture
 def repo_copy(tmp_path) -> Path:
-    return mutations.copy_repository(ROOT, tmp_path)
+    """The repository with its test suite, to break and run."""
+    root = mutations.copy_repository(ROOT, tmp_path)
+    shutil.copytree(ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "conftest.py", root / "conftest.py")
+    return root
 
 
 def test_a_missing_stage_fails_the_claims_that_describe_it(repo_copy):
