@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.mutation
+
 from docverify import mutations
 from docverify.docker import ROOT
 

@@ -24,12 +24,14 @@ from .subjects import Image, Images, Sources, Stack
 
 ROOT = docker.ROOT
 DOCS = ROOT / "docs"
-TAG = "backend-django-docs"
+# Mutation runs build under their own tag, leaving the suite's images alone.
+TAG = os.environ.get("DOCVERIFY_TAG", "backend-django-docs")
 PROJECT = "backend-django-tests"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "docker: needs a Docker engine (skips without one, fails under CI=true)")
+    config.addinivalue_line("markers", "mutation: a catalogue mutant the doc checks must kill (scripts/mutate runs them all)")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
