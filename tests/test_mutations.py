@@ -7,7 +7,7 @@ import pytest
 
 pytestmark = pytest.mark.mutation
 
-from docverify import mutations
+from docverify import claims, mutations
 from docverify.docker import ROOT
 
 
@@ -33,3 +33,10 @@ def test_mutation_is_killed_by_its_claim(mutation, tmp_path):
         message = failures[target][0]
         label = target.split("/")[-1]
         assert message.startswith("docs/") and ".md:" in message and label in message and "docs say" in message, message
+
+
+def test_the_catalogue_covers_every_claim_on_the_dockerfile_page():
+    page = mutations.DOCKERFILE_PAGE
+    claimed = {mutations.target_of(claim) for claim in claims.read(ROOT / page)}
+    targeted = {target for mutation in mutations.CATALOGUE for target in mutation.targets}
+    assert claimed - targeted == set(), f"claims on {page} no mutation makes false"

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -64,6 +65,30 @@ def package_index_url() -> str:
     from pip._internal.models.index import PyPI
 
     return PyPI.simple_url
+
+
+class Heartbeat:
+    """Prints what is being waited for every few seconds, until the block ends."""
+
+    def __init__(self, topic: str, waiting_for: str, every: float = 5.0) -> None:
+        self.topic, self.waiting_for, self.every = topic, waiting_for, every
+        self._done = threading.Event()
+
+    def __enter__(self) -> "Heartbeat":
+        self.started = time.monotonic()
+        progress(self.topic, f"waiting for {self.waiting_for}", self.started)
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+        self._thread.start()
+        return self
+
+    def _beat(self) -> None:
+        while not self._done.wait(self.every):
+            progress(self.topic, f"still waiting for {self.waiting_for}", self.started)
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
+        progress(self.topic, f"done waiting for {self.waiting_for}", self.started)
 
 
 STEP = re.compile(r"^(Step \d+/\d+ : .*|#\d+ \[[^\]]+\] .*)$")

@@ -12,7 +12,6 @@ import json
 import os
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -152,15 +151,13 @@ def compose_up(compose_environment, request: pytest.FixtureRequest):
                       "compose build")
     except docker.BuildFailed as error:
         pytest.fail(str(error), pytrace=False)
-    started = time.monotonic()
-    docker.progress("compose up", "waiting for db and backend to turn healthy", started)
     try:
-        services = request.getfixturevalue("docker_services")
+        with docker.Heartbeat("compose up", "db and backend to turn healthy (`up --build --wait`)"):
+            services = request.getfixturevalue("docker_services")
     except Exception as error:  # pytest-docker raises a bare Exception with compose's output
         logs = compose("logs", "--no-color", "--tail", "40", check=False).stdout
         compose("down", "-v", check=False)
         pytest.fail(f"the stack did not come up healthy: {error}\n--- last log lines ---\n{logs}", pytrace=False)
-    docker.progress("compose up", "healthy", started)
     return services
 
 
