@@ -68,7 +68,7 @@ def documented_paths() -> list[str]:
     """Every absolute path a docs claim names: the probes look at each one."""
     found = {v.rstrip("/") for page in DOCS.rglob("*.md") for c in claims.read(page) for v in c.values
              if v.startswith("/") and " " not in v}
-    return sorted(found | {"/entrypoint.sh", "/venv"})
+    return sorted(found)
 
 
 @pytest.fixture(scope="session")

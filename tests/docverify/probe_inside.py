@@ -111,7 +111,7 @@ print(sum(len(files) for _, _, files in os.walk(settings.STATIC_ROOT)))
 
 
 def django_facts(workdir):
-    python = "/venv/bin/python"
+    python = sys.executable  # the image's own `python`, first on its PATH
     base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     facts = {"settings_modules": sorted(
         name[:-3] for name in os.listdir(os.path.join(workdir, "core", "settings"))
@@ -145,7 +145,9 @@ def main():
         "trees": {root: tree(root) for root in request.get("trees", [])},
         "executables": {name: shutil.which(name) for name in request.get("executables", [])},
         "system_distributions": distributions(sys.executable),
-        "venv_distributions": distributions("/venv/bin/python") if os.path.exists("/venv/bin/python") else None,
+        # Every probed path that is a virtual environment: what it holds.
+        "venvs": {path: distributions(os.path.join(path, "bin", "python"))
+                  for path in request.get("paths", []) if os.path.exists(os.path.join(path, "pyvenv.cfg"))},
     }
     requirements = os.path.join(workdir, "requirements.txt")
     if os.path.exists(requirements):
@@ -154,7 +156,7 @@ def main():
         facts["requirements_pins"] = applicable_pins(facts["requirements"])
     if shutil.which("poetry") and os.path.exists("pyproject.toml"):
         facts["poetry_check_lock"] = run(["poetry", "check", "--lock"], cwd=workdir)
-    if request.get("django") and os.path.exists("/venv/bin/python") and os.path.isdir(os.path.join(workdir, "core")):
+    if request.get("django") and os.path.exists(os.path.join(workdir, "manage.py")):
         facts["django"] = django_facts(workdir)
     if request.get("process"):
         facts["pid1"] = pid1()

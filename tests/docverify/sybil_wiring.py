@@ -15,6 +15,8 @@ from sybil.sybil import SybilCollection
 
 from . import claims, vocabulary
 from .docker import ROOT
+from .dockerfile import DockerfileError
+from .dockerfile import parse as parse_dockerfile
 from .subjects import ClaimFailed
 
 # The fixture each level's checks receive.
@@ -30,8 +32,18 @@ class ClaimParser:
     def __call__(self, document):
         page = Path(document.path).resolve().relative_to(ROOT)
         for claim in claims.read(page, document.text):
-            if self.level in vocabulary.lookup(claim).checks:
+            entry = vocabulary.lookup(claim)
+            if self.level in entry.checks and self.applies(claim, entry):
                 yield Region(claim.start, claim.end, parsed=claim, evaluator=self.evaluate)
+
+    def applies(self, claim: claims.Claim, entry: vocabulary.Entry) -> bool:
+        """Only the last stage runs: no running-level item for the others."""
+        if self.level != "running" or not entry.staged:
+            return True
+        try:
+            return claim.stage()[0] == len(parse_dockerfile(ROOT / "Dockerfile").stages)
+        except DockerfileError:
+            return True  # the check itself reports the broken Dockerfile
 
     def evaluate(self, example) -> str | None:
         claim = example.parsed

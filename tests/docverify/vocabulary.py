@@ -155,8 +155,6 @@ def working_directory_image(claim: Claim, images: Images) -> None:
 
 @working_directory.running
 def working_directory_running(claim: Claim, stack: Stack) -> None:
-    if stack.sources.stage(claim) is not stack.sources.dockerfile.final:
-        return
     cwd = stack.backend_facts["pid1"]["cwd"]
     if cwd != claim.values[0]:
         fail(claim, claim.values[0], f"PID 1 working in {cwd}", stack.service_where("backend"))
@@ -207,7 +205,8 @@ poetry_setup = entry("Poetry Setup", staged=True)
 @poetry_setup.static
 def poetry_setup_static(claim: Claim, sources: Sources) -> None:
     stage = sources.stage(claim)
-    found = [(i, argv) for i, argv in commands_named(stage, "pip", "install") if not argv[0].startswith("/venv")]
+    # A bare `pip` is the base image's; a path like /venv/bin/pip is a venv's.
+    found = [(i, argv) for i, argv in commands_named(stage, "pip", "install") if "/" not in argv[0]]
     cite_all(sources, found)
     installed = {w for _, argv in found for w in plain(argv[2:])}
     missing = [v for v in claim.values if v not in installed]
@@ -261,10 +260,12 @@ def copies_image(claim: Claim, images: Images) -> None:
     from_stage, wanted, destination = copy_expectation(claim, images.sources, stage)
     if from_stage:
         source = images.by_stage[images.sources.dockerfile.stage_named(from_stage).index]
-        if image.facts["venv_distributions"] != source.facts["venv_distributions"] and destination == "/venv":
-            fail(claim, f"{destination} as in {from_stage}", "different installed distributions", image.where)
         if image.fact(destination).get("type") != "dir":
             fail(claim, destination, "no such directory", image.where)
+        here, there = image.facts["venvs"].get(destination), source.facts["venvs"].get(destination)
+        if here != there:
+            fail(claim, f"{destination} as in {from_stage} ({len(there or {})} distributions)",
+                 f"{len(here or {})} distributions, differing in {sorted(set((here or {}).items()) ^ set((there or {}).items()))[:5]}", image.where)
         return
     workdir = image.inspect["Config"].get("WorkingDir") or "/"
     for source in wanted:
@@ -386,7 +387,7 @@ def virtual_environment_static(claim: Claim, sources: Sources) -> None:
 @virtual_environment.image
 def virtual_environment_image(claim: Claim, images: Images) -> None:
     image = images.image(claim)
-    installed = image.facts.get("venv_distributions")
+    installed = image.facts["venvs"].get(claim.values[0])
     if not installed or "error" in installed:
         fail(claim, f"a virtual environment at {claim.values[0]}", f"none usable ({installed})", image.where)
     pins = image.facts.get("requirements_pins", {})
@@ -570,8 +571,6 @@ def variable_image(claim: Claim, images: Images) -> None:
 
 @variable.running
 def variable_running(claim: Claim, stack: Stack) -> None:
-    if stack.sources.stage(claim) is not stack.sources.dockerfile.final:
-        return
     value = stack.backend_facts["pid1"]["env"].get(claim.variable)
     if not variable_holds(claim, value):
         fail(claim, f"{claim.variable} with {claim.values[0]}", f"{claim.variable}={value} in PID 1", stack.service_where("backend"))
