@@ -160,9 +160,10 @@ def build(command: list[str], what: str, cwd: Path = ROOT, env: dict[str, str] |
         ended = time.monotonic()
     if code != 0:
         raise Failed(f"{what} failed (exit {code}); last lines:\n" + "\n".join(tail))
+    # FROM is never "cached": it only names the base, so it counts as neither.
     timings = [(text, round((steps[i + 1][1] if i + 1 < len(steps) else ended) - start, 2), cached)
-               for i, (text, start, cached) in enumerate(steps)]
-    say(f"{what}: {ended - began:.1f}s, {sum(1 for *_, c in timings if c)}/{len(timings)} steps from cache")
+               for i, (text, start, cached) in enumerate(steps) if not text.startswith("FROM ")]
+    say(f"{what}: {ended - began:.1f}s, {sum(1 for *_, c in timings if c)} of {len(timings)} steps from cache")
     return {"seconds": ended - began, "steps": timings, "tail": list(tail)}
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from .claims import Claim
-from .dockerfile import Instruction
-from .subjects import ClaimFailed, ClaimUnreadable, Image, Images, Sources, Stack
+from .subjects import ClaimFailed, ClaimUnreadable, Images, Sources, Stack
 
 LEVELS = ("static", "image", "running")
 
