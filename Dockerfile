@@ -5,10 +5,12 @@
 # --8<-- [start:builder]
 FROM python:3.13-slim AS builder
 
-WORKDIR /app
-
 # Optional PEP 503 index for pip and Poetry; empty means their defaults.
+# Declared before WORKDIR so the two stages never share a first layer, which
+# would let the legacy builder's cache mix them up.
 ARG PACKAGE_INDEX_URL=""
+
+WORKDIR /app
 
 # Compilers and libpq headers build psycopg's C implementation. Packages
 # follow the base image's Debian release, so their versions are not pinned.

@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # Files outside docs/ that pages embed (and mkdocs.yml watches).
-EMBEDDED = ("Dockerfile", "entrypoint.sh", "compose.yaml")
+EMBEDDED = ("Dockerfile", "entrypoint.sh", "compose.yaml", "benchmarks/results.md", "benchmarks/mutation-report.md")
 DOCKERFILE_PAGE = "backend/django/deploy/docker/Dockerfile/"
 DOCKER_INDEX = "backend/django/deploy/docker/"
 ARTIFACTS = ROOT / "artifacts"
@@ -285,6 +285,7 @@ def docs_copy(tmp_path) -> Path:
     shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"))
     for name in EMBEDDED:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, tmp_path / name)
     return tmp_path / "mkdocs.yml"
 

@@ -48,7 +48,7 @@ D = "Dockerfile"
 CATALOGUE = [
     # Stage 1: Builder
     m("builder-base", D, ("FROM python:3.13-slim AS builder", "FROM python:3.12-slim AS builder"), "Builder/Base Image", builds=False),
-    m("builder-workdir", D, ("WORKDIR /app\n\n# Optional", "WORKDIR /src\n\n# Optional"), "Builder/Working Directory"),
+    m("builder-workdir", D, ("WORKDIR /app\n\n# Compilers", "WORKDIR /src\n\n# Compilers"), "Builder/Working Directory"),
     m("build-argument", D, [('ARG PACKAGE_INDEX_URL=""', 'ARG INDEX_URL=""')], "Builder/Build Argument"),
     m("builder-apt", D, ("gcc g++ libpq-dev", "gcc libpq-dev"), "Builder/Dependencies"),
     m("poetry-plugin", D, ("poetry==2.5.1 poetry-plugin-export==1.10.1", "poetry==2.5.1"), "Builder/Poetry Setup", builds=False),
