@@ -67,10 +67,15 @@ def test_a_missing_stage_fails_the_claims_that_describe_it(repo_copy):
 
 def test_a_malformed_dockerfile_fails_the_doc_checks_with_its_line(repo_copy):
     dockerfile = repo_copy / "Dockerfile"
-    dockerfile.write_text(dockerfile.read_text().replace("WORKDIR /app\n", "WROKDIR /app\n", 1))
+    text = dockerfile.read_text()
+    line = text[: text.index("WORKDIR /app\n")].count("\n") + 1
+    dockerfile.write_text(text.replace("WORKDIR /app\n", "WROKDIR /app\n", 1))
     result = run_doc_suite(repo_copy, "docs", "-m", "not docker", "-k", "static:")
     assert result.returncode != 0
-    assert "Dockerfile:8: unknown instruction 'WROKDIR'" in result.stdout, result.stdout[-3000:]
+    first = claims.read(repo_copy / mutations.DOCKERFILE_PAGE)[0]
+    assert (f"Dockerfile.md:{first.line} {first.title}: cannot read the Dockerfile: "
+            f"Dockerfile:{line}: unknown instruction 'WROKDIR'") in result.stdout, result.stdout[-3000:]
+    assert "Traceback" not in result.stdout
 
 
 def test_an_unknown_claim_label_is_a_collection_error(repo_copy):

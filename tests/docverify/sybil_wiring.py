@@ -52,6 +52,8 @@ class ClaimParser:
             check(claim, example.namespace[SUBJECTS[self.level]])
         except ClaimFailed as failure:
             return str(failure)
+        except DockerfileError as error:
+            return f"{claim.where()} {claim.title}: cannot read the Dockerfile: {error}"
         return None
 
 
