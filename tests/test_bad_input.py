@@ -35,7 +35,7 @@ def write(path: Path, text: str) -> Path:
 def test_malformed_dockerfile_names_the_line(tmp_path, dockerfile, message):
     path = write(tmp_path / "Dockerfile", dockerfile)
     with pytest.raises(DockerfileError) as error:
-        parse(path).final.last("ENTRYPOINT") and parse(path).final.last("ENTRYPOINT").arguments()
+        parse(path)
     assert message in str(error.value)
 
 

@@ -15,6 +15,7 @@ KNOWN = {
     "LABEL", "ONBUILD", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
     "RUN", "MAINTAINER",
 }
+EXEC_FORM = {"CMD", "ENTRYPOINT", "RUN", "SHELL"}
 SHELL_OPERATORS = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 
 
@@ -172,6 +173,8 @@ def parse(path: Path) -> Dockerfile:
         if not item["value"].strip():
             raise DockerfileError(f"{where}: {keyword} has no arguments")
         instruction = Instruction(keyword, item["value"].strip(), line, item["endline"] + 1, len(stages) - 1, path)
+        if keyword in EXEC_FORM and instruction.value.startswith("["):
+            instruction.arguments()  # raises on malformed JSON, naming the line
         if keyword == "FROM":
             words = item["value"].split()
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].upper() != "AS"):
