@@ -145,11 +145,17 @@ def working_directory_static(claim: Claim, sources: Sources) -> None:
             fail(claim, claim.values[0], f"WORKDIR {workdir.value}", f"{workdir.where} ({stage.label})")
 
 
+def image_config_is(claim: Claim, images: Images, key: str, expected, absent: str) -> None:
+    """The image's `docker inspect` Config[key] is what the docs say."""
+    image = images.image(claim)
+    actual = image.inspect["Config"].get(key)
+    if actual != expected:
+        fail(claim, expected, actual or absent, image.where)
+
+
 @working_directory.image
 def working_directory_image(claim: Claim, images: Images) -> None:
-    image = images.image(claim)
-    if image.inspect["Config"].get("WorkingDir") != claim.values[0]:
-        fail(claim, claim.values[0], image.inspect["Config"].get("WorkingDir") or "no working directory", image.where)
+    image_config_is(claim, images, "WorkingDir", claim.values[0], "no working directory")
 
 
 @working_directory.running
@@ -178,24 +184,32 @@ def build_argument_static(claim: Claim, sources: Sources) -> None:
 dependencies = entry("Dependencies", staged=True)
 
 
+def installs_each(claim: Claim, sources: Sources, stage, found, tool: str) -> None:
+    """Every claim value is installed by one of the `found` install commands."""
+    cite_all(sources, found)
+    installed = {w for _, argv in found for w in plain(argv[2:])}
+    if any(v not in installed for v in claim.values):
+        where = found[0][0].where if found else stage.from_instruction.where
+        fail(claim, f"{tool} installs {words(claim.values)}", f"{tool} install of {words(sorted(installed)) or 'nothing'}", f"{where} ({stage.label})")
+
+
+def holds_each(claim: Claim, images: Images, fact: str, what: str) -> None:
+    """Every claim value is among the image's facts[fact] (dpkg packages, distributions)."""
+    image = images.image(claim)
+    missing = [v for v in claim.values if v not in image.facts[fact]]
+    if missing:
+        fail(claim, f"{words(claim.values)} installed", f"no {words(missing)} in {what}", image.where)
+
+
 @dependencies.static
 def dependencies_static(claim: Claim, sources: Sources) -> None:
     stage = sources.stage(claim)
-    found = commands_named(stage, "apt-get", "install")
-    cite_all(sources, found)
-    installed = {w for _, argv in found for w in plain(argv[2:])}
-    missing = [v for v in claim.values if v not in installed]
-    if missing:
-        where = found[0][0].where if found else stage.from_instruction.where
-        fail(claim, f"installs {words(claim.values)}", f"apt-get install of {words(sorted(installed)) or 'nothing'}", f"{where} ({stage.label})")
+    installs_each(claim, sources, stage, commands_named(stage, "apt-get", "install"), "apt-get")
 
 
 @dependencies.image
 def dependencies_image(claim: Claim, images: Images) -> None:
-    image = images.image(claim)
-    missing = [v for v in claim.values if v not in image.facts["packages"]]
-    if missing:
-        fail(claim, f"{words(claim.values)} installed", f"no dpkg package {words(missing)}", image.where)
+    holds_each(claim, images, "packages", "the dpkg database")
 
 
 poetry_setup = entry("Poetry Setup", staged=True)
@@ -206,19 +220,12 @@ def poetry_setup_static(claim: Claim, sources: Sources) -> None:
     stage = sources.stage(claim)
     # A bare `pip` is the base image's; a path like /venv/bin/pip is a venv's.
     found = [(i, argv) for i, argv in commands_named(stage, "pip", "install") if "/" not in argv[0]]
-    cite_all(sources, found)
-    installed = {w for _, argv in found for w in plain(argv[2:])}
-    missing = [v for v in claim.values if v not in installed]
-    if missing:
-        fail(claim, f"pip installs {words(claim.values)}", f"pip install of {words(sorted(installed)) or 'nothing'}", f"stage {stage.label}")
+    installs_each(claim, sources, stage, found, "pip")
 
 
 @poetry_setup.image
 def poetry_setup_image(claim: Claim, images: Images) -> None:
-    image = images.image(claim)
-    missing = [v for v in claim.values if v not in image.facts["system_distributions"]]
-    if missing:
-        fail(claim, f"{words(claim.values)} installed", f"no {words(missing)} in the system Python", image.where)
+    holds_each(claim, images, "system_distributions", "the system Python")
 
 
 copies = entry(("Copy Artifacts", "Copies"), ("Dependency Export", "Copies"), least=1, staged=True)
@@ -445,9 +452,7 @@ def user_static(claim: Claim, sources: Sources) -> None:
 
 @user.image
 def user_image(claim: Claim, images: Images) -> None:
-    image = images.image(claim)
-    if image.inspect["Config"].get("User") != claim.values[0]:
-        fail(claim, claim.values[0], image.inspect["Config"].get("User") or "root", image.where)
+    image_config_is(claim, images, "User", claim.values[0], "root")
 
 
 @user.running
@@ -625,9 +630,7 @@ def entrypoint_static(claim: Claim, sources: Sources) -> None:
 
 @entrypoint.image
 def entrypoint_image(claim: Claim, images: Images) -> None:
-    image = images.image(claim)
-    if image.inspect["Config"].get("Entrypoint") != [claim.values[0]]:
-        fail(claim, [claim.values[0]], image.inspect["Config"].get("Entrypoint"), image.where)
+    image_config_is(claim, images, "Entrypoint", [claim.values[0]], "no entrypoint")
 
 
 command = entry("Command", least=1, staged=True)
