@@ -438,6 +438,13 @@ def user_setup_image(claim: Claim, images: Images) -> None:
         fail(claim, f"non-root {name} with UID {uid}", user and f"UID {user['uid']}" or "no such user", image.where)
 
 
+@user_setup.running
+def user_setup_running(claim: Claim, stack: Stack) -> None:
+    name, uid = user_expectation(claim)
+    if stack.backend_facts["pid1"]["uid"] != uid:
+        fail(claim, f"the server as {name} (UID {uid})", f"PID 1 with UID {stack.backend_facts['pid1']['uid']}", stack.service_where("backend"))
+
+
 user = entry("User", least=1, most=1, staged=True)
 
 
@@ -687,3 +694,11 @@ def port_image(claim: Claim, images: Images) -> None:
 
 
 from . import vocabulary_pages  # noqa: E402,F401  (the other pages' labels register themselves)
+
+
+@port.running
+def port_running(claim: Claim, stack: Stack) -> None:
+    listening = stack.containers["backend"]["NetworkSettings"]["Ports"] or {}
+    missing = [v for v in claim.values if not listening.get(f"{v}/tcp")]
+    if missing:
+        fail(claim, f"port {words(claim.values)} served", f"nothing published from {words(missing)}", stack.service_where("backend"))
