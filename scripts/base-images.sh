@@ -771,7 +771,9 @@ stand_in_family() {
     repo=${img%%:*}
     tag=${img#*:}
     [[ $img == *:* ]] || tag=latest
-    repo=${repo#docker.io/}
+    # A registry host prefix (its first part has a dot or a port) says nothing
+    # about the image family.
+    [[ ${repo%%/*} == *[.:]* && $repo == */* ]] && repo=${repo#*/}
     repo=${repo#library/}
     case "$repo" in
     python)
