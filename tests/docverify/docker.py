@@ -28,11 +28,18 @@ class BuildFailed(RuntimeError):
     """`docker build` failed; the message holds the step and the log's tail."""
 
 
-def progress(topic: str, message: str, started: float) -> None:
-    # Straight to the terminal: pytest captures stdout, and a long build
-    # must not look like a hang.
-    sys.__stderr__.write(f"[{topic} +{time.monotonic() - started:.0f}s] {message}\n")
+def to_stderr(line: str) -> None:
+    sys.__stderr__.write(line + "\n")
     sys.__stderr__.flush()
+
+
+# Where progress lines go; under pytest, the plugin points this past output capture.
+report = to_stderr
+
+
+def progress(topic: str, message: str, started: float) -> None:
+    """A long build or wait says what it is doing, so it never looks like a hang."""
+    report(f"[{topic} +{time.monotonic() - started:.0f}s] {message}")
 
 
 def engine_problem() -> str | None:

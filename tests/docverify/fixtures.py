@@ -28,6 +28,16 @@ PROJECT = "backend-django-tests"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    capture = config.pluginmanager.getplugin("capturemanager")
+
+    def to_terminal(line: str) -> None:
+        terminal = config.pluginmanager.getplugin("terminalreporter")
+        if capture is None or terminal is None:
+            return docker.to_stderr(line)
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(line)
+
+    docker.report = to_terminal
     config.addinivalue_line("markers", "docker: needs a Docker engine (skips without one, fails under CI=true)")
     config.addinivalue_line("markers", "mutation: a catalogue mutant the doc checks must kill (scripts/mutate runs them all)")
 
