@@ -8,8 +8,8 @@ they fail instead, so CI never passes by skipping.
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import socket
 import subprocess
 import urllib.error
@@ -73,11 +73,18 @@ def dockerfile(sources: Sources):
     return sources.dockerfile
 
 
+def documented_values() -> set[str]:
+    return {v for page in DOCS.rglob("*.md") for c in claims.read(page) for v in c.values}
+
+
 def documented_paths() -> list[str]:
     """Every absolute path a docs claim names: the probes look at each one."""
-    found = {v.rstrip("/") for page in DOCS.rglob("*.md") for c in claims.read(page) for v in c.values
-             if v.startswith("/") and " " not in v}
-    return sorted(found)
+    return sorted({v.rstrip("/") for v in documented_values() if v.startswith("/") and " " not in v})
+
+
+def documented_programs() -> list[str]:
+    """Every word a claim names that could be a program: the probes look each up on PATH."""
+    return sorted(v for v in documented_values() if re.fullmatch(r"[a-z][a-z0-9+._-]*", v))
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +104,7 @@ def images(docker_engine, sources: Sources) -> Images:
             pytest.fail(str(error), pytrace=False)
         inspected = docker.inspect(tag)
         try:
-            facts = probes.image_facts(tag, paths, trees=[inspected["Config"].get("WorkingDir") or "/"])
+            facts = probes.image_facts(tag, paths, [inspected["Config"].get("WorkingDir") or "/"], documented_programs())
         except RuntimeError as error:
             pytest.fail(str(error), pytrace=False)
         history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
@@ -191,8 +198,7 @@ def stack(compose_up, compose_environment, sources: Sources) -> Stack:
     paths = documented_paths()
     workdir = containers["backend"]["Config"]["WorkingDir"]
     try:
-        facts = probes.container_facts(backend, paths, trees=[p for p in paths if p.startswith(workdir + "/")])
+        facts = probes.container_facts(backend, paths, [p for p in paths if p.startswith(workdir + "/")], documented_programs())
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
-    config = json.loads(compose("config", "--format", "json").stdout)
-    return Stack(sources, PROJECT, config, containers, facts, http_get(f"{base_url}/health/"), base_url)
+    return Stack(sources, PROJECT, containers, facts, http_get(f"{base_url}/health/"), base_url)

@@ -96,7 +96,6 @@ print(json.dumps({
     'STATIC_ROOT': str(settings.STATIC_ROOT),
     'MEDIA_ROOT': str(settings.MEDIA_ROOT),
     'LOG_FILES': sorted({str(h.get('filename')) for h in settings.LOGGING.get('handlers', {}).values() if h.get('filename')}),
-    'LOG_STREAMS': sorted({str(h.get('stream', 'ext://sys.stderr')) for h in settings.LOGGING.get('handlers', {}).values() if h.get('class') == 'logging.StreamHandler'}),
     'health': {'status': response.status_code, 'body': response.content.decode()},
 }))
 """

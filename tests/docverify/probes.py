@@ -12,7 +12,6 @@ from pathlib import Path
 from . import docker
 
 PROBE = Path(__file__).with_name("probe_inside.py")
-EXECUTABLES = ["gcc", "g++", "cc", "c++", "make", "curl", "poetry", "pip"]
 
 
 def _parse(result, what: str) -> dict:
@@ -24,9 +23,9 @@ def _parse(result, what: str) -> dict:
         raise RuntimeError(f"the probe of {what} printed no fact sheet:\n{result.stdout[-1000:]}\n{result.stderr[-1000:]}") from None
 
 
-def image_facts(image: str, paths: list[str], trees: list[str]) -> dict:
+def image_facts(image: str, paths: list[str], trees: list[str], programs: list[str]) -> dict:
     """One `docker run` of `image` as root, with no network, gathering every fact."""
-    request = json.dumps({"paths": paths, "trees": trees, "executables": EXECUTABLES, "django": True})
+    request = json.dumps({"paths": paths, "trees": trees, "executables": programs, "django": True})
     result = docker.run(
         "run", "--rm", "-i", "--user", "0", "--network", "none", "--entrypoint", "python",
         image, "-", request, input=PROBE.read_text(), timeout=300,
@@ -34,8 +33,8 @@ def image_facts(image: str, paths: list[str], trees: list[str]) -> dict:
     return _parse(result, f"image {image}")
 
 
-def container_facts(container: str, paths: list[str], trees: list[str]) -> dict:
+def container_facts(container: str, paths: list[str], trees: list[str], programs: list[str]) -> dict:
     """One `docker exec` in a running container, as its own user."""
-    request = json.dumps({"paths": paths, "trees": trees, "executables": EXECUTABLES, "process": True})
+    request = json.dumps({"paths": paths, "trees": trees, "executables": programs, "process": True})
     result = docker.run("exec", "-i", container, "python", "-", request, input=PROBE.read_text(), timeout=120)
     return _parse(result, f"container {container}")

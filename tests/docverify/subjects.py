@@ -136,7 +136,6 @@ class Stack:
 
     sources: Sources
     project: str
-    config: dict  # `docker compose config`, variables resolved
     containers: dict[str, dict]  # service -> `docker inspect`
     backend_facts: dict  # the probe, run inside the backend as its user
     health: tuple[int, str]  # GET /health/ from the host: status, body

@@ -374,6 +374,9 @@ def no_build_tools_static(claim: Claim, sources: Sources) -> None:
 def no_build_tools_image(claim: Claim, images: Images) -> None:
     image = images.runtime
     tools, no_dev = build_tools(claim)
+    unprobed = [name for name in tools if name not in image.facts["executables"]]
+    if unprobed:
+        fail(claim, f"none of {words(claim.values)}", f"no probe for {words(unprobed)}", image.where)
     found = [f"{name} at {path}" for name, path in image.facts["executables"].items() if path and name in tools]
     found += [f"package {p}" for p in image.facts["packages"] if no_dev and p.endswith("-dev")]
     if found:
