@@ -106,6 +106,13 @@ def cite_all(sources: Sources, found) -> None:
     sources.cite(*{instruction for instruction, _ in found})
 
 
+def require(claim: Claim, sources: Sources, stage, found, says: str) -> None:
+    """The stage runs the command the claim describes (`found` is non-empty); cite it."""
+    if not found:
+        fail(claim, says, "no such command", f"stage {stage.label}")
+    cite_all(sources, found)
+
+
 # --- Dockerfile: stage properties ------------------------------------------
 
 base_image = entry("Base Image", least=1, most=1, staged=True)
@@ -313,9 +320,7 @@ def runs_static(claim: Claim, sources: Sources) -> None:
     for command in claim.values:
         program, *rest = command.split()
         found = [(i, argv) for i, argv in commands_named(stage, program) if argv[1 : 1 + len(rest)] == rest]
-        if not found:
-            fail(claim, f"RUN {command}", "no such command", f"stage {stage.label}")
-        cite_all(sources, found)
+        require(claim, sources, stage, found, f"RUN {command}")
 
 
 @runs.image
@@ -383,11 +388,8 @@ def virtual_environment_static(claim: Claim, sources: Sources) -> None:
     made = [(i, a) for i, a in commands_named(stage, "python") + commands_named(stage, "python3") if a[1:4] == ["-m", "venv", venv]]
     installs = [(i, a) for i, a in commands_named(stage, "pip", "install")
                 if a[0] == f"{venv}/bin/pip" and "-r" in a and a[a.index("-r") + 1] == requirements]
-    if not made:
-        fail(claim, f"python -m venv {venv}", "no such command", f"stage {stage.label}")
-    if not installs:
-        fail(claim, f"{venv}/bin/pip install -r {requirements}", "no such command", f"stage {stage.label}")
-    cite_all(sources, made + installs)
+    require(claim, sources, stage, made, f"python -m venv {venv}")
+    require(claim, sources, stage, installs, f"{venv}/bin/pip install -r {requirements}")
 
 
 @virtual_environment.image
@@ -502,9 +504,7 @@ def changes_static(claim: Claim, sources: Sources) -> None:
     stage = sources.stage(claim)
     path, owner = claim.values[0], claim.values[-1]
     chowns = [(i, a) for i, a in commands_named(stage, "chown") if a[-1] != a[1] and path in a[2:] and a[1].split(":")[0] in (owner,)]
-    if not chowns:
-        fail(claim, f"chown {owner} {path}", "no such chown", f"stage {stage.label}")
-    cite_all(sources, chowns)
+    require(claim, sources, stage, chowns, f"chown {owner} {path}")
     # Code copied into the path must arrive owned too (COPY --chown, not chown -R).
     for copy in stage.all("COPY"):
         target = copy.arguments()[-1]
@@ -534,9 +534,7 @@ makes = entry(("Permissions & Directories", "Makes"), least=1, staged=True)
 def makes_static(claim: Claim, sources: Sources) -> None:
     stage = sources.stage(claim)
     found = [(i, a) for i, a in commands_named(stage, "chmod") if "+x" in a[1] and any(Path(p).name == claim.values[0] for p in a[2:])]
-    if not found:
-        fail(claim, f"chmod +x {claim.values[0]}", "no such chmod", f"stage {stage.label}")
-    cite_all(sources, found)
+    require(claim, sources, stage, found, f"chmod +x {claim.values[0]}")
 
 
 @makes.image
