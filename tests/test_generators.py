@@ -1,0 +1,501 @@
+"""MkDocs and Zensical build the same docs into the same pages.
+
+MkDocs publishes the site; Zensical, Material's successor, must build the same
+tree from the same mkdocs.yml. Both build one copy of the repository in a
+temporary directory, and every page is compared on what a reader relies on: its
+headings and their anchors, the code blocks that embed the Dockerfile,
+entrypoint.sh and compose.yaml (byte for byte against the files, whole and by
+snippet section), the claim bullets, and the article as a whole. Only the
+article is compared; the theme around it is each generator's own. Differences
+are listed page by page.
+
+Zensical skips the docverify plugin, so scripts/zensical_build.py refuses its
+site; the last tests show that it does, and that it accepts a site whose pages
+all carry the plugin's marker.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urljoin
+
+import pytest
+from test_site import section, without_markers
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATORS = ("mkdocs", "zensical")
+# `--8<-- "Dockerfile:builder"` on its own line.
+EMBED = re.compile(r'^[ \t]*-+8<-+[ \t]+"(?P<path>[^"]+)"[ \t]*$')
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+MARKER = "data-docverify"
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+SITE_BASE = "http://site/"
+
+
+def load_wrapper() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("zensical_build", ROOT / "scripts" / "zensical_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- a small HTML tree ---------------------------------------------------------
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    def iter(self) -> Iterator[Element]:
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def text(self) -> str:
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+
+class TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> Element:
+    builder = TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def is_chrome(element: Element) -> bool:
+    """What a generator adds around the content: Zensical's skip target, docverify's marks."""
+    return element.attrs.get("id") == "__skip" or MARKER in element.attrs
+
+
+def pruned(element: Element) -> Element:
+    """The element without chrome; text nodes that the removal brought together are joined."""
+    children: list[Element | str] = []
+    for child in element.children:
+        if isinstance(child, Element):
+            if not is_chrome(child):
+                children.append(pruned(child))
+        elif children and isinstance(children[-1], str):
+            children[-1] += child
+        else:
+            children.append(child)
+    return Element(element.tag, element.attrs, children)
+
+
+def article(html: str) -> Element:
+    for element in parse(html).iter():
+        if element.tag == "article" and "md-content__inner" in element.classes():
+            return pruned(element)
+    raise AssertionError("no <article class='md-content__inner'> in the page")
+
+
+# --- what a page shows ---------------------------------------------------------
+
+
+def collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def headings(content: Element) -> list[str]:
+    return [
+        f"<{e.tag} id={e.attrs.get('id', '')!r}> {collapsed(e.text()).removesuffix('¶').strip()}"
+        for e in content.iter()
+        if re.fullmatch(r"h[1-6]", e.tag)
+    ]
+
+
+def code_blocks(content: Element) -> list[str]:
+    """The text of every `<pre><code>` block, as the reader's copy button would take it."""
+    return [
+        child.text()
+        for pre in content.iter()
+        if pre.tag == "pre"
+        for child in pre.children
+        if isinstance(child, Element) and child.tag == "code"
+    ]
+
+
+def own_text(item: Element) -> str:
+    """An item's text without its nested lists (they are claims of their own)."""
+    parts = [
+        c if isinstance(c, str) else own_text(c)
+        for c in item.children
+        if isinstance(c, str) or c.tag not in ("ul", "ol")
+    ]
+    return collapsed("".join(parts))
+
+
+def is_labelled(item: Element) -> bool:
+    first = next((c for c in item.children if not (isinstance(c, str) and not c.strip())), None)
+    return isinstance(first, Element) and first.tag == "strong" and first.text().strip().endswith(":")
+
+
+def claims(content: Element) -> list[str]:
+    """Claim bullets: items that start with a bold label, and the items nested under them."""
+    found: list[str] = []
+
+    def walk(element: Element, inside: bool) -> None:
+        for child in element.children:
+            if isinstance(child, Element):
+                claim = child.tag == "li" and (inside or is_labelled(child))
+                if claim:
+                    found.append(own_text(child))
+                walk(child, inside or claim)
+
+    walk(content, False)
+    return found
+
+
+BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt", "div", "h1", "h2", "h3", "h4", "h5", "h6", "summary"})
+
+
+def compared_attributes(element: Element, page: str) -> list[str]:
+    """Attributes that change what a reader gets; links resolved against the page.
+
+    `data-*` attributes are annotations (docverify adds some, and an id beside
+    them), not content; heading ids are compared on their own.
+    """
+    annotated = any(name.startswith("data-") for name in element.attrs)
+    shown = []
+    for name, value in sorted(element.attrs.items()):
+        if name.startswith("data-") or (name == "id" and annotated):
+            continue
+        if name in ("href", "src"):
+            value = urljoin(SITE_BASE + page, value).removeprefix(SITE_BASE)
+        shown.append(f" {name}={value!r}")
+    return shown
+
+
+def serialized(content: Element, page: str) -> list[str]:
+    """The article as lines: tags and their attributes, text with runs of white space collapsed."""
+    lines: list[str] = []
+
+    def walk(element: Element, in_pre: bool) -> None:
+        if "highlight" in element.classes():
+            # A code block is its language and text: line numbers and file names
+            # around it are docverify's presentation (compared in its own test).
+            language = sorted(c for c in element.classes() if c.startswith("language-"))
+            lines.append(f"<code block {' '.join(language)}> {code_blocks(element)!r}")
+            return
+        lines.append(f"<{element.tag}{''.join(compared_attributes(element, page))}>")
+        for index, child in enumerate(element.children):
+            if isinstance(child, Element):
+                walk(child, in_pre or child.tag == "pre")
+                continue
+            text = child if in_pre else re.sub(r"\s+", " ", child)
+            if not in_pre and element.tag in BLOCKS and index == len(element.children) - 1:
+                text = text.rstrip()  # white space that ends a block is not shown
+            if text.strip() or (in_pre and text):
+                lines.append(f"text {text!r}")
+        lines.append(f"</{element.tag}>")
+
+    walk(content, False)
+    return lines
+
+
+# --- what the pages must embed, from their Markdown ----------------------------
+
+
+def embedded_text(root: Path, reference: str) -> str:
+    """What `--8<-- "reference"` shows: a whole file without marker lines, or one named section."""
+    path, _, name = reference.partition(":")
+    text = (root / path).read_text("utf-8")
+    if not name:
+        return without_markers(text)
+    if not re.fullmatch(r"[a-z][-_0-9a-z]*", name, re.I):
+        raise AssertionError(f"snippet {reference!r}: only whole files and named sections are understood here")
+    return section(text, name)
+
+
+def code_embeds(markdown: str) -> list[str]:
+    """References embedded inside a fenced code block (not those that embed Markdown)."""
+    found, fence = [], ""
+    for line in markdown.splitlines():
+        opening = FENCE.match(line)
+        if fence:
+            if opening and line.strip() == fence[0] * len(line.strip()) and len(line.strip()) >= len(fence):
+                fence = ""
+            elif match := EMBED.match(line):
+                found.append(match["path"])
+        elif opening:
+            fence = opening[1]
+    return found
+
+
+def test_code_embeds_on_a_known_page() -> None:
+    markdown = (
+        '```dockerfile\n--8<-- "Dockerfile:builder"\n```\n\n'
+        '--8<-- "benchmarks/results.md"\n'
+        '    ```sh\n    --8<-- "a.sh"\n'
+    )
+    assert code_embeds(markdown) == ["Dockerfile:builder", "a.sh"]
+
+
+def test_article_tree_on_a_known_page() -> None:
+    html = (
+        '<body><nav>x</nav><article class="md-content__inner md-typeset"><a id="__skip"></a>'
+        '<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2><ul><li><strong>Port:</strong> <code>8000</code>'
+        '<span data-docverify="ok">✓</span><ul><li>nested</li></ul></li><li>plain</li></ul>'
+        '<pre><code>FROM x\n  RUN y\n</code></pre><p><a href=".././b/">b</a><br></p></article></body>'
+    )
+    content = article(html)
+    assert headings(content) == ["<h2 id='a'> A"]
+    assert claims(content) == ["Port: 8000", "nested"]
+    assert code_blocks(content) == ["FROM x\n  RUN y\n"]
+    assert "<a href='x/b/'>" in serialized(content, "x/y/")
+
+
+# --- the two builds ------------------------------------------------------------
+
+
+def repository_copy(destination: Path) -> Path:
+    """The repository's files (tracked and new, not ignored), so each generator sees what a checkout has."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def environment() -> dict[str, str]:
+    """The reader's settings for the site's URLs stay out: both builds see the defaults."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DOCS_")}
+    return {**env, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+
+
+@dataclass(frozen=True)
+class Build:
+    generator: str
+    site: Path
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Builds:
+    root: Path  # the repository copy both built from
+    sites: dict[str, Build]
+
+    def pages(self, generator: str) -> set[str]:
+        site = self.sites[generator].site
+        return {str(p.relative_to(site)) for p in site.rglob("*.html")}
+
+    def html(self, generator: str, page: str) -> str:
+        return (self.sites[generator].site / page).read_text("utf-8")
+
+
+def run_build(generator: str, root: Path) -> Build:
+    if generator == "mkdocs":
+        site = root / "mkdocs-site"
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+    else:
+        site = root / "site"  # Zensical has no --site-dir; mkdocs.yml leaves site_dir at its default
+        command = [sys.executable, "-m", "zensical", "build", "--strict"]
+    start = time.monotonic()
+    result = subprocess.run(
+        [*command, "--config-file", str(root / "mkdocs.yml")],
+        cwd=root,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    seconds = time.monotonic() - start
+    if result.returncode != 0:
+        output = ANSI.sub("", result.stdout + result.stderr)
+        pytest.fail(f"{generator} build failed (exit {result.returncode}):\n{output[-6000:]}")
+    return Build(generator, site, seconds)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    root = repository_copy(tmp_path_factory.mktemp("generators"))
+    sites = {generator: run_build(generator, root) for generator in GENERATORS}
+    print(", ".join(f"{b.generator} built in {b.seconds:.2f} s" for b in sites.values()), file=sys.stderr)
+    return Builds(root, sites)
+
+
+def source_of(builds: Builds, page: str) -> Path | None:
+    """The Markdown file a page was built from (README.md is a directory's index), if any."""
+    docs = builds.root / "docs"
+    directory = Path(page).parent
+    candidates = [docs / directory / "README.md", docs / directory / "index.md"]
+    if directory != Path("."):
+        candidates.append(docs / directory.parent / f"{directory.name}.md")
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def shared_pages(builds: Builds) -> list[str]:
+    both = builds.pages("mkdocs") & builds.pages("zensical")
+    pages = sorted(p for p in both if source_of(builds, p) is not None)
+    assert len(pages) > 10, f"only {len(pages)} pages were built by both generators"
+    return pages
+
+
+HINT = f"(what docverify adds to a page must carry {MARKER} to be left out of this comparison)"
+
+
+def differences(builds: Builds, check: Callable[[str, Element, Element], list[str]]) -> list[str]:
+    """`check` on every page both built, its findings listed under the page."""
+    report = []
+    for page in shared_pages(builds):
+        mkdocs, zensical = (article(builds.html(g, page)) for g in GENERATORS)
+        found = check(page, mkdocs, zensical)
+        if found:
+            report.append(f"{page}:")
+            report.extend(f"    {line}" for line in found)
+    if report and MARKER not in builds.html("mkdocs", "index.html"):
+        report.append(HINT)
+    return report
+
+
+def compare_lists(name: str, mkdocs: list[str], zensical: list[str]) -> list[str]:
+    if mkdocs == zensical:
+        return []
+    diff = difflib.unified_diff(mkdocs, zensical, "mkdocs", "zensical", lineterm="", n=1)
+    return [f"{name} differ:", *list(diff)[2:40]]
+
+
+def test_both_generators_build_the_same_pages(builds: Builds) -> None:
+    mkdocs, zensical = builds.pages("mkdocs"), builds.pages("zensical")
+    problems = [f"{page}: only Zensical built it" for page in sorted(zensical - mkdocs)]
+    for page in sorted(mkdocs - zensical):
+        # A page with no Markdown behind it comes from a plugin; Zensical skips
+        # plugins, and scripts/zensical_build.py refuses its site for that.
+        if source_of(builds, page) is not None or MARKER not in builds.html("mkdocs", page):
+            problems.append(f"{page}: only MkDocs built it")
+    assert not problems, "the generators built different pages:\n" + "\n".join(problems)
+
+
+def test_headings_and_anchors_match(builds: Builds) -> None:
+    report = differences(builds, lambda page, m, z: compare_lists("headings", headings(m), headings(z)))
+    assert not report, "headings or their anchors differ:\n" + "\n".join(report)
+
+
+def test_claim_bullets_match(builds: Builds) -> None:
+    assert sum(len(claims(article(builds.html("mkdocs", p)))) for p in shared_pages(builds)) > 30, "claims not found"
+    report = differences(builds, lambda page, m, z: compare_lists("claim bullets", claims(m), claims(z)))
+    assert not report, "claim bullets differ:\n" + "\n".join(report)
+
+
+def test_articles_match(builds: Builds) -> None:
+    """Everything else in the article: tags, attributes, links (resolved), text."""
+    report = differences(builds, lambda page, m, z: compare_lists("articles", serialized(m, page), serialized(z, page)))
+    assert not report, "the articles differ:\n" + "\n".join(report)
+
+
+def test_code_blocks_equal_the_real_files(builds: Builds) -> None:
+    def check(page: str, mkdocs: Element, zensical: Element) -> list[str]:
+        source = source_of(builds, page)
+        assert source is not None
+        problems = []
+        blocks = {"mkdocs": code_blocks(mkdocs), "zensical": code_blocks(zensical)}
+        for reference, wanted in Counter(code_embeds(source.read_text("utf-8"))).items():
+            expected = embedded_text(builds.root, reference).removesuffix("\n")
+            for generator, shown in blocks.items():
+                equal = sum(block.removesuffix("\n") == expected for block in shown)
+                if equal < wanted:
+                    problems.append(f"{generator}: {wanted} block(s) should equal {reference}, {equal} do")
+        if blocks["mkdocs"] != blocks["zensical"]:
+            problems.append("the code blocks are not byte for byte the same under both generators")
+        return problems
+
+    report = differences(builds, check)
+    embeds = sum(len(code_embeds(s.read_text("utf-8"))) for s in (builds.root / "docs").rglob("*.md"))
+    assert embeds >= 8, f"only {embeds} code blocks embed a file; the pages should embed the Dockerfile and others"
+    assert not report, "embedded code blocks differ from the files:\n" + "\n".join(report)
+
+
+# --- scripts/zensical_build.py --------------------------------------------------
+
+
+def run_wrapper(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "zensical_build.py"), "--config-file", str(root / "mkdocs.yml"), *args],
+        cwd=root,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_wrapper_refuses_a_site_without_docverify(tmp_path: Path) -> None:
+    root = repository_copy(tmp_path)
+    result = run_wrapper(root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, f"zensical_build.py should fail without the docverify plugin:\n{output}"
+    assert "docverify plugin did not run" in output and MARKER in output, output
+    assert "Traceback" not in output, output
+    assert not (root / "site").exists(), "the refused site was left behind to be published"
+
+
+def test_the_wrapper_accepts_a_site_whose_pages_all_carry_the_marker(tmp_path: Path) -> None:
+    root = repository_copy(tmp_path)
+    for page in (root / "docs").rglob("*.md"):
+        page.write_text(page.read_text("utf-8") + f'\n<span {MARKER}="test" hidden></span>\n', "utf-8")
+    result = run_wrapper(root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"zensical_build.py refused pages that carry the marker:\n{output}"
+    assert (root / "site" / "index.html").is_file()
+
+
+def test_every_mkdocs_page_carries_the_docverify_marker(builds: Builds) -> None:
+    """The contract the wrapper relies on: with the plugin configured, MkDocs marks every page."""
+    config = (builds.root / "mkdocs.yml").read_text("utf-8")
+    if not re.search(r"^plugins:\n(?:[ \t]+.*\n|\n)*?[ \t]+- docverify\b", config, re.M):
+        pytest.skip("mkdocs.yml does not list the docverify plugin yet")
+    unmarked = load_wrapper().unmarked_pages(builds.sites["mkdocs"].site)
+    assert not unmarked, f"pages MkDocs built with docverify but without a {MARKER} element: {unmarked}"
