@@ -11,14 +11,19 @@ a failed claim stops the build, naming it.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -60,13 +65,21 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def cite_for(text: str, dockerfile: list[str]) -> list[str]:
-    """The first Dockerfile line holding the claim's first value, as the engine would cite it."""
+def cite_for(text: str, dockerfile: list[str], start: int) -> list[str]:
+    """The first instruction line from `start` holding the claim's first value, as the engine would cite it."""
     values = re.findall(r"`([^`]+)`", text)
     for number, line in enumerate(dockerfile, start=1):
-        if values and values[0] in line and "8<" not in line:
+        if number >= start and values and values[0] in line and not line.lstrip().startswith("#"):
             return [f"Dockerfile:{number}"]
     return []
+
+
+def stage_start(page_text: str, dockerfile: list[str], line: int) -> int:
+    """Where in the Dockerfile the stage a claim speaks of begins (its `## Stage 2` heading -> second FROM)."""
+    headings = [n for n, text in enumerate(page_text.splitlines(), start=1) if text.startswith("## Stage ")]
+    stage = sum(1 for n in headings if n < line)
+    froms = [n for n, text in enumerate(dockerfile, start=1) if text.startswith("FROM ")]
+    return froms[stage - 1] if 0 < stage <= len(froms) else 1
 
 
 def green_report(repo: Path) -> dict[str, Any]:
@@ -74,7 +87,9 @@ def green_report(repo: Path) -> dict[str, Any]:
     pages = sorted(p.relative_to(repo).as_posix() for p in (repo / "docs").rglob("*.md"))
     claims = []
     for page in pages:
-        for bullet in scan.bullets((repo / page).read_text()):
+        text = (repo / page).read_text()
+        for bullet in scan.bullets(text):
+            start = stage_start(text, dockerfile, bullet.line)
             claims.append(
                 {
                     "id": f"{page}:{bullet.line}",
@@ -90,7 +105,7 @@ def green_report(repo: Path) -> dict[str, Any]:
                         name: {"outcome": "passed", "message": None, "duration": 0.01, "date": "2026-11-27T21:04:05Z"}
                         for name in LEVELS[:2]
                     },
-                    "cites": cite_for(bullet.text, dockerfile) if page == DOCKERFILE_PAGE else [],
+                    "cites": cite_for(bullet.text, dockerfile, start) if page == DOCKERFILE_PAGE else [],
                 }
             )
     return {
@@ -288,3 +303,198 @@ def test_a_corrupt_report_is_a_banner_when_serving_and_an_error_when_publishing(
     published = mkdocs_build(scratch, scratch / "site", publish=True)
     output = published.stdout + published.stderr
     assert published.returncode != 0 and "is not valid JSON" in output and "Traceback" not in output, output
+
+
+# --- the site in a real browser ------------------------------------------------
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The copy's docs, built with its green report and served on loopback."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(repo, site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium); the browser test needs Debian's Chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def page(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page whose every request and console error is recorded; only the local server may be asked."""
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
+    page = context.new_page()
+    local = urlsplit(site).netloc
+    elsewhere: list[str] = []
+    errors: list[str] = []
+
+    def route(handle: Any) -> None:
+        if urlsplit(handle.request.url).netloc == local:
+            handle.continue_()
+        else:
+            elsewhere.append(handle.request.url)
+            handle.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.width = width
+    try:
+        yield page
+        assert not elsewhere, f"the page asked hosts other than {local}: {elsewhere}"
+        assert not errors, "the browser reported errors:\n" + "\n".join(errors)
+    finally:
+        context.close()
+
+
+def open_page(page: Any, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+
+
+def test_every_claim_on_the_dockerfile_page_is_marked_proven(page: Any, site: str, repo: Path) -> None:
+    open_page(page, site + "backend/django/deploy/docker/Dockerfile/")
+    bullets = scan.bullets((repo / DOCKERFILE_PAGE).read_text())
+    commit = git(repo, "rev-parse", "HEAD")[:7]
+    for bullet in bullets:
+        proof = page.locator(f"li #claim-L{bullet.line}")
+        assert proof.count() == 1, f"{DOCKERFILE_PAGE}:{bullet.line} {bullet.title} has no mark"
+        mark = proof.locator(".dv-mark")
+        label = mark.get_attribute("aria-label") or ""
+        assert "dv-proven" in (mark.get_attribute("class") or ""), f"line {bullet.line}: {label}"
+        assert label == mark.get_attribute("title"), "the tooltip and the accessible label differ"
+        assert label.startswith("Proven at static, image on 2026-11-27") and commit in label, label
+        assert mark.locator(".dv-passed").count() == 2, f"line {bullet.line} should show one tick per proven level"
+        assert mark.is_visible()
+    assert page.locator(".dv-banner").count() == 0, "a green, current report must not raise a banner"
+    # The stage code is open on the page, not behind a click.
+    for block in ("src-dockerfile-builder", "src-dockerfile-runtime", "src-dockerfile"):
+        assert page.locator(f"#{block} td.code code").is_visible(), f"#{block} is not visible"
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = "dockerfile-marks.png" if page.width > 500 else "dockerfile-marks-phone.png"
+    page.locator("#stage-2-runtime").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def numbered_lines(page: Any, block: str) -> list[tuple[str, str]]:
+    """(number shown beside it, text) of every line of an embedded block, in order."""
+    pairs: list[tuple[str, str]] = page.evaluate(
+        """block => {
+            const root = document.getElementById(block);
+            const numbers = [...root.querySelectorAll('td.linenos a')].map(a => a.textContent.trim());
+            const lines = [...root.querySelectorAll('td.code code > span[id^="__span-"]')];
+            return lines.map((line, i) => [numbers[i], line.textContent.replace(/\\n$/, '')]);
+        }""",
+        block,
+    )
+    return pairs
+
+
+@pytest.mark.parametrize(
+    "url, file",
+    [
+        ("backend/django/deploy/docker/Dockerfile/", "Dockerfile"),
+        ("backend/django/deploy/docker/entrypoint/", "entrypoint.sh"),
+        ("backend/django/deploy/compose/", "compose.yaml"),
+    ],
+)
+def test_every_embedded_line_shows_its_number_in_the_real_file(
+    page: Any, site: str, repo: Path, url: str, file: str
+) -> None:
+    if page.width < 500:
+        pytest.skip("numbers do not depend on the width")
+    open_page(page, site + url)
+    real = (repo / file).read_text().splitlines()
+    blocks = page.eval_on_selector_all(f'[data-dv-file="{file}"]', "els => els.map(e => e.id)")
+    assert blocks, f"{url} embeds no {file} with line numbers"
+    for block in blocks:
+        pairs = numbered_lines(page, block)
+        assert pairs, f"#{block} shows no lines"
+        for number, text in pairs:
+            assert number and number.isdigit(), f"#{block}: a line without a number: {text!r}"
+            assert text == real[int(number) - 1], (
+                f"#{block} line {number} shows {text!r}; {file}:{number} is {real[int(number) - 1]!r}"
+            )
+
+
+def test_a_cited_line_link_lands_on_the_highlighted_real_line(page: Any, site: str, repo: Path) -> None:
+    open_page(page, site + "backend/django/deploy/docker/Dockerfile/")
+    real = (repo / "Dockerfile").read_text().splitlines()
+    links = page.locator("a.dv-cite")
+    assert links.count() > 0, "no claim on the Dockerfile page links to its proof"
+    runtime_base = [b for b in scan.bullets((repo / DOCKERFILE_PAGE).read_text()) if b.label == "Base Image"][-1]
+    link = page.locator(f"#claim-L{runtime_base.line} a.dv-cite").first
+    cited = link.inner_text()
+    file, line = cited.split(":")
+    assert file == "Dockerfile"
+    link.click()
+    page.wait_for_function("() => location.hash.length > 1")
+    target = page.locator(":target")
+    assert target.count() == 1
+    assert target.get_attribute("id") == f"__span-src-dockerfile-{line}", page.evaluate("location.hash")
+    assert target.evaluate("e => e.closest('[id^=src-]').id") == "src-dockerfile", "it should land in the whole file"
+    assert target.inner_text().rstrip("\n") == real[int(line) - 1], f"{cited} should show {real[int(line) - 1]!r}"
+    background = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the cited line is not highlighted"
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"], f"the cited line is off screen: {box}"
+    if page.width > 500:
+        page.screenshot(path=str(ARTIFACTS / "dockerfile-cited-line.png"))
+
+
+def collected_claims() -> set[tuple[str, int]]:
+    """(page, line) of every claim item Sybil collects from docs/."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"collecting the docs failed:\n{done.stdout}{done.stderr}"
+    ids = re.findall(r"^(docs/\S+\.md)::(?:static|image|running):L(\d+):", done.stdout, re.M)
+    return {(page, int(line)) for page, line in ids}
+
+
+def test_the_claims_page_lists_every_collected_claim(page: Any, site: str) -> None:
+    if page.width < 500:
+        pytest.skip("one width is enough for a count")
+    claims = collected_claims()
+    assert claims, "Sybil collected no claims"
+    open_page(page, site + "verification/claims/")
+    rows = page.locator(".dv-claims table tbody tr")
+    assert rows.count() == len(claims), f"the Claims page has {rows.count()} rows; Sybil collects {len(claims)} claims"
+    links = rows.locator("td:first-child a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    listed = {href.split("#claim-L")[1] for href in links}
+    assert len(listed) <= len(claims)
+    assert page.locator(".dv-claims .dv-outcome.dv-proven").count() == len(claims)

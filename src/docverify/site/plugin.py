@@ -153,20 +153,23 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
             if 0 <= index < len(lines) and lines[index].strip().startswith(embed.fence):
                 lines[index] = render.fence_line(embed, block, shown[0])
         if any(key[0] == uri for key in self.views):
-            messages = self._page_banner(uri)
+            blocking, messages = self._page_banner(uri)
             if messages:
-                self._insert_after_header(lines, render.banner(messages))
+                self._insert_after_header(lines, render.banner(messages, blocking))
         text = "\n".join(lines) + "\n"
         if TABLE_MARKER in text:
             text = text.replace(TABLE_MARKER, self._table(uri))
         return text
 
-    def _page_banner(self, uri: str) -> list[str]:
+    def _page_banner(self, uri: str) -> tuple[bool, list[str]]:
+        """(whether ticks are withheld, what to say) for a page with claims."""
         page = self.docs_prefix + uri
         if self.found.blocker:
-            return [self.found.blocker]
-        messages = [self.found.stale_pages[page]] if page in self.found.stale_pages else []
-        return messages + [f"Note: {note}." for note in self.found.notes if "HEAD is unknown" not in note]
+            return True, [self.found.blocker]
+        if page in self.found.stale_pages:
+            return True, [self.found.stale_pages[page]]
+        notes = [f"Publishing would refuse this report: {note}." for note in self.found.notes]
+        return False, notes
 
     @staticmethod
     def _insert_after_header(lines: list[str], html: str) -> None:

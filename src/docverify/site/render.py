@@ -126,13 +126,11 @@ def mark(item: View, commit: str, cite_links: list[tuple[str, str | None]]) -> s
     return html
 
 
-def banner(messages: list[str]) -> str:
-    """A warning block for the top of a page whose claims cannot show ticks."""
+def banner(messages: list[str], blocking: bool) -> str:
+    """A block for the top of a page: a warning when its claims show no ticks, else a note."""
     body = "".join(f"<p>{esc_code(text)}</p>" for text in messages)
-    return (
-        '<div class="admonition warning dv-banner" role="status">'
-        f'<p class="admonition-title">Claims on this page are not verified</p>{body}</div>'
-    )
+    kind, title = ("warning", "Claims on this page are not verified") if blocking else ("note", "About this proof")
+    return f'<div class="admonition {kind} dv-banner" role="status"><p class="admonition-title">{title}</p>{body}</div>'
 
 
 def table(rows: list[tuple[View, str, str, list[tuple[str, str | None]]]]) -> str:
