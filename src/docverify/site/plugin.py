@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -65,6 +66,7 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
         self.urls: dict[str, str] = {}  # src_uri -> page URL
         self.titles: dict[str, str] = {}
         self.docs_prefix = ""
+        self.order: dict[str, int] = {}  # src_uri -> place in the navigation
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -152,7 +154,7 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
             index = embed.line - 1 - offset
             if 0 <= index < len(lines) and lines[index].strip().startswith(embed.fence):
                 lines[index] = render.fence_line(embed, block, shown[0])
-        if any(key[0] == uri for key in self.views):
+        if TABLE_MARKER in markdown or any(key[0] == uri for key in self.views):
             blocking, messages = self._page_banner(uri)
             if messages:
                 self._insert_after_header(lines, render.banner(messages, blocking))
@@ -180,9 +182,13 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
             at = following + 1
         lines[at:at] = ["", html, ""]
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.order = {page.file.src_uri: index for index, page in enumerate(nav.pages)}
+        return nav
+
     def _table(self, here: str) -> str:
         rows = []
-        for (uri, line), item in self.views.items():
+        for (uri, line), item in sorted(self.views.items(), key=lambda kv: (self.order.get(kv[0][0], 1 << 20), kv[0])):
             href = get_relative_url(self.urls[uri], self.urls[here]) + f"#claim-L{line}"
             rows.append((item, self.titles[uri], href, self._cites(here, item)))
         return render.table(rows)

@@ -133,36 +133,48 @@ def banner(messages: list[str], blocking: bool) -> str:
     return f'<div class="admonition {kind} dv-banner" role="status"><p class="admonition-title">{title}</p>{body}</div>'
 
 
+def levels_cell(item: View) -> str:
+    """Each expected level with its glyph: `static ✓ image ✓`."""
+    result = item.result
+    if result is None:
+        return ""
+    parts = []
+    for name in result.expected:
+        outcome = result.levels[name].outcome if name in result.levels else "skipped"
+        parts.append(f'<span class="dv-level dv-{outcome}">{name}&nbsp;{GLYPH[outcome]}</span>')
+    return " ".join(parts)
+
+
 def table(rows: list[tuple[View, str, str, list[tuple[str, str | None]]]]) -> str:
-    """The Claims page table: (view, page title, link to the claim, cited lines) per claim."""
+    """The Claims page table: (view, page title, link to the claim, cited lines) per claim.
+
+    Plain HTML, so that on a phone each row can stack as a card labelled by `data-label`.
+    """
     counts: dict[str, int] = {}
     for item, *_ in rows:
         counts[item.state] = counts.get(item.state, 0) + 1
     summary = ", ".join(f"{count} {STATE_WORD[state]}" for state, count in sorted(counts.items()))
-    lines = [
-        f'<p class="dv-summary">{len(rows)} claims: {esc(summary)}.</p>',
-        "",
-        '<div class="dv-claims" markdown="1">',
-        "",
-        "| Page | Claim | Text | Levels | Outcome | Proof |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    head = "".join(f'<th scope="col">{name}</th>' for name in ("Page", "Claim", "Text", "Levels", "Outcome", "Proof"))
+    body = []
     for item, title, href, cites in rows:
-        result = item.result
-        levels = ", ".join(result.expected) if result else ""
         proof = ", ".join(f'<a href="{esc(h)}">{esc(t)}</a>' if h else esc(t) for t, h in cites)
         outcome = f'<span class="dv-outcome dv-{item.state}">{STATE_WORD[item.state]}</span>'
+        if item.reason:
+            outcome += f'<span class="dv-reason">{esc_code(item.reason)}</span>'
         cells = [
-            f'<a href="{esc(href)}">{esc(title)}</a> :{item.bullet.line}',
-            esc(item.bullet.title),
-            esc_code(item.bullet.text),
-            esc(levels),
-            outcome,
-            proof,
+            ("Page", f'<a href="{esc(href)}">{esc(title)}</a>&nbsp;<span class="dv-at">:{item.bullet.line}</span>'),
+            ("Claim", esc(item.bullet.title)),
+            ("Text", esc_code(item.bullet.text)),
+            ("Levels", levels_cell(item)),
+            ("Outcome", outcome),
+            ("Proof", proof or "—"),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "</div>"]
-    return "\n".join(lines)
+        body.append("<tr>" + "".join(f'<td data-label="{name}">{html}</td>' for name, html in cells) + "</tr>")
+    return (
+        f'<p class="dv-summary">{len(rows)} claims: {esc(summary)}.</p>\n\n'
+        f'<div class="dv-claims"><table class="dv-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>\n"
+    )
 
 
 def cite_text(cite: rp.Cite) -> str:
