@@ -300,6 +300,7 @@ def test_a_corrupt_report_is_a_banner_when_serving_and_an_error_when_publishing(
     assert served.returncode == 0, served.stdout + served.stderr
     page = (scratch / "site/backend/django/deploy/docker/Dockerfile/index.html").read_text()
     assert "dv-banner" in page and "is not valid JSON" in page
+    assert 'data-dv-state="proven"' not in page, "an unreadable report must not leave ticks"
     published = mkdocs_build(scratch, scratch / "site", publish=True)
     output = published.stdout + published.stderr
     assert published.returncode != 0 and "is not valid JSON" in output and "Traceback" not in output, output
@@ -498,3 +499,19 @@ def test_the_claims_page_lists_every_collected_claim(page: Any, site: str) -> No
     listed = {href.split("#claim-L")[1] for href in links}
     assert len(listed) <= len(claims)
     assert page.locator(".dv-claims .dv-outcome.dv-proven").count() == len(claims)
+
+
+def test_a_claim_the_report_lacks_is_listed_as_such(scratch: Path) -> None:
+    data = json.loads((scratch / "artifacts/docverify-report.json").read_text())
+    dropped = on_dockerfile_page(data)
+    data["claims"].remove(dropped)
+    write_report(scratch, data)
+    result = mkdocs_build(scratch, scratch / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (scratch / "site/backend/django/deploy/docker/Dockerfile/index.html").read_text()
+    mark = re.search(rf'id="claim-L{dropped["line"]}" data-dv-state="(\w+)"', page)
+    assert mark and mark[1] == "missing", f"line {dropped['line']} should be marked as missing from the report"
+    claims = (scratch / "site/verification/claims/index.html").read_text()
+    rows = re.findall(r"<tr><td data-label=\"Page\">.*?</tr>", claims)
+    missing = [row for row in rows if 'class="dv-outcome dv-missing">no report<' in row]
+    assert len(missing) == 1 and f"#claim-L{dropped['line']}" in missing[0], missing
