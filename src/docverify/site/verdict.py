@@ -58,10 +58,15 @@ def head_commit(root: Path) -> str | None:
 
 def assess(path: Path, root: Path, pages: list[str], engine: str | None, head: str | None) -> Assessment:
     """Read the report at `path` and compare it with the files under `root`."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if not path.exists():
+        return Assessment(None, f"No verification report ({shown}): run `{RUN_TESTS}`.")
     try:
         report = rp.load(path)
     except rp.ReportError as error:
-        return Assessment(None, f"No usable verification report: {error}. Run `{RUN_TESTS}`.")
+        return Assessment(
+            None, f"Unusable verification report: {str(error).replace(str(path), shown)}. Run `{RUN_TESTS}`."
+        )
     found = Assessment(report)
     old = rp.too_old(report, engine)
     if old:
