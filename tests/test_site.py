@@ -5,6 +5,11 @@ link, a missing anchor or a missing embedded file must break that build. In
 Chromium, the Dockerfile page must show the real Dockerfile: every embedded
 block equals the file on disk (the whole file, and each stage between its
 snippet markers), both in the page and in what its copy button copies.
+
+Every page is opened too: it may ask nothing of any host but the local server
+(no fonts, no scripts from a CDN, no repository widget calling an API) and must
+log no console error. The site's address and repository come from DOCS_*
+variables; unset, the pages carry neither.
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,24 +46,42 @@ CHROMIUM_ARGS = [
 EMBEDDED = ("Dockerfile", "entrypoint.sh", "compose.yaml", "benchmarks/results.md", "benchmarks/mutation-report.md")
 DOCKERFILE_PAGE = "backend/django/deploy/docker/Dockerfile/"
 DOCKER_INDEX = "backend/django/deploy/docker/"
+MUTATIONS_PAGE = "verification/mutations/"
+DIAGRAM = ROOT / "docs" / "assets" / "docker-stages.svg"
+SVG = "{http://www.w3.org/2000/svg}"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = ROOT / "artifacts"
 # pymdownx.snippets' section markers, e.g. `# --8<-- [start:builder]`.
-SECTION_MARKER = re.compile(r"^.*?-+8<-+[ \t]+\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\].*$", re.I)
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SECTION_MARKER = re.compile(
+    r"^.*?-+8<-+[ \t]+\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\].*$", re.I
+)
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(config: Path, site_dir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """A strict build; the reader's DOCS_* variables are left out, `settings` put in."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DOCS_")}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site_dir),
+        ],
         cwd=config.parent,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**env, **settings, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
         text=True,
         timeout=300,
     )
 
 
-def output_of(result: subprocess.CompletedProcess) -> str:
+def output_of(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout + result.stderr
 
 
@@ -68,7 +95,7 @@ def without_markers(text: str) -> str:
 
 def section(text: str, name: str) -> str:
     """The lines between `[start:name]` and `[end:name]`, nested markers dropped."""
-    inside, found, lines = False, False, []
+    inside, found, lines = False, False, list[str]()
     for line in text.splitlines(keepends=True):
         marker = SECTION_MARKER.match(line)
         if marker and marker["name"] == name:
@@ -79,7 +106,7 @@ def section(text: str, name: str) -> str:
             continue
         if inside and not marker:
             lines.append(line)
-    assert found, f"Dockerfile has no snippet section {name!r}"
+    assert found, f"no snippet section {name!r} (no `[start:{name}]` marker line)"
     return "".join(lines)
 
 
@@ -88,7 +115,7 @@ def same_text(shown: str, expected: str) -> bool:
     return shown.removesuffix("\n") == expected.removesuffix("\n")
 
 
-def test_section_reader_on_a_known_text():
+def test_section_reader_on_a_known_text() -> None:
     text = "# head\n# --8<-- [start:a]\nFROM x AS a\n\n# --8<-- [end:a]\n# --8<-- [start:b]\nFROM y\n# --8<-- [end:b]\n"
     assert without_markers(text) == "# head\nFROM x AS a\n\nFROM y\n"
     assert section(text, "a") == "FROM x AS a\n\n"
@@ -99,14 +126,20 @@ def test_section_reader_on_a_known_text():
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 @dataclass(frozen=True)
 class Site:
     url: str
+    directory: Path
     sources: dict[str, str]  # the embedded files, as they were when the site was built
+
+    def pages(self) -> list[str]:
+        """Every page's path below the site's URL, `index.html` dropped as a link would drop it."""
+        found = [str(p.relative_to(self.directory)) for p in self.directory.rglob("*.html")]
+        return sorted(p.removesuffix("index.html") for p in found)
 
 
 def read_sources() -> dict[str, str]:
@@ -114,7 +147,7 @@ def read_sources() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Site:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """Build the real docs strictly into a temporary directory and serve it on loopback."""
     site_dir = tmp_path_factory.mktemp("site")
     # The expected text must be what the build embedded: should a file change
@@ -136,7 +169,7 @@ def site(tmp_path_factory) -> Site:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(f"http://127.0.0.1:{server.server_address[1]}/", sources)
+        yield Site(f"http://127.0.0.1:{server.server_address[1]}/", site_dir, sources)
     finally:
         server.shutdown()
         server.server_close()
@@ -144,14 +177,12 @@ def site(tmp_path_factory) -> Site:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install chromium); the browser test needs Debian's Chromium"
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -160,48 +191,90 @@ def browser():
             browser.close()
 
 
-@pytest.fixture
-def page(browser, site: Site):
-    """A fresh page that may talk to loopback only, with its errors recorded.
+@dataclass
+class Visit:
+    """A browser tab on the site that records what it asks for and what goes wrong."""
 
-    Requests elsewhere (the theme asks GitHub's API for the repository's
-    stars) are aborted and listed, and their aborts are not page errors.
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page: Page
+    site: Site
+    foreign: list[str] = field(default_factory=list)  # requests to any host but the local server
+    errors: list[str] = field(default_factory=list)
+    where: str = ""  # the page being looked at, for the records above
+
+    def go(self, path: str) -> None:
+        self.where = path or "/"
+        response = self.page.goto(self.site.url + path)
+        assert response is not None and response.ok, f"{self.site.url + path} answered {response and response.status}"
+        self.page.wait_for_load_state("networkidle")
+
+    def problems(self) -> list[str]:
+        return self.foreign + self.errors
+
+
+def open_visit(browser: Browser, site: Site, viewport: dict[str, int]) -> tuple[Visit, Any]:
+    context = browser.new_context(viewport={"width": viewport["width"], "height": viewport["height"]})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
-    page = context.new_page()
-    page.blocked = []
-    page.errors = []
+    visit = Visit(context.new_page(), site)
+    local = urlsplit(site.url).netloc
 
-    def only_loopback(route):
-        if urlsplit(route.request.url).hostname in LOOPBACK:
-            route.continue_()
-        else:
-            page.blocked.append(route.request.url)
+    def only_local(route: Route) -> None:
+        # Nothing leaves the machine; what would have is a failure of its own.
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != local:
             route.abort()
+        else:
+            route.continue_()
 
-    def on_console(message):
-        if message.type != "error":
-            return
-        source = message.location.get("url", "")
-        if source in page.blocked and "net::ERR_FAILED" in message.text:
-            return  # the abort above, not a fault of the site
-        page.errors.append(f"console error: {message.text} ({source})")
+    def on_request(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme not in ("data", "blob", "about") and url.netloc != local:
+            visit.foreign.append(f"{visit.where}: asked {request.url}")
 
-    page.route("**/*", only_loopback)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: page.errors.append(f"page error: {error}"))
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            visit.errors.append(f"{visit.where}: console error: {message.text} ({message.location.get('url', '')})")
+
+    visit.page.route("**/*", only_local)
+    visit.page.on("request", on_request)
+    visit.page.on("console", on_console)
+    visit.page.on("pageerror", lambda error: visit.errors.append(f"{visit.where}: page error: {error}"))
+    return visit, context
+
+
+@pytest.fixture
+def visit(browser: Browser, site: Site) -> Iterator[Visit]:
+    visit, context = open_visit(browser, site, DESKTOP)
     try:
-        yield page
+        yield visit
     finally:
         context.close()
 
 
-def test_site_builds_strictly_without_warnings(site):
+def test_site_builds_strictly_without_warnings(site: Site) -> None:
     assert site.url.startswith("http://127.0.0.1:")
 
 
-def code_blocks(page, heading_id: str):
+def test_every_page_asks_only_the_local_server(visit: Visit, site: Site) -> None:
+    """A first visit to each page, as a reader's browser makes it: nothing from elsewhere, no errors."""
+    pages = site.pages()
+    assert len(pages) > 10, pages
+    for path in pages:
+        visit.go(path)
+    assert not visit.problems(), "pages asked other hosts or logged errors:\n" + "\n".join(visit.problems())
+
+
+def test_without_settings_no_page_names_a_repository(site: Site) -> None:
+    """Unset DOCS_* variables: no canonical URL, no repository widget, no edit link."""
+    found = []
+    for page in sorted(site.directory.rglob("*.html")):
+        html = page.read_text("utf-8")
+        for sign in ('rel="canonical"', 'class="md-source"', 'rel="edit"', "acme"):
+            if sign in html:
+                found.append(f"{page.relative_to(site.directory)}: {sign}")
+    assert not found, "pages carry repository or site settings nobody set:\n" + "\n".join(found)
+
+
+def code_blocks(page: Page, heading_id: str) -> Locator:
     """The `<code>` elements of code blocks between a heading and the next h2."""
     return page.locator(
         f"xpath=//h2[@id='{heading_id}']/following-sibling::*"
@@ -210,20 +283,21 @@ def code_blocks(page, heading_id: str):
     )
 
 
-def title(page) -> str:
+def title(page: Page) -> str:
     """The page's h1, without the toc extension's permalink sign."""
     return page.locator("h1").first.inner_text().strip().removesuffix("¶").strip()
 
 
-def copied_text(page, code) -> str:
+def copied_text(page: Page, code: Locator) -> str:
     """What the block's copy button puts on the clipboard."""
     pre = code.locator("xpath=..")
     pre.hover()
     pre.locator("button.md-clipboard, button[data-md-type='copy']").first.click()
-    return page.evaluate("() => navigator.clipboard.readText()")
+    return str(page.evaluate("() => navigator.clipboard.readText()"))
 
 
-def test_dockerfile_page(page, site: Site):
+def test_dockerfile_page(visit: Visit, site: Site) -> None:
+    page = visit.page
     dockerfile = site.sources["Dockerfile"]
     url = site.url
     expected = {
@@ -232,21 +306,22 @@ def test_dockerfile_page(page, site: Site):
         "the-whole-dockerfile": without_markers(dockerfile),
     }
 
-    response = page.goto(url + DOCKERFILE_PAGE)
-    assert response is not None and response.ok, f"{url + DOCKERFILE_PAGE} answered {response and response.status}"
+    visit.go(DOCKERFILE_PAGE)
     assert title(page) == "📜 Dockerfile"
 
     blocks = {}
     for heading_id, text in expected.items():
         found = code_blocks(page, heading_id)
-        assert found.count() == 1, f"section #{heading_id} should hold exactly one Dockerfile block, has {found.count()}"
+        assert found.count() == 1, (
+            f"section #{heading_id} should hold exactly one Dockerfile block, has {found.count()}"
+        )
         code = blocks[heading_id] = found.first
-        # Stage blocks sit in collapsed admonitions: open them, as a reader would.
+        # A block in a collapsed admonition is opened, as a reader would.
         details = code.locator("xpath=ancestor::details")
         if details.count() and not details.first.evaluate("d => d.open"):
             details.first.locator("summary").first.click()
         assert code.is_visible(), f"the Dockerfile block in #{heading_id} is not visible"
-        shown = code.text_content()
+        shown = code.text_content() or ""
         assert same_text(shown, text), f"#{heading_id} shows other text than the Dockerfile:\n{shown}"
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -272,18 +347,115 @@ def test_dockerfile_page(page, site: Site):
     page.wait_for_url(url)
     assert title(page) == "📚 Backend Django"
 
-    assert not page.errors, "the browser reported errors:\n" + "\n".join(page.errors)
-    assert all(urlsplit(url).hostname == "api.github.com" for url in page.blocked), page.blocked
+    assert not visit.problems(), "the browser saw other hosts or errors:\n" + "\n".join(visit.problems())
+
+
+# --- pages at a glance ----------------------------------------------------------
+
+
+def test_the_diagram_quotes_each_stage_of_the_dockerfile() -> None:
+    """Every code text in the stage diagram is in the stage its group names (spacing aside)."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    quotes, wrong = 0, []
+    for group in ET.parse(DIAGRAM).getroot().iter(f"{SVG}g"):
+        stage = group.get("data-stage")
+        if stage is None:
+            continue
+        text = " ".join(section(dockerfile, stage).split())
+        for element in group.iter(f"{SVG}text"):
+            if "code" in (element.get("class") or "").split():
+                quote = " ".join("".join(element.itertext()).split())
+                quotes += 1
+                if quote not in text:
+                    wrong.append(f"{quote!r} is not in the {stage} stage")
+    assert quotes > 20, f"the diagram quotes only {quotes} pieces of the Dockerfile"
+    assert not wrong, f"{DIAGRAM.relative_to(ROOT)} disagrees with the Dockerfile:\n" + "\n".join(wrong)
+
+
+def test_the_docker_page_shows_the_stage_diagram(visit: Visit) -> None:
+    visit.go(DOCKER_INDEX)
+    diagram = visit.page.locator("article img.stage-diagram")
+    assert diagram.count() == 1, "the Docker page should show one stage diagram"
+    assert diagram.is_visible()
+    size = diagram.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
+    assert size[0] > 0, "the stage diagram did not load"
+    assert size[1] > 300, f"the stage diagram is drawn {size[1]} px wide"
+    assert not visit.problems(), "\n".join(visit.problems())
+
+
+def page_size(visit: Visit) -> tuple[int, int]:
+    width, height = visit.page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    return int(width), int(height)
+
+
+def test_the_mutation_report_reads_on_a_phone(browser: Browser, site: Site) -> None:
+    """At 390 px the report must not scroll sideways, nor grow far taller than on a desktop.
+
+    Its wide table once squeezed the test ids to a few characters a line: 22,182 px tall at 390 px
+    against 6,907 px at 1280 px.
+    """
+    sizes = {}
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        visit, context = open_visit(browser, site, viewport)
+        try:
+            visit.go(MUTATIONS_PAGE)
+            sizes[name] = page_size(visit)
+            assert not visit.problems(), "\n".join(visit.problems())
+        finally:
+            context.close()
+    (phone_width, phone_height), (_, desktop_height) = sizes["phone"], sizes["desktop"]
+    figures = f"{phone_height} px tall at {PHONE['width']} px wide, {desktop_height} px at {DESKTOP['width']} px"
+    assert phone_width <= PHONE["width"], f"the mutation report scrolls sideways on a phone ({phone_width} px wide)"
+    assert phone_height <= 1.5 * desktop_height, f"the mutation report is too long on a phone: {figures}"
+
+
+# --- the site's settings ----------------------------------------------------------
+
+
+SETTINGS = {
+    "DOCS_SITE_URL": "https://docs.example.org/backend-django/",
+    "DOCS_REPO_URL": "https://github.com/example/backend-django",
+    "DOCS_EDIT_URI": "edit/main/docs/",
+}
+
+
+def test_settings_give_the_site_its_address_repository_and_edit_links(docs_copy: Path) -> None:
+    site = docs_copy.parent / "site"
+    result = mkdocs_build(docs_copy, site, **SETTINGS)
+    assert result.returncode == 0, output_of(result)
+    html = (site / "index.html").read_text("utf-8")
+    assert f'<link rel="canonical" href="{SETTINGS["DOCS_SITE_URL"]}">' in html
+    assert f'href="{SETTINGS["DOCS_REPO_URL"]}"' in html and 'class="md-source"' in html
+    assert f'href="{SETTINGS["DOCS_REPO_URL"]}/edit/main/docs/README.md"' in html
+
+
+def test_empty_settings_count_as_unset(docs_copy: Path) -> None:
+    site = docs_copy.parent / "site"
+    result = mkdocs_build(docs_copy, site, **dict.fromkeys(SETTINGS, ""))
+    assert result.returncode == 0, output_of(result)
+    html = (site / "index.html").read_text("utf-8")
+    for sign in ('rel="canonical"', 'class="md-source"', 'rel="edit"'):
+        assert sign not in html, f"empty DOCS_* variables still gave the page {sign}"
+
+
+def test_an_edit_uri_without_a_repository_breaks_the_build(docs_copy: Path) -> None:
+    result = mkdocs_build(docs_copy, docs_copy.parent / "site", DOCS_EDIT_URI="edit/main/docs/")
+    assert result.returncode != 0, f"an edit link without a repository built:\n{output_of(result)}"
+    assert "edit_uri" in output_of(result), output_of(result)
 
 
 # --- the strict build catches what is broken ----------------------------------
 
 
 @pytest.fixture
-def docs_copy(tmp_path) -> Path:
+def docs_copy(tmp_path: Path) -> Path:
     """mkdocs.yml, docs/ and the embedded files, copied; returns the copy's mkdocs.yml."""
     shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"))
+    shutil.copytree(
+        ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py")
+    )
     for name in EMBEDDED:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, tmp_path / name)
@@ -301,22 +473,25 @@ def assert_build_fails_naming(config: Path, target: str) -> None:
     assert target in output, f"the failed build does not name {target}:\n{output}"
 
 
-def test_the_copy_builds(docs_copy):
+def test_the_copy_builds(docs_copy: Path) -> None:
     """The copy alone builds, so the failures below come from what they break."""
     result = mkdocs_build(docs_copy, docs_copy.parent / "site")
     assert result.returncode == 0, output_of(result)
 
 
-def test_a_link_to_a_missing_page_breaks_the_build(docs_copy):
+def test_a_link_to_a_missing_page_breaks_the_build(docs_copy: Path) -> None:
     append(docs_copy.parent / "docs/backend/django/health.md", "See [the missing page](./no-such-page.md).")
     assert_build_fails_naming(docs_copy, "no-such-page.md")
 
 
-def test_a_link_to_a_missing_anchor_breaks_the_build(docs_copy):
-    append(docs_copy.parent / "docs/backend/django/deploy/docker/entrypoint.md", "See [a stage](./Dockerfile.md#no-such-anchor).")
+def test_a_link_to_a_missing_anchor_breaks_the_build(docs_copy: Path) -> None:
+    append(
+        docs_copy.parent / "docs/backend/django/deploy/docker/entrypoint.md",
+        "See [a stage](./Dockerfile.md#no-such-anchor).",
+    )
     assert_build_fails_naming(docs_copy, "no-such-anchor")
 
 
-def test_a_missing_snippet_file_breaks_the_build(docs_copy):
+def test_a_missing_snippet_file_breaks_the_build(docs_copy: Path) -> None:
     append(docs_copy.parent / "docs/backend/django/deploy/compose.md", '```yaml\n--8<-- "NoSuchFile"\n```')
     assert_build_fails_naming(docs_copy, "NoSuchFile")
