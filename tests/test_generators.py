@@ -10,8 +10,8 @@ article is compared; the theme around it is each generator's own. Differences
 are listed page by page.
 
 Zensical skips the docverify plugin, so scripts/zensical_build.py refuses its
-site; the last tests show that it does, and that it accepts a site whose pages
-all carry the plugin's marker.
+site; the last tests show that it does, that it accepts a site whose pages all
+carry the plugin's marker, and that its strict build stops on a broken anchor.
 """
 
 from __future__ import annotations
@@ -499,3 +499,15 @@ def test_every_mkdocs_page_carries_the_docverify_marker(builds: Builds) -> None:
         pytest.skip("mkdocs.yml does not list the docverify plugin yet")
     unmarked = load_wrapper().unmarked_pages(builds.sites["mkdocs"].site)
     assert not unmarked, f"pages MkDocs built with docverify but without a {MARKER} element: {unmarked}"
+
+
+def test_the_wrapper_fails_on_a_broken_anchor_naming_it(tmp_path: Path) -> None:
+    root = repository_copy(tmp_path)
+    page = root / "docs" / "backend" / "django" / "health.md"
+    link = "See [a stage](./deploy/docker/Dockerfile.md#no-such-anchor)."
+    page.write_text(f"{page.read_text('utf-8')}\n{link}\n", "utf-8")
+    result = run_wrapper(root)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"a broken anchor passed the strict Zensical build:\n{output}"
+    assert "anchor does not exist" in output and "backend/django/health.md" in output, output
+    assert "Traceback" not in output, output
