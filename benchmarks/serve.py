@@ -64,8 +64,12 @@ def overlay(into: Path) -> None:
         if source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-        elif target.exists():
-            target.unlink()
+    committed = subprocess.run(
+        ["git", "ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=into, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, committed.split("\0")):
+        if not (ROOT / name).exists():
+            (into / name).unlink(missing_ok=True)
 
 
 def start_to_first_page(checkout: Path, python: str, timeout: float) -> dict[str, Any]:
