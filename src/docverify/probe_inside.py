@@ -1,6 +1,7 @@
 """Runs INSIDE an image or container (stdlib only) and prints one JSON fact sheet.
 
-argv[1] is a JSON object: {"paths": [...], "trees": [...], "django": bool}.
+argv[1] is a JSON object: {"paths": [...], "trees": [...], "executables": [...],
+"process": bool, "extra": {name: python source}}.
 Everything a claim needs from inside is gathered here, in one run.
 """
 
@@ -86,48 +87,20 @@ def run(command, env=None, cwd=None, timeout=60):
         return {"code": None, "stdout": "", "stderr": str(error)}
 
 
-DJANGO_FACTS = """
-import json, django
-from django.conf import settings
-django.setup()
-from django.test import Client
-response = Client().get('/health/', HTTP_HOST='127.0.0.1')
-print(json.dumps({
-    'STATIC_ROOT': str(settings.STATIC_ROOT),
-    'MEDIA_ROOT': str(settings.MEDIA_ROOT),
-    'LOG_FILES': sorted({str(h.get('filename')) for h in settings.LOGGING.get('handlers', {}).values() if h.get('filename')}),
-    'health': {'status': response.status_code, 'body': response.content.decode()},
-}))
-"""
-
-
-STATIC_COUNT = """
-import os, django
-from django.conf import settings
-django.setup()
-print(sum(len(files) for _, _, files in os.walk(settings.STATIC_ROOT)))
-"""
-
-
-def django_facts(workdir):
-    python = sys.executable  # the image's own `python`, first on its PATH
-    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
-    facts = {"settings_modules": sorted(
-        name[:-3] for name in os.listdir(os.path.join(workdir, "core", "settings"))
-        if name.endswith(".py") and name != "__init__.py"
-    )}
-    # Health with an unreachable database: a closed port on the probe's own loopback.
-    down = dict(base_env, DATABASE_URL="postgres://probe:probe@127.0.0.1:9/probe")
-    settings = run([python, "-c", DJANGO_FACTS], env=down, cwd=workdir)
-    # Django logs to stdout too; the fact sheet is the last line.
-    facts["database_down"] = json.loads(settings["stdout"].strip().splitlines()[-1]) if settings["code"] == 0 else settings
-    prod = {}
-    for missing in ("SECRET_KEY", "DATABASE_URL"):
-        env = dict(base_env, DJANGO_SETTINGS_MODULE="core.settings.prod",
-                   SECRET_KEY="probe-secret", DATABASE_URL="postgres://probe:probe@127.0.0.1:9/probe")
-        del env[missing]
-        prod[missing] = run([python, "-c", "import django; django.setup()"], env=env, cwd=workdir)
-    facts["prod_without"] = prod
+def extra_facts(sources, workdir):
+    """Project probes: each a Python program run by this Python, printing JSON as its last line."""
+    facts = {}
+    for name, source in sources.items():
+        try:
+            out = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, cwd=workdir, timeout=180)
+            result = {"code": out.returncode, "stdout": out.stdout, "stderr": out.stderr[-4000:]}
+        except (OSError, subprocess.TimeoutExpired) as error:
+            result = {"code": None, "stdout": "", "stderr": str(error)}
+        lines = result["stdout"].strip().splitlines()
+        try:
+            facts[name] = json.loads(lines[-1]) if result["code"] == 0 and lines else {"error": result}
+        except ValueError:
+            facts[name] = {"error": result}
     return facts
 
 
@@ -155,14 +128,33 @@ def main():
         facts["requirements_pins"] = applicable_pins(facts["requirements"])
     if shutil.which("poetry") and os.path.exists("pyproject.toml"):
         facts["poetry_check_lock"] = run(["poetry", "check", "--lock"], cwd=workdir)
-    if request.get("django") and os.path.exists(os.path.join(workdir, "manage.py")):
-        facts["django"] = django_facts(workdir)
     if request.get("process"):
         facts["pid1"] = pid1()
-        facts["migrations_pending"] = run([sys.executable, "manage.py", "migrate", "--check", "--noinput"], cwd=workdir)
-        counted = run([sys.executable, "-c", STATIC_COUNT], cwd=workdir)
-        facts["static_files"] = int(counted["stdout"].split()[-1]) if counted["code"] == 0 else counted
+        facts["listening"] = listening()
+    facts["extra"] = extra_facts(request.get("extra", {}), workdir)
     print(json.dumps(facts))
+
+
+def listening():
+    """Addresses with a listening TCP socket, from /proc/net/tcp and tcp6 ("0.0.0.0:8000")."""
+    found = set()
+    for table, size in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        try:
+            with open(table) as handle:
+                rows = handle.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) < 4 or fields[3] != "0A":
+                continue
+            address, port = fields[1].split(":")
+            if size == 8:
+                ip = ".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0))
+            else:
+                ip = "::" if set(address) == {"0"} else address
+            found.add(f"{ip}:{int(port, 16)}")
+    return sorted(found)
 
 
 def pid1():
@@ -172,6 +164,9 @@ def pid1():
     with open("/proc/1/status") as handle:
         status = dict(line.split(":", 1) for line in handle if ":" in line)
     fact["uid"] = int(status["Uid"].split()[0])
+    fact["gid"] = int(status["Gid"].split()[0])
+    fact["cap_eff"] = status.get("CapEff", "0").strip()
+    fact["no_new_privs"] = int(status.get("NoNewPrivs", "0").strip() or 0)
     fact["cwd"] = os.readlink("/proc/1/cwd")
     with open("/proc/1/environ", "rb") as handle:
         fact["env"] = dict(part.decode().split("=", 1) for part in handle.read().split(b"\0") if b"=" in part)

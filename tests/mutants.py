@@ -1,0 +1,124 @@
+"""This project's catalogues for docverify's mutation runs.
+
+CATALOGUE: each mutant makes one documented sentence false and names the claims that must
+fail (the Dockerfile page's under their stage: "Runtime/User"). EQUIVALENT: rewrites that say
+the same thing another way; the whole suite must accept every one.
+"""
+
+from __future__ import annotations
+
+from docverify.mutations import Mutation, mutant
+
+D = "Dockerfile"
+C = "compose.yaml"
+E = "entrypoint.sh"
+PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
+SECURITY = "docs/backend/django/deploy/docker/security.md"
+
+CATALOGUE: list[Mutation] = [
+    # Stage 1: Builder
+    mutant("builder-base", D, ("FROM python:3.13-slim AS builder", "FROM python:3.12-slim AS builder"), "Builder/Base Image", builds=False),
+    mutant("builder-workdir", D, ("WORKDIR /app\n\n# Compilers", "WORKDIR /src\n\n# Compilers"), "Builder/Working Directory"),
+    mutant("build-argument", D, ('ARG PACKAGE_INDEX_URL=""', 'ARG INDEX_URL=""'), "Builder/Build Argument"),
+    mutant("builder-apt", D, ("gcc g++ libpq-dev", "gcc libpq-dev"), "Builder/Dependencies"),
+    mutant("poetry-plugin", D, ("poetry==2.5.1 poetry-plugin-export==1.10.1", "poetry==2.5.1"), "Builder/Poetry Setup", builds=False),
+    mutant("copy-lock", D, ("COPY pyproject.toml poetry.lock ./", "COPY pyproject.toml ./"), "Builder/Dependency Export Copies"),
+    mutant("no-poetry-lock", D, ("&& POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n", ""), ("Builder/Dependency Export Runs", "Builder/Build Argument")),
+    mutant("export-groups", D, ("--only django,shared", "--only django"), "Builder/Dependency Export Exports"),
+    mutant("venv-path", D, ("python -m venv /venv", "python -m venv /opt/venv"), "Builder/Virtual Environment", builds=False),
+    # Stage 2: Runtime
+    mutant("runtime-base", D, ("FROM python:3.13-slim\n", "FROM python:3.12-slim\n"), "Runtime/Base Image", builds=False),
+    mutant("runtime-workdir", D, ("WORKDIR /app\n\nEXPOSE", "WORKDIR /srv\n\nEXPOSE"), "Runtime/Working Directory"),
+    mutant("runtime-first-workdir", D, ("WORKDIR /app\n\n# libpq", "WORKDIR /srv\n\n# libpq"), "Runtime/Working Directory"),
+    mutant("runtime-apt", D, ("libpq5 curl", "libpq5"), "Runtime/Dependencies"),
+    mutant("uid", D, ("--uid 1000", "--uid 1001"), "Runtime/User Setup"),
+    mutant("copy-venv", D, ("COPY --from=builder /venv /venv", "COPY --from=builder /venv /opt/venv"), "Runtime/Copy Artifacts Copies"),
+    mutant("copy-app", D, ("src/backend_django /app", "src/backend_django /srv/app"), "Runtime/Copy Artifacts Copies", builds=False),
+    mutant("copy-entrypoint", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /usr/local/bin/entrypoint.sh"), "Runtime/Copy Artifacts Copies", builds=False),
+    mutant("mkdir", D, [("mkdir -p /app/staticfiles /app/mediafiles", "mkdir -p /app/staticfiles"),
+                        ("/app/staticfiles /app/mediafiles /app/logs /app", "/app/staticfiles /app/logs /app")], "Runtime/Permissions & Directories Creates"),
+    mutant("chown", D, ("chown appuser:appuser /app /app/staticfiles", "chown appuser:appuser /app/staticfiles"), "Runtime/Permissions & Directories Changes"),
+    mutant("chmod", D, ("    && chmod +x /entrypoint.sh\n", "\n"), "Runtime/Permissions & Directories Makes", builds=False),
+    mutant("user", D, ("\nUSER appuser\n", "\nUSER nobody\n"), "Runtime/User"),
+    mutant("path", D, ('PATH="/venv/bin:$PATH"', 'PATH="$PATH:/venv/bin"'), "Runtime/Environment Variables PATH"),
+    mutant("settings-module", D, ("DJANGO_SETTINGS_MODULE=core.settings.dev", "DJANGO_SETTINGS_MODULE=core.settings.prod"), "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
+    mutant("bytecode", D, ("PYTHONDONTWRITEBYTECODE=1", "PYTHONDONTWRITEBYTECODE=0"), "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE"),
+    mutant("unbuffered", D, ("PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=0"), "Runtime/Environment Variables PYTHONUNBUFFERED"),
+    mutant("healthcheck", D, ('CMD ["curl"', 'CMD ["wget"'), "Runtime/Healthcheck"),
+    mutant("entrypoint", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]'), "Runtime/Entrypoint"),
+    mutant("command", D, ('"core.wsgi:application"', '"core.wsgi"'), "Runtime/Command"),
+    mutant("port", D, ("EXPOSE 8000", "EXPOSE 8080"), "Runtime/Port"),
+    # The effect differs while the text still matches.
+    mutant("health-never-fails", D, ('"--fail", ', ""), "Runtime/Healthcheck"),
+    mutant("health-or-true", D, ('CMD ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "http://127.0.0.1:8000/health/"]',
+                                 "CMD curl --fail --silent --output /dev/null http://127.0.0.1:8000/health/ || true"), ("Runtime/Healthcheck", "Lint")),
+    mutant("health-other-path", D, ("8000/health/", "8000/admin/"), "Runtime/Healthcheck"),
+    mutant("later-env-wins", D, ("\nWORKDIR /app\n\nEXPOSE", '\nENV DJANGO_SETTINGS_MODULE=core.settings.prod\n\nWORKDIR /app\n\nEXPOSE'),
+           "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
+    mutant("later-user-wins", D, ("\nWORKDIR /app\n\nEXPOSE", "\nUSER nobody\n\nWORKDIR /app\n\nEXPOSE"), ("Runtime/User", "Lint")),
+    mutant("conditional-install", D, ("&& pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1",
+                                      "|| pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1"), "Builder/Poetry Setup", builds=False),
+    mutant("set-u-comment", E, ("set -eu", "set -u  # was: set -eu"), "Shell"),
+    mutant("db-health-or-true", C, ('pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\"', 'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\" || true'),
+           "Database Health Check"),
+    mutant("sigkill", C, ("    image: backend-django:latest\n", "    image: backend-django:latest\n    stop_signal: SIGKILL\n"), "Server"),
+    mutant("volume-over-app", C, [("      - backend-logs:/app/logs/backend\n", "      - backend-logs:/app/logs/backend\n      - app-code:/app\n"),
+                                  ("  backend-logs:\n", "  backend-logs:\n  app-code:\n")], "Read-only Root Filesystem"),
+    mutant("lint-ignore-moved", D, [("# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc", "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc")],
+           "Lint", creates=((".hadolint.yaml", "ignored:\n  - DL3008\n"),)),
+    mutant("lint-bare-ignore", D, ("# The docs name the user; useradd above fixes its UID at 1000.\n", ""), "Lint"),
+    # Values in the sentence that no check reads.
+    mutant("page-gid", PAGE, ("UID `1000` for security", "UID `1000` and GID `0` for security"), "Runtime/User Setup"),
+    # Lists are exact.
+    mutant("runtime-extra-package", D, ("libpq5 curl", "libpq5 curl procps"), "Runtime/Dependencies"),
+    mutant("extra-directory", D, ("mkdir -p /app/staticfiles", "mkdir -p /app/cache /app/staticfiles"), "Runtime/Permissions & Directories Creates"),
+    mutant("extra-expose", D, ("EXPOSE 8000", "EXPOSE 8000 9000"), "Runtime/Port"),
+    # Security
+    mutant("runtime-gcc", D, ("libpq5 curl", "libpq5 curl gcc"), ("No Build Tools", "Runtime/Dependencies")),
+    mutant("read-write", C, ("read_only: true", "read_only: false"), "Read-only Root Filesystem"),
+    mutant("lint-finding", D, ("&& apt-get install -y --no-install-recommends libpq5 curl", "&& apt-get install -y libpq5 curl"), "Lint"),
+    # The page itself: a value changed in a bullet.
+    mutant("page-base", PAGE, ("*   **Base Image:** `python:3.13-slim`\n*   **Working Directory:** `/app`\n*   **Build",
+                               "*   **Base Image:** `python:3.12-slim`\n*   **Working Directory:** `/app`\n*   **Build"), "Builder/Base Image"),
+    mutant("page-uid", PAGE, ("UID `1000`", "UID `1001`"), "Runtime/User Setup"),
+    mutant("page-package", PAGE, ("Installs `libpq5`", "Installs `libpq-dev`"), "Runtime/Dependencies"),
+    mutant("page-settings", PAGE, ("to `core.settings.dev`", "to `core.settings.prod`"), "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
+    mutant("page-port", PAGE, ("Exposes `8000`", "Exposes `80`"), "Runtime/Port"),
+    # Claims the site renders but a reader could miss.
+    mutant("page-plus-marker", PAGE, ("*   **Port:** Exposes", "+   **Port:** Exposes `80`; was"), "Runtime/Port"),
+    mutant("page-underscore-bold", PAGE, ("*   **Port:** Exposes `8000`", "*   __Port:__ Exposes `80`"), "Runtime/Port"),
+    # entrypoint.sh
+    mutant("no-set-u", E, ("set -eu", "set -e"), "Shell"),
+    mutant("wait-default", E, ("DB_WAIT_TIMEOUT:=30", "DB_WAIT_TIMEOUT:=300"), "Database Wait"),
+    mutant("no-migrate", E, ("python manage.py migrate --noinput\n", "true\n"), "Migrations"),
+    mutant("migrate-optional", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || true\n"), "Shell"),
+    mutant("no-collectstatic", E, ("python manage.py collectstatic --noinput\n", "true\n"), "Static Files"),
+    mutant("no-exec", E, ('exec "$@"', '"$@"'), "Server"),
+    # compose.yaml
+    mutant("db-image", C, ("image: postgres:17", "image: postgres:16"), "Database Image"),
+    mutant("db-health", C, ('test: ["CMD-SHELL", "pg_isready', 'test: ["CMD-SHELL", "true || pg_ready'), "Database Health Check"),
+    mutant("db-volume", C, ("- db-data:/var/lib/postgresql/data", "- db-data:/var/lib/postgresql"), "Database Volume"),
+    mutant("public-port", C, ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port"),
+    mutant("extra-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n', '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n      - "127.0.0.1:9000:9000"\n'), "Published Port"),
+    mutant("start-order", C, ("condition: service_healthy", "condition: service_started"), "Start Order"),
+    mutant("hard-password", C, ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"), "Credentials"),
+]  # fmt: skip
+
+# Refactors that change nothing a page says: the whole suite must stay green.
+EQUIVALENT: list[Mutation] = [
+    mutant("user-by-uid", D, ("\nUSER appuser\n", "\nUSER 1000\n")),
+    mutant("chown-by-uid", D, ("chown appuser:appuser /app /app/staticfiles", "chown 1000:1000 /app /app/staticfiles")),
+    mutant("bind-equals", D, ('"--bind", "0.0.0.0:8000"', '"--bind=0.0.0.0:8000"')),
+    mutant("workdir-slash", D, ("WORKDIR /app\n\n# libpq", "WORKDIR /app/\n\n# libpq")),
+    mutant("python-m-pip", D, ("&& pip install --no-cache-dir poetry", "&& python -m pip install --no-cache-dir poetry")),
+    mutant("registry-qualified", D, ("FROM python:3.13-slim AS builder", "FROM docker.io/library/python:3.13-slim AS builder")),
+    mutant("base-from-arg", D, ("# --8<-- [start:builder]\nFROM python:3.13-slim AS builder",
+                                "ARG PYTHON_IMAGE=python:3.13-slim\n\n# --8<-- [start:builder]\nFROM ${PYTHON_IMAGE} AS builder")),
+    mutant("env-split", D, ('ENV PATH="/venv/bin:$PATH" \\\n    DJANGO_SETTINGS_MODULE=core.settings.dev \\',
+                            'ENV PATH="/venv/bin:$PATH"\nENV DJANGO_SETTINGS_MODULE=core.settings.dev\nENV \\')),
+    mutant("chmod-numeric", D, ("chmod +x /entrypoint.sh", "chmod 0755 /entrypoint.sh")),
+    mutant("set-long-options", E, ("set -eu", "set -o errexit -o nounset")),
+    mutant("compose-long-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n',
+                                    '      - target: 8000\n        host_ip: 127.0.0.1\n        published: "${BACKEND_PORT:-8000}"\n')),
+    mutant("page-dash-marker", PAGE, ("*   **Port:** Exposes", "-   **Port:** Exposes")),
+]  # fmt: skip
