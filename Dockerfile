@@ -38,7 +38,7 @@ RUN python -m venv /venv \
 # --8<-- [end:builder]
 
 # --8<-- [start:runtime]
-FROM python:3.13-slim
+FROM python:3.13-slim AS runtime
 
 WORKDIR /app
 

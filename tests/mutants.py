@@ -27,7 +27,7 @@ CATALOGUE: list[Mutation] = [
     mutant("export-groups", D, ("--only django,shared", "--only django"), "Builder/Dependency Export Exports"),
     mutant("venv-path", D, ("python -m venv /venv", "python -m venv /opt/venv"), "Builder/Virtual Environment", builds=False),
     # Stage 2: Runtime
-    mutant("runtime-base", D, ("FROM python:3.13-slim\n", "FROM python:3.12-slim\n"), "Runtime/Base Image", builds=False),
+    mutant("runtime-base", D, ("FROM python:3.13-slim AS runtime", "FROM python:3.12-slim AS runtime"), "Runtime/Base Image", builds=False),
     mutant("runtime-workdir", D, ("WORKDIR /app\n\nEXPOSE", "WORKDIR /srv\n\nEXPOSE"), "Runtime/Working Directory"),
     mutant("runtime-first-workdir", D, ("WORKDIR /app\n\n# libpq", "WORKDIR /srv\n\n# libpq"), "Runtime/Working Directory"),
     mutant("runtime-apt", D, ("libpq5 curl", "libpq5"), "Runtime/Dependencies"),

@@ -10,10 +10,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from docverify import claims, docker, mutations
 from docverify.dockerfile import DockerfileError, parse
-from docverify.docker import ROOT
+from docverify.errors import BuildFailed, ClaimUnreadable
+from docverify.registry import Registry
+
+PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
+COPIED = ["Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock", ".dockerignore", "mkdocs.yml", "docs", "src"]
 
 
 def write(path: Path, text: str) -> Path:
@@ -30,102 +33,138 @@ def write(path: Path, text: str) -> Path:
         ("FROM python:3.13-slim\nRUN echo \\\n", "Dockerfile:2: line continuation at end of file"),
         ("# only a comment\n", "Dockerfile: no FROM instruction"),
         ('FROM python:3.13-slim\nENTRYPOINT ["/entrypoint.sh"\n', "Dockerfile:2: ENTRYPOINT has malformed JSON"),
+        ("ARG IMAGE\nFROM ${IMAGE}\n", "Dockerfile:2: FROM ${IMAGE} names an ARG with no value"),
     ],
 )
-def test_malformed_dockerfile_names_the_line(tmp_path, dockerfile, message):
+def test_malformed_dockerfile_names_the_line(tmp_path: Path, dockerfile: str, message: str) -> None:
     path = write(tmp_path / "Dockerfile", dockerfile)
     with pytest.raises(DockerfileError) as error:
         parse(path)
     assert message in str(error.value)
 
 
-def run_doc_suite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The real doc suite (pytest + Sybil) on a copy of the repository."""
+def run_doc_suite(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real doc suite (pytest + the docverify plugin) on a copy of the repository."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root), "-c", str(root / "pyproject.toml"), *args],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root), "-c",
+         str(root / "pyproject.toml"), "-o", f"docverify_report={root / 'report.json'}", *args],
         cwd=root, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
-    )
+    )  # fmt: skip
 
 
 @pytest.fixture
-def repo_copy(tmp_path) -> Path:
+def repo_copy(tmp_path: Path) -> Path:
     """The repository with its test suite, to break and run."""
-    root = mutations.copy_repository(ROOT, tmp_path)
-    shutil.copytree(ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(ROOT / "conftest.py", root / "conftest.py")
+    root = mutations.copy_repository(Path(__file__).resolve().parents[1], tmp_path, COPIED)
+    shutil.copytree(Path(__file__).parent, root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     return root
 
 
-def test_a_missing_stage_fails_the_claims_that_describe_it(repo_copy):
+@pytest.fixture(scope="session")
+def registry(docverify: object) -> Registry:
+    return docverify.registry  # type: ignore[attr-defined, no-any-return]
+
+
+def test_a_missing_stage_fails_the_claims_that_describe_it(repo_copy: Path, registry: Registry) -> None:
     dockerfile = repo_copy / "Dockerfile"
     text = dockerfile.read_text()
     dockerfile.write_text(text[: text.index("# --8<-- [start:runtime]")])
-    failures = mutations.static_failures(repo_copy)
+    failures = mutations.static_failures(repo_copy, registry)
     message = failures["Runtime/Base Image"][0]
     assert "Dockerfile.md:" in message and "describe stage 2 (Runtime), but the Dockerfile has 1 stage(s)" in message
 
 
-def test_a_malformed_dockerfile_fails_the_doc_checks_with_its_line(repo_copy):
+def test_a_stage_heading_must_match_by_name_too(repo_copy: Path, registry: Registry) -> None:
+    page = repo_copy / PAGE
+    page.write_text(page.read_text().replace("## Stage 2: Runtime", "## Stage 2: Builder"))
+    failures = mutations.static_failures(repo_copy, registry)
+    assert any("stage 2 is named 'runtime', but the docs call it 'Builder'" in m for ms in failures.values() for m in ms)
+
+
+def test_a_malformed_dockerfile_fails_the_doc_checks_with_its_line(repo_copy: Path) -> None:
     dockerfile = repo_copy / "Dockerfile"
     text = dockerfile.read_text()
     line = text[: text.index("WORKDIR /app\n")].count("\n") + 1
     dockerfile.write_text(text.replace("WORKDIR /app\n", "WROKDIR /app\n", 1))
     result = run_doc_suite(repo_copy, "docs", "-m", "not docker", "-k", "static:")
     assert result.returncode != 0
-    first = claims.read(repo_copy / mutations.DOCKERFILE_PAGE)[0]
-    assert (f"Dockerfile.md:{first.line} {first.title}: cannot read the Dockerfile: "
-            f"Dockerfile:{line}: unknown instruction 'WROKDIR'") in result.stdout, result.stdout[-3000:]
+    first = claims.read(Path(PAGE), (repo_copy / PAGE).read_text())[0][0]
+    assert (
+        f"Dockerfile.md:{first.line} {first.title}: cannot read the file it describes: "
+        f"Dockerfile:{line}: unknown instruction 'WROKDIR'"
+    ) in result.stdout, result.stdout[-3000:]
     assert "Traceback" not in result.stdout
 
 
-def test_an_unknown_claim_label_is_a_collection_error(repo_copy):
-    page = repo_copy / "docs/backend/django/deploy/docker/Dockerfile.md"
+def test_an_unknown_claim_label_is_a_collection_error(repo_copy: Path) -> None:
+    page = repo_copy / PAGE
     lines = page.read_text().splitlines(keepends=True)
     lines.insert(9, "*   **Colour:** `blue`\n")
     page.write_text("".join(lines))
     result = run_doc_suite(repo_copy, "docs", "-m", "not docker")
     assert result.returncode != 0
-    assert "docs/backend/django/deploy/docker/Dockerfile.md:10: no check reads **Colour:**" in result.stdout, result.stdout[-3000:]
+    assert f"{PAGE}:10: no check reads **Colour:**" in result.stdout, result.stdout[-3000:]
+    assert "Traceback" not in result.stdout
     assert "error" in result.stdout.splitlines()[-1]
 
 
-def test_a_claim_without_a_value_is_a_collection_error(tmp_path):
-    page = write(tmp_path / "page.md", """
-        ## Stage 1: Builder
-
-        *   **Base Image:** the slim one
-        *   **Dependencies:** `gcc`
-    """)
-    with pytest.raises(claims.ClaimSyntaxError, match=r"page.md:3: \*\*Base Image:\*\* has neither values nor nested claims"):
-        claims.read(page)
+def test_a_rendered_claim_the_reader_misses_is_an_error(repo_copy: Path) -> None:
+    """A bold label in a list inside a blockquote renders like a claim; it must not pass unread."""
+    page = repo_copy / PAGE
+    page.write_text(page.read_text().replace("*   **Port:** Exposes `8000`.", "> *   **Port:** Exposes `8000`."))
+    result = run_doc_suite(repo_copy, "docs", "-m", "not docker")
+    assert result.returncode != 0
+    assert "renders 1 list item(s) opening with **Port:** that the claim reader does not read" in result.stdout
 
 
-def test_a_mislabelled_claim_is_a_collection_error(tmp_path):
-    page = write(tmp_path / "page.md", "*   **Base Image**: `python:3.13-slim`\n")
-    with pytest.raises(claims.ClaimSyntaxError, match=r"page.md:1: write a claim label as \*\*Label:\*\*"):
-        claims.read(page)
+def test_other_list_markers_and_bold_spellings_are_read() -> None:
+    text = "## Stage 1: Builder\n\n+   **Base Image:** `a`\n-   __Working Directory:__ `/app`\n"
+    found, _ = claims.read(Path("page.md"), text)
+    assert [(c.label, c.values) for c in found] == [("Base Image", ("a",)), ("Working Directory", ("/app",))]
 
 
-def test_docker_down_skips_with_one_reason_and_fails_under_ci(repo_copy):
+def test_a_claim_without_a_value_is_a_collection_error() -> None:
+    text = "## Stage 1: Builder\n\n*   **Base Image:** the slim one\n*   **Dependencies:** `gcc`\n"
+    with pytest.raises(ClaimUnreadable, match=r"page.md:3: \*\*Base Image:\*\* has neither values nor nested claims"):
+        claims.read(Path("page.md"), text)
+
+
+def test_a_mislabelled_claim_is_a_collection_error() -> None:
+    with pytest.raises(ClaimUnreadable, match=r"page.md:1: write a claim label as \*\*Label:\*\*"):
+        claims.read(Path("page.md"), "*   **Base Image**: `python:3.13-slim`\n")
+
+
+def test_a_value_no_check_reads_is_an_error(repo_copy: Path, registry: Registry) -> None:
+    page = repo_copy / PAGE
+    page.write_text(page.read_text().replace("UID `1000` for security", "UID `1000` and a shell `5` for security"))
+    failures = mutations.static_failures(repo_copy, registry)
+    assert any("cannot place ['5']" in m for ms in failures.values() for m in ms), failures
+
+
+def test_docker_down_skips_with_one_reason_and_fails_under_ci(repo_copy: Path) -> None:
     unreachable = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-    skipped = run_doc_suite(repo_copy, "docs", "-k", "image:L9 or static:L9", "-rs", env={**unreachable, "CI": "false"})
+    line = next(c.line for c in claims.read(Path(PAGE), (repo_copy / PAGE).read_text())[0] if c.label == "Base Image")
+    static, image = f"{PAGE}::static:L{line}:Base-Image", f"{PAGE}::image:L{line}:Base-Image"
+    skipped = run_doc_suite(repo_copy, static, image, "-rs", env={**unreachable, "CI": "false"})
     assert skipped.returncode == 0, skipped.stdout[-2000:]
     assert "1 passed, 1 skipped" in skipped.stdout
     assert "Docker-backed check skipped: the Docker engine is unreachable" in skipped.stdout
-    failed = run_doc_suite(repo_copy, "docs", "-k", "image:L9", env={**unreachable, "CI": "true"})
+    failed = run_doc_suite(repo_copy, image, env={**unreachable, "CI": "true"})
     assert failed.returncode != 0
     assert "CI=true and the Docker engine is unreachable" in failed.stdout, failed.stdout[-2000:]
 
 
 @pytest.mark.docker
-def test_a_failed_build_shows_the_step_and_the_log_tail(docker_engine, tmp_path):
+def test_a_failed_build_shows_the_step_and_the_log_tail(docker_engine: None, tmp_path: Path) -> None:
     write(tmp_path / "Dockerfile", """
         FROM python:3.13-slim
         RUN echo "about to fail" && false
     """)
-    with pytest.raises(docker.BuildFailed) as error:
-        docker.build("backend-django-docs:broken", dockerfile=tmp_path / "Dockerfile", context=tmp_path)
+    lines: list[str] = []
+    with pytest.raises(BuildFailed) as error:
+        docker.build("backend-django-docs:broken", tmp_path, lines.append, dockerfile=tmp_path / "Dockerfile")
     message = str(error.value)
-    assert "Step 2/2 : RUN echo \"about to fail\" && false" in message
+    assert 'Step 2/2 : RUN echo "about to fail" && false' in message
     assert "about to fail" in message.split("last")[1]
     assert "exit 1" in message or "returned a non-zero code" in message
+    assert any("Step 2/2" in line for line in lines), "progress lines reach the reporter"

@@ -1,21 +1,27 @@
-"""The compose stack under stress: the database lost and back, start-up
-without a database, and a graceful stop. What a healthy stack looks like
-(health 200, healthy container, the server as appuser and PID 1) is proven
-by the running-level doc claims; these tests break things on purpose."""
+"""The compose stack under stress: the database lost and back, start-up without a database, a
+graceful stop, and leftovers of a run that died. What a healthy stack looks like is proven by
+the running-level doc claims; these tests break things on purpose."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
-
 from docverify import docker
-from docverify.fixtures import compose, container_id, http_get
+from docverify.subjects import Stack
 
 pytestmark = pytest.mark.docker
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def wait_for(what: str, condition, timeout: float, interval: float = 1.0):
+def wait_for(what: str, condition: Callable[[], T], timeout: float, interval: float = 1.0) -> T:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -25,39 +31,63 @@ def wait_for(what: str, condition, timeout: float, interval: float = 1.0):
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-def health_status(service: str) -> str | None:
-    state = docker.inspect(container_id(service), "container")["State"]
+def health_status(stack: Stack, service: str) -> str | None:
+    state = docker.inspect(stack.compose.container_id(service), "container")["State"]
     return (state.get("Health") or {}).get("Status")
 
 
-def test_database_lost_then_back(stack):
-    """Health turns 503 with a reason and the container unhealthy; both recover."""
-    compose("stop", "db")
+def test_database_lost_then_back(stack: Stack) -> None:
+    """Health turns 503 with a reason; start-up without a database gives up in time and says why."""
+    stack.compose("stop", "db")
     try:
-        status, body = wait_for("/health/ to answer 503", lambda: (r := http_get(f"{stack.base_url}/health/"))[0] == 503 and r, 30)
+        status, body = wait_for("/health/ to answer 503", lambda: (r := stack.get("/health/"))[0] == 503 and r, 30)
         assert '"database": "unavailable"' in body and '"reason"' in body, body
-        wait_for("the backend to turn unhealthy", lambda: health_status("backend") == "unhealthy", 60)
 
-        # Start-up without a database: the entrypoint gives up within its timeout and says why.
         started = time.monotonic()
-        run = compose("run", "--rm", "--no-deps", "-e", "DB_WAIT_TIMEOUT=5", "backend", check=False, timeout=120)
+        run = stack.compose.run_once("--no-deps", "-e", "DB_WAIT_TIMEOUT=5", "backend", timeout=120)
         elapsed = time.monotonic() - started
         output = run.stdout + run.stderr
         assert run.returncode != 0, output
         assert "db:5432" in output and "unavailable" in output, output
         assert elapsed < 5 + 20, f"the entrypoint took {elapsed:.0f}s to give up with DB_WAIT_TIMEOUT=5"
     finally:
-        compose("start", "db")
-    wait_for("the backend to turn healthy again", lambda: health_status("backend") == "healthy", 90)
-    assert http_get(f"{stack.base_url}/health/")[0] == 200
+        stack.compose("start", "db")
+    wait_for("the backend to turn healthy again", lambda: health_status(stack, "backend") == "healthy", 90)
+    assert stack.get("/health/")[0] == 200
+    assert not [c for c in stack.compose.leftovers() if "-once-" in docker.inspect(c, "container")["Name"]]
 
 
-def test_backend_stops_gracefully_within_10_seconds(stack):
+def test_backend_stops_gracefully_within_10_seconds(stack: Stack) -> None:
     started = time.monotonic()
-    compose("stop", "backend")
+    stack.compose("stop", "backend")
     elapsed = time.monotonic() - started
-    state = docker.inspect(container_id("backend"), "container")["State"]
-    compose("up", "--wait", "backend")
+    state = docker.inspect(stack.compose.container_id("backend"), "container")["State"]
+    stack.compose("up", "--wait", "backend")
     assert elapsed < 10, f"`docker compose stop backend` took {elapsed:.1f}s"
     # gunicorn exits 0 on SIGTERM; 137 would mean Docker had to SIGKILL it.
     assert state["ExitCode"] == 0, f"the backend exited {state['ExitCode']} on SIGTERM"
+
+
+def test_a_run_that_died_leaves_nothing_that_breaks_the_next(docker_engine: None, tmp_path: Path) -> None:
+    """A stray one-off container of the suite's project (as a killed run leaves it) is removed by
+    the next session, which comes up green and leaves nothing behind."""
+    prefix = f"docverify-leftover-{uuid.uuid4().hex[:6]}"
+    project = f"{prefix}-stack"
+    stray = docker.run(
+        "run", "-d", "--name", f"{project}-backend-run-stray", "--label", f"com.docker.compose.project={project}",
+        "--label", "com.docker.compose.oneoff=True", "--label", "com.docker.compose.service=backend",
+        "--entrypoint", "sleep", "python:3.13-slim", "600",
+    )  # fmt: skip
+    assert stray.returncode == 0, stray.stderr
+    page = "docs/backend/django/health.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-k", "running:", page,
+         "-o", f"docverify_image_prefix={prefix}", "-o", f"docverify_report={tmp_path / 'report.json'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    left = docker.run("ps", "-aq", "--filter", f"label=com.docker.compose.project={project}").stdout.split()
+    if left:
+        docker.run("rm", "-f", *left)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "passed" in result.stdout.splitlines()[-1] and "failed" not in result.stdout.splitlines()[-1]
+    assert left == [], f"the session left {len(left)} container(s) of {project} behind"

@@ -28,7 +28,7 @@ def build_images(walk: Walk, report: Reporter) -> Images:
     by_stage = {}
     for stage in dockerfile.stages:
         final = stage is dockerfile.final
-        tag = image_tag(settings, stage.name if not final else None)
+        tag = image_tag(settings, stage.name)
         if not (settings.prebuilt and docker.exists(tag)):
             docker.build(tag, settings.root, report, settings.dockerfile, None if final else stage.name, args)
         inspected = docker.inspect(tag)

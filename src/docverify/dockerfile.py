@@ -359,7 +359,7 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
                 raise DockerfileError(f"{where}: FROM must read `FROM image [AS name]`, not {item['content'].strip()!r}")
             written = words[0]
             resolved = expand(written, {**arg_values, **(build_args or {})})
-            if "$" in resolved:
+            if "$" in resolved or not resolved.strip():
                 raise DockerfileError(f"{where}: FROM {written} names an ARG with no value")
             parent = next((s for s in stages if s.name and s.name.lower() == resolved.lower()), None)
             base = parent.base if parent else normalise_image(resolved)

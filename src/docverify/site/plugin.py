@@ -196,4 +196,6 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files, **_: Any) -> str:
         for _embed, block, shown in self.blocks.get(page.file.src_uri, []):
             html = render.relabel(html, block, shown)
-        return html
+        # Every page says the plugin ran: a generator that skips plugins (Zensical) is caught by it.
+        return html + '<span data-docverify="page" hidden></span>'
+

@@ -109,7 +109,7 @@ def mark(item: View, commit: str, cite_links: list[tuple[str, str | None]]) -> s
         glyphs = '<span class="dv-skipped">?</span>'
     label = esc(f"{_tooltip(item)} (commit {commit})" if commit else _tooltip(item))
     html = (
-        f'<span class="dv-proof" id="claim-L{item.bullet.line}" data-dv-state="{item.state}">'
+        f'<span class="dv-proof" data-docverify="mark" id="claim-L{item.bullet.line}" data-dv-state="{item.state}">'
         f'<span class="dv-mark dv-{item.state}" role="img" aria-label="{label}" title="{label}">'
         f'<span aria-hidden="true">{glyphs}</span></span>'
     )
@@ -130,7 +130,7 @@ def banner(messages: list[str], blocking: bool) -> str:
     """A block for the top of a page: a warning when its claims show no ticks, else a note."""
     body = "".join(f"<p>{esc_code(text)}</p>" for text in messages)
     kind, title = ("warning", "Claims on this page are not verified") if blocking else ("note", "About this proof")
-    return f'<div class="admonition {kind} dv-banner" role="status"><p class="admonition-title">{title}</p>{body}</div>'
+    return f'<div class="admonition {kind} dv-banner" data-docverify="banner" role="status"><p class="admonition-title">{title}</p>{body}</div>'
 
 
 def levels_cell(item: View) -> str:
@@ -171,8 +171,8 @@ def table(rows: list[tuple[View, str, str, list[tuple[str, str | None]]]]) -> st
         ]
         body.append("<tr>" + "".join(f'<td data-label="{name}">{html}</td>' for name, html in cells) + "</tr>")
     return (
-        f'<p class="dv-summary">{len(rows)} claims: {esc(summary)}.</p>\n\n'
-        f'<div class="dv-claims"><table class="dv-table"><thead><tr>{head}</tr></thead>'
+        f'<p class="dv-summary" data-docverify="summary">{len(rows)} claims: {esc(summary)}.</p>\n\n'
+        f'<div class="dv-claims" data-docverify="claims"><table class="dv-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>\n"
     )
 
