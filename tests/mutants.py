@@ -5,6 +5,9 @@ fail (the Dockerfile page's under their stage: "Runtime/User"). EQUIVALENT: rewr
 the same thing another way; the whole suite must accept every one.
 """
 
+# A table, one entry a line: long lines read better here than wrapped ones.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 from docverify.mutations import Mutation, mutant

@@ -10,13 +10,24 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from docverify import claims, docker, mutations
 from docverify.dockerfile import DockerfileError, parse
 from docverify.errors import BuildFailed, ClaimUnreadable
 from docverify.registry import Registry
 
 PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
-COPIED = ["Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock", ".dockerignore", "mkdocs.yml", "docs", "src"]
+COPIED = [
+    "Dockerfile",
+    "entrypoint.sh",
+    "compose.yaml",
+    "pyproject.toml",
+    "poetry.lock",
+    ".dockerignore",
+    "mkdocs.yml",
+    "docs",
+    "src",
+]
 
 
 def write(path: Path, text: str) -> Path:
@@ -78,7 +89,9 @@ def test_a_stage_heading_must_match_by_name_too(repo_copy: Path, registry: Regis
     page = repo_copy / PAGE
     page.write_text(page.read_text().replace("## Stage 2: Runtime", "## Stage 2: Builder"))
     failures = mutations.static_failures(repo_copy, registry)
-    assert any("stage 2 is named 'runtime', but the docs call it 'Builder'" in m for ms in failures.values() for m in ms)
+    assert any(
+        "stage 2 is named 'runtime', but the docs call it 'Builder'" in m for ms in failures.values() for m in ms
+    )
 
 
 def test_a_malformed_dockerfile_fails_the_doc_checks_with_its_line(repo_copy: Path) -> None:
@@ -156,10 +169,13 @@ def test_docker_down_skips_with_one_reason_and_fails_under_ci(repo_copy: Path) -
 
 @pytest.mark.docker
 def test_a_failed_build_shows_the_step_and_the_log_tail(docker_engine: None, tmp_path: Path) -> None:
-    write(tmp_path / "Dockerfile", """
+    write(
+        tmp_path / "Dockerfile",
+        """
         FROM python:3.13-slim
         RUN echo "about to fail" && false
-    """)
+    """,
+    )
     lines: list[str] = []
     with pytest.raises(BuildFailed) as error:
         docker.build("backend-django-docs:broken", tmp_path, lines.append, dockerfile=tmp_path / "Dockerfile")

@@ -6,15 +6,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mutants import CATALOGUE, EQUIVALENT, PAGE
+
 from docverify import mutations
 from docverify.config import Settings
 from docverify.registry import Registry
 from docverify.walk import Walk
-from mutants import CATALOGUE, EQUIVALENT, PAGE
 
 pytestmark = pytest.mark.mutation
 
-COPIED = ["Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock", ".dockerignore", "mkdocs.yml", "docs", "src"]
+COPIED = [
+    "Dockerfile",
+    "entrypoint.sh",
+    "compose.yaml",
+    "pyproject.toml",
+    "poetry.lock",
+    ".dockerignore",
+    "mkdocs.yml",
+    "docs",
+    "src",
+]
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +58,9 @@ def test_mutation_is_killed_by_its_claim(mutation: mutations.Mutation, settings:
     )
     for target in mutation.targets:
         message = failures[target][0]
-        assert message.startswith("docs/") and ".md:" in message and target.split("/")[-1].split()[0] in message, message
+        assert message.startswith("docs/") and ".md:" in message and target.split("/")[-1].split()[0] in message, (
+            message
+        )
 
 
 @pytest.mark.parametrize("mutation", EQUIVALENT, ids=lambda mutation: mutation.name)

@@ -22,6 +22,6 @@ def tool(name: str) -> str:
 
 def test_poetry_lock_is_fresh():
     result = subprocess.run([tool("poetry"), "check", "--lock"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, f"poetry.lock is stale; run `python scripts/lock.py`:\n{result.stdout}{result.stderr}"
-
-
+    assert result.returncode == 0, (
+        f"poetry.lock is stale; run `python scripts/lock.py`:\n{result.stdout}{result.stderr}"
+    )

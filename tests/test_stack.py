@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+
 from docverify import docker
 from docverify.subjects import Stack
 

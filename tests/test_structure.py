@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from docverify.subjects import Images
 
 pytestmark = pytest.mark.docker

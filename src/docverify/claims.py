@@ -17,9 +17,7 @@ from pathlib import Path
 from .errors import ClaimUnreadable
 
 MARKER = r"(?:[*+-]|\d+[.)])"
-LABELLED = re.compile(
-    rf"^(?P<indent>\s*){MARKER}\s+(?P<bold>\*\*|__)(?P<label>[^*_]+?):(?P=bold)\s*(?P<text>.*)$"
-)
+LABELLED = re.compile(rf"^(?P<indent>\s*){MARKER}\s+(?P<bold>\*\*|__)(?P<label>[^*_]+?):(?P=bold)\s*(?P<text>.*)$")
 MISLABELLED = re.compile(rf"^\s*{MARKER}\s+(\*\*|__)[^*_]+(\*\*|__)\s*:")
 BULLET = re.compile(rf"^(?P<indent>\s*){MARKER}\s+(?P<text>.*)$")
 HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
@@ -132,7 +130,9 @@ def read(page: Path, text: str) -> tuple[list[Claim], list[LabelLine]]:
             label, body = labelled["label"].strip(), labelled["text"].strip()
             labelled_lines.append(LabelLine(number, label))
             if labelled["indent"]:
-                raise ClaimUnreadable(f"{page}:{number}: **{label}:** is nested; claims with a label are top-level items")
+                raise ClaimUnreadable(
+                    f"{page}:{number}: **{label}:** is nested; claims with a label are top-level items"
+                )
             if VALUE.search(body):
                 claims.append(Claim(page, number, label, body, context, start, end))
             else:

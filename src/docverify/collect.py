@@ -88,6 +88,8 @@ def sybils(walk: Walk, record: Recorder) -> list[Sybil]:
         for level in LEVELS
     ]
     made.append(
-        DocsSybil(parsers=[PythonCodeBlockParser()], fixtures=["dockerfile", "images", "stack"], name="doctest", **common)
+        DocsSybil(
+            parsers=[PythonCodeBlockParser()], fixtures=["dockerfile", "images", "stack"], name="doctest", **common
+        )
     )
     return made

@@ -102,6 +102,7 @@ def make(root: Path, values: dict[str, Any]) -> Settings:
                 raise ConfigError(f"docverify_{option}: {name}={value} is not NAME=value")
             found[str(name).strip()] = str(value).strip()
         return found
+
     vocabularies = values.get("vocabularies") or []
     settings = Settings(
         root=root.resolve(),

@@ -9,8 +9,6 @@ after later instructions, inherited from an earlier stage when `FROM` names one.
 from __future__ import annotations
 
 import json
-import re
-import shlex
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -19,108 +17,7 @@ from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
 from . import shell
 from .errors import DockerfileError
-
-KNOWN = {
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-    "LABEL", "ONBUILD", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "RUN", "MAINTAINER",
-}  # fmt: skip
-EXEC_FORM = {"CMD", "ENTRYPOINT", "RUN", "SHELL"}
-VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
-
-
-def normalise_image(reference: str) -> str:
-    """`docker.io/library/python:3.13-slim` and `python:3.13-slim` name one image."""
-    name = reference
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/"):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    if name.startswith("docker.io/"):
-        return name[len("docker.io/") :]
-    return name
-
-
-def expand(text: str, variables: dict[str, str]) -> str:
-    """`$NAME`, `${NAME}` and `${NAME:-default}` as the builder substitutes them."""
-
-    def value(match: re.Match[str]) -> str:
-        name = match["braced"] or match["plain"]
-        if name in variables and variables[name] != "":
-            return variables[name]
-        if match["default"] is not None:
-            return match["default"]
-        return variables.get(name, match.group(0))
-
-    return VARIABLE.sub(value, text)
-
-
-@dataclass(frozen=True)
-class Instruction:
-    keyword: str
-    value: str
-    line: int  # 1-based, where the instruction starts
-    stage_index: int  # -1 for global ARGs
-    path: Path = field(compare=False)
-
-    @property
-    def where(self) -> str:
-        return f"{self.path.name}:{self.line}"
-
-    @property
-    def cite(self) -> str:
-        return self.where
-
-    def flags(self) -> dict[str, str]:
-        """`--name=value` options before the arguments (COPY, HEALTHCHECK, ...)."""
-        found = {}
-        for word in self.value.split():
-            if not word.startswith("--"):
-                break
-            name, _, value = word[2:].partition("=")
-            found[name] = value
-        return found
-
-    def rest(self) -> str:
-        rest = self.value
-        while rest.startswith("--"):
-            rest = rest.split(None, 1)[1] if " " in rest else ""
-        return rest.strip()
-
-    def is_exec_form(self) -> bool:
-        return self.rest().startswith("[")
-
-    def arguments(self) -> list[str]:
-        """Arguments after the flags: JSON (exec) form or shell words."""
-        rest = self.rest()
-        if rest.startswith("["):
-            try:
-                loaded = json.loads(rest)
-            except json.JSONDecodeError as error:
-                raise DockerfileError(f"{self.where}: {self.keyword} has malformed JSON: {error}") from None
-            if not isinstance(loaded, list) or not all(isinstance(w, str) for w in loaded):
-                raise DockerfileError(f"{self.where}: {self.keyword} JSON must be a list of strings")
-            return loaded
-        try:
-            return shlex.split(rest, posix=True)
-        except ValueError as error:
-            raise DockerfileError(f"{self.where}: {self.keyword} cannot be split into words: {error}") from None
-
-    def commands(self) -> list[shell.Command]:
-        """A RUN's simple commands, read by a shell parser (exec form: one command)."""
-        if self.is_exec_form():
-            return [shell.Command(tuple(self.arguments()))]
-        return shell.commands(self.value)
-
-    def env(self) -> dict[str, str]:
-        words = self.arguments()
-        if len(words) >= 2 and "=" not in words[0]:  # legacy `ENV NAME value with spaces`
-            return {words[0]: " ".join(words[1:])}
-        pairs = {}
-        for word in words:
-            if "=" not in word:
-                raise DockerfileError(f"{self.where}: {self.keyword} word {word!r} is not NAME=value")
-            name, value = word.split("=", 1)
-            pairs[name] = value
-        return pairs
+from .instruction import EXEC_FORM, KNOWN, Instruction, clean_path, expand, normalise_image
 
 
 @dataclass(frozen=True)
@@ -196,6 +93,11 @@ class Stage:
             current = (clean_path(resolved), instruction)
         return current
 
+    def inherited_workdir(self) -> str:
+        """The working directory the stage starts in: its parent stage's, else `/`."""
+        found = self.parent.workdir() if self.parent else None
+        return found[0] if found else "/"
+
     def user(self) -> tuple[str, Instruction] | None:
         last = self.last("USER")
         return (last.value.strip(), last) if last else None
@@ -248,7 +150,7 @@ class Stage:
     def users(self) -> dict[str, User]:
         """Users the stage's RUNs create with useradd/adduser, with their UID and group."""
         groups: dict[str, int | None] = {}
-        for instruction, command in self.running("groupadd"):
+        for _, command in self.running("groupadd"):
             argv = list(command.argv)
             groups[argv[-1]] = _int(_option(argv, "--gid", "-g"))
         found: dict[str, User] = dict(self.parent.users) if self.parent else {}
@@ -271,11 +173,6 @@ class Stage:
         if who.isdigit():
             return next((u for u in self.users.values() if u.uid == int(who)), None)
         return None
-
-
-def clean_path(path: str) -> str:
-    cleaned = str(PurePosixPath(path))
-    return cleaned if cleaned == "/" else cleaned.rstrip("/")
 
 
 def _option(argv: list[str], *names: str) -> str | None:
@@ -356,7 +253,9 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
             instruction = Instruction(keyword, value, line, len(stages), path)
             words = [w for w in value.split() if not w.startswith("--platform")]
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].upper() != "AS"):
-                raise DockerfileError(f"{where}: FROM must read `FROM image [AS name]`, not {item['content'].strip()!r}")
+                raise DockerfileError(
+                    f"{where}: FROM must read `FROM image [AS name]`, not {item['content'].strip()!r}"
+                )
             written = words[0]
             resolved = expand(written, {**arg_values, **(build_args or {})})
             if "$" in resolved or not resolved.strip():
@@ -396,3 +295,9 @@ class _Reader:
 
     def readlines(self) -> list[str]:
         return self._text.decode().splitlines(keepends=True)
+
+
+__all__ = [
+    "Dockerfile", "DockerfileError", "Healthcheck", "Instruction", "Stage", "User",
+    "clean_path", "expand", "normalise_image", "parse",
+]  # fmt: skip

@@ -69,7 +69,11 @@ class Process:
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Process:
         return cls(
-            tuple(raw["cmdline"]), int(raw["uid"]), int(raw.get("gid", -1)), raw["cwd"], dict(raw["env"]),
+            tuple(raw["cmdline"]),
+            int(raw["uid"]),
+            int(raw.get("gid", -1)),
+            raw["cwd"],
+            dict(raw["env"]),
             int(raw.get("cap_eff", "0"), 16) if isinstance(raw.get("cap_eff"), str) else int(raw.get("cap_eff", 0)),
             int(raw.get("no_new_privs", 0)),
         )
@@ -98,8 +102,14 @@ class Facts:
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Facts:
-        users = {name: UserInfo(name, u["uid"], u["gid"], u.get("home", ""), u.get("shell", "")) for name, u in raw["users"].items()}
-        trees = {root: {rel: FileInfo.load(f"{root.rstrip('/')}/{rel}", f) for rel, f in tree.items()} for root, tree in raw["trees"].items()}
+        users = {
+            name: UserInfo(name, u["uid"], u["gid"], u.get("home", ""), u.get("shell", ""))
+            for name, u in raw["users"].items()
+        }
+        trees = {
+            root: {rel: FileInfo.load(f"{root.rstrip('/')}/{rel}", f) for rel, f in tree.items()}
+            for root, tree in raw["trees"].items()
+        }
         return cls(
             workdir=raw["workdir"],
             env=dict(raw["env"]),

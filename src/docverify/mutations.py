@@ -43,8 +43,15 @@ class Mutation:
         path.write_text(text)
 
 
-def mutant(name: str, file: str, edits: tuple[str, str] | list[tuple[str, str]], targets: str | tuple[str, ...] = (),
-           builds: bool = True, new_file: bool = False, creates: tuple[tuple[str, str], ...] = ()) -> Mutation:  # fmt: skip
+def mutant(
+    name: str,
+    file: str,
+    edits: tuple[str, str] | list[tuple[str, str]],
+    targets: str | tuple[str, ...] = (),
+    builds: bool = True,
+    new_file: bool = False,
+    creates: tuple[tuple[str, str], ...] = (),
+) -> Mutation:
     pairs = (edits,) if isinstance(edits, tuple) else tuple(edits)
     targets = (targets,) if isinstance(targets, str) else tuple(targets)
     return Mutation(name, file, pairs, targets, builds, new_file, creates)

@@ -7,7 +7,7 @@ levels skip with one reason; under CI=true they fail instead, so CI never passes
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,9 @@ class State:
             self.recorder = Recorder(self.settings.report, self.settings.root, docker.engine_version())
         entry = self.registry.lookup(claim)
         outcome = "failed" if failure else "passed"
-        self.recorder.result(claim, sorted(entry.checks, key=registry.LEVELS.index), level, outcome, failure, duration, cites)
+        self.recorder.result(
+            claim, sorted(entry.checks, key=registry.LEVELS.index), level, outcome, failure, duration, cites
+        )
         self.write_report()
 
     def skipped(self, claim: Claim, level: str, reason: str) -> None:
@@ -113,16 +115,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     claim = getattr(getattr(item, "example", None), "parsed", None)
     if isinstance(claim, Claim) and report.skipped and report.when == "setup":
         level = item.name.split(":", 1)[0]
         reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
         state(item.config).skipped(claim, level, reason)
     elif isinstance(claim, Claim) and report.failed and report.when == "setup":
-        state(item.config).record(claim, item.name.split(":", 1)[0], f"setup failed: {report.longreprtext[-500:]}", 0, [])
-    return report  # type: ignore[return-value]
+        state(item.config).record(
+            claim, item.name.split(":", 1)[0], f"setup failed: {report.longreprtext[-500:]}", 0, []
+        )
+    return report
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

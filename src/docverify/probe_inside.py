@@ -5,18 +5,19 @@ argv[1] is a JSON object: {"paths": [...], "trees": [...], "executables": [...],
 Everything a claim needs from inside is gathered here, in one run.
 """
 
+import grp
 import hashlib
 import json
 import os
 import pwd
-import grp
 import shutil
 import stat
 import subprocess
 import sys
+from typing import Any
 
 
-def file_fact(path):
+def file_fact(path: str) -> dict[str, Any]:
     try:
         info = os.lstat(path)
     except OSError:
@@ -29,7 +30,7 @@ def file_fact(path):
     return fact
 
 
-def tree(root):
+def tree(root: str) -> dict[str, dict[str, Any]]:
     facts = {}
     for directory, dirs, files in os.walk(root):
         for name in dirs + files:
@@ -38,8 +39,9 @@ def tree(root):
     return facts
 
 
-def dpkg_packages():
-    packages, current = {}, {}
+def dpkg_packages() -> dict[str, str]:
+    packages: dict[str, str] = {}
+    current: dict[str, str] = {}
     try:
         with open("/var/lib/dpkg/status") as handle:
             for line in handle.read().split("\n") + [""]:
@@ -55,8 +57,11 @@ def dpkg_packages():
     return packages
 
 
-def distributions(python):
-    code = "import json, importlib.metadata as m; print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"
+def distributions(python: str) -> dict[str, Any]:
+    code = (
+        "import json, importlib.metadata as m; "
+        "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"
+    )
     try:
         out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60)
         return json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr[-500:]}
@@ -64,7 +69,7 @@ def distributions(python):
         return {"error": str(error)}
 
 
-def applicable_pins(text):
+def applicable_pins(text: str) -> dict[str, str]:
     """name -> version for each `name==version` whose marker holds here."""
     from pip._vendor.packaging.requirements import Requirement
 
@@ -79,7 +84,9 @@ def applicable_pins(text):
     return pins
 
 
-def run(command, env=None, cwd=None, timeout=60):
+def run(
+    command: list[str], env: dict[str, str] | None = None, cwd: str | None = None, timeout: float = 60
+) -> dict[str, Any]:
     try:
         out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
         return {"code": out.returncode, "stdout": out.stdout[-4000:], "stderr": out.stderr[-4000:]}
@@ -87,16 +94,18 @@ def run(command, env=None, cwd=None, timeout=60):
         return {"code": None, "stdout": "", "stderr": str(error)}
 
 
-def extra_facts(sources, workdir):
+def extra_facts(sources: dict[str, str], workdir: str) -> dict[str, Any]:
     """Project probes: each a Python program run by this Python, printing JSON as its last line."""
-    facts = {}
+    facts: dict[str, Any] = {}
     for name, source in sources.items():
         try:
-            out = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, cwd=workdir, timeout=180)
-            result = {"code": out.returncode, "stdout": out.stdout, "stderr": out.stderr[-4000:]}
+            out = subprocess.run(
+                [sys.executable, "-c", source], capture_output=True, text=True, cwd=workdir, timeout=180
+            )
+            result: dict[str, Any] = {"code": out.returncode, "stdout": out.stdout, "stderr": out.stderr[-4000:]}
         except (OSError, subprocess.TimeoutExpired) as error:
             result = {"code": None, "stdout": "", "stderr": str(error)}
-        lines = result["stdout"].strip().splitlines()
+        lines = str(result["stdout"]).strip().splitlines()
         try:
             facts[name] = json.loads(lines[-1]) if result["code"] == 0 and lines else {"error": result}
         except ValueError:
@@ -104,13 +113,15 @@ def extra_facts(sources, workdir):
     return facts
 
 
-def main():
+def main() -> None:
     request = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     workdir = os.getcwd()
-    facts = {
+    facts: dict[str, Any] = {
         "env": dict(os.environ),
         "workdir": workdir,
-        "users": {u.pw_name: {"uid": u.pw_uid, "gid": u.pw_gid, "home": u.pw_dir, "shell": u.pw_shell} for u in pwd.getpwall()},
+        "users": {
+            u.pw_name: {"uid": u.pw_uid, "gid": u.pw_gid, "home": u.pw_dir, "shell": u.pw_shell} for u in pwd.getpwall()
+        },
         "groups": {g.gr_name: g.gr_gid for g in grp.getgrall()},
         "packages": dpkg_packages(),
         "paths": {path: file_fact(path) for path in request.get("paths", [])},
@@ -118,14 +129,18 @@ def main():
         "executables": {name: shutil.which(name) for name in request.get("executables", [])},
         "system_distributions": distributions(sys.executable),
         # Every probed path that is a virtual environment: what it holds.
-        "venvs": {path: distributions(os.path.join(path, "bin", "python"))
-                  for path in request.get("paths", []) if os.path.exists(os.path.join(path, "pyvenv.cfg"))},
+        "venvs": {
+            path: distributions(os.path.join(path, "bin", "python"))
+            for path in request.get("paths", [])
+            if os.path.exists(os.path.join(path, "pyvenv.cfg"))
+        },
     }
     requirements = os.path.join(workdir, "requirements.txt")
     if os.path.exists(requirements):
         with open(requirements) as handle:
-            facts["requirements"] = handle.read()
-        facts["requirements_pins"] = applicable_pins(facts["requirements"])
+            text = handle.read()
+        facts["requirements"] = text
+        facts["requirements_pins"] = applicable_pins(text)
     if shutil.which("poetry") and os.path.exists("pyproject.toml"):
         facts["poetry_check_lock"] = run(["poetry", "check", "--lock"], cwd=workdir)
     if request.get("process"):
@@ -135,7 +150,7 @@ def main():
     print(json.dumps(facts))
 
 
-def listening():
+def listening() -> list[str]:
     """Addresses with a listening TCP socket, from /proc/net/tcp and tcp6 ("0.0.0.0:8000")."""
     found = set()
     for table, size in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
@@ -157,8 +172,8 @@ def listening():
     return sorted(found)
 
 
-def pid1():
-    fact = {}
+def pid1() -> dict[str, Any]:
+    fact: dict[str, Any] = {}
     with open("/proc/1/cmdline", "rb") as handle:
         fact["cmdline"] = [part.decode() for part in handle.read().split(b"\0") if part]
     with open("/proc/1/status") as handle:

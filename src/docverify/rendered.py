@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import yaml
 
 from .claims import LabelLine
@@ -45,7 +45,7 @@ def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[
     names: list[str] = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
     settings: dict[str, dict[str, Any]] = {}
     for item in config.get("markdown_extensions") or []:
-        name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         names.append(name)
         settings[name] = dict(options or {})
     # Embedded files are code blocks, never claims: the check renders the page's own text.
@@ -118,7 +118,7 @@ def check(page: Path, text: str, read: list[LabelLine], renderer: Renderer) -> N
             f"{page}:{line}: the site renders {count} list item(s) opening with **{label}:** that the claim reader "
             "does not read as claims; write them as `*   **Label:** text` items"
         )
-    for label, count in (taken - rendered).items():
+    for label in taken - rendered:
         line = next(item.line for item in read if item.label == label)
         raise ClaimUnreadable(
             f"{page}:{line}: **{label}:** is read as a claim but the site does not render it as a labelled list item"

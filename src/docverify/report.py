@@ -75,7 +75,12 @@ class Recorder:
     def result(self, claim: Claim, expected: list[str], level: str, outcome: str, message: str | None,
                duration: float, cites: list[str]) -> None:  # fmt: skip
         record = self.claim(claim, expected)
-        record["levels"][level] = {"outcome": outcome, "message": message, "duration": round(duration, 4), "date": now()}
+        record["levels"][level] = {
+            "outcome": outcome,
+            "message": message,
+            "duration": round(duration, 4),
+            "date": now(),
+        }
         record["cites"] = sorted(set(record["cites"]) | set(cites), key=_cite_order)
 
     def write(self, files: dict[str, str]) -> None:

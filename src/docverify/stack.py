@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from pytest_docker.plugin import get_docker_services  # type: ignore[import-untyped]
+from pytest_docker.plugin import get_docker_services
 
 from . import docker
 from .docker import Reporter
@@ -38,7 +38,8 @@ class Compose:
         )  # fmt: skip
         if check and result.returncode != 0:
             raise RuntimeError(
-                f"`{' '.join(command)}` failed (exit {result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+                f"`{' '.join(command)}` failed (exit {result.returncode}):\n"
+                f"{result.stdout[-3000:]}{result.stderr[-3000:]}"
             )
         return result
 
@@ -87,7 +88,9 @@ class Compose:
                         )
                     except Exception as error:  # pytest-docker raises a bare Exception with compose's output
                         logs = self("logs", "--no-color", "--tail", "40", check=False).stdout
-                        raise BuildFailed(f"the stack did not come up healthy: {error}\n--- last logs ---\n{logs}") from None
+                        raise BuildFailed(
+                            f"the stack did not come up healthy: {error}\n--- last logs ---\n{logs}"
+                        ) from None
                 yield self
         finally:
             self.clean()

@@ -66,10 +66,12 @@ def settings_module_running(claim: Claim, stack: Stack) -> Cites:
     if claim.variable != "DJANGO_SETTINGS_MODULE":
         return []
     logs = stack.compose("logs", "--no-color", stack.service.service, check=False).stdout if stack.compose else ""
-    announced = [line.rsplit("settings module ", 1)[1].split()[0] for line in logs.splitlines() if "settings module " in line]
+    announced = [
+        line.rsplit("settings module ", 1)[1].split()[0] for line in logs.splitlines() if "settings module " in line
+    ]
     if not announced or set(announced) != {claim.values[0]}:
-        fail(claim, f"the app running with {claim.values[0]}", f"the app announcing {sorted(set(announced)) or 'nothing'}",
-             f"{stack.service.where} log")  # fmt: skip
+        said = f"the app announcing {sorted(set(announced)) or 'nothing'}"
+        fail(claim, f"the app running with {claim.values[0]}", said, f"{stack.service.where} log")
     return []
 
 
@@ -83,7 +85,9 @@ def register(registry: Registry) -> None:
         "image", "core.settings.prod run without each variable exits non-zero naming it"
     )(required_image)
     for label, setting in (("Static Root", "STATIC_ROOT"), ("Media Root", "MEDIA_ROOT")):
-        registry.entry(label, least=1).on("image", f"settings.{setting} as Django loads it in the image")(setting_check(setting))
+        registry.entry(label, least=1).on("image", f"settings.{setting} as Django loads it in the image")(
+            setting_check(setting)
+        )
     logs = registry.entry("Log Directory", least=1)
     logs.on("image", "the file handlers of settings.LOGGING")(setting_check("LOG_FILES"))
     logs.on("running", "log files written there by the running server")(log_directory_running)

@@ -39,7 +39,12 @@ def shell_static(claim: Claim, sources: Sources) -> Cites:
         handled = [c for c in steps(sources) if c.guarded and c.program not in ("echo", ":")]
         if handled:
             first = handled[0]
-            fail(claim, "a failed step stops the start-up", f"`{' '.join(first.argv)} || ...` carrying on", f"{SCRIPT}:{first.line}")
+            fail(
+                claim,
+                "a failed step stops the start-up",
+                f"`{' '.join(first.argv)} || ...` carrying on",
+                f"{SCRIPT}:{first.line}",
+            )
     lines = [c.line for c in steps(sources) if c.program == "set" and not c.conditional]
     return [f"{SCRIPT}:1", *(f"{SCRIPT}:{n}" for n in lines)]
 
@@ -62,7 +67,12 @@ def database_wait_static(claim: Claim, sources: Sources) -> Cites:
         fail(claim, f"{command} bounded by {variable}", f"`{' '.join(found.argv)}`", f"{SCRIPT}:{found.line}")
     defaulted = default_line(sources, variable)
     if defaulted is None or defaulted[1] != default:
-        fail(claim, f"{variable} defaulting to {default}", defaulted and f"default {defaulted[1]}" or "no default", SCRIPT)
+        fail(
+            claim,
+            f"{variable} defaulting to {default}",
+            defaulted and f"default {defaulted[1]}" or "no default",
+            SCRIPT,
+        )
     return [f"{SCRIPT}:{found.line}", f"{SCRIPT}:{defaulted[0]}"]
 
 
@@ -89,7 +99,7 @@ def server_static(claim: Claim, sources: Sources) -> Cites:
     last = code[-1] if code else None
     if last is None or last.argv[:2] != ("exec", '"$@"') and list(last.argv) != ["exec", "$@"]:
         found = " ".join(last.argv) if last else "nothing"
-        fail(claim, "`exec \"$@\"` as the last step", f"last step `{found}`", SCRIPT)
+        fail(claim, '`exec "$@"` as the last step', f"last step `{found}`", SCRIPT)
     cites = [f"{SCRIPT}:{last.line}"]
     if "SIGTERM" in claim.sentence:
         stop = sources.compose.built().spec.get("stop_signal")
@@ -118,7 +128,9 @@ def register(registry: Registry) -> None:
         shell_static
     )
     wait = registry.entry("Database Wait", least=3)
-    wait.on("static", "the unconditional wait step reads the variable, whose default is the value")(database_wait_static)
+    wait.on("static", "the unconditional wait step reads the variable, whose default is the value")(
+        database_wait_static
+    )
     migrations = registry.entry("Migrations", least=1, most=1)
     migrations.on("static", "an unconditional step")(step_static)
     migrations.on("running", "`manage.py migrate --check` passes in the running container")(migrations_running)
@@ -126,5 +138,5 @@ def register(registry: Registry) -> None:
     static.on("static", "an unconditional step")(step_static)
     static.on("running", "STATIC_ROOT holds collected files in the running container")(static_files_running)
     server = registry.entry("Server", least=3)
-    server.on("static", "`exec \"$@\"` is the last step; no stop signal but SIGTERM")(server_static)
+    server.on("static", '`exec "$@"` is the last step; no stop signal but SIGTERM')(server_static)
     server.on("running", "PID 1 is the image's command; the container's stop signal is SIGTERM")(server_running)

@@ -68,7 +68,12 @@ def healthcheck_bites_running(claim: Claim, stack: Stack) -> Cites:
         fail(claim, "a health check that turns unhealthy when /health/ fails",
              f"/health/ {status}, health {_health(stack)} 60 s after {db} stopped", stack.service.where)  # fmt: skip
     if not recovered:
-        fail(claim, "a health check that recovers", f"health {_health(stack)} 90 s after {db} restarted", stack.service.where)
+        fail(
+            claim,
+            "a health check that recovers",
+            f"health {_health(stack)} 90 s after {db} restarted",
+            stack.service.where,
+        )
     return []
 
 

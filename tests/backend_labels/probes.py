@@ -24,12 +24,16 @@ response = Client().get("/health/", HTTP_HOST="127.0.0.1")
 print(json.dumps({
     "STATIC_ROOT": str(settings.STATIC_ROOT),
     "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    "LOG_FILES": sorted({str(h.get("filename")) for h in settings.LOGGING.get("handlers", {}).values() if h.get("filename")}),
+    "LOG_FILES": sorted({
+        str(h.get("filename")) for h in settings.LOGGING.get("handlers", {}).values() if h.get("filename")
+    }),
     "health": {"status": response.status_code, "body": response.content.decode()},
 }))
 '''
 def run(code, env):
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workdir, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workdir, timeout=120
+    )
     return {"code": out.returncode, "stdout": out.stdout[-4000:], "stderr": out.stderr[-4000:]}
 result = run(SETTINGS, down)
 facts["database_down"] = json.loads(result["stdout"].strip().splitlines()[-1]) if result["code"] == 0 else result
@@ -49,7 +53,10 @@ def run(args):
     out = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120)
     return {"code": out.returncode, "stdout": out.stdout[-4000:], "stderr": out.stderr[-4000:]}
 
-COUNT = "import os, django; from django.conf import settings; django.setup(); print(sum(len(f) for _, _, f in os.walk(settings.STATIC_ROOT)))"
+COUNT = (
+    "import os, django; from django.conf import settings; django.setup(); "
+    "print(sum(len(f) for _, _, f in os.walk(settings.STATIC_ROOT)))"
+)
 counted = run(["-c", COUNT])
 print(json.dumps({
     "migrations_pending": run(["manage.py", "migrate", "--check", "--noinput"]),

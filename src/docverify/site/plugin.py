@@ -198,4 +198,3 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
             html = render.relabel(html, block, shown)
         # Every page says the plugin ran: a generator that skips plugins (Zensical) is caught by it.
         return html + '<span data-docverify="page" hidden></span>'
-

@@ -130,7 +130,10 @@ def banner(messages: list[str], blocking: bool) -> str:
     """A block for the top of a page: a warning when its claims show no ticks, else a note."""
     body = "".join(f"<p>{esc_code(text)}</p>" for text in messages)
     kind, title = ("warning", "Claims on this page are not verified") if blocking else ("note", "About this proof")
-    return f'<div class="admonition {kind} dv-banner" data-docverify="banner" role="status"><p class="admonition-title">{title}</p>{body}</div>'
+    return (
+        f'<div class="admonition {kind} dv-banner" data-docverify="banner" role="status">'
+        f'<p class="admonition-title">{title}</p>{body}</div>'
+    )
 
 
 def levels_cell(item: View) -> str:

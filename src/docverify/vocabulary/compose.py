@@ -109,8 +109,15 @@ def database_volume_running(claim: Claim, stack: Stack) -> Cites:
     db = _db(stack)
     mounts = db.inspect.get("Mounts") or []
     wanted = claim.values[1].rstrip("/")
-    if not any(m["Type"] == "volume" and m["Name"].endswith(claim.values[0]) and m["Destination"] == wanted for m in mounts):
-        fail(claim, f"volume {claim.values[0]} at {wanted}", [(m.get("Name"), m["Destination"]) for m in mounts], db.where)
+    if not any(
+        m["Type"] == "volume" and m["Name"].endswith(claim.values[0]) and m["Destination"] == wanted for m in mounts
+    ):
+        fail(
+            claim,
+            f"volume {claim.values[0]} at {wanted}",
+            [(m.get("Name"), m["Destination"]) for m in mounts],
+            db.where,
+        )
     return []
 
 
@@ -157,9 +164,19 @@ def credentials_static(claim: Claim, sources: Sources) -> Cites:
     cited = []
     for name in claim.values:
         if given.get(name) != probe[name]:
-            fail(claim, f"{name} from the environment", f"{name}: {given.get(name)!r} with {name} set", f"service {service.name}")
+            fail(
+                claim,
+                f"{name} from the environment",
+                f"{name}: {given.get(name)!r} with {name} set",
+                f"service {service.name}",
+            )
         if not defaulted.get(name):
-            fail(claim, f"{name} with a development default", f"{name}: {defaulted.get(name)!r} with {name} unset", f"service {service.name}")
+            fail(
+                claim,
+                f"{name} with a development default",
+                f"{name}: {defaulted.get(name)!r} with {name} unset",
+                f"service {service.name}",
+            )
         cited.append(model.cite(f"{name}:"))
     return cited
 
@@ -189,4 +206,6 @@ def register(registry: Registry) -> None:
     order.on("static", "depends_on with the condition")(start_order_static)
 
     credentials = registry.entry("Credentials", least=1)
-    credentials.on("static", "compose config with each variable set passes it through; unset, a default")(credentials_static)
+    credentials.on("static", "compose config with each variable set passes it through; unset, a default")(
+        credentials_static
+    )

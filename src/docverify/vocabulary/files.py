@@ -31,7 +31,7 @@ def _norm(source: str) -> str:
 def copies_of(stage: Stage) -> list[Copy]:
     """Every COPY/ADD of the stage, one row per source, with its effective destination."""
     found: list[Copy] = []
-    workdir = stage.parent.workdir()[0] if stage.parent and stage.parent.workdir() else "/"
+    workdir = stage.inherited_workdir()
     env = {k: v for k, (v, _) in stage.env().items()}
     for instruction in stage.instructions:
         if instruction.keyword == "WORKDIR":

@@ -68,7 +68,12 @@ def healthcheck_static(claim: Claim, sources: Sources) -> Cites:
         fail(claim, f"a HEALTHCHECK using {words(claim.values)}", "no HEALTHCHECK", f"stage {stage.label}")
     problem = healthcheck_problem(claim, check.test)
     if problem:
-        fail(claim, f"a health check that fails when {words(claim.values[1:])} fails", problem, stage.where(check.instruction))
+        fail(
+            claim,
+            f"a health check that fails when {words(claim.values[1:])} fails",
+            problem,
+            stage.where(check.instruction),
+        )
     return [check.instruction.cite] if check.instruction else []
 
 
@@ -85,7 +90,9 @@ def healthcheck_running(claim: Claim, stack: Stack) -> Cites:
     health = stack.service.health
     if health.get("Status") != "healthy":
         log = (health.get("Log") or [{}])[-1].get("Output", "")
-        fail(claim, "a passing health check", f"status {health.get('Status')} ({log.strip()[:200]})", stack.service.where)
+        fail(
+            claim, "a passing health check", f"status {health.get('Status')} ({log.strip()[:200]})", stack.service.where
+        )
     return []
 
 
@@ -120,7 +127,12 @@ def command_static(claim: Claim, sources: Sources) -> Cites:
     stage = sources.stage(claim)
     found = stage.exec_list("CMD")
     if found is None or not command_holds(claim, tuple(found[0])):
-        fail(claim, words(claim.values), f"CMD {found[1].value}" if found else "no CMD", stage.where(found[1] if found else None))
+        fail(
+            claim,
+            words(claim.values),
+            f"CMD {found[1].value}" if found else "no CMD",
+            stage.where(found[1] if found else None),
+        )
     return [found[1].cite]
 
 
@@ -151,7 +163,12 @@ def port_static(claim: Claim, sources: Sources) -> Cites:
     stage = sources.stage(claim)
     exposed = stage.exposed()
     if set(exposed) != _ports(claim.values):
-        fail(claim, f"EXPOSE {words(claim.values)} and nothing else", f"EXPOSE {words(sorted(exposed)) or 'nothing'}", stage.where())
+        fail(
+            claim,
+            f"EXPOSE {words(claim.values)} and nothing else",
+            f"EXPOSE {words(sorted(exposed)) or 'nothing'}",
+            stage.where(),
+        )
     return sorted({i.cite for i in exposed.values()})
 
 
@@ -166,13 +183,20 @@ def port_running(claim: Claim, stack: Stack) -> Cites:
     listening = {address.rsplit(":", 1)[1] for address in stack.service.facts.listening}
     missing = [v for v in claim.values if v.split("/")[0] not in listening]
     if missing:
-        fail(claim, f"the server listening on {words(claim.values)}", f"listening on {words(sorted(listening))}", stack.service.where)
+        fail(
+            claim,
+            f"the server listening on {words(claim.values)}",
+            f"listening on {words(sorted(listening))}",
+            stack.service.where,
+        )
     return []
 
 
 def register(registry: Registry) -> None:
     health = registry.entry("Healthcheck", least=1, staged=True)
-    health.on("static", "the effective HEALTHCHECK runs the tool on the path, and its failure reaches Docker")(healthcheck_static)
+    health.on("static", "the effective HEALTHCHECK runs the tool on the path, and its failure reaches Docker")(
+        healthcheck_static
+    )
     health.on("image", "the image config's health test, read the same way")(healthcheck_image)
     health.on("running", "Docker reports the container healthy")(healthcheck_running)
 

@@ -42,7 +42,12 @@ def no_build_tools_static(claim: Claim, sources: Sources) -> Cites:
     found, installed = installed_by(stage, "apt-get")
     bad = [w for w in installed if w in tools or (no_dev and w.endswith("-dev"))]
     if bad:
-        fail(claim, f"no {words(claim.values)} in the runtime image", f"apt-get install of {words(bad)}", stage.where(found[0][0]))
+        fail(
+            claim,
+            f"no {words(claim.values)} in the runtime image",
+            f"apt-get install of {words(bad)}",
+            stage.where(found[0][0]),
+        )
     return sorted({i.cite for i, _ in found})
 
 
@@ -124,15 +129,30 @@ def read_only_running(claim: Claim, stack: Stack) -> Cites:
     service = stack.service
     if not service.inspect["HostConfig"].get("ReadonlyRootfs"):
         fail(claim, "a read-only root filesystem", "a writable one", service.where)
-    mounted = {m["Destination"].rstrip("/") for m in service.mounts} | set(service.inspect["HostConfig"].get("Tmpfs") or {})
+    mounted = {m["Destination"].rstrip("/") for m in service.mounts} | set(
+        service.inspect["HostConfig"].get("Tmpfs") or {}
+    )
     if mounted != writable_places(claim):
-        fail(claim, f"writable {words(sorted(writable_places(claim)))} only", f"mounts at {words(sorted(mounted))}", service.where)
+        fail(
+            claim,
+            f"writable {words(sorted(writable_places(claim)))} only",
+            f"mounts at {words(sorted(mounted))}",
+            service.where,
+        )
     # Writes as the server's user: the documented places take them, the rest of the tree refuses.
     refused = [p for p in sorted(writable_places(claim)) if not _writable(service.name, p)]
-    accepted = [p for p in (service.view.cwd, "/", "/etc", "/usr") if p not in writable_places(claim) and _writable(service.name, p)]
+    accepted = [
+        p
+        for p in (service.view.cwd, "/", "/etc", "/usr")
+        if p not in writable_places(claim) and _writable(service.name, p)
+    ]
     if refused or accepted:
-        fail(claim, f"writes only to {words(sorted(writable_places(claim)))}",
-             f"writes refused at {words(refused) or 'none'}, accepted at {words(accepted) or 'none'}", service.where)
+        fail(
+            claim,
+            f"writes only to {words(sorted(writable_places(claim)))}",
+            f"writes refused at {words(refused) or 'none'}, accepted at {words(accepted) or 'none'}",
+            service.where,
+        )
     return []
 
 
@@ -149,8 +169,12 @@ def register(registry: Registry) -> None:
     secrets.on("image", "no NAME=value in the image history or config environment")(no_secrets_image)
 
     lint = registry.entry("Lint", least=2)
-    lint.on("static", "the linter with an empty config reports nothing; each inline ignore has a reason above it")(lint_static)
+    lint.on("static", "the linter with an empty config reports nothing; each inline ignore has a reason above it")(
+        lint_static
+    )
 
     read_only = registry.entry("Read-only Root Filesystem", least=3)
     read_only.on("static", "read_only: true, and tmpfs plus volumes are exactly the listed paths")(read_only_static)
-    read_only.on("running", "ReadonlyRootfs, the mounts, and real write attempts as the server's user")(read_only_running)
+    read_only.on("running", "ReadonlyRootfs, the mounts, and real write attempts as the server's user")(
+        read_only_running
+    )

@@ -35,7 +35,7 @@ def working_directory_static(claim: Claim, sources: Sources) -> Cites:
     if not workdirs:
         fail(claim, wanted, "no WORKDIR", stage.where())
     # A stage documented as working in one directory must not wander off: every WORKDIR lands there.
-    current = stage.parent.workdir()[0] if stage.parent and stage.parent.workdir() else "/"
+    current = stage.inherited_workdir()
     for workdir in workdirs:
         raw = expand(workdir.value, {k: v for k, (v, _) in stage.env().items()})
         current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")

@@ -53,7 +53,9 @@ def user_setup_image(claim: Claim, images: Images) -> Cites:
     user = image.facts.users.get(name)
     if user is None or (uid is not None and user.uid != uid) or (gid is not None and user.gid != gid) or user.uid == 0:
         has = f"UID {user.uid}, GID {user.gid}" if user else "no such user"
-        fail(claim, f"non-root {name} with UID {uid}" + (f" and GID {gid}" if gid is not None else ""), has, image.where)
+        fail(
+            claim, f"non-root {name} with UID {uid}" + (f" and GID {gid}" if gid is not None else ""), has, image.where
+        )
     return []
 
 
