@@ -118,9 +118,11 @@ def _server_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def command_holds(claim: Claim, argv: tuple[str, ...]) -> bool:
-    argv = _server_argv(argv)
     wanted = [v for v in claim.values[1:] if v != "exec"]
-    return bool(argv) and PurePosixPath(argv[0]).name == claim.values[0] and all(matches(v, argv) for v in wanted)
+    for candidate in (argv, _server_argv(argv)):
+        if candidate and PurePosixPath(candidate[0]).name == claim.values[0] and all(matches(v, candidate) for v in wanted):
+            return True
+    return False
 
 
 def command_static(claim: Claim, sources: Sources) -> Cites:

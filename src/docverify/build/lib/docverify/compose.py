@@ -1,0 +1,118 @@
+"""The compose file as compose itself reads it, and the stack the running level owns.
+
+`docker compose config --format json` is the model: interpolation, defaults, short and
+long syntax all resolved by compose, so every equivalent spelling reads the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import ComposeError
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    spec: dict[str, Any]
+
+    @property
+    def builds(self) -> bool:
+        return "build" in self.spec
+
+    @property
+    def image(self) -> str | None:
+        return self.spec.get("image")
+
+    @property
+    def healthcheck(self) -> dict[str, Any]:
+        return dict(self.spec.get("healthcheck") or {})
+
+    @property
+    def ports(self) -> list[dict[str, Any]]:
+        return list(self.spec.get("ports") or [])
+
+    @property
+    def volumes(self) -> list[dict[str, Any]]:
+        return list(self.spec.get("volumes") or [])
+
+    @property
+    def tmpfs(self) -> list[str]:
+        raw = self.spec.get("tmpfs") or []
+        return [raw] if isinstance(raw, str) else [str(t).split(":")[0] for t in raw]
+
+    @property
+    def environment(self) -> dict[str, str | None]:
+        return dict(self.spec.get("environment") or {})
+
+    @property
+    def depends_on(self) -> dict[str, dict[str, Any]]:
+        return dict(self.spec.get("depends_on") or {})
+
+
+class ComposeModel:
+    """`docker compose config` of one file, with no variables set beyond the given ones."""
+
+    def __init__(self, path: Path, environment: dict[str, str] | None = None) -> None:
+        self.path = path
+        self.environment = environment or {}
+
+    @cached_property
+    def raw(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            raise ComposeError(f"{self.path}: no such compose file")
+        # Only what the file itself defaults: none of the caller's POSTGRES_* leak in.
+        keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG")}
+        try:
+            result = subprocess.run(
+                ["docker", "compose", "-f", str(self.path), "config", "--format", "json"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=self.path.parent,
+                env={**keep, **self.environment},
+            )
+        except FileNotFoundError:
+            raise ComposeError("the docker client (with its compose plugin) is not installed") from None
+        if result.returncode != 0:
+            reason = result.stderr.strip().splitlines()[-1:] or ["no reason given"]
+            raise ComposeError(f"{self.path.name}: `docker compose config` refused it: {reason[0]}")
+        loaded: dict[str, Any] = json.loads(result.stdout)
+        return loaded
+
+    @cached_property
+    def text_lines(self) -> list[str]:
+        return self.path.read_text().splitlines()
+
+    @property
+    def services(self) -> dict[str, Service]:
+        return {name: Service(name, spec) for name, spec in (self.raw.get("services") or {}).items()}
+
+    @property
+    def volumes(self) -> dict[str, Any]:
+        return dict(self.raw.get("volumes") or {})
+
+    def built(self) -> Service:
+        built = [s for s in self.services.values() if s.builds]
+        if not built:
+            raise ComposeError(f"{self.path.name}: no service has a build section")
+        return built[0]
+
+    def pulled(self) -> list[Service]:
+        return [s for s in self.services.values() if not s.builds]
+
+    def line_of(self, *words: str) -> int:
+        """The first line of the file holding all `words` (for citations), else 1."""
+        for number, line in enumerate(self.text_lines, start=1):
+            if all(word in line for word in words):
+                return number
+        return 1
+
+    def cite(self, *words: str) -> str:
+        return f"{self.path.name}:{self.line_of(*words)}"

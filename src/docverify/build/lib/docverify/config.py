@@ -1,0 +1,123 @@
+"""Settings from pytest ini options, falling back to ``[tool.docverify]`` in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .errors import ConfigError
+
+# name -> (help, kind, default); kind as pytest's addini types.
+OPTIONS: dict[str, tuple[str, str, Any]] = {
+    "docs": ("docs root holding the claim pages", "string", "docs"),
+    "dockerfile": ("the Dockerfile the pages describe", "string", "Dockerfile"),
+    "compose": ("the compose file of the running level", "string", "compose.yaml"),
+    "mkdocs": ("mkdocs.yml whose Markdown extensions render the pages", "string", "mkdocs.yml"),
+    "service": ("compose service under test (default: the one that builds)", "string", ""),
+    "image_prefix": ("tag prefix of the images the suite builds", "string", ""),
+    "build_args": ("NAME=value build arguments; {pip-index} is pip's own index URL", "linelist", []),
+    "compose_env": ("NAME=value variables compose interpolates; {free-port} is a free loopback port", "linelist", []),
+    "report": ("where the verification report is written", "string", "artifacts/docverify-report.json"),
+    "vocabularies": ("modules whose register(registry) adds project labels", "linelist", []),
+    "prebuilt": ("use images already built under the prefix (benchmarks)", "bool", False),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    docs: Path
+    dockerfile: Path
+    compose: Path
+    mkdocs: Path
+    service: str | None
+    image_prefix: str
+    build_args: dict[str, str] = field(default_factory=dict)
+    compose_env: dict[str, str] = field(default_factory=dict)
+    report: Path = Path("artifacts/docverify-report.json")
+    vocabularies: tuple[str, ...] = ()
+    prebuilt: bool = False
+
+    @property
+    def project(self) -> str:
+        """The compose project the running level owns (and cleans up)."""
+        return f"{self.image_prefix}-stack"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    for name, (help_text, kind, default) in OPTIONS.items():
+        parser.addini(f"docverify_{name}", help_text, type=kind, default=default)  # type: ignore[arg-type]
+
+
+def _table(root: Path) -> dict[str, Any]:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return {}
+    table = tomllib.loads(pyproject.read_text()).get("tool", {}).get("docverify", {})
+    return table if isinstance(table, dict) else {}
+
+
+def _boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_pytest(config: pytest.Config) -> Settings:
+    """Ini options win; unset ones come from [tool.docverify], then the defaults."""
+    root = Path(config.rootpath)
+    table = _table(root)
+    values: dict[str, Any] = {}
+    for name, (_, _, default) in OPTIONS.items():
+        given = config.getini(f"docverify_{name}")
+        values[name] = given if given not in ("", [], None, default) else table.get(name, default)
+    return make(root, values)
+
+
+def from_pyproject(root: Path, **overrides: Any) -> Settings:
+    """Settings from `[tool.docverify]` alone (scripts and mutation copies)."""
+    return make(root, {**_table(root), **overrides})
+
+
+def make(root: Path, values: dict[str, Any]) -> Settings:
+    def path(name: str) -> Path:
+        return (root / str(values.get(name) or OPTIONS[name][2])).resolve()
+
+    def pairs(option: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        raw = values.get(option) or []
+        items = raw.items() if isinstance(raw, dict) else (str(line).partition("=")[::2] for line in raw)
+        for name, value in items:
+            if not str(name).strip():
+                raise ConfigError(f"docverify_{option}: {name}={value} is not NAME=value")
+            found[str(name).strip()] = str(value).strip()
+        return found
+
+    vocabularies = values.get("vocabularies") or []
+    settings = Settings(
+        root=root.resolve(),
+        docs=path("docs"),
+        dockerfile=path("dockerfile"),
+        compose=path("compose"),
+        mkdocs=path("mkdocs"),
+        service=str(values.get("service") or "") or None,
+        image_prefix=str(values.get("image_prefix") or f"{root.resolve().name}-docs").lower(),
+        build_args=pairs("build_args"),
+        compose_env=pairs("compose_env"),
+        report=path("report"),
+        vocabularies=tuple(str(v) for v in vocabularies),
+        prebuilt=_boolean(values.get("prebuilt", False)),
+    )
+    if not settings.docs.is_dir():
+        raise ConfigError(f"docverify_docs: no docs folder at {settings.docs}")
+    return settings

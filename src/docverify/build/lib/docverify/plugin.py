@@ -1,0 +1,183 @@
+"""The pytest plugin: options, the claim collection, the subjects' fixtures and the report.
+
+Registered through the `pytest11` entry point. Without a Docker engine the image and running
+levels skip with one reason; under CI=true they fail instead, so CI never passes by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import config as configuration
+from . import containers, docker, registry
+from .claims import Claim
+from .dockerfile import Dockerfile
+from .errors import BuildFailed, ConfigError, DocverifyError, ProbeFailed
+from .registry import Cites
+from .report import Recorder, sha256_file
+from .subjects import Images, Sources, Stack
+from .walk import Walk
+
+STATE = pytest.StashKey["State"]()
+
+
+class State:
+    """Everything one session holds: settings, vocabulary, the walk, the report."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.settings = configuration.from_pytest(config)
+        self.registry = registry.build(self.settings.vocabularies)
+        self.walk = Walk(self.settings, self.registry)
+        self.recorder: Recorder | None = None
+        self.config = config
+        self._collect: Any = None
+
+    def report(self, line: str) -> None:
+        """Progress lines reach the terminal past pytest's output capture."""
+        capture = self.config.pluginmanager.getplugin("capturemanager")
+        terminal = self.config.pluginmanager.getplugin("terminalreporter")
+        if capture is None or terminal is None:
+            docker.to_stderr(line)
+            return
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(line)
+
+    def collect(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+        if self._collect is None:
+            from sybil.integration.pytest import pytest_integration
+
+            from .collect import sybils
+
+            self._collect = pytest_integration(*sybils(self.walk, self.record))
+        found: pytest.Collector | None = self._collect(file_path, parent)
+        return found
+
+    def record(self, claim: Claim, level: str, failure: str | None, duration: float, cites: Cites) -> None:
+        if self.recorder is None:
+            self.recorder = Recorder(self.settings.report, self.settings.root, docker.engine_version())
+        entry = self.registry.lookup(claim)
+        outcome = "failed" if failure else "passed"
+        self.recorder.result(
+            claim, sorted(entry.checks, key=registry.LEVELS.index), level, outcome, failure, duration, cites
+        )
+        self.write_report()
+
+    def skipped(self, claim: Claim, level: str, reason: str) -> None:
+        if self.recorder is None:
+            self.recorder = Recorder(self.settings.report, self.settings.root, docker.engine_version())
+        entry = self.registry.lookup(claim)
+        self.recorder.result(claim, sorted(entry.checks, key=registry.LEVELS.index), level, "skipped", reason, 0.0, [])
+        self.write_report()
+
+    def write_report(self) -> None:
+        if self.recorder is None:
+            return
+        files = {self.settings.relative(p): sha256_file(p) for p in self.walk.page_paths()}
+        for name in self.walk.sources.read_files:
+            path = self.settings.root / name
+            if path.is_file():
+                files[name] = sha256_file(path)
+        self.recorder.write(files)
+
+
+def state(config: pytest.Config) -> State:
+    return config.stash[STATE]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    configuration.add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "docker: needs a Docker engine (skips without one, fails under CI=true)")
+    try:
+        config.stash[STATE] = State(config)
+    except ConfigError as error:
+        raise pytest.UsageError(f"docverify: {error}") from None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    current = state(parent.config)
+    if file_path.suffix != ".md" or current.settings.docs not in file_path.resolve().parents:
+        return None
+    return current.collect(file_path, parent)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.name.startswith(("image:", "running:", "doctest:")):
+            item.add_marker(pytest.mark.docker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    claim = getattr(getattr(item, "example", None), "parsed", None)
+    if isinstance(claim, Claim) and report.skipped and report.when == "setup":
+        level = item.name.split(":", 1)[0]
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
+        state(item.config).skipped(claim, level, reason)
+    elif isinstance(claim, Claim) and report.failed and report.when == "setup":
+        state(item.config).record(
+            claim, item.name.split(":", 1)[0], f"setup failed: {report.longreprtext[-500:]}", 0, []
+        )
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    current = session.config.stash.get(STATE, None)
+    if current is not None:
+        current.write_report()
+
+
+def require_docker() -> None:
+    problem = docker.engine_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true and {problem}", pytrace=False)
+    pytest.skip(f"Docker-backed check skipped: {problem}")
+
+
+@pytest.fixture(scope="session")
+def docverify(pytestconfig: pytest.Config) -> State:
+    return state(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> None:
+    require_docker()
+
+
+@pytest.fixture(scope="session")
+def sources(docverify: State) -> Sources:
+    return docverify.walk.sources
+
+
+@pytest.fixture(scope="session")
+def dockerfile(sources: Sources) -> Dockerfile:
+    return sources.dockerfile
+
+
+@pytest.fixture(scope="session")
+def images(docker_engine: None, docverify: State) -> Images:
+    try:
+        return containers.build_images(docverify.walk, docverify.report)
+    except (BuildFailed, ProbeFailed, DocverifyError) as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def stack(docker_engine: None, docverify: State) -> Iterator[Stack]:
+    try:
+        with containers.running_stack(docverify.walk, docverify.report) as running:
+            yield running
+    except (BuildFailed, ProbeFailed, DocverifyError) as error:
+        pytest.fail(str(error), pytrace=False)

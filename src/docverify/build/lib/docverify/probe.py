@@ -1,0 +1,65 @@
+"""Facts from inside an image or a running container: one batched run each.
+
+The probe (`probe_inside.py`, stdlib only) is piped into the image's own Python, so no claim
+starts a container of its own. Project probes registered in the vocabulary ride along.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import docker
+from .errors import ProbeFailed
+from .facts import Facts
+
+PROBE = Path(__file__).with_name("probe_inside.py")
+
+
+@dataclass(frozen=True)
+class Request:
+    paths: list[str] = field(default_factory=list)
+    trees: list[str] = field(default_factory=list)
+    executables: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)  # name -> Python source
+
+    def encode(self, process: bool) -> str:
+        return json.dumps(
+            {
+                "paths": self.paths,
+                "trees": self.trees,
+                "executables": self.executables,
+                "extra": self.extra,
+                "process": process,
+            }
+        )
+
+
+def _parse(result: subprocess.CompletedProcess[str], what: str) -> Facts:
+    if result.returncode != 0:
+        raise ProbeFailed(f"the probe of {what} failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
+    try:
+        return Facts.load(json.loads(result.stdout))
+    except (json.JSONDecodeError, KeyError) as error:
+        raise ProbeFailed(
+            f"the probe of {what} printed no fact sheet ({error}):\n{result.stdout[-1000:]}\n{result.stderr[-1000:]}"
+        ) from None
+
+
+def image_facts(image: str, request: Request) -> Facts:
+    """One `docker run` of `image` as root, with no network, gathering every fact."""
+    result = docker.run(
+        "run", "--rm", "-i", "--user", "0", "--network", "none", "--entrypoint", "python",
+        image, "-", request.encode(process=False), input=PROBE.read_text(), timeout=300,
+    )  # fmt: skip
+    return _parse(result, f"image {image}")
+
+
+def container_facts(container: str, request: Request) -> Facts:
+    """One `docker exec` in a running container, as its own user."""
+    result = docker.run(
+        "exec", "-i", container, "python", "-", request.encode(process=True), input=PROBE.read_text(), timeout=180
+    )
+    return _parse(result, f"container {container}")

@@ -1,0 +1,192 @@
+"""Runs INSIDE an image or container (stdlib only) and prints one JSON fact sheet.
+
+argv[1] is a JSON object: {"paths": [...], "trees": [...], "executables": [...],
+"process": bool, "extra": {name: python source}}.
+Everything a claim needs from inside is gathered here, in one run.
+"""
+
+import grp
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+from typing import Any
+
+
+def file_fact(path: str) -> dict[str, Any]:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return {"type": "missing"}
+    kind = "dir" if stat.S_ISDIR(info.st_mode) else "link" if stat.S_ISLNK(info.st_mode) else "file"
+    fact = {"type": kind, "uid": info.st_uid, "gid": info.st_gid, "mode": stat.S_IMODE(info.st_mode)}
+    if kind == "file" and info.st_size < 4_000_000:
+        with open(path, "rb") as handle:
+            fact["sha256"] = hashlib.sha256(handle.read()).hexdigest()
+    return fact
+
+
+def tree(root: str) -> dict[str, dict[str, Any]]:
+    facts = {}
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            facts[os.path.relpath(path, root)] = file_fact(path)
+    return facts
+
+
+def dpkg_packages() -> dict[str, str]:
+    packages: dict[str, str] = {}
+    current: dict[str, str] = {}
+    try:
+        with open("/var/lib/dpkg/status") as handle:
+            for line in handle.read().split("\n") + [""]:
+                if not line:
+                    if current.get("Status", "").endswith(" installed"):
+                        packages[current["Package"]] = current.get("Version", "")
+                    current = {}
+                elif ": " in line and not line.startswith(" "):
+                    key, value = line.split(": ", 1)
+                    current[key] = value
+    except OSError:
+        pass
+    return packages
+
+
+def distributions(python: str) -> dict[str, Any]:
+    code = (
+        "import json, importlib.metadata as m; "
+        "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"
+    )
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60)
+        return json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr[-500:]}
+    except (OSError, ValueError) as error:
+        return {"error": str(error)}
+
+
+def applicable_pins(text: str) -> dict[str, str]:
+    """name -> version for each `name==version` whose marker holds here."""
+    from pip._vendor.packaging.requirements import Requirement
+
+    pins = {}
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split(" --hash")[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate():
+            pins[requirement.name.lower()] = str(requirement.specifier).lstrip("=")
+    return pins
+
+
+def run(
+    command: list[str], env: dict[str, str] | None = None, cwd: str | None = None, timeout: float = 60
+) -> dict[str, Any]:
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+        return {"code": out.returncode, "stdout": out.stdout[-4000:], "stderr": out.stderr[-4000:]}
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {"code": None, "stdout": "", "stderr": str(error)}
+
+
+def extra_facts(sources: dict[str, str], workdir: str) -> dict[str, Any]:
+    """Project probes: each a Python program run by this Python, printing JSON as its last line."""
+    facts: dict[str, Any] = {}
+    for name, source in sources.items():
+        try:
+            out = subprocess.run(
+                [sys.executable, "-c", source], capture_output=True, text=True, cwd=workdir, timeout=180
+            )
+            result: dict[str, Any] = {"code": out.returncode, "stdout": out.stdout, "stderr": out.stderr[-4000:]}
+        except (OSError, subprocess.TimeoutExpired) as error:
+            result = {"code": None, "stdout": "", "stderr": str(error)}
+        lines = str(result["stdout"]).strip().splitlines()
+        try:
+            facts[name] = json.loads(lines[-1]) if result["code"] == 0 and lines else {"error": result}
+        except ValueError:
+            facts[name] = {"error": result}
+    return facts
+
+
+def main() -> None:
+    request = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    workdir = os.getcwd()
+    facts: dict[str, Any] = {
+        "env": dict(os.environ),
+        "workdir": workdir,
+        "users": {
+            u.pw_name: {"uid": u.pw_uid, "gid": u.pw_gid, "home": u.pw_dir, "shell": u.pw_shell} for u in pwd.getpwall()
+        },
+        "groups": {g.gr_name: g.gr_gid for g in grp.getgrall()},
+        "packages": dpkg_packages(),
+        "paths": {path: file_fact(path) for path in request.get("paths", [])},
+        "trees": {root: tree(root) for root in request.get("trees", [])},
+        "executables": {name: shutil.which(name) for name in request.get("executables", [])},
+        "system_distributions": distributions(sys.executable),
+        # Every probed path that is a virtual environment: what it holds.
+        "venvs": {
+            path: distributions(os.path.join(path, "bin", "python"))
+            for path in request.get("paths", [])
+            if os.path.exists(os.path.join(path, "pyvenv.cfg"))
+        },
+    }
+    requirements = os.path.join(workdir, "requirements.txt")
+    if os.path.exists(requirements):
+        with open(requirements) as handle:
+            text = handle.read()
+        facts["requirements"] = text
+        facts["requirements_pins"] = applicable_pins(text)
+    if shutil.which("poetry") and os.path.exists("pyproject.toml"):
+        facts["poetry_check_lock"] = run(["poetry", "check", "--lock"], cwd=workdir)
+    if request.get("process"):
+        facts["pid1"] = pid1()
+        facts["listening"] = listening()
+    facts["extra"] = extra_facts(request.get("extra", {}), workdir)
+    print(json.dumps(facts))
+
+
+def listening() -> list[str]:
+    """Addresses with a listening TCP socket, from /proc/net/tcp and tcp6 ("0.0.0.0:8000")."""
+    found = set()
+    for table, size in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        try:
+            with open(table) as handle:
+                rows = handle.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) < 4 or fields[3] != "0A":
+                continue
+            address, port = fields[1].split(":")
+            if size == 8:
+                ip = ".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0))
+            else:
+                ip = "::" if set(address) == {"0"} else address
+            found.add(f"{ip}:{int(port, 16)}")
+    return sorted(found)
+
+
+def pid1() -> dict[str, Any]:
+    fact: dict[str, Any] = {}
+    with open("/proc/1/cmdline", "rb") as handle:
+        fact["cmdline"] = [part.decode() for part in handle.read().split(b"\0") if part]
+    with open("/proc/1/status") as handle:
+        status = dict(line.split(":", 1) for line in handle if ":" in line)
+    fact["uid"] = int(status["Uid"].split()[0])
+    fact["gid"] = int(status["Gid"].split()[0])
+    fact["cap_eff"] = status.get("CapEff", "0").strip()
+    fact["no_new_privs"] = int(status.get("NoNewPrivs", "0").strip() or 0)
+    fact["cwd"] = os.readlink("/proc/1/cwd")
+    with open("/proc/1/environ", "rb") as handle:
+        fact["env"] = dict(part.decode().split("=", 1) for part in handle.read().split(b"\0") if b"=" in part)
+    return fact
+
+
+if __name__ == "__main__":
+    main()

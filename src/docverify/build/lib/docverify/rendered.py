@@ -1,0 +1,133 @@
+"""The claim reader checked against the site's own rendering.
+
+Each page is rendered by Python-Markdown with the Markdown extensions that mkdocs.yml lists.
+Every rendered list item that opens with a bold ``Label:`` must be one the reader took as a
+labelled item, and the other way round; a mismatch is an error naming page:line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown  # type: ignore[import-untyped]
+import yaml
+
+from .claims import LabelLine
+from .errors import ClaimUnreadable
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml with its custom tags (`!relative`, `!ENV`) as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_Loader.add_multi_constructor("!", _any_tag)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _any_tag)
+
+
+def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The Markdown extensions and their settings, as the site renders pages."""
+    if not mkdocs_yml.is_file():
+        return ["tables", "attr_list", "md_in_html"], {}
+    config = yaml.load(mkdocs_yml.read_text(), Loader=_Loader) or {}
+    names: list[str] = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
+    settings: dict[str, dict[str, Any]] = {}
+    for item in config.get("markdown_extensions") or []:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        names.append(name)
+        settings[name] = dict(options or {})
+    # Embedded files are code blocks, never claims: the check renders the page's own text.
+    names = [n for n in names if n != "pymdownx.snippets"]
+    settings.pop("pymdownx.snippets", None)
+    for name in list(settings):
+        settings[name] = {k: v for k, v in settings[name].items() if not _is_python_reference(v)}
+    return list(dict.fromkeys(names)), settings
+
+
+def _is_python_reference(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("!!python")
+
+
+class _Items(HTMLParser):
+    """Labels of `<li>` items whose first element is `<strong>Label:</strong>`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.labels: list[str] = []
+        self._after_li = False
+        self._strong: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self._after_li = True
+        elif tag == "p" and self._after_li:
+            pass
+        elif tag == "strong" and self._after_li:
+            self._strong = []
+            self._after_li = False
+        else:
+            self._after_li = False
+
+    def handle_data(self, data: str) -> None:
+        if self._strong is not None:
+            self._strong.append(data)
+        elif data.strip():
+            self._after_li = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "strong" and self._strong is not None:
+            text = html.unescape("".join(self._strong)).strip()
+            if text.endswith(":"):
+                self.labels.append(text[:-1].strip())
+            self._strong = None
+
+
+class Renderer:
+    """One Markdown converter, reset between pages."""
+
+    def __init__(self, names: list[str], settings: dict[str, dict[str, Any]]) -> None:
+        self._converter = markdown.Markdown(extensions=names, extension_configs=settings)
+
+    def labels(self, text: str) -> list[str]:
+        self._converter.reset()
+        items = _Items()
+        items.feed(self._converter.convert(text))
+        return items.labels
+
+
+def check(page: Path, text: str, read: list[LabelLine], renderer: Renderer) -> None:
+    rendered = Counter(renderer.labels(text))
+    taken = Counter(item.label for item in read)
+    if rendered == taken:
+        return
+    for label, count in (rendered - taken).items():
+        line = _line_of(text, label)
+        raise ClaimUnreadable(
+            f"{page}:{line}: the site renders {count} list item(s) opening with **{label}:** that the claim reader "
+            "does not read as claims; write them as `*   **Label:** text` items"
+        )
+    for label in taken - rendered:
+        line = next(item.line for item in read if item.label == label)
+        raise ClaimUnreadable(
+            f"{page}:{line}: **{label}:** is read as a claim but the site does not render it as a labelled list item"
+        )
+
+
+def _line_of(text: str, label: str) -> int:
+    pattern = re.compile(rf"(\*\*|__){re.escape(label)}:?(\*\*|__)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return 1

@@ -1,0 +1,202 @@
+"""Shell scripts read by a real parser (bashlex): simple commands, `set` options, exit status.
+
+Comments, quoting, `&&`/`||`, `if` bodies and variable assignments are understood, so
+`set -u  # was: set -eu` sets only `u`, and `pg_isready || true` can never fail.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+from typing import Any
+
+import bashlex  # type: ignore[import-untyped]
+
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command: its words (quotes removed), env prefixes and context."""
+
+    argv: tuple[str, ...]
+    assignments: tuple[str, ...] = ()
+    conditional: bool = False  # inside if/case/loops, or after `||`: may not run
+    line: int = 1  # 1-based line in the script
+    guarded: bool = False  # followed by `||`: its failure is handled, `set -e` never sees it
+
+    @property
+    def program(self) -> str:
+        return PurePosixPath(self.argv[0]).name if self.argv else ""
+
+    def invocation(self) -> tuple[str, ...]:
+        """The argv with `python -m pip` spelled `pip`: one name for one tool."""
+        argv = self.argv
+        if (
+            len(argv) > 2
+            and re.fullmatch(r"python3?(\.\d+)?", PurePosixPath(argv[0]).name)
+            and argv[1:3] == ("-m", "pip")
+        ):
+            prefix = str(PurePosixPath(argv[0]).parent)
+            tool = argv[2] if prefix in (".", "") else f"{prefix}/{argv[2]}"
+            return (tool, *argv[3:])
+        return argv
+
+    def runs(self, program: str, *subcommand: str) -> bool:
+        argv = self.invocation()
+        if not argv or PurePosixPath(argv[0]).name != program:
+            return False
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        return list(words[: len(subcommand)]) == list(subcommand)
+
+    def operands(self, after: int = 1) -> list[str]:
+        """Arguments that are neither options nor option values we know take one."""
+        return [w for w in self.invocation()[after:] if not w.startswith("-")]
+
+
+def _unescape_continuations(script: str) -> str:
+    return script.replace("\\\n", " \n")
+
+
+def _line_of(script: str, offset: int) -> int:
+    return script.count("\n", 0, offset) + 1
+
+
+class _Walker:
+    def __init__(self, script: str) -> None:
+        self.script = script
+        self.found: list[Command] = []
+
+    def walk(self, node: Any, conditional: bool, guarded: bool = False) -> None:
+        kind = node.kind
+        if kind == "command":
+            words = [p.word for p in node.parts if p.kind == "word"]
+            assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
+            if words:
+                line = _line_of(self.script, node.pos[0])
+                self.found.append(Command(tuple(words), assignments, conditional, line, guarded))
+            for part in node.parts:  # $(...) inside words
+                for child in getattr(part, "parts", []) or []:
+                    if child.kind == "commandsubstitution":
+                        self.walk(child.command, True)
+            return
+        if kind == "list":
+            after_or = False
+            parts = list(node.parts)
+            for index, part in enumerate(parts):
+                if part.kind == "operator":
+                    after_or = part.op == "||"
+                    continue
+                following = parts[index + 1] if index + 1 < len(parts) else None
+                handled = following is not None and following.kind == "operator" and following.op == "||"
+                self.walk(part, conditional or after_or, guarded or handled)
+            return
+        if kind in ("if", "while", "until", "for", "case"):
+            for part in node.parts:
+                if part.kind not in ("reservedword", "operator"):
+                    self.walk(part, True)
+            return
+        for part in getattr(node, "parts", None) or getattr(node, "list", None) or []:
+            if part.kind not in ("reservedword", "operator"):
+                self.walk(part, conditional, guarded)
+
+
+def trees(script: str) -> list[Any]:
+    return list(_trees(script))
+
+
+@lru_cache(maxsize=512)
+def _trees(script: str) -> tuple[Any, ...]:
+    text = _unescape_continuations(script)
+    try:
+        return tuple(bashlex.parse(text))
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, TypeError) as error:
+        raise ShellError(str(error)) from None
+
+
+class ShellError(ValueError):
+    """The script is not shell bashlex can read."""
+
+
+def commands(script: str) -> list[Command]:
+    """Every simple command, in order. Falls back to a plain split when bashlex cannot read it."""
+    return list(_commands(script))
+
+
+@lru_cache(maxsize=512)
+def _commands(script: str) -> tuple[Command, ...]:
+    text = _unescape_continuations(script)
+    try:
+        parsed = trees(script)
+    except ShellError:
+        return tuple(_fallback(text))
+    walker = _Walker(text)
+    for tree in parsed:
+        walker.walk(tree, False)
+    return tuple(walker.found)
+
+
+def _fallback(text: str) -> list[Command]:
+    found = []
+    for part in re.split(r"\s*(?:&&|\|\||;|\|)\s*", text):
+        try:
+            words = shlex.split(part, comments=True)
+        except ValueError:
+            words = part.split()
+        assignments = tuple(w for w in words if ASSIGNMENT.match(w))
+        words = [w for w in words if not ASSIGNMENT.match(w)]
+        if words:
+            found.append(Command(tuple(words), assignments))
+    return found
+
+
+SET_LONG = {"errexit": "e", "nounset": "u", "pipefail": "pipefail", "xtrace": "x"}
+
+
+def set_options(script: str) -> set[str]:
+    """Options the script turns on with unconditional top-level `set` commands."""
+    options: set[str] = set()
+    for command in commands(script):
+        if command.program != "set" or command.conditional:
+            continue
+        words = list(command.argv[1:])
+        while words:
+            word = words.pop(0)
+            if word in ("-o", "+o") and words:
+                name = SET_LONG.get(words.pop(0))
+                if name:
+                    (options.add if word == "-o" else options.discard)(name)
+            elif word.startswith("-") and not word.startswith("--"):
+                options |= set(word[1:])
+            elif word.startswith("+"):
+                options -= set(word[1:])
+    return options
+
+
+def failure_propagates(script: str, program: str) -> bool:
+    """Whether `program` failing makes the whole script exit non-zero.
+
+    True for `prog`, `a && prog` and `prog && b`; false for `prog || true`,
+    `prog; true` and `prog | cat`, where something else has the last word.
+    """
+    parsed = trees(script)
+    if not parsed:
+        return False
+    last = parsed[-1]
+    if last.kind == "pipeline":
+        return False
+    parts = last.parts if last.kind == "list" else [last]
+    sequence = [p for p in parts if not (p.kind == "operator" and p.op == ";" and p is parts[-1])]
+    for index, part in enumerate(sequence):
+        if part.kind == "command" and _program(part) == program:
+            rest = [p.op for p in sequence[index + 1 :] if p.kind == "operator"]
+            return all(op == "&&" for op in rest)
+    return False
+
+
+def _program(node: Any) -> str:
+    words = [p.word for p in node.parts if p.kind == "word"]
+    return PurePosixPath(words[0]).name if words else ""

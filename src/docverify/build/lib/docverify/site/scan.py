@@ -1,0 +1,163 @@
+"""What a page's Markdown holds: claim bullets and fences that embed a real file.
+
+Claim bullets are found the way the engine finds them (a `**Label:**` bullet
+with a backticked value, or a bare label whose nested bullets carry the
+values), so the site lists exactly the claims the test suite collects.
+Embeds are fences whose only line is a pymdownx.snippets include; for each,
+the real line numbers of the lines it shows are worked out from the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+LABELLED = re.compile(r"^(?P<indent>\s*)[*-]\s+(?:\*\*|__)(?P<label>[^*_]+?):(?:\*\*|__)\s*(?P<text>.*)$")
+BULLET = re.compile(r"^(?P<indent>\s*)[*-]\s+(?P<text>.*)$")
+HEADING = re.compile(r"^#{1,6}\s")
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<info>.*)$")
+VALUE = re.compile(r"`([^`]+)`")
+VARIABLE = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
+SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(?P<quote>["'])(?P<spec>[^"']+)(?P=quote)\s*$""")
+# pymdownx.snippets' section marker, as its RE_SNIPPET_SECTION reads it.
+MARKER = re.compile(
+    r"(?i)^.*?(?P<escape>;*)-{1,}8<-{1,}[ \t]+"
+    r"\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\]"
+)
+SPEC = re.compile(r"^(?P<file>.+?)(?::(?P<section>[a-z][-_0-9a-z]*)|:(?P<first>\d+)(?::(?P<last>\d+))?)?$", re.I)
+
+
+@dataclass(frozen=True)
+class Bullet:
+    line: int  # 1-based line in the page source
+    label: str
+    title: str  # label, plus the nested bullet's verb or variable
+    text: str  # as the engine hashes it: the bullet's text after the label
+
+
+@dataclass(frozen=True)
+class Embed:
+    line: int  # 1-based line of the opening fence
+    indent: str
+    fence: str
+    info: str  # what followed the fence: `dockerfile`, `{ .yaml title="x" }`
+    file: str
+    section: str | None
+    whole: bool  # the whole file, not a section or a line range
+    first: int | None = None  # `FILE:first:last`
+    last: int | None = None
+
+
+def bullets(text: str) -> list[Bullet]:
+    """Every claim bullet of a page, in page order."""
+    found: list[Bullet] = []
+    group: str | None = None  # a bare label waiting for nested claims
+    in_fence = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if FENCE.match(raw):
+            in_fence = not in_fence
+            continue
+        if in_fence or not raw.strip():
+            continue
+        if HEADING.match(raw):
+            group = None
+            continue
+        labelled = LABELLED.match(raw)
+        if labelled:
+            group = None
+            if labelled["indent"]:
+                continue  # the engine rejects nested labels; they are not claims
+            label, body = labelled["label"].strip(), labelled["text"].strip()
+            if VALUE.search(body):
+                found.append(Bullet(number, label, label, body))
+            else:
+                group = label
+            continue
+        bullet = BULLET.match(raw)
+        if group and bullet and bullet["indent"]:
+            body = bullet["text"].strip()
+            variable = VARIABLE.match(body)
+            if variable:
+                found.append(Bullet(number, group, f"{group} {variable['name']}", body))
+            elif VALUE.search(body):
+                found.append(Bullet(number, group, f"{group} {body.split()[0].strip('.,:')}", body))
+            continue
+        if group and not raw.startswith((" ", "\t")):
+            group = None
+    return found
+
+
+def embeds(text: str) -> list[Embed]:
+    """Fences whose only content is one `--8<-- "FILE[:section]"` include."""
+    lines = text.splitlines()
+    found = []
+    number = 0
+    while number < len(lines):
+        opening = FENCE.match(lines[number])
+        if not opening:
+            number += 1
+            continue
+        closing = number + 1
+        while closing < len(lines) and not (
+            lines[closing].strip().startswith(opening["fence"])
+            and not lines[closing].strip().strip(opening["fence"][0])
+        ):
+            closing += 1
+        body = [line for line in lines[number + 1 : closing] if line.strip()]
+        snippet = SNIPPET.match(body[0]) if len(body) == 1 else None
+        spec = SPEC.match(snippet["spec"]) if snippet else None
+        if spec:
+            found.append(
+                Embed(
+                    line=number + 1,
+                    indent=opening["indent"],
+                    fence=opening["fence"],
+                    info=opening["info"].strip(),
+                    file=spec["file"],
+                    section=spec["section"],
+                    whole=not (spec["section"] or spec["first"]),
+                    first=int(spec["first"]) if spec["first"] else None,
+                    last=int(spec["last"] or spec["first"]) if spec["first"] else None,
+                )
+            )
+        number = closing + 1
+    return found
+
+
+def shown_lines(embed: Embed, source: str) -> list[int]:
+    """The real 1-based line numbers of the lines the embed shows, in order.
+
+    Mirrors pymdownx.snippets: the whole file loses its section marker lines;
+    a section is the lines between its start and end markers, nested markers
+    dropped; a range `FILE:a:b` is lines a to b.
+    """
+    lines = source.splitlines()
+    if embed.first is not None and embed.last is not None:
+        return list(range(max(embed.first, 1), min(embed.last, len(lines)) + 1))
+    shown = []
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        marker = MARKER.match(line)
+        if marker and marker["escape"]:
+            marker = None  # an escaped marker is shown as text
+        if embed.section is None:
+            if not marker:
+                shown.append(number)
+            continue
+        if marker and marker["name"] == embed.section:
+            if inside and marker["type"].lower() == "end":
+                break
+            inside = True
+            continue
+        if inside and not marker:
+            shown.append(number)
+    return shown
+
+
+def read_source(root: Path, name: str) -> str | None:
+    """A file an embed names, relative to the snippet base (the repository root)."""
+    try:
+        return (root / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,143 @@
+"""What the site may say about each claim, given the report and the files as they are now."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docverify.site import report as rp
+from docverify.site.scan import Bullet
+
+RUN_TESTS = "python3 scripts/dev test"
+
+
+@dataclass(frozen=True)
+class View:
+    """One claim as the site shows it."""
+
+    page: str  # repository-relative, as in the report
+    bullet: Bullet
+    state: str  # proven | unproven | failed | stale | missing | unverified
+    reason: str  # one sentence: why it is not proven ("" when proven)
+    result: rp.ClaimResult | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.bullet.line} {self.bullet.title}"
+
+
+@dataclass
+class Assessment:
+    """The report's standing for this build."""
+
+    report: rp.Report | None
+    blocker: str | None = None  # no ticks anywhere, and why
+    notes: list[str] = field(default_factory=list)  # doubts that only publishing refuses
+    stale_pages: dict[str, str] = field(default_factory=dict)
+
+
+def installed_engine() -> str | None:
+    try:
+        return importlib.metadata.version("docverify")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def head_commit(root: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def assess(path: Path, root: Path, pages: list[str], engine: str | None, head: str | None) -> Assessment:
+    """Read the report at `path` and compare it with the files under `root`."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if not path.exists():
+        return Assessment(None, f"No verification report ({shown}): run `{RUN_TESTS}`.")
+    try:
+        report = rp.load(path)
+    except rp.ReportError as error:
+        return Assessment(
+            None, f"Unusable verification report: {str(error).replace(str(path), shown)}. Run `{RUN_TESTS}`."
+        )
+    found = Assessment(report)
+    old = rp.too_old(report, engine)
+    if old:
+        found.blocker = f"Not verified: {old}. Run `{RUN_TESTS}`."
+        return found
+    changed = rp.changed_files(report, root)
+    changed_pages = [name for name in changed if name in pages]
+    others = [name for name in changed if name not in pages]
+    if others:
+        found.blocker = f"Not verified since {', '.join(others)} changed. Run `{RUN_TESTS}`."
+    for page in changed_pages:
+        found.stale_pages[page] = f"Not verified since {page} changed. Run `{RUN_TESTS}`."
+    for page in pages:
+        if page not in report.files and page not in found.stale_pages:
+            found.stale_pages[page] = f"Not verified: the report has no hash of {page}. Run `{RUN_TESTS}`."
+    if report.dirty:
+        found.notes.append(f"the report comes from a tree with uncommitted changes (commit {report.short_commit})")
+    if head and report.commit != head:
+        found.notes.append(f"the report comes from commit {report.short_commit}, not HEAD {head[:7]}")
+    if not head:
+        found.notes.append("HEAD is unknown (not a git checkout), so the report's commit cannot be checked")
+    return found
+
+
+def cite_problem(cite: rp.Cite, root: Path, lengths: dict[str, int | None]) -> str | None:
+    if cite.file not in lengths:
+        text = None
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = (root / cite.file).read_text(encoding="utf-8")
+        lengths[cite.file] = None if text is None else len(text.splitlines())
+    length = lengths[cite.file]
+    if length is None:
+        return f"it cites {cite}, but {cite.file} cannot be read"
+    if cite.line > length:
+        return f"it cites {cite}, but {cite.file} has {length} lines"
+    return None
+
+
+def view(found: Assessment, page: str, bullet: Bullet, root: Path, lengths: dict[str, int | None]) -> View:
+    """How one claim bullet stands."""
+    if found.blocker or found.report is None:
+        return View(page, bullet, "unverified", found.blocker or "no report", None)
+    if page in found.stale_pages:
+        return View(page, bullet, "unverified", found.stale_pages[page], None)
+    result = found.report.claims.get((page, bullet.line))
+    if result is None:
+        return View(page, bullet, "missing", f"the report has no entry for {page}:{bullet.line}", None)
+    if result.text_sha256 != rp.sha256_text(bullet.text):
+        return View(page, bullet, "stale", "the claim's text changed since the report", result)
+    for cite in result.cites:
+        problem = cite_problem(cite, root, lengths)
+        if problem:
+            return View(page, bullet, "stale", problem, result)
+    failures = result.failures()
+    if failures:
+        return View(page, bullet, "failed", "; ".join(f"{level}: {message}" for level, message in failures), result)
+    if result.green:
+        return View(page, bullet, "proven", "", result)
+    missing = [
+        name for name in result.expected if result.levels.get(name, rp.Level("", None, None)).outcome != "passed"
+    ]
+    return View(page, bullet, "unproven", f"not proven at {', '.join(missing) or 'any level'}", result)
+
+
+def publish_errors(found: Assessment, views: list[View]) -> list[str]:
+    """Everything that forbids publishing, one line each."""
+    errors = []
+    if found.blocker:
+        errors.append(found.blocker)
+    errors.extend(found.notes)
+    if not found.blocker:
+        errors.extend(sorted(set(found.stale_pages.values())))
+        errors.extend(f"{v.where}: {v.reason}" for v in views if v.state not in ("proven", "unverified"))
+    return errors

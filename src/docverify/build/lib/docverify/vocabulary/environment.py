@@ -1,0 +1,55 @@
+"""Environment variables: declared by the stage, held by the image, seen by the server.
+
+"Adds `/venv/bin` to the PATH" means it comes first; "Sets `X`" means the value is exactly X.
+"""
+
+from __future__ import annotations
+
+from ..claims import Claim
+from ..registry import Cites, Registry, fail
+from ..resources import View
+from ..subjects import Images, Sources, Stack
+
+
+def holds(claim: Claim, value: str | None) -> bool:
+    if value is None:
+        return False
+    sentence = claim.sentence.strip().lower()
+    if sentence.startswith(("adds", "prepends")):
+        return value.split(":")[0].rstrip("/") == claim.values[0].rstrip("/")
+    return value == claim.values[0]
+
+
+def variable_static(claim: Claim, sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    name = claim.variable or ""
+    effective = stage.env()
+    if name not in effective:
+        fail(claim, f"ENV {name}", "no ENV of it", f"stage {stage.label}")
+    value, instruction = effective[name]
+    if not holds(claim, value):
+        fail(claim, f"{name} with {claim.values[0]}", f"{name}={value}", stage.where(instruction))
+    return [i.cite for i in stage.all("ENV") if name in i.env()]
+
+
+def variable_view(claim: Claim, view: View, what: str) -> Cites:
+    name = claim.variable or ""
+    value = view.env.get(name)
+    if not holds(claim, value):
+        fail(claim, f"{name} with {claim.values[0]}", f"{name}={value} {what}", view.where)
+    return []
+
+
+def variable_image(claim: Claim, images: Images) -> Cites:
+    return variable_view(claim, images.image(claim).view, "in the image config")
+
+
+def variable_running(claim: Claim, stack: Stack) -> Cites:
+    return variable_view(claim, stack.service.view, "in PID 1's environment")
+
+
+def register(registry: Registry) -> None:
+    variable = registry.entry(("Environment Variables", "variable"), least=1, staged=True)
+    variable.on("static", "the stage's effective ENV value (later ENVs win)")(variable_static)
+    variable.on("image", "the image config's environment")(variable_image)
+    variable.on("running", "PID 1's environment (/proc/1/environ)")(variable_running)

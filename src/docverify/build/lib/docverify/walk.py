@@ -1,0 +1,109 @@
+"""One claim walk per session: each page read, each claim looked up and checked statically once.
+
+Sybil's static items, reverse coverage, the report and mutation runs all reuse this pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import claims as claim_reader
+from . import rendered
+from .claims import Claim
+from .config import Settings
+from .errors import ClaimFailed, ClaimUnreadable, ComposeError, DockerfileError
+from .registry import Cites, Entry, Registry
+from .subjects import Sources
+
+
+@dataclass
+class Page:
+    path: Path  # relative to the root
+    claims: list[Claim] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)  # claim id -> entry
+    error: ClaimUnreadable | None = None
+
+
+@dataclass(frozen=True)
+class StaticOutcome:
+    cites: Cites
+    failure: str | None  # the message of a failed or unreadable claim
+
+
+class Walk:
+    def __init__(self, settings: Settings, registry: Registry) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.sources = Sources(settings)
+        self._pages: dict[str, Page] = {}
+        self._static: dict[str, StaticOutcome] | None = None
+
+    @cached_property
+    def renderer(self) -> rendered.Renderer:
+        return rendered.Renderer(*rendered.extensions(self.settings.mkdocs, self.settings.root))
+
+    def page_paths(self) -> list[Path]:
+        return sorted(p for p in self.settings.docs.rglob("*.md"))
+
+    def page(self, path: Path) -> Page:
+        relative = Path(self.settings.relative(path))
+        key = relative.as_posix()
+        if key not in self._pages:
+            self._pages[key] = self._read(relative)
+        return self._pages[key]
+
+    def _read(self, relative: Path) -> Page:
+        page = Page(relative)
+        text = self.sources.text(relative)
+        try:
+            found, labelled = claim_reader.read(relative, text)
+            rendered.check(relative, text, labelled, self.renderer)
+            for claim in found:
+                page.entries[claim.id] = self.registry.lookup(claim)
+            page.claims = found
+        except ClaimUnreadable as error:
+            page.error = error
+        return page
+
+    def pages(self) -> list[Page]:
+        return [self.page(path) for path in self.page_paths()]
+
+    def claims(self) -> list[tuple[Claim, Entry]]:
+        return [(c, p.entries[c.id]) for p in self.pages() for c in p.claims]
+
+    def errors(self) -> list[ClaimUnreadable]:
+        return [p.error for p in self.pages() if p.error]
+
+    # --- what the container levels must look at ---------------------------
+
+    def values(self) -> set[str]:
+        return {v for claim, _ in self.claims() for v in claim.values}
+
+    def paths(self) -> list[str]:
+        """Every absolute path a claim names: the probes look at each one."""
+        return sorted({v.rstrip("/") or "/" for v in self.values() if v.startswith("/") and " " not in v})
+
+    def programs(self) -> list[str]:
+        """Every word a claim names that could be a program: the probes look each up on PATH."""
+        return sorted(v for v in self.values() if re.fullmatch(r"[a-z][a-z0-9+._-]*", v))
+
+    # --- the single static pass --------------------------------------------
+
+    def static(self) -> dict[str, StaticOutcome]:
+        if self._static is None:
+            self._static = {}
+            for claim, entry in self.claims():
+                if "static" in entry.checks:
+                    self._static[claim.id] = self._check(claim, entry)
+        return self._static
+
+    def _check(self, claim: Claim, entry: Entry) -> StaticOutcome:
+        try:
+            return StaticOutcome(entry.run("static", claim, self.sources), None)
+        except (ClaimFailed, ClaimUnreadable) as failure:
+            return StaticOutcome([], str(failure))
+        except (DockerfileError, ComposeError) as error:
+            return StaticOutcome([], f"{claim.where()} {claim.title}: cannot read the file it describes: {error}")

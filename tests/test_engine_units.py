@@ -1,0 +1,181 @@
+"""Unit tests of the engine's parts, the way Sybil tests its parsers: small inputs, exact outputs."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from docverify import claims, config, rendered, shell
+from docverify.compose import ComposeModel
+from docverify.dockerfile import normalise_image, parse
+from docverify.errors import ClaimUnreadable, ConfigError
+from docverify.registry import Registry, build
+
+
+def dockerfile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "Dockerfile"
+    path.write_text(textwrap.dedent(text).lstrip())
+    return path
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def test_claims_carry_values_headings_and_nesting() -> None:
+    text = textwrap.dedent("""
+        ## Stage 2: Runtime
+
+        *   **User:** Switches to `appuser`.
+        *   **Environment Variables:**
+            *   `PATH`: Adds `/venv/bin` first.
+        *   **Copy Artifacts:**
+            *   Copies `a` to `/b`.
+    """)
+    found, labelled = claims.read(Path("p.md"), text)
+    assert [(c.title, c.values, c.line) for c in found] == [
+        ("User", ("appuser",), 4),
+        ("Environment Variables PATH", ("/venv/bin",), 6),
+        ("Copy Artifacts Copies", ("a", "/b"), 8),
+    ]
+    assert found[0].stage() == (2, "Runtime") and found[1].sentence == "Adds `/venv/bin` first."
+    assert [item.label for item in labelled] == ["User", "Environment Variables", "Copy Artifacts"]
+
+
+def test_claims_inside_code_fences_are_not_claims() -> None:
+    found, _ = claims.read(Path("p.md"), "```md\n*   **User:** `x`\n```\n")
+    assert found == []
+
+
+def test_a_nested_label_is_an_error() -> None:
+    with pytest.raises(ClaimUnreadable, match="p.md:2: \\*\\*User:\\*\\* is nested"):
+        claims.read(Path("p.md"), "*   **Users:**\n    *   **User:** `x`\n")
+
+
+def test_the_rendered_check_catches_a_claim_the_reader_misses() -> None:
+    renderer = rendered.Renderer(["tables", "attr_list", "md_in_html"], {})
+    text = "> *   **Port:** `80`\n"
+    found, labelled = claims.read(Path("p.md"), text)
+    with pytest.raises(ClaimUnreadable, match="p.md:1: the site renders 1 list item"):
+        rendered.check(Path("p.md"), text, labelled, renderer)
+    assert found == []
+
+
+# --- the Dockerfile model -------------------------------------------------------------------
+
+
+def test_from_resolves_args_and_registry_names(tmp_path: Path) -> None:
+    model = parse(dockerfile(tmp_path, """
+        ARG IMAGE=docker.io/library/python:3.13-slim
+        FROM ${IMAGE} AS builder
+        FROM builder AS final
+    """))  # fmt: skip
+    assert [s.base for s in model.stages] == ["python:3.13-slim", "python:3.13-slim"]
+    assert model.stages[1].parent is model.stages[0]
+    assert parse(dockerfile(tmp_path, "ARG IMAGE=a\nFROM $IMAGE\n"), {"IMAGE": "b:1"}).stages[0].base == "b:1"
+    assert (
+        normalise_image("docker.io/library/python:3") == "python:3" and normalise_image("ghcr.io/x/y") == "ghcr.io/x/y"
+    )
+
+
+def test_effective_state_is_what_later_instructions_leave(tmp_path: Path) -> None:
+    stage = parse(dockerfile(tmp_path, """
+        FROM base
+        RUN groupadd --gid 1000 app && useradd --uid=1000 -g app app
+        WORKDIR /srv/
+        WORKDIR app
+        ENV A=1 PATH="/venv/bin:$PATH"
+        ENV A=2
+        USER app
+        USER 1000
+        CMD ["one"]
+        ENTRYPOINT ["/e.sh"]
+        EXPOSE 80 53/udp
+    """)).stages[0]  # fmt: skip
+    assert stage.workdir() is not None and stage.workdir()[0] == "/srv/app"  # type: ignore[index]
+    env = {k: v for k, (v, _) in stage.env().items()}
+    assert env == {"A": "2", "PATH": "/venv/bin:$PATH"}
+    spec, _ = stage.user()  # type: ignore[misc]
+    user = stage.user_named(spec)
+    assert spec == "1000" and user is not None and (user.name, user.uid, user.gid) == ("app", 1000, 1000)
+    assert stage.exec_list("CMD") is not None and stage.exec_list("CMD")[0] == ["one"]  # type: ignore[index]
+    assert set(stage.exposed()) == {"80/tcp", "53/udp"}
+
+
+def test_an_entrypoint_in_a_later_stage_resets_the_inherited_cmd(tmp_path: Path) -> None:
+    model = parse(dockerfile(tmp_path, 'FROM a AS one\nCMD ["x"]\nFROM one\nENTRYPOINT ["/e"]\n'))
+    assert model.stages[0].exec_list("CMD") is not None and model.stages[1].exec_list("CMD") is None
+
+
+# --- the shell --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "script, options",
+    [("set -eu", {"e", "u"}), ("set -u  # was: set -eu", {"u"}), ("set -o errexit -o nounset", {"e", "u"}),
+     ("set -eu\nset +e", {"u"}), ("if x; then set -e; fi", set())],
+)  # fmt: skip
+def test_set_options_as_a_shell_sees_them(script: str, options: set[str]) -> None:
+    assert shell.set_options(script) == options
+
+
+@pytest.mark.parametrize(
+    "script, propagates",
+    [("pg_isready -U x", True), ("a && pg_isready", True), ("pg_isready && echo ok", True),
+     ("pg_isready || true", False), ("pg_isready; true", False), ("pg_isready | cat", False)],
+)  # fmt: skip
+def test_a_failure_reaches_the_exit_status_only_when_nothing_has_the_last_word(script: str, propagates: bool) -> None:
+    assert shell.failure_propagates(script, "pg_isready") is propagates
+
+
+def test_commands_know_conditions_guards_and_python_m_pip() -> None:
+    found = shell.commands('if [ -n "$X" ]; then pip config set a "$X"; fi && python -m pip install a || true')
+    runs = {c.invocation(): (c.conditional, c.guarded) for c in found}
+    assert runs[("pip", "config", "set", "a", "$X")] == (True, False)
+    assert runs[("pip", "install", "a")] == (False, True)
+
+
+# --- compose ---------------------------------------------------------------------------------
+
+
+def test_compose_reads_short_and_long_port_syntax_alike(tmp_path: Path) -> None:
+    short = tmp_path / "short.yaml"
+    short.write_text('services:\n  web:\n    image: x\n    ports: ["127.0.0.1:${P:-8000}:80"]\n')
+    long = tmp_path / "long.yaml"
+    long.write_text(
+        "services:\n  web:\n    image: x\n    ports:\n      - {target: 80, host_ip: 127.0.0.1, published: 8000}\n"
+    )
+    read = [ComposeModel(path).services["web"].ports for path in (short, long)]
+    keys = [[(p["host_ip"], str(p["published"]), p["target"]) for p in ports] for ports in read]
+    assert keys[0] == keys[1] == [("127.0.0.1", "8000", 80)]
+    assert ComposeModel(short, {"P": "9"}).services["web"].ports[0]["published"] == "9"
+
+
+# --- the registry and configuration ----------------------------------------------------------
+
+
+def test_the_registry_is_explicit_and_refuses_doubles() -> None:
+    registry = Registry()
+    registry.entry("Colour", least=1)
+    with pytest.raises(ConfigError, match="registered twice"):
+        registry.entry("Colour")
+    with pytest.raises(ConfigError, match="cannot extend unknown label"):
+        registry.extend("Shade", "static")
+    with pytest.raises(ConfigError, match="cannot import 'no_such_module'"):
+        build(["no_such_module"])
+
+
+def test_every_package_label_says_what_proves_it_at_each_level() -> None:
+    for entry in build().labels():
+        assert set(entry.meaning) == set(entry.checks), f"{entry.keys} lacks a meaning for some level"
+
+
+def test_configuration_comes_from_tool_docverify(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.docverify]\nimage_prefix = "x"\nbuild_args = ["A={pip-index}"]\n')
+    settings = config.from_pyproject(tmp_path)
+    assert (
+        settings.image_prefix == "x" and settings.build_args == {"A": "{pip-index}"} and settings.project == "x-stack"
+    )
+    with pytest.raises(ConfigError, match="no docs folder"):
+        config.from_pyproject(tmp_path, docs="nowhere")

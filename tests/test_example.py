@@ -1,0 +1,68 @@
+"""The engine is reusable: installed with pip into a fresh virtual environment (no Django), it
+proves another project's docs through configuration alone, and names a false sentence."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "hello"
+PAGE = "docs/image.md"
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    install = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", str(ROOT / "src" / "docverify")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
+    return venv
+
+
+def test_installs_without_django_and_registers_its_options(fresh_venv: Path) -> None:
+    python = str(fresh_venv / "bin" / "python")
+    probe = "import docverify, importlib.util as u; print(docverify.__version__, u.find_spec('django') is None)"
+    result = subprocess.run([python, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.split()[1] == "True", result.stderr
+    helptext = subprocess.run([python, "-m", "pytest", "--help"], capture_output=True, text=True).stdout
+    for option in ("docverify_docs", "docverify_dockerfile", "docverify_compose", "docverify_service",
+                   "docverify_image_prefix", "docverify_build_args"):  # fmt: skip
+        assert option in helptext, f"pytest --help does not list {option}"
+
+
+def run_example(venv: Path, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pytest", "-q", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.docker
+def test_the_example_project_is_proven_and_a_false_sentence_named(
+    docker_engine: None, fresh_venv: Path, tmp_path: Path
+) -> None:
+    root = shutil.copytree(EXAMPLE, tmp_path / "hello")
+    passed = run_example(fresh_venv, root)
+    assert passed.returncode == 0, passed.stdout[-3000:]
+    summary = passed.stdout.strip().splitlines()[-1]
+    assert "passed" in summary and "failed" not in summary and "skipped" not in summary, summary
+    assert "image:L" in run_example(fresh_venv, root, "--collect-only", "-v").stdout
+
+    page = root / PAGE
+    text = page.read_text()
+    page.write_text(text.replace("UID `4242`", "UID `4243`"))
+    line = text[: text.index("UID `4242`")].count("\n") + 1
+    failed = run_example(fresh_venv, root)
+    assert failed.returncode != 0
+    assert f"{PAGE}:{line} User Setup: docs say hello with UID 4243" in failed.stdout, failed.stdout[-3000:]
