@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from docverify import claims, config, rendered, shell
 from docverify.compose import ComposeModel
 from docverify.dockerfile import normalise_image, parse

@@ -19,10 +19,24 @@ PAGE = "docs/image.md"
 def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # Installed from a copy: setuptools leaves build/ next to the sources it builds.
+    source = shutil.copytree(
+        ROOT / "src" / "docverify",
+        tmp_path_factory.mktemp("engine") / "docverify",
+        ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"),
+    )
     install = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", str(ROOT / "src" / "docverify")],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            str(venv / "bin" / "pip"),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            str(ROOT / "src" / "docverify"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
     return venv
 

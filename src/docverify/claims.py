@@ -126,13 +126,13 @@ def read(page: Path, text: str) -> tuple[list[Claim], list[LabelLine]]:
         start, end = offsets[number - 1], offsets[number]
         labelled = LABELLED.match(stripped)
         if labelled:
-            close_group()
             label, body = labelled["label"].strip(), labelled["text"].strip()
-            labelled_lines.append(LabelLine(number, label))
             if labelled["indent"]:
                 raise ClaimUnreadable(
                     f"{page}:{number}: **{label}:** is nested; claims with a label are top-level items"
                 )
+            close_group()
+            labelled_lines.append(LabelLine(number, label))
             if VALUE.search(body):
                 claims.append(Claim(page, number, label, body, context, start, end))
             else:

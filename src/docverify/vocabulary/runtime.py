@@ -120,7 +120,8 @@ def _server_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
 def command_holds(claim: Claim, argv: tuple[str, ...]) -> bool:
     wanted = [v for v in claim.values[1:] if v != "exec"]
     for candidate in (argv, _server_argv(argv)):
-        if candidate and PurePosixPath(candidate[0]).name == claim.values[0] and all(matches(v, candidate) for v in wanted):
+        program = PurePosixPath(candidate[0]).name if candidate else ""
+        if program == claim.values[0] and all(matches(v, candidate) for v in wanted):
             return True
     return False
 

@@ -1,1 +1,0 @@
-"""The docs site shows its proof: the `docverify` MkDocs plugin and the report reader it uses."""
