@@ -31,7 +31,7 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            str(ROOT / "src" / "docverify"),
+            str(source),
         ],
         capture_output=True,
         text=True,
