@@ -14,6 +14,7 @@ class FileInfo:
     gid: int | None = None
     mode: int | None = None
     sha256: str | None = None
+    owner: str | None = None  # the user name of `uid` in the image's /etc/passwd
 
     @property
     def exists(self) -> bool:
@@ -24,8 +25,10 @@ class FileInfo:
         return self.mode is not None and self.mode & 0o111 == 0o111
 
     @classmethod
-    def load(cls, path: str, raw: dict[str, Any]) -> FileInfo:
-        return cls(path, raw.get("type", "missing"), raw.get("uid"), raw.get("gid"), raw.get("mode"), raw.get("sha256"))
+    def load(cls, path: str, raw: dict[str, Any], names: dict[int, str] | None = None) -> FileInfo:
+        uid = raw.get("uid")
+        owner = (names or {}).get(uid) if uid is not None else None
+        return cls(path, raw.get("type", "missing"), uid, raw.get("gid"), raw.get("mode"), raw.get("sha256"), owner)
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,9 @@ class Facts:
             name: UserInfo(name, u["uid"], u["gid"], u.get("home", ""), u.get("shell", ""))
             for name, u in raw["users"].items()
         }
+        names = {u.uid: u.name for u in reversed(list(users.values()))}
         trees = {
-            root: {rel: FileInfo.load(f"{root.rstrip('/')}/{rel}", f) for rel, f in tree.items()}
+            root: {rel: FileInfo.load(f"{root.rstrip('/')}/{rel}", f, names) for rel, f in tree.items()}
             for root, tree in raw["trees"].items()
         }
         return cls(
@@ -116,7 +120,7 @@ class Facts:
             users=users,
             groups=dict(raw["groups"]),
             packages=dict(raw["packages"]),
-            paths={path: FileInfo.load(path, f) for path, f in raw["paths"].items()},
+            paths={path: FileInfo.load(path, f, names) for path, f in raw["paths"].items()},
             trees=trees,
             executables=dict(raw["executables"]),
             system_distributions=dict(raw["system_distributions"]),
