@@ -1,8 +1,7 @@
 from django.conf import settings
-from django.contrib import admin
 from django.conf.urls.static import static
+from django.contrib import admin
 from django.urls import path
-
 from health.views import health
 
 urlpatterns = [

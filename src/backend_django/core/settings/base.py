@@ -53,9 +53,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "core.wsgi.application"
 
 # DATABASE_URL wins; without it, an SQLite file next to manage.py (prod refuses that).
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Keeps /health/ and wait_for_db bounded when the server is unreachable.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(

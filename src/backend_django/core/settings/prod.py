@@ -8,9 +8,7 @@ from .base import env
 # Refuse to start rather than fall back to an insecure key or a throwaway SQLite file.
 _missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not env.str(name, default="")]
 if _missing:
-    raise ImproperlyConfigured(
-        f"core.settings.prod needs environment variable(s): {', '.join(_missing)}"
-    )
+    raise ImproperlyConfigured(f"core.settings.prod needs environment variable(s): {', '.join(_missing)}")
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
