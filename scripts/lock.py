@@ -39,9 +39,10 @@ def strip_sources(lock_text: str) -> str:
 
 
 def real_content_hash() -> str:
-    from poetry.factory import Factory
+    # Poetry runs this script (`python -m poetry` is its interpreter); the project venv lacks it.
+    from poetry.factory import Factory  # type: ignore[import-not-found, unused-ignore]
 
-    return Factory().create_poetry(ROOT).locker._get_content_hash()
+    return str(Factory().create_poetry(ROOT).locker._get_content_hash())
 
 
 def main() -> int:
