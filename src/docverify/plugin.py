@@ -57,21 +57,29 @@ class State:
         found: pytest.Collector | None = self._collect(file_path, parent)
         return found
 
-    def record(self, claim: Claim, level: str, failure: str | None, duration: float, cites: Cites) -> None:
+    def recorder_ready(self) -> Recorder:
         if self.recorder is None:
             self.recorder = Recorder(self.settings.report, self.settings.root, docker.engine_version())
+            self.recorder.vocabulary = [
+                {"label": " / ".join(f"{label} {verb}" if verb else label for label, verb in entry.keys),
+                 "levels": {level: entry.meaning.get(level, "") for level in registry.LEVELS if level in entry.checks}}
+                for entry in sorted(self.registry.labels(), key=lambda e: e.keys[0][0])
+            ]  # fmt: skip
+        return self.recorder
+
+    def record(self, claim: Claim, level: str, failure: str | None, duration: float, cites: Cites) -> None:
+        recorder = self.recorder_ready()
         entry = self.registry.lookup(claim)
         outcome = "failed" if failure else "passed"
-        self.recorder.result(
+        recorder.result(
             claim, sorted(entry.checks, key=registry.LEVELS.index), level, outcome, failure, duration, cites
         )
         self.write_report()
 
     def skipped(self, claim: Claim, level: str, reason: str) -> None:
-        if self.recorder is None:
-            self.recorder = Recorder(self.settings.report, self.settings.root, docker.engine_version())
+        recorder = self.recorder_ready()
         entry = self.registry.lookup(claim)
-        self.recorder.result(claim, sorted(entry.checks, key=registry.LEVELS.index), level, "skipped", reason, 0.0, [])
+        recorder.result(claim, sorted(entry.checks, key=registry.LEVELS.index), level, "skipped", reason, 0.0, [])
         self.write_report()
 
     def write_report(self) -> None:

@@ -45,6 +45,7 @@ class Recorder:
     started: str = field(default_factory=now)
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    vocabulary: list[dict[str, Any]] = field(default_factory=list)  # label -> what each level observes
     _old: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -98,6 +99,7 @@ class Recorder:
                 "docker": self.docker,
             },
             "files": dict(sorted(self.files.items())),
+            "vocabulary": self.vocabulary,
             "claims": [claims[key] for key in sorted(claims, key=_claim_order)],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ from docverify.site.verdict import Assessment, View, assess, head_commit, instal
 ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/docverify/docverify.css"
 TABLE_MARKER = "<!-- docverify:claims -->"
+VOCABULARY_MARKER = "<!-- docverify:vocabulary -->"
 
 
 class Flag(BaseConfigOption[bool]):
@@ -161,6 +162,8 @@ class DocverifyPlugin(BasePlugin[DocverifyConfig]):  # type: ignore[no-untyped-c
         text = "\n".join(lines) + "\n"
         if TABLE_MARKER in text:
             text = text.replace(TABLE_MARKER, self._table(uri))
+        if VOCABULARY_MARKER in text:
+            text = text.replace(VOCABULARY_MARKER, render.vocabulary(self.report_path))
         return text
 
     def _page_banner(self, uri: str) -> tuple[bool, list[str]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from docverify.site import report as rp
 from docverify.site.scan import Embed
@@ -182,3 +184,22 @@ def table(rows: list[tuple[View, str, str, list[tuple[str, str | None]]]]) -> st
 
 def cite_text(cite: rp.Cite) -> str:
     return str(cite)
+
+
+def vocabulary(report: Path) -> str:
+    """What "proven" means for each label at each level, from the report the engine wrote."""
+    try:
+        entries = json.loads(report.read_text()).get("vocabulary") or []
+    except (OSError, ValueError, AttributeError):
+        entries = []
+    if not entries:
+        return (
+            '<p class="dv-summary" data-docverify="vocabulary">'
+            "No verification report yet: run <code>python3 scripts/dev test</code>.</p>"
+        )
+    rows = ["| Label | Static | Image | Running |", "| --- | --- | --- | --- |"]
+    for entry in entries:
+        levels = entry.get("levels") or {}
+        cells = [esc(str(levels.get(level, "—") or "—")) for level in ("static", "image", "running")]
+        rows.append(f"| **{esc(str(entry.get('label', '')))}** | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
