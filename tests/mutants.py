@@ -76,6 +76,16 @@ CATALOGUE: list[Mutation] = [
     mutant("runtime-extra-package", D, ("libpq5 curl", "libpq5 curl procps"), "Runtime/Dependencies"),
     mutant("extra-directory", D, ("mkdir -p /app/staticfiles", "mkdir -p /app/cache /app/staticfiles"), "Runtime/Permissions & Directories Creates"),
     mutant("extra-expose", D, ("EXPOSE 8000", "EXPOSE 8000 9000"), "Runtime/Port"),
+    # The closed world: nothing added that the page does not declare.
+    mutant("extra-env", D, ("    PYTHONUNBUFFERED=1\n", "    PYTHONUNBUFFERED=1 \\\n    GUNICORN_CMD_ARGS=\"--env DJANGO_SETTINGS_MODULE=core.settings.test\"\n"),
+           ("Runtime/Environment Variables PATH",)),
+    mutant("extra-volume", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nVOLUME /app/cache\n"), "Runtime/Image Config"),
+    mutant("extra-label", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nLABEL org.opencontainers.image.title=backend\n"), "Runtime/Image Config"),
+    mutant("extra-stopsignal", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nSTOPSIGNAL SIGKILL\n"), ("Runtime/Image Config", "Server")),
+    mutant("setuid-bit", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod u+s /usr/bin/curl\n"), "Special Files", level="image"),
+    mutant("world-writable", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod o+w /app/mediafiles\n"), "Special Files", level="image"),
+    mutant("cap-add", C, ("    cap_drop:\n      - ALL\n", "    cap_drop:\n      - ALL\n    cap_add:\n      - NET_ADMIN\n"), "Capabilities"),
+    mutant("new-privileges", C, ("      - no-new-privileges:true\n", "      - no-new-privileges:false\n"), "Capabilities"),
     # Security
     mutant("runtime-gcc", D, ("libpq5 curl", "libpq5 curl gcc"), ("No Build Tools", "Runtime/Dependencies")),
     mutant("read-write", C, ("read_only: true", "read_only: false"), "Read-only Root Filesystem"),

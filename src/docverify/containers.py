@@ -37,13 +37,16 @@ def build_images(walk: Walk, report: Reporter) -> Images:
         facts = probe.image_facts(tag, request)
         history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
         by_stage[stage.index] = Image(tag, stage, inspected, facts, history)
-    bases = {}
+    layers, probed = {}, {}
     for stage in dockerfile.stages:
-        if stage.parent is None:
+        if stage.parent is None and stage.base not in layers:
             if not docker.exists(stage.base):
                 raise BuildFailed(f"{stage.where()}: base image {stage.base} is not in the engine")
-            bases[stage.base] = list(docker.inspect(stage.base)["RootFS"]["Layers"])
-    return Images(sources, by_stage, bases)
+            inspected = docker.inspect(stage.base)
+            layers[stage.base] = list(inspected["RootFS"]["Layers"])
+            facts = probe.image_facts(stage.base, probe.Request(walk.paths(), [], walk.programs()))
+            probed[stage.base] = Image(stage.base, stage, inspected, facts, [])
+    return Images(sources, by_stage, layers, probed)
 
 
 def free_port() -> int:

@@ -99,6 +99,8 @@ class Facts:
     requirements: str | None = None
     requirements_pins: dict[str, str] = field(default_factory=dict)
     poetry_check_lock: CommandResult | None = None
+    manual_packages: tuple[str, ...] = ()  # `apt-mark showmanual`
+    special: dict[str, tuple[str, ...]] = field(default_factory=dict)  # setuid, setgid, world_writable paths
     pid1: Process | None = None
     listening: tuple[str, ...] = ()  # "0.0.0.0:8000" for each listening TCP socket
     extra: dict[str, Any] = field(default_factory=dict)  # project probes, by name
@@ -128,6 +130,8 @@ class Facts:
             requirements=raw.get("requirements"),
             requirements_pins=dict(raw.get("requirements_pins") or {}),
             poetry_check_lock=CommandResult.load(raw.get("poetry_check_lock")),
+            manual_packages=tuple(raw.get("manual_packages") or ()),
+            special={kind: tuple(paths) for kind, paths in (raw.get("special") or {}).items()},
             pid1=Process.load(raw["pid1"]) if raw.get("pid1") else None,
             listening=tuple(raw.get("listening") or ()),
             extra=dict(raw.get("extra") or {}),

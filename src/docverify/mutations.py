@@ -26,6 +26,7 @@ class Mutation:
     builds: bool = True  # does the mutated Dockerfile still build?
     new_file: bool = False  # the edit creates `file` with the text of edits[0][1]
     creates: tuple[tuple[str, str], ...] = ()  # other files written alongside: (path, text)
+    level: str = "static"  # the shallowest level whose checks see the lie ("image" for a set-uid bit)
 
     def apply(self, root: Path) -> None:
         for name, text in self.creates:
@@ -51,10 +52,11 @@ def mutant(
     builds: bool = True,
     new_file: bool = False,
     creates: tuple[tuple[str, str], ...] = (),
+    level: str = "static",
 ) -> Mutation:
     pairs = (edits,) if isinstance(edits, tuple) else tuple(edits)
     targets = (targets,) if isinstance(targets, str) else tuple(targets)
-    return Mutation(name, file, pairs, targets, builds, new_file, creates)
+    return Mutation(name, file, pairs, targets, builds, new_file, creates, level)
 
 
 def copy_repository(root: Path, into: Path, names: list[str]) -> Path:

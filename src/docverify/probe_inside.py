@@ -124,6 +124,7 @@ def main() -> None:
         },
         "groups": {g.gr_name: g.gr_gid for g in grp.getgrall()},
         "packages": dpkg_packages(),
+        "special": special_files(),
         "paths": {path: file_fact(path) for path in request.get("paths", [])},
         "trees": {root: tree(root) for root in request.get("trees", [])},
         "executables": {name: shutil.which(name) for name in request.get("executables", [])},
@@ -135,6 +136,7 @@ def main() -> None:
             if os.path.exists(os.path.join(path, "pyvenv.cfg"))
         },
     }
+    facts["manual_packages"] = manual_packages(facts["packages"])
     requirements = os.path.join(workdir, "requirements.txt")
     if os.path.exists(requirements):
         with open(requirements) as handle:
@@ -148,6 +150,45 @@ def main() -> None:
         facts["listening"] = listening()
     facts["extra"] = extra_facts(request.get("extra", {}), workdir)
     print(json.dumps(facts))
+
+
+def manual_packages(installed: dict[str, str]) -> list[str]:
+    """What `apt-mark showmanual` prints: installed packages not marked automatically installed."""
+    auto, current = set(), ""
+    try:
+        with open("/var/lib/apt/extended_states") as handle:
+            for line in handle:
+                if line.startswith("Package: "):
+                    current = line.split(":", 1)[1].strip().split(":")[0]
+                elif line.strip() == "Auto-Installed: 1":
+                    auto.add(current)
+    except OSError:
+        pass
+    return sorted(name for name in installed if name not in auto)
+
+
+def special_files() -> dict[str, list[str]]:
+    """Set-uid, set-gid and world-writable paths on the image's own filesystem."""
+    found: dict[str, list[str]] = {"setuid": [], "setgid": [], "world_writable": []}
+    skip = ("/proc", "/sys", "/dev")
+    for directory, dirs, files in os.walk("/"):
+        dirs[:] = [d for d in dirs if os.path.join(directory, d) not in skip]
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                continue
+            if info.st_mode & stat.S_ISUID:
+                found["setuid"].append(path)
+            if info.st_mode & stat.S_ISGID and not stat.S_ISDIR(info.st_mode):
+                found["setgid"].append(path)
+            sticky_dir = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+            if info.st_mode & stat.S_IWOTH and not sticky_dir:
+                found["world_writable"].append(path)
+    return found
 
 
 def listening() -> list[str]:

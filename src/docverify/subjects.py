@@ -84,6 +84,11 @@ class Images:
     sources: Sources
     by_stage: dict[int, Image]
     base_layers: dict[str, list[str]]  # base image name -> its layers
+    bases: dict[str, Image] = field(default_factory=dict)  # base image name -> probed like the stages
+
+    def base_of(self, image: Image) -> Image:
+        """The probed base image of a stage (through its parent stages)."""
+        return self.bases[image.stage.base]
 
     def image(self, claim: Claim) -> Image:
         return self.by_stage[stage_of(claim, self.sources.dockerfile).index]

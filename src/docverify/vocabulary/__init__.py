@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..registry import Registry
-from . import compose, environment, files, packages, runtime, security, stage, users
+from . import closure, compose, environment, files, packages, runtime, security, stage, users
 
-AREAS = (stage, packages, files, users, environment, runtime, compose, security)
+AREAS = (stage, packages, files, users, environment, runtime, compose, security, closure)
 
 
 def register(registry: Registry) -> None:

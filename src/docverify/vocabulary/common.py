@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..claims import Claim, read
 from ..dockerfile import Instruction, Stage
 from ..shell import Command
+from ..subjects import Sources
 
 
 def plain(words: Iterable[str]) -> list[str]:
@@ -50,3 +52,10 @@ def installed_by(stage: Stage, tool: str) -> tuple[list[tuple[Instruction, Comma
 def matches(value: str, words: Iterable[str]) -> bool:
     """A value is in an argv as a word, or as `--opt=value`."""
     return any(w == value or w.endswith(f"={value}") for w in words)
+
+
+def same_group(claim: Claim, sources: Sources, label: str | None = None, any_label: bool = False) -> list[Claim]:
+    """Claims of the claim's page under the same stage heading, with its label (or `label`, or any)."""
+    found, _ = read(claim.page, sources.text(claim.page))
+    wanted = label or claim.label
+    return [c for c in found if c.stage() == claim.stage() and (any_label or c.label == wanted)]

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from ..claims import Claim
-from ..registry import Cites, Registry, fail
+from ..registry import Cites, Registry, fail, words
 from ..resources import View
 from ..subjects import Images, Sources, Stack
+from .common import same_group
 
 
 def holds(claim: Claim, value: str | None) -> bool:
@@ -24,6 +25,15 @@ def variable_static(claim: Claim, sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.variable or ""
     effective = stage.env()
+    group = same_group(claim, sources)
+    if group and group[0].line == claim.line:
+        # The list of variables is the list: the stage sets none the page does not name.
+        documented = {c.variable for c in group}
+        for instruction in stage.all("ENV"):
+            extra = sorted(set(instruction.env()) - documented)
+            if extra:
+                fail(claim, f"the variables {words(sorted(v for v in documented if v))} and no other",
+                     f"ENV {words(extra)} documented nowhere", stage.where(instruction))  # fmt: skip
     if name not in effective:
         fail(claim, f"ENV {name}", "no ENV of it", f"stage {stage.label}")
     value, instruction = effective[name]

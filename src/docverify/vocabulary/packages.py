@@ -46,6 +46,16 @@ def dependencies_image(claim: Claim, images: Images) -> Cites:
     missing = [v for v in claim.values if v not in image.packages]
     if missing:
         fail(claim, f"{words(claim.values)} installed", f"no {words(missing)} in the dpkg database", image.where)
+    if exact_list(claim):
+        # `apt-mark showmanual` minus the base image's: what the stage chose to install.
+        added = sorted(set(image.facts.manual_packages) - set(images.base_of(image).facts.manual_packages))
+        if set(added) != set(claim.values):
+            fail(
+                claim,
+                f"exactly {words(claim.values)} installed on top of the base",
+                f"manually installed {words(added)}",
+                image.where,
+            )
     return []
 
 

@@ -156,7 +156,35 @@ def read_only_running(claim: Claim, stack: Stack) -> Cites:
     return []
 
 
+def capabilities_static(claim: Claim, sources: Sources) -> Cites:
+    name = sources.settings.service
+    service = sources.compose.services[name] if name else sources.compose.built()
+    dropped = [str(c).upper() for c in service.spec.get("cap_drop") or []]
+    added = [str(c).upper() for c in service.spec.get("cap_add") or []]
+    options = [str(o).replace("=", ":") for o in service.spec.get("security_opt") or []]
+    if "ALL" in claim.values and ("ALL" not in dropped or added):
+        fail(claim, "every capability dropped", f"cap_drop {dropped}, cap_add {added}", f"service {service.name}")
+    if "no-new-privileges" in claim.values and not any(
+        o in ("no-new-privileges", "no-new-privileges:true") for o in options
+    ):
+        fail(claim, "no-new-privileges set", f"security_opt {options}", f"service {service.name}")
+    return [sources.compose.cite("cap_drop"), sources.compose.cite("security_opt")]
+
+
+def capabilities_running(claim: Claim, stack: Stack) -> Cites:
+    pid1 = stack.service.pid1
+    if "ALL" in claim.values and pid1.cap_eff != 0:
+        fail(claim, "no effective capability", f"CapEff {pid1.cap_eff:016x} in /proc/1/status", stack.service.where)
+    if "no-new-privileges" in claim.values and pid1.no_new_privs != 1:
+        fail(claim, "NoNewPrivs 1", f"NoNewPrivs {pid1.no_new_privs} in /proc/1/status", stack.service.where)
+    return []
+
+
 def register(registry: Registry) -> None:
+    capabilities = registry.entry("Capabilities", least=1)
+    capabilities.on("static", "compose's cap_drop, cap_add and security_opt for the service")(capabilities_static)
+    capabilities.on("running", "CapEff and NoNewPrivs of PID 1 in /proc/1/status")(capabilities_running)
+
     non_root = registry.entry("Non-root", least=2)
     non_root.on("image", "the image's user resolves to that non-zero UID")(non_root_image)
     non_root.on("running", "PID 1's UID is that user's")(non_root_running)
