@@ -7,9 +7,7 @@ ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/p
     LANG=C.UTF-8 \
     PG_MAJOR=17 \
     PG_VERSION=$PG_VERSION \
-    PGDATA=/var/lib/postgresql/data \
-    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
-    REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+    PGDATA=/var/lib/postgresql/data
 VOLUME /var/lib/postgresql/data
 ENTRYPOINT ["docker-entrypoint.sh"]
 # PostgreSQL's fast shutdown: it does not wait for clients to disconnect.

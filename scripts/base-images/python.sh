@@ -23,8 +23,7 @@ ln -sfT python3-config /usr/local/bin/python-config
 rmdir "/usr/local/include/python$want" && ln -s "/usr/include/python$want" "/usr/local/include/python$want"
 
 echo "Python headers without -dev packages ..."
-# The official image ships no static libpython (C extensions link against
-# nothing): ~25 MB kept out, now and on upgrades.
+# no static libpython, as in the official image (see that dpkg file)
 install -m 0644 dpkg-no-static-libpython /etc/dpkg/dpkg.cfg.d/docker-no-static-libpython
 rm -f /usr/lib/python3*/config-*/libpython*.a /usr/lib/*-linux-gnu*/libpython*.a
 # It carries Python's headers as plain files and lists no -dev package (no C
