@@ -98,7 +98,7 @@ CATALOGUE: list[Mutation] = [
     mutant("page-settings", PAGE, ("to `core.settings.dev`", "to `core.settings.prod`"), "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
     mutant("page-port", PAGE, ("Exposes `8000`", "Exposes `80`"), "Runtime/Port"),
     # Claims the site renders but a reader could miss.
-    mutant("page-plus-marker", PAGE, ("*   **Port:** Exposes", "+   **Port:** Exposes `80`; was"), "Runtime/Port"),
+    mutant("page-plus-marker", PAGE, ("*   **Port:** Exposes `8000`", "+   **Port:** Exposes `80`"), "Runtime/Port"),
     mutant("page-underscore-bold", PAGE, ("*   **Port:** Exposes `8000`", "*   __Port:__ Exposes `80`"), "Runtime/Port"),
     # entrypoint.sh
     mutant("no-set-u", E, ("set -eu", "set -e"), "Shell"),

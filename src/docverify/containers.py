@@ -75,7 +75,7 @@ def running_stack(walk: Walk, report: Reporter) -> Iterator[Stack]:
         under_test = inspected[service_name]
         workdir = under_test["Config"].get("WorkingDir") or "/"
         paths = walk.paths()
-        request = probe.Request(paths, [p for p in paths if p.startswith(workdir.rstrip("/") + "/")],
+        request = probe.Request(paths, [workdir, *(p for p in paths if p.startswith(workdir.rstrip("/") + "/"))],
                                 walk.programs(), dict(walk.registry.container_probes))  # fmt: skip
         facts = probe.container_facts(under_test["Id"], request)
         container = Container(service_name, under_test, facts)

@@ -10,6 +10,7 @@ is false.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -27,6 +28,35 @@ def fail(claim: Claim, says: object, has: object, where: str) -> NoReturn:
     raise ClaimFailed(f"{claim.where()} {claim.title}: docs say {says}; {where} has {has}")
 
 
+VALUE = r"`[^`]+`"
+# Values joined by commas, "and" or "or", each perhaps followed by a note in parentheses.
+SEPARATOR = r"(?:\s*\([^`()]*\))?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+LIST = rf"{VALUE}(?:{SEPARATOR}{VALUE})*"
+
+
+def form_pattern(form: str) -> re.Pattern[str]:
+    """`Installs {*} for ...` as a regex: values in backticks where the form has them, and only there."""
+    form = form.strip()
+    if form.endswith(".") and not form.endswith("..."):
+        form = form[:-1]
+    parts = re.split(r"(\{\}|\{\*\}|\.\.\.)", form)
+    pattern = ""
+    for part in parts:
+        if part == "{}":
+            pattern += VALUE
+        elif part == "{*}":
+            pattern += LIST
+        elif part == "...":
+            pattern += r"[^`]*?"
+        else:
+            pattern += r"\s+".join(re.escape(word) for word in part.split(" "))
+    return re.compile(rf"{pattern}\.?", re.IGNORECASE | re.DOTALL)
+
+
+def form_matches(form: str, sentence: str) -> bool:
+    return form_pattern(form).fullmatch(sentence.strip()) is not None
+
+
 def words(values: Iterable[str]) -> str:
     return ", ".join(values)
 
@@ -40,9 +70,15 @@ class Entry:
     last_stage_only: bool = False  # running level: only the final stage runs
     checks: dict[str, list[Check]] = field(default_factory=dict)
     meaning: dict[str, str] = field(default_factory=dict)  # level -> what is observed
+    forms: tuple[str, ...] = ()  # sentence shapes: `{}` a value, `{*}` a list of values, `...` free words
 
     def read(self, claim: Claim) -> None:
         """Collection-time reading: an unreadable claim is an error, never a pass."""
+        if self.forms and not any(form_matches(form, claim.sentence) for form in self.forms):
+            shapes = " | ".join(self.forms)
+            raise ClaimUnreadable(
+                f"{claim.where()}: **{claim.title}** cannot read {claim.sentence!r}; its sentences read like: {shapes}"
+            )
         count = len(claim.values)
         if count < self.least or (self.most is not None and count > self.most):
             wanted = f"{self.least}" if self.most == self.least else f"{self.least} to {self.most or 'any'}"

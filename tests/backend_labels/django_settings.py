@@ -78,17 +78,17 @@ def settings_module_running(claim: Claim, stack: Stack) -> Cites:
 def register(registry: Registry) -> None:
     registry.image_probes["django"] = probes.IMAGE
     registry.container_probes["django_running"] = probes.CONTAINER
-    modules = registry.entry("Modules", least=1)
+    modules = registry.entry("Modules", least=1, forms=("{*}",))
     modules.on("static", "the settings package's modules")(modules_static)
     modules.on("image", "the modules in the image's app tree")(modules_image)
-    registry.entry("Required in Production", least=1).on(
-        "image", "core.settings.prod run without each variable exits non-zero naming it"
-    )(required_image)
+    registry.entry(
+        "Required in Production", least=1, forms=("{} and {}; without either, {} refuses to start and names it",)
+    ).on("image", "core.settings.prod run without each variable exits non-zero naming it")(required_image)
     for label, setting in (("Static Root", "STATIC_ROOT"), ("Media Root", "MEDIA_ROOT")):
-        registry.entry(label, least=1).on("image", f"settings.{setting} as Django loads it in the image")(
-            setting_check(setting)
-        )
-    logs = registry.entry("Log Directory", least=1)
+        registry.entry(label, least=1, forms=("{}",)).on(
+            "image", f"settings.{setting} as Django loads it in the image"
+        )(setting_check(setting))
+    logs = registry.entry("Log Directory", least=1, forms=("{}, besides stdout",))
     logs.on("image", "the file handlers of settings.LOGGING")(setting_check("LOG_FILES"))
     logs.on("running", "log files written there by the running server")(log_directory_running)
     registry.extend(("Environment Variables", "variable"), "running", "the settings module the running app announces")(

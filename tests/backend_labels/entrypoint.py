@@ -124,19 +124,23 @@ def server_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    registry.entry("Shell", least=2).on("static", "the shebang and the options a shell parser sees `set` turn on")(
-        shell_static
-    )
-    wait = registry.entry("Database Wait", least=3)
+    registry.entry("Shell", least=2, forms=("POSIX {} with {}, so a failed step stops the start-up",)).on(
+        "static", "the shebang and the options a shell parser sees `set` turn on"
+    )(shell_static)
+    wait = registry.entry("Database Wait", least=3, forms=("Runs {}, bounded by {} (default {} seconds). ...",))
     wait.on("static", "the unconditional wait step reads the variable, whose default is the value")(
         database_wait_static
     )
-    migrations = registry.entry("Migrations", least=1, most=1)
+    migrations = registry.entry("Migrations", least=1, most=1, forms=("Runs {}",))
     migrations.on("static", "an unconditional step")(step_static)
     migrations.on("running", "`manage.py migrate --check` passes in the running container")(migrations_running)
-    static = registry.entry("Static Files", least=1, most=1)
+    static = registry.entry("Static Files", least=1, most=1, forms=("Runs {}",))
     static.on("static", "an unconditional step")(step_static)
     static.on("running", "STATIC_ROOT holds collected files in the running container")(static_files_running)
-    server = registry.entry("Server", least=3)
+    server = registry.entry(
+        "Server",
+        least=3,
+        forms=("Replaces the shell with the container command ({}), so the server is PID {} and receives {} directly",),
+    )
     server.on("static", '`exec "$@"` is the last step; no stop signal but SIGTERM')(server_static)
     server.on("running", "PID 1 is the image's command; the container's stop signal is SIGTERM")(server_running)

@@ -78,13 +78,15 @@ def healthcheck_bites_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    registry.entry("Endpoint", least=1, most=1).on("running", "GET from the host answers JSON")(endpoint_running)
-    registry.entry("Healthy Response", least=2, most=2).on("running", "GET from the host: status and body")(
-        healthy_running
+    registry.entry("Endpoint", least=1, most=1, forms=("{}",)).on("running", "GET from the host answers JSON")(
+        endpoint_running
     )
-    registry.entry("Unhealthy Response", least=2).on(
-        "image", "/health/ through Django's test client in the image, database unreachable"
-    )(unhealthy_image)
+    registry.entry("Healthy Response", least=2, most=2, forms=("{} with {}",)).on(
+        "running", "GET from the host: status and body"
+    )(healthy_running)
+    registry.entry(
+        "Unhealthy Response", least=2, forms=("{} with {} and the reason, when the database does not answer",)
+    ).on("image", "/health/ through Django's test client in the image, database unreachable")(unhealthy_image)
     registry.extend("Healthcheck", "running", "with the database stopped, Docker turns the backend unhealthy")(
         healthcheck_bites_running
     )

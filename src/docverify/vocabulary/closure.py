@@ -124,11 +124,17 @@ def special_files_image(claim: Claim, images: Images) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    config = registry.entry("Image Config", least=1, staged=True)
+    config = registry.entry(
+        "Image Config", least=1, staged=True, forms=("Differs from the base image only in {*}, each described above",)
+    )
     config.on("static", "the instructions that set config fields, each field described by a claim")(image_config_static)
     config.on("image", "the image config compared field by field with the base image's")(image_config_image)
 
-    special = registry.entry("Special Files", least=2)
+    special = registry.entry(
+        "Special Files",
+        least=2,
+        forms=("No set-uid or set-gid file beyond those {} already has, and nothing world-writable outside {}",),
+    )
     special.on("image", "set-uid/set-gid files beyond the base's, world-writable paths, found by walking the image")(
         special_files_image
     )

@@ -182,30 +182,32 @@ def credentials_static(claim: Claim, sources: Sources) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    services = registry.entry("Services", least=1)
+    services = registry.entry("Services", least=1, forms=("{*}",))
     services.on("static", "compose's services, exactly")(services_static)
     services.on("running", "each service's container is running")(services_running)
 
-    image = registry.entry("Database Image", least=1, most=1)
+    image = registry.entry("Database Image", least=1, most=1, forms=("{}",))
     image.on("static", "the pulled service's image")(database_image_static)
     image.on("running", "the running container's image")(database_image_running)
 
-    health = registry.entry("Database Health Check", least=1)
+    health = registry.entry("Database Health Check", least=1, forms=("{}",))
     health.on("static", "the test runs the program and its failure is the test's")(database_health_static)
     health.on("running", "Docker reports the database healthy")(database_health_running)
 
-    volume = registry.entry("Database Volume", least=2, most=2)
+    volume = registry.entry("Database Volume", least=2, most=2, forms=("{} mounted at {}",))
     volume.on("static", "a named volume mounted at the path")(database_volume_static)
     volume.on("running", "the container's mounts")(database_volume_running)
 
-    port = registry.entry("Published Port", least=2)
+    port = registry.entry("Published Port", least=2, forms=("{} → container port {}, on loopback only",))
     port.on("static", "the service's published ports, exactly")(published_port_static)
     port.on("running", "the container's port bindings, on that address only")(published_port_running)
 
-    order = registry.entry("Start Order", least=3)
+    order = registry.entry("Start Order", least=3, forms=("{} starts once {} is {}",))
     order.on("static", "depends_on with the condition")(start_order_static)
 
-    credentials = registry.entry("Credentials", least=1)
+    credentials = registry.entry(
+        "Credentials", least=1, forms=("{*} come from the environment, with development defaults",)
+    )
     credentials.on("static", "compose config with each variable set passes it through; unset, a default")(
         credentials_static
     )

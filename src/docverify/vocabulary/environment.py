@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from .. import docker
 from ..claims import Claim
 from ..registry import Cites, Registry, fail, words
 from ..resources import View
@@ -55,11 +56,41 @@ def variable_image(claim: Claim, images: Images) -> Cites:
 
 
 def variable_running(claim: Claim, stack: Stack) -> Cites:
-    return variable_view(claim, stack.service.view, "in PID 1's environment")
+    cites = variable_view(claim, stack.service.view, "in PID 1's environment")
+    if len(claim.values) == 2 and claim.values[1].startswith("."):
+        # "stays free of `.pyc` files": look at the code tree the server has been running from.
+        suffix, root = claim.values[1], stack.service.view.cwd
+        found = sorted(rel for rel, fact in stack.service.facts.tree(root).items() if rel.endswith(suffix))
+        if found:
+            fail(claim, f"no {suffix} file under {root}", f"{len(found)}, e.g. {root}/{found[0]}", stack.service.where)
+    if len(claim.values) == 2 and claim.values[1] == "docker logs":
+        # Unbuffered output: Python in the container writes stdout through, not in blocks.
+        code = "import sys; print(sys.stdout.write_through)"
+        result = docker.run("exec", stack.service.inspect["Id"], "python", "-c", code, timeout=60)
+        if result.stdout.strip() != "True":
+            fail(
+                claim,
+                "stdout written through at once",
+                f"write_through {result.stdout.strip() or result.stderr[-200:]}",
+                stack.service.where,
+            )
+    return cites
 
 
 def register(registry: Registry) -> None:
-    variable = registry.entry(("Environment Variables", "variable"), least=1, staged=True)
+    variable = registry.entry(
+        ("Environment Variables", "variable"),
+        least=1,
+        staged=True,
+        forms=(
+            "Adds {} to the PATH ...",
+            "Sets ...{}...",
+            "Sets {}, so the read-only code tree stays free of {} files",
+            "Sets {}, so log lines reach {} at once",
+            "Sets {}, so ...",
+            "Prepends {} ...",
+        ),
+    )
     variable.on("static", "the stage's effective ENV value (later ENVs win)")(variable_static)
     variable.on("image", "the image config's environment")(variable_image)
     variable.on("running", "PID 1's environment (/proc/1/environ)")(variable_running)

@@ -240,18 +240,36 @@ def makes_image(claim: Claim, images: Images) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    copies = registry.entry(("Copy Artifacts", "Copies"), ("Dependency Export", "Copies"), least=1, staged=True)
+    copies = registry.entry(
+        ("Copy Artifacts", "Copies"),
+        ("Dependency Export", "Copies"),
+        least=1,
+        staged=True,
+        forms=(
+            "Copies {*}",
+            "Copies ...{}... to {}",
+            "Copies ... ({}) to {}",
+            "Copies the {} script to {}",
+            "Copies the virtual environment from the {} stage to {}",
+        ),
+    )
     copies.on("static", "COPY rows (source, effective destination, --from), every spelling")(copies_static)
     copies.on("image", "file hashes in the image equal the repository's; venvs equal the source stage's")(copies_image)
 
-    creates = registry.entry(("Permissions & Directories", "Creates"), staged=True)
+    creates = registry.entry(
+        ("Permissions & Directories", "Creates"),
+        staged=True,
+        forms=("Creates necessary directories ({*})", "Creates {*}", "Creates ... among others ..."),
+    )
     creates.on("static", "the mkdir operands, exactly")(creates_static)
     creates.on("image", "each path is a directory in the image")(creates_image)
 
-    changes = registry.entry(("Permissions & Directories", "Changes"), least=2, staged=True)
+    changes = registry.entry(
+        ("Permissions & Directories", "Changes"), least=2, staged=True, forms=("Changes ownership of {} to {}",)
+    )
     changes.on("static", "chown to the same user (by name or UID), and COPY --chown into it")(changes_static)
     changes.on("image", "every path under it is owned by the user's UID")(changes_image)
 
-    makes = registry.entry(("Permissions & Directories", "Makes"), least=1, staged=True)
+    makes = registry.entry(("Permissions & Directories", "Makes"), least=1, staged=True, forms=("Makes {} executable",))
     makes.on("static", "chmod adding execute for everyone")(makes_static)
     makes.on("image", "the file's mode has all three execute bits")(makes_image)

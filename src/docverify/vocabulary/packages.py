@@ -209,22 +209,36 @@ def virtual_environment_image(claim: Claim, images: Images) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    dependencies = registry.entry("Dependencies", staged=True)
+    dependencies = registry.entry(
+        "Dependencies",
+        staged=True,
+        forms=("Installs {*} for ...", "Installs {*} ...", "Installs {*}", "Installs ... among others"),
+    )
     dependencies.on("static", "the apt-get install operands, exactly")(dependencies_static)
     dependencies.on("image", "each package in the image's dpkg database")(dependencies_image)
 
-    poetry = registry.entry("Poetry Setup", staged=True)
+    poetry = registry.entry("Poetry Setup", staged=True, forms=("Installs {*}",))
     poetry.on("static", "the system pip install operands, exactly")(poetry_setup_static)
     poetry.on("image", "each distribution in the image's system Python")(poetry_setup_image)
 
-    runs = registry.entry(("Dependency Export", "Runs"), least=1, staged=True)
+    runs = registry.entry(("Dependency Export", "Runs"), least=1, staged=True, forms=("Runs {} to ...", "Runs {*}"))
     runs.on("static", "the command runs unconditionally")(runs_static)
     runs.on("image", "`poetry check --lock` passes in the image")(runs_image)
 
-    exports = registry.entry(("Dependency Export", "Exports"), least=2, staged=True)
+    exports = registry.entry(
+        ("Dependency Export", "Exports"),
+        least=2,
+        staged=True,
+        forms=("Exports production dependencies (including {} and {} group) to {}", "Exports the {*} groups to {}"),
+    )
     exports.on("static", "`poetry export` groups and output file")(exports_static)
     exports.on("image", "the exported file lists exactly the groups' locked packages")(exports_image)
 
-    venv = registry.entry("Virtual Environment", least=2, staged=True)
+    venv = registry.entry(
+        "Virtual Environment",
+        least=2,
+        staged=True,
+        forms=("Creates a Python virtual environment at {} and installs dependencies from {} into it",),
+    )
     venv.on("static", "`python -m venv PATH`, then pip installs the file into it")(virtual_environment_static)
     venv.on("image", "the venv holds exactly the pinned versions")(virtual_environment_image)

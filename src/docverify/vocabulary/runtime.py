@@ -196,23 +196,35 @@ def port_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    health = registry.entry("Healthcheck", least=1, staged=True)
+    health = registry.entry(
+        "Healthcheck",
+        least=1,
+        staged=True,
+        forms=("Defines a health check that uses {} to ping the backend's health endpoint {}", "Runs {} against {}"),
+    )
     health.on("static", "the effective HEALTHCHECK runs the tool on the path, and its failure reaches Docker")(
         healthcheck_static
     )
     health.on("image", "the image config's health test, read the same way")(healthcheck_image)
     health.on("running", "Docker reports the container healthy")(healthcheck_running)
 
-    entrypoint = registry.entry("Entrypoint", least=1, most=1, staged=True)
+    entrypoint = registry.entry(
+        "Entrypoint", least=1, most=1, staged=True, forms=("Sets {} as the entrypoint for the container",)
+    )
     entrypoint.on("static", "the effective ENTRYPOINT in exec form")(entrypoint_static)
     entrypoint.on("image", "the image config's entrypoint")(entrypoint_image)
 
-    command = registry.entry("Command", least=1, staged=True)
+    command = registry.entry(
+        "Command",
+        least=1,
+        staged=True,
+        forms=("Defaults to {} serving {} on {}; the entrypoint {}s it", "Defaults to {} running {}"),
+    )
     command.on("static", "the effective CMD's program and arguments (`--opt value` or `--opt=value`)")(command_static)
     command.on("image", "the image config's cmd")(command_image)
     command.on("running", "PID 1's argv and its listening sockets")(command_running)
 
-    port = registry.entry("Port", least=1, staged=True)
+    port = registry.entry("Port", least=1, staged=True, forms=("Exposes {*}",))
     port.on("static", "the effective EXPOSE list, exactly")(port_static)
     port.on("image", "the image config's exposed ports, exactly")(port_image)
     port.on("running", "a socket listening on the port inside the container")(port_running)

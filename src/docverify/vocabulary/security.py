@@ -181,27 +181,49 @@ def capabilities_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    capabilities = registry.entry("Capabilities", least=1)
+    capabilities = registry.entry(
+        "Capabilities", least=1, forms=("The backend drops {} Linux capabilities and runs with {}, ...",)
+    )
     capabilities.on("static", "compose's cap_drop, cap_add and security_opt for the service")(capabilities_static)
     capabilities.on("running", "CapEff and NoNewPrivs of PID 1 in /proc/1/status")(capabilities_running)
 
-    non_root = registry.entry("Non-root", least=2)
+    non_root = registry.entry("Non-root", least=2, forms=("The server runs as {}, never as {}",))
     non_root.on("image", "the image's user resolves to that non-zero UID")(non_root_image)
     non_root.on("running", "PID 1's UID is that user's")(non_root_running)
 
-    tools = registry.entry("No Build Tools", least=2)
+    tools = registry.entry(
+        "No Build Tools", least=2, forms=("The runtime image holds none of {*}, and no {} package: ...",)
+    )
     tools.on("static", "the final stage installs none of them")(no_build_tools_static)
     tools.on("image", "none is on PATH, no -dev package in dpkg")(no_build_tools_image)
 
-    secrets = registry.entry("No Secrets", least=1)
+    secrets = registry.entry(
+        "No Secrets",
+        least=1,
+        forms=(
+            "Neither the image's build history nor its environment holds a {}, a {} or a {}; ...",
+            "Neither the image's build history nor its environment holds {*}; ...",
+        ),
+    )
     secrets.on("image", "no NAME=value in the image history or config environment")(no_secrets_image)
 
-    lint = registry.entry("Lint", least=2)
+    lint = registry.entry(
+        "Lint",
+        least=2,
+        forms=(
+            "{} reports nothing on the {}; each rule it is told to ignore is justified in a comment next to "
+            "the instruction",
+        ),
+    )
     lint.on("static", "the linter with an empty config reports nothing; each inline ignore has a reason above it")(
         lint_static
     )
 
-    read_only = registry.entry("Read-only Root Filesystem", least=3)
+    read_only = registry.entry(
+        "Read-only Root Filesystem",
+        least=3,
+        forms=("In the compose stack the backend runs with {}. Only {} (a {}) and the volumes at {*} are writable",),
+    )
     read_only.on("static", "read_only: true, and tmpfs plus volumes are exactly the listed paths")(read_only_static)
     read_only.on("running", "ReadonlyRootfs, the mounts, and real write attempts as the server's user")(
         read_only_running

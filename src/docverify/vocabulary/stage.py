@@ -82,14 +82,24 @@ def build_argument_static(claim: Claim, sources: Sources) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    base = registry.entry("Base Image", least=1, most=1, staged=True)
+    base = registry.entry("Base Image", least=1, most=1, staged=True, forms=("{}",))
     base.on("static", "the stage's FROM, with ARGs resolved and registry names normalised")(base_image_static)
     base.on("image", "the built image's bottom layers are exactly the base image's layers")(base_image_layers)
 
-    workdir = registry.entry("Working Directory", least=1, most=1, staged=True)
+    workdir = registry.entry(
+        "Working Directory", least=1, most=1, staged=True, forms=("{}", "Sets {} as the working directory")
+    )
     workdir.on("static", "every WORKDIR of the stage resolves to the path")(working_directory_static)
     workdir.on("image", "the image config's working directory")(working_directory_image)
     workdir.on("running", "PID 1's current directory (/proc/1/cwd)")(working_directory_running)
 
-    argument = registry.entry("Build Argument", least=1, staged=True)
+    argument = registry.entry(
+        "Build Argument",
+        least=1,
+        staged=True,
+        forms=(
+            "{} (optional) names a PEP 503 package index that pip and Poetry use instead of their defaults "
+            "({} before {}). ...",
+        ),
+    )
     argument.on("static", "an ARG with a default, read by the stage's commands")(build_argument_static)

@@ -100,12 +100,22 @@ def user_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def register(registry: Registry) -> None:
-    setup = registry.entry("User Setup", least=1, staged=True)
+    setup = registry.entry(
+        "User Setup",
+        least=1,
+        staged=True,
+        forms=(
+            "Creates a non-root user {} with UID {} for security",
+            "Creates a non-root user {} with UID {}",
+            "Creates a non-root user {} with UID {} and GID {}...",
+            "Creates a non-root user {} with UID {} ...",
+        ),
+    )
     setup.on("static", "the stage's useradd/groupadd: name, UID, GID")(user_setup_static)
     setup.on("image", "/etc/passwd in the image")(user_setup_image)
     setup.on("running", "PID 1's real UID and GID (/proc/1/status)")(user_setup_running)
 
-    user = registry.entry("User", least=1, most=1, staged=True)
+    user = registry.entry("User", least=1, most=1, staged=True, forms=("Switches to {}",))
     user.on("static", "the effective USER, by name or UID")(user_static)
     user.on("image", "the image config's user, resolved to a UID")(user_image)
     user.on("running", "PID 1's UID")(user_running)
