@@ -64,7 +64,7 @@ class ClaimParser:
             outcome = self.walk.static()[claim.id]
             cites, failure = outcome.cites, outcome.failure
         else:
-            entry = self.walk.registry.lookup(claim)
+            entry = self.walk.page(claim.page).entries[claim.id]
             try:
                 cites = entry.run(self.level, claim, example.namespace[SUBJECTS[self.level]])
             except (ClaimFailed, ClaimUnreadable) as error:

@@ -48,6 +48,8 @@ class Settings:
         return f"{self.image_prefix}-stack"
 
     def relative(self, path: Path) -> str:
+        """`path` relative to the root; a relative path is taken as relative to the root already."""
+        path = path if path.is_absolute() else self.root / path
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -68,6 +68,7 @@ class Process:
     env: dict[str, str]
     cap_eff: int = 0
     no_new_privs: int = 0
+    user: str | None = None  # the name of `uid` in the container's /etc/passwd
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Process:
@@ -101,6 +102,7 @@ class Facts:
     poetry_check_lock: CommandResult | None = None
     manual_packages: tuple[str, ...] = ()  # `apt-mark showmanual`
     special: dict[str, tuple[str, ...]] = field(default_factory=dict)  # setuid, setgid, world_writable paths
+    toplevel: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "/usr" -> (paths, bytes, digest)
     pid1: Process | None = None
     listening: tuple[str, ...] = ()  # "0.0.0.0:8000" for each listening TCP socket
     extra: dict[str, Any] = field(default_factory=dict)  # project probes, by name
@@ -131,8 +133,11 @@ class Facts:
             requirements_pins=dict(raw.get("requirements_pins") or {}),
             poetry_check_lock=CommandResult.load(raw.get("poetry_check_lock")),
             manual_packages=tuple(raw.get("manual_packages") or ()),
-            special={kind: tuple(paths) for kind, paths in (raw.get("special") or {}).items()},
-            pid1=Process.load(raw["pid1"]) if raw.get("pid1") else None,
+            special={kind: tuple(paths) for kind, paths in (raw.get("special") or {}).items() if kind != "toplevel"},
+            toplevel={top: tuple(sig) for top, sig in ((raw.get("special") or {}).get("toplevel") or {}).items()},
+            pid1=replace(Process.load(raw["pid1"]), user=names.get(int(raw["pid1"]["uid"])))
+            if raw.get("pid1")
+            else None,
             listening=tuple(raw.get("listening") or ()),
             extra=dict(raw.get("extra") or {}),
         )

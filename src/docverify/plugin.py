@@ -69,7 +69,7 @@ class State:
 
     def record(self, claim: Claim, level: str, failure: str | None, duration: float, cites: Cites) -> None:
         recorder = self.recorder_ready()
-        entry = self.registry.lookup(claim)
+        entry = self.walk.page(claim.page).entries[claim.id]
         outcome = "failed" if failure else "passed"
         recorder.result(
             claim, sorted(entry.checks, key=registry.LEVELS.index), level, outcome, failure, duration, cites
@@ -78,7 +78,7 @@ class State:
 
     def skipped(self, claim: Claim, level: str, reason: str) -> None:
         recorder = self.recorder_ready()
-        entry = self.registry.lookup(claim)
+        entry = self.walk.page(claim.page).entries[claim.id]
         recorder.result(claim, sorted(entry.checks, key=registry.LEVELS.index), level, "skipped", reason, 0.0, [])
         self.write_report()
 

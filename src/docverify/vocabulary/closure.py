@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..claims import Claim
+from ..claims import VALUE, Claim
 from ..dockerfile import Stage
 from ..registry import Cites, Registry, fail, words
 from ..subjects import Images, Sources
@@ -123,7 +123,66 @@ def special_files_image(claim: Claim, images: Images) -> Cites:
     return []
 
 
+def filesystem_lists(claim: Claim) -> tuple[set[str], set[str]]:
+    """(added, changed) top-level paths: the values before and after the word "changes"."""
+    before, _, after = claim.sentence.partition("changes")
+    return {v.rstrip("/") for v in VALUE.findall(before)}, {v.rstrip("/") for v in VALUE.findall(after)}
+
+
+def filesystem_static(claim: Claim, sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    added, changed = filesystem_lists(claim)
+    from .files import copies_of
+
+    rows = copies_of(stage)
+    tops = {"/" + row.destination.strip("/").split("/")[0]: row for row in rows}
+    stray = sorted(set(tops) - added - changed)
+    if stray:
+        row = tops[stray[0]]
+        fail(
+            claim,
+            f"additions {words(sorted(added))} only",
+            f"a COPY into {row.destination}",
+            stage.where(row.instruction),
+        )
+    missing = sorted(added - set(tops))
+    if missing:
+        fail(claim, f"{words(missing)} added by the stage", "no COPY there", stage.where())
+    return sorted({row.instruction.cite for row in rows})
+
+
+def filesystem_image(claim: Claim, images: Images) -> Cites:
+    image = images.image(claim)
+    base = images.base_of(image)
+    here, there = image.facts.toplevel, base.facts.toplevel
+    added = {top for top in here if top not in there}
+    changed = {top for top in here if top in there and here[top] != there[top]}
+    removed = {top for top in there if top not in here}
+    said_added, said_changed = filesystem_lists(claim)
+    if added != said_added or changed != said_changed or removed:
+        has = f"added {words(sorted(added))}; changed {words(sorted(changed))}"
+        has += f"; removed {words(sorted(removed))}" if removed else ""
+        fail(
+            claim,
+            f"added {words(sorted(said_added))}; changed {words(sorted(said_changed))}",
+            has,
+            f"{image.where} against {base.tag}",
+        )
+    return []
+
+
 def register(registry: Registry) -> None:
+    filesystem = registry.entry(
+        "Filesystem",
+        least=1,
+        staged=True,
+        forms=("Adds {*} to the base image, and changes only {*}, through the packages and the user above",),
+    )
+    filesystem.on("static", "the top-level destinations of the stage's COPYs")(filesystem_static)
+    filesystem.on("image", "every top-level path walked in the image and in the base: added, changed, removed")(
+        filesystem_image
+    )
+
     config = registry.entry(
         "Image Config", least=1, staged=True, forms=("Differs from the base image only in {*}, each described above",)
     )

@@ -200,7 +200,7 @@ def register(registry: Registry) -> None:
         "Healthcheck",
         least=1,
         staged=True,
-        forms=("Defines a health check that uses {} to ping the backend's health endpoint {}", "Runs {} against {}"),
+        forms=("Defines a health check that uses {} to ping the ... health endpoint {}", "Runs {} against {}"),
     )
     health.on("static", "the effective HEALTHCHECK runs the tool on the path, and its failure reaches Docker")(
         healthcheck_static

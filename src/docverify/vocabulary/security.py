@@ -182,7 +182,7 @@ def capabilities_running(claim: Claim, stack: Stack) -> Cites:
 
 def register(registry: Registry) -> None:
     capabilities = registry.entry(
-        "Capabilities", least=1, forms=("The backend drops {} Linux capabilities and runs with {}, ...",)
+        "Capabilities", least=1, forms=("The ... drops {} Linux capabilities and runs with {}, ...",)
     )
     capabilities.on("static", "compose's cap_drop, cap_add and security_opt for the service")(capabilities_static)
     capabilities.on("running", "CapEff and NoNewPrivs of PID 1 in /proc/1/status")(capabilities_running)
@@ -222,7 +222,7 @@ def register(registry: Registry) -> None:
     read_only = registry.entry(
         "Read-only Root Filesystem",
         least=3,
-        forms=("In the compose stack the backend runs with {}. Only {} (a {}) and the volumes at {*} are writable",),
+        forms=("In the compose stack the ... runs with {}. Only {} (a {}) and the volumes at {*} are writable",),
     )
     read_only.on("static", "read_only: true, and tmpfs plus volumes are exactly the listed paths")(read_only_static)
     read_only.on("running", "ReadonlyRootfs, the mounts, and real write attempts as the server's user")(
