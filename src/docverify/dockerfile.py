@@ -1,9 +1,8 @@
 """A model of the Dockerfile as the builder reads it: stages, instructions, effective state.
 
-`ARG`s are resolved in `FROM` (global defaults, then build arguments), registry-qualified
-names are normalised (`docker.io/library/python:3.13-slim` is `python:3.13-slim`), and each
-stage's effective ENV, USER, WORKDIR, HEALTHCHECK, ENTRYPOINT and CMD are those that win
-after later instructions, inherited from an earlier stage when `FROM` names one.
+`ARG`s are resolved in `FROM`, registry names normalised (`docker.io/library/python:3.13-slim`
+is `python:3.13-slim`), and each stage's ENV, USER, WORKDIR, HEALTHCHECK, ENTRYPOINT and CMD are
+the ones that win after later instructions, inherited from an earlier stage `FROM` names.
 """
 
 from __future__ import annotations
@@ -297,7 +296,5 @@ class _Reader:
         return self._text.decode().splitlines(keepends=True)
 
 
-__all__ = [
-    "Dockerfile", "DockerfileError", "Healthcheck", "Instruction", "Stage", "User",
-    "clean_path", "expand", "normalise_image", "parse",
-]  # fmt: skip
+__all__ = ["Dockerfile", "DockerfileError", "Healthcheck", "Instruction", "Stage", "User", "clean_path", "expand"]
+__all__ += ["normalise_image", "parse"]
