@@ -43,19 +43,20 @@ def test_a_bad_shard_is_one_line() -> None:
     assert "Traceback" not in result.stderr and "--shard 3/2: expected K/N" in result.stderr, result.stderr
 
 
-ENTRIES = [["mutant", "alpha"], ["mutant", "beta"], ["mutant", "gamma"], ["equivalent", "same"]]
+ENTRIES = [["mutant", "alpha"], ["mutant", "beta"], ["mutant", "gamma"], ["mutant", "delta"], ["equivalent", "same"]]
 
 
-def row(name: str, kind: str = "mutant", static: str = "failed", failed: list[str] | None = None) -> dict[str, Any]:
+def row(name: str, kind: str = "mutant", static: str = "failed", failed: list[str] | None = None,
+        level: str = "static") -> dict[str, Any]:  # fmt: skip
     ids = failed if failed is not None else [f"docs/a/Page.md::static:L3:{name}"]
     own = kind == "mutant" and static == "failed"
     return {"name": name, "kind": kind, "static": static, "image": None, "failed": ids, "own": own if kind == "mutant"
-            else None, "seconds": 2.0, "note": ""}  # fmt: skip
+            else None, "level": level, "seconds": 2.0, "note": ""}  # fmt: skip
 
 
 def shard(tmp_path: Path, name: str, of: str, rows: list[dict[str, Any]]) -> Path:
     path = tmp_path / name
-    data = {"shard": of, "levels": ["static"], "jobs": 1, "wall": 10.0, "catalogue": 3, "equivalent": 1,
+    data = {"shard": of, "levels": ["static"], "jobs": 1, "wall": 10.0, "catalogue": 4, "equivalent": 1,
             "entries": ENTRIES, "rows": rows}  # fmt: skip
     path.write_text(json.dumps(data))
     return path
@@ -64,12 +65,17 @@ def shard(tmp_path: Path, name: str, of: str, rows: list[dict[str, Any]]) -> Pat
 def test_merge_writes_one_report_from_the_shards(tmp_path: Path) -> None:
     many = [f"docs/a/Dockerfile.md::image:L{n}:Claim" for n in range(9, 20)] + ["docs/a/Dockerfile.md::static:L9:X"]
     first = shard(tmp_path, "m-1.json", "1/2", [row("alpha"), row("same", "equivalent", "passed", [])])
-    second = shard(tmp_path, "m-2.json", "2/2", [row("beta", failed=many), row("gamma", static="passed", failed=[])])
+    unseen = row("delta", static="passed", failed=[], level="image")  # only the image level could kill it
+    second = shard(
+        tmp_path, "m-2.json", "2/2", [row("beta", failed=many), row("gamma", static="passed", failed=[]), unseen]
+    )
     report = tmp_path / "report.md"
     result = mutate("--merge", str(second), str(first), "--write", str(report), bare=True)
     assert result.returncode == 0, result.stdout + result.stderr
     text = report.read_text()
-    assert "- Mutants: 3 of 3; killed: 2; kill rate: 67%" in text, text
+    assert "- Mutants: 4 of 4; run at a level that can see them: 3; killed: 2; kill rate: 67%" in text, text
+    assert "- Only the image level sees these, and it was not run: delta" in text, text
+    assert "| delta | survived | not run |" in text, text
     assert "acceptance rate: 100%" in text and "- Survivors: gamma" in text, text
     table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
     assert [line.split(" | ")[0] for line in table] == [
@@ -77,6 +83,7 @@ def test_merge_writes_one_report_from_the_shards(tmp_path: Path) -> None:
         "| alpha",
         "| beta",
         "| gamma",
+        "| delta",
         "| Rewrite",
         "| same",
     ]
@@ -91,8 +98,10 @@ def test_merge_names_a_missing_shard_and_still_writes_what_it_has(tmp_path: Path
     report = tmp_path / "report.md"
     result = mutate("--merge", str(first), str(third), "--write", str(report), bare=True)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stderr.splitlines() == ["mutate: incomplete merge: shard 2/3 missing; not run: beta"], result.stderr
-    assert report.read_text().startswith("- Incomplete: shard 2/3 missing; not run: beta\n")
+    assert result.stderr.splitlines() == ["mutate: incomplete merge: shard 2/3 missing; not run: beta, delta"], (
+        result.stderr
+    )
+    assert report.read_text().startswith("- Incomplete: shard 2/3 missing; not run: beta, delta\n")
 
 
 def test_merge_refuses_a_duplicated_shard_in_one_line(tmp_path: Path) -> None:
