@@ -37,23 +37,10 @@ class ClaimParser:
         if page.error:
             # pytest prints a CollectError as its message alone: page:line and what is wrong.
             raise pytest.Collector.CollectError(str(page.error))
-        if self.level == "running" and not self.walk.settings.compose.is_file():
-            return  # no stack to run: the running level has nothing to look at
-        final = self._final_stage() if self.level == "running" else None
         for claim in page.claims:
-            entry = page.entries[claim.id]
-            if self.level not in entry.checks:
-                continue
-            if final is not None and entry.staged and (claim.stage() or (0, ""))[0] != final:
-                continue  # only the last stage runs
+            if self.level not in self.walk.levels(claim):
+                continue  # e.g. running: only the last stage runs, and only with a compose file
             yield Region(claim.start, claim.end, parsed=claim, evaluator=self.evaluate)
-
-    def _final_stage(self) -> int | None:
-        """The number of the last stage; None when the Dockerfile cannot be read (the checks say why)."""
-        try:
-            return len(self.walk.sources.dockerfile.stages)
-        except DockerfileError:
-            return None
 
     def evaluate(self, example: Example) -> str | None:
         claim: Claim = example.parsed

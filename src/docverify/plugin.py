@@ -69,17 +69,13 @@ class State:
 
     def record(self, claim: Claim, level: str, failure: str | None, duration: float, cites: Cites) -> None:
         recorder = self.recorder_ready()
-        entry = self.walk.page(claim.page).entries[claim.id]
         outcome = "failed" if failure else "passed"
-        recorder.result(
-            claim, sorted(entry.checks, key=registry.LEVELS.index), level, outcome, failure, duration, cites
-        )
+        recorder.result(claim, self.walk.levels(claim), level, outcome, failure, duration, cites)
         self.write_report()
 
     def skipped(self, claim: Claim, level: str, reason: str) -> None:
         recorder = self.recorder_ready()
-        entry = self.walk.page(claim.page).entries[claim.id]
-        recorder.result(claim, sorted(entry.checks, key=registry.LEVELS.index), level, "skipped", reason, 0.0, [])
+        recorder.result(claim, self.walk.levels(claim), level, "skipped", reason, 0.0, [])
         self.write_report()
 
     def write_report(self) -> None:

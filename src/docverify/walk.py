@@ -15,7 +15,7 @@ from . import rendered
 from .claims import Claim
 from .config import Settings
 from .errors import ClaimFailed, ClaimUnreadable, ComposeError, DockerfileError
-from .registry import Cites, Entry, Registry
+from .registry import LEVELS, Cites, Entry, Registry
 from .subjects import Sources
 
 
@@ -76,6 +76,21 @@ class Walk:
 
     def errors(self) -> list[ClaimUnreadable]:
         return [p.error for p in self.pages() if p.error]
+
+    def levels(self, claim: Claim) -> list[str]:
+        """The levels a claim is proven at: its label's, less `running` where nothing runs it
+        (an earlier stage, or no compose file)."""
+        entry = self.page(claim.page).entries[claim.id]
+        found = [level for level in LEVELS if level in entry.checks]
+        if "running" in found:
+            try:
+                final = len(self.sources.dockerfile.stages)
+            except DockerfileError:
+                final = None  # the checks themselves report the broken Dockerfile
+            earlier = entry.staged and final is not None and (claim.stage() or (0, ""))[0] != final
+            if earlier or not self.settings.compose.is_file():
+                found.remove("running")
+        return found
 
     # --- what the container levels must look at ---------------------------
 
