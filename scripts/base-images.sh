@@ -7,7 +7,8 @@
 # is pulled; any other is built as a stand-in from Debian trixie with Debian's
 # own image tools (debuerreotype): one minbase root fs, slimmed like the
 # official images; per image a copy runs scripts/base-images/<family>.sh and
-# <family>.Dockerfile makes the image.  Recipes: python:3.13*, postgres:17*.
+# <family>.Dockerfile makes the image.  Recipes: python:3.13*, postgres:17*,
+# one stand-in per recipe, tagged with every name that needs it.
 # Mirror: this machine's (or BASE_IMAGES_MIRROR, BASE_IMAGES_SECURITY_MIRROR).
 set -euo pipefail
 
@@ -17,7 +18,7 @@ PROJECT=${BASE_IMAGES_PROJECT:-$(dirname "$HERE")}
 PYTHON=$(dirname "$HERE")/.venv/bin/python
 MIRROR=${BASE_IMAGES_MIRROR:-} SECURITY_MIRROR=${BASE_IMAGES_SECURITY_MIRROR:-}
 FORCE=0 IMAGES=() RUNS=0 TODO=() BUILDS=()
-declare -A SEEN=()
+declare -A BUILT_AS=() # family -> the one name its stand-in is built under
 
 log() { printf '[base-images +%ds] %s\n' "$SECONDS" "$*"; }
 die() { log "ERROR: $*" >&2; exit 1; }
@@ -42,14 +43,12 @@ run() {
     die "$label failed (its last lines above)"
 }
 
-# "short-name family" of the stand-in for an image, if there is a recipe.
-stand_in() {
-    local short=${1#docker.io/}
-    short=${short#index.docker.io/} short=${short#library/}
-    case ${short##*/} in
+# The recipe for an image: its name's last part, in versions Debian trixie ships.
+family_of() {
+    case ${1##*/} in
     *alpine* | *windows* | *@*) return 1 ;;
-    python:3.13 | python:3.13[.-]*) echo "$short python" ;;
-    postgres:17 | postgres:17[.-]*) echo "$short postgres" ;;
+    python:3.13 | python:3.13[.-]*) echo python ;;
+    postgres:17 | postgres:17[.-]*) echo postgres ;;
     *) return 1 ;;
     esac
 }
@@ -149,10 +148,10 @@ for img in "${IMAGES[@]}"; do
         timeout 120 docker pull -q "$img" >/dev/null 2>&1 && log "$img: pulled from the registry ($((SECONDS - t0))s)" && continue
         log "$img: docker pull failed (no registry reachable?)"
     fi
-    build=$(stand_in "$img") || die "$img: no stand-in recipe (there are for python:3.13* and postgres:17*, which Debian $SUITE ships)"
+    family=$(family_of "$img") || die "$img: no stand-in recipe (there are for python:3.13* and postgres:17*, which Debian $SUITE ships)"
     log "$img: will be built as a stand-in from Debian $SUITE"
     TODO+=("$img")
-    [[ -n ${SEEN[$build]:-} ]] || SEEN[$build]=1 BUILDS+=("$build")
+    [[ -n ${BUILT_AS[$family]:-} ]] || BUILT_AS[$family]=$img BUILDS+=("$family")
 done
 ((${#BUILDS[@]})) || { log "done" && exit 0; }
 
@@ -164,7 +163,7 @@ install_tools
 find_mirrors
 build_base
 for i in "${!BUILDS[@]}"; do
-    read -r name family <<<"${BUILDS[i]}"
+    family=${BUILDS[i]} name=${BUILT_AS[${BUILDS[i]}]}
     t0=$SECONDS old=$(docker image inspect -f '{{.Id}}' "$name" 2>/dev/null || true)
     build_stand_in "$name" "$family" "$((i == ${#BUILDS[@]} - 1))"
     read -r new size < <(docker image inspect -f '{{.Id}} {{.Size}}' "$name")
@@ -172,8 +171,9 @@ for i in "${!BUILDS[@]}"; do
     [[ -z $old || $new == "$old" ]] || docker image rm "$old" >/dev/null 2>&1 || true
     log "$name: stand-in built in $((SECONDS - t0))s after the base ($((size / 1000000)) MB)"
 done
+# every other name of the same family (another tag, or written with a registry) is that image
 for img in "${TODO[@]}"; do
-    read -r name _ < <(stand_in "$img")
+    name=${BUILT_AS[$(family_of "$img")]}
     [[ $img != "$name" ]] || continue
     docker tag "$name" "$img"
     log "$img: tagged (the $name stand-in)"
