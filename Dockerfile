@@ -33,8 +33,9 @@ RUN if [ -n "$PACKAGE_INDEX_URL" ]; then \
     && POETRY_VIRTUALENVS_CREATE=false poetry lock \
     && poetry export --only django,shared --output requirements.txt
 
-RUN python -m venv /venv \
-    && /venv/bin/pip install --no-cache-dir -r requirements.txt
+# No pip inside /venv: the base image's pip installs into it, and nothing at run time needs one.
+RUN python -m venv --without-pip /venv \
+    && pip --python /venv/bin/python install --no-cache-dir -r requirements.txt
 # --8<-- [end:builder]
 
 # --8<-- [start:runtime]

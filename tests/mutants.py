@@ -28,7 +28,7 @@ CATALOGUE: list[Mutation] = [
     mutant("copy-lock", D, ("COPY pyproject.toml poetry.lock ./", "COPY pyproject.toml ./"), "Builder/Dependency Export Copies"),
     mutant("no-poetry-lock", D, ("&& POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n", ""), ("Builder/Dependency Export Runs", "Builder/Build Argument")),
     mutant("export-groups", D, ("--only django,shared", "--only django"), "Builder/Dependency Export Exports"),
-    mutant("venv-path", D, ("python -m venv /venv", "python -m venv /opt/venv"), "Builder/Virtual Environment", builds=False),
+    mutant("venv-path", D, ("python -m venv --without-pip /venv", "python -m venv --without-pip /opt/venv"), "Builder/Virtual Environment", builds=False),
     # Stage 2: Runtime
     mutant("runtime-base", D, ("FROM python:3.13-slim AS runtime", "FROM python:3.12-slim AS runtime"), "Runtime/Base Image", builds=False),
     mutant("runtime-workdir", D, ("WORKDIR /app\n\nEXPOSE", "WORKDIR /srv\n\nEXPOSE"), "Runtime/Working Directory"),

@@ -7,6 +7,7 @@ levels skip with one reason; under CI=true they fail instead, so CI never passes
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .subjects import Images, Sources, Stack
 from .walk import Walk
 
 STATE = pytest.StashKey["State"]()
+REPORT_EVERY = 2.0  # seconds between report writes while claims run
 
 
 class State:
@@ -36,6 +38,8 @@ class State:
         self.recorder: Recorder | None = None
         self.config = config
         self._collect: Any = None
+        self._written = 0.0
+        self._hashes: dict[tuple[str, int, int], str] = {}
 
     def report(self, line: str) -> None:
         """Progress lines reach the terminal past pytest's output capture."""
@@ -71,22 +75,28 @@ class State:
         recorder = self.recorder_ready()
         outcome = "failed" if failure else "passed"
         recorder.result(claim, self.walk.levels(claim), level, outcome, failure, duration, cites)
-        self.write_report()
+        self.write_report(now=False)
 
     def skipped(self, claim: Claim, level: str, reason: str) -> None:
         recorder = self.recorder_ready()
         recorder.result(claim, self.walk.levels(claim), level, "skipped", reason, 0.0, [])
-        self.write_report()
+        self.write_report(now=False)
 
-    def write_report(self) -> None:
-        if self.recorder is None:
+    def write_report(self, now: bool = True) -> None:
+        """Write the report; `now=False` writes at most every few seconds (the session end always does)."""
+        if self.recorder is None or (not now and time.monotonic() - self._written < REPORT_EVERY):
             return
-        files = {self.settings.relative(p): sha256_file(p) for p in self.walk.page_paths()}
-        for name in self.walk.sources.read_files:
-            path = self.settings.root / name
-            if path.is_file():
-                files[name] = sha256_file(path)
+        paths = [*self.walk.page_paths(), *(self.settings.root / name for name in self.walk.sources.read_files)]
+        files = {self.settings.relative(p): self._hash(p) for p in paths if p.is_file()}
         self.recorder.write(files)
+        self._written = time.monotonic()
+
+    def _hash(self, path: Path) -> str:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._hashes:
+            self._hashes[key] = sha256_file(path)
+        return self._hashes[key]
 
 
 def state(config: pytest.Config) -> State:

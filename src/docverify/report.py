@@ -47,6 +47,7 @@ class Recorder:
     files: dict[str, str] = field(default_factory=dict)
     vocabulary: list[dict[str, Any]] = field(default_factory=list)  # label -> what each level observes
     _old: dict[str, Any] = field(default_factory=dict)
+    _tree: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         try:
@@ -89,15 +90,15 @@ class Recorder:
         self.files.update(files)
         claims = dict(self._merged())
         claims.update(self.claims)
+        if not self._tree:  # the tree the run was made from, asked once
+            self._tree = {
+                "commit": git(self.root, "rev-parse", "HEAD"),
+                "dirty": bool(git(self.root, "status", "--porcelain")),
+            }
         report = {
             "schema": SCHEMA,
             "engine": __version__,
-            "run": {
-                "commit": git(self.root, "rev-parse", "HEAD"),
-                "dirty": bool(git(self.root, "status", "--porcelain")),
-                "date": self.started,
-                "docker": self.docker,
-            },
+            "run": {**self._tree, "date": self.started, "docker": self.docker},
             "files": dict(sorted(self.files.items())),
             "vocabulary": self.vocabulary,
             "claims": [claims[key] for key in sorted(claims, key=_claim_order)],

@@ -16,6 +16,8 @@ from typing import Any
 import bashlex  # type: ignore[import-untyped]
 
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Options before a subcommand that take a value as the next word.
+GLOBAL_VALUE_OPTIONS = {"--python", "--cache-dir", "--log", "--proxy", "--directory", "-C", "--project", "-P"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,14 @@ class Command:
         argv = self.invocation()
         if not argv or PurePosixPath(argv[0]).name != program:
             return False
-        words = [w for w in argv[1:] if not w.startswith("-")]
+        words, skip = [], False
+        for word in argv[1:]:
+            if skip:
+                skip = False
+            elif word in GLOBAL_VALUE_OPTIONS:
+                skip = True  # `pip --python /venv/bin/python install`: the value is no subcommand
+            elif not word.startswith("-"):
+                words.append(word)
         return list(words[: len(subcommand)]) == list(subcommand)
 
     def operands(self, after: int = 1) -> list[str]:

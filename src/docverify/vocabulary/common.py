@@ -31,7 +31,11 @@ def installed_by(stage: Stage, tool: str) -> tuple[list[tuple[Instruction, Comma
         found = [(i, c) for i, c in stage.running("apt-get", "install") + stage.running("apt", "install")]
     else:
         # A bare `pip` (or `python -m pip`) is the base image's; /venv/bin/pip is a venv's.
-        found = [(i, c) for i, c in stage.running("pip", "install") if "/" not in c.invocation()[0]]
+        found = [
+            (i, c)
+            for i, c in stage.running("pip", "install")
+            if "/" not in c.invocation()[0] and "--python" not in c.argv
+        ]
     found = unconditional(found)
     names: list[str] = []
     for _, command in found:
