@@ -56,6 +56,24 @@ class Service:
         return dict(self.spec.get("depends_on") or {})
 
 
+OVERRIDES = (
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+
+
+def compose_files(path: Path) -> list[Path]:
+    """The file and the override compose merges into it by default, as `docker compose up` does."""
+    override = next((path.parent / name for name in OVERRIDES if (path.parent / name).is_file()), None)
+    return [path, override] if override else [path]
+
+
+def file_options(path: Path) -> list[str]:
+    return [option for file in compose_files(path) for option in ("-f", str(file))]
+
+
 class ComposeModel:
     """`docker compose config` of one file, with no variables set beyond the given ones."""
 
@@ -71,7 +89,7 @@ class ComposeModel:
         keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG")}
         try:
             result = subprocess.run(
-                ["docker", "compose", "-f", str(self.path), "config", "--format", "json"],
+                ["docker", "compose", *file_options(self.path), "config", "--format", "json"],
                 capture_output=True,
                 text=True,
                 timeout=60,

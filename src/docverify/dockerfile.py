@@ -16,7 +16,7 @@ from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
 from . import shell
 from .errors import DockerfileError
-from .instruction import EXEC_FORM, KNOWN, Instruction, clean_path, expand, normalise_image
+from .instruction import EXEC_FORM, KNOWN, Instruction, as_int, clean_path, expand, normalise_image, option
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Stage:
     from_instruction: Instruction
     parent: Stage | None = None  # when FROM names an earlier stage
     instructions: list[Instruction] = field(default_factory=list)
+    arg_values: dict[str, str] = field(default_factory=dict)  # global ARG defaults, then build arguments
 
     @property
     def label(self) -> str:
@@ -74,11 +75,20 @@ class Stage:
 
     # --- effective state -------------------------------------------------
 
+    def args(self) -> dict[str, str]:
+        """The stage's ARGs with their values: build argument, else its default, else the global one."""
+        found = dict(self.parent.args()) if self.parent else {}
+        for instruction in self.all("ARG"):
+            name, has_default, default = instruction.value.partition("=")
+            given = self.arg_values.get(name.strip())
+            found[name.strip()] = given if given is not None else default.strip("\"'") if has_default else ""
+        return found
+
     def env(self) -> dict[str, tuple[str, Instruction]]:
-        """Each variable's final value and the ENV that set it (`$VAR` expanded from earlier ones)."""
+        """Each variable's final value and the ENV that set it (`$VAR` expanded from ARGs and earlier ENVs)."""
         state: dict[str, tuple[str, Instruction]] = dict(self.parent.env()) if self.parent else {}
         for instruction in self.all("ENV"):
-            known = {name: value for name, (value, _) in state.items()}
+            known = {**self.args(), **{name: value for name, (value, _) in state.items()}}
             for name, value in instruction.env().items():
                 state[name] = (expand(value, known) if "$" in value else value, instruction)
         return state
@@ -86,7 +96,7 @@ class Stage:
     def workdir(self) -> tuple[str, Instruction] | None:
         current = self.parent.workdir() if self.parent else None
         for instruction in self.all("WORKDIR"):
-            raw = expand(instruction.value, {k: v for k, (v, _) in self.env().items()})
+            raw = expand(instruction.value, {**self.args(), **{k: v for k, (v, _) in self.env().items()}})
             base = current[0] if current and not raw.startswith("/") else "/"
             resolved = str(PurePosixPath(base) / raw)
             current = (clean_path(resolved), instruction)
@@ -151,17 +161,17 @@ class Stage:
         groups: dict[str, int | None] = {}
         for _, command in self.running("groupadd"):
             argv = list(command.argv)
-            groups[argv[-1]] = _int(_option(argv, "--gid", "-g"))
+            groups[argv[-1]] = as_int(option(argv, "--gid", "-g"))
         found: dict[str, User] = dict(self.parent.users) if self.parent else {}
         for instruction, command in self.running("useradd") + self.running("adduser"):
             argv = list(command.argv)
             name = argv[-1]
-            group = _option(argv, "--gid", "-g", "--ingroup")
-            gid = _int(group) if group and group.isdigit() else groups.get(group or name)
+            group = option(argv, "--gid", "-g", "--ingroup")
+            gid = as_int(group) if group and group.isdigit() else groups.get(group or name)
             group_name = group if group and not group.isdigit() else None
             if group is None and name in groups:
                 group_name = name
-            found[name] = User(name, _int(_option(argv, "--uid", "-u")), gid, group_name, instruction)
+            found[name] = User(name, as_int(option(argv, "--uid", "-u")), gid, group_name, instruction)
         return found
 
     def user_named(self, spec: str) -> User | None:
@@ -172,20 +182,6 @@ class Stage:
         if who.isdigit():
             return next((u for u in self.users.values() if u.uid == int(who)), None)
         return None
-
-
-def _option(argv: list[str], *names: str) -> str | None:
-    for index, word in enumerate(argv):
-        for name in names:
-            if word == name and index + 1 < len(argv):
-                return argv[index + 1]
-            if name.startswith("--") and word.startswith(name + "="):
-                return word.split("=", 1)[1]
-    return None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
 
 
 @dataclass
@@ -262,7 +258,8 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
             parent = next((s for s in stages if s.name and s.name.lower() == resolved.lower()), None)
             base = parent.base if parent else normalise_image(resolved)
             name = words[2] if len(words) == 3 else None
-            stages.append(Stage(len(stages), base, written, name, instruction, parent, [instruction]))
+            values = {**arg_values, **(build_args or {})}
+            stages.append(Stage(len(stages), base, written, name, instruction, parent, [instruction], values))
             continue
         instruction = Instruction(keyword, value, line, len(stages) - 1, path)
         if keyword in EXEC_FORM and value.startswith("["):

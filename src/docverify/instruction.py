@@ -119,3 +119,17 @@ class Instruction:
 def clean_path(path: str) -> str:
     cleaned = str(PurePosixPath(path))
     return cleaned if cleaned == "/" else cleaned.rstrip("/")
+
+
+def option(argv: list[str], *names: str) -> str | None:
+    for index, word in enumerate(argv):
+        for name in names:
+            if word == name and index + 1 < len(argv):
+                return argv[index + 1]
+            if name.startswith("--") and word.startswith(name + "="):
+                return word.split("=", 1)[1]
+    return None
+
+
+def as_int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None

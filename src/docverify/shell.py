@@ -78,13 +78,14 @@ class _Walker:
     def __init__(self, script: str) -> None:
         self.script = script
         self.found: list[Command] = []
+        self.functions: set[str] = set()
 
     def walk(self, node: Any, conditional: bool, guarded: bool = False) -> None:
         kind = node.kind
         if kind == "command":
             words = [p.word for p in node.parts if p.kind == "word"]
             assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
-            if words:
+            if words or assignments:
                 line = _line_of(self.script, node.pos[0])
                 self.found.append(Command(tuple(words), assignments, conditional, line, guarded))
             for part in node.parts:  # $(...) inside words
@@ -100,8 +101,16 @@ class _Walker:
                     after_or = part.op == "||"
                     continue
                 following = parts[index + 1] if index + 1 < len(parts) else None
-                handled = following is not None and following.kind == "operator" and following.op == "||"
+                # `a || b`, `a && b` (a not last) and `a &`: `set -e` does not stop when `a` fails.
+                handled = following is not None and following.kind == "operator" and following.op in ("||", "&&", "&")
                 self.walk(part, conditional or after_or, guarded or handled)
+            return
+        if kind == "function":
+            name = next((p.word for p in node.parts if p.kind == "word"), "")
+            self.functions.add(name)
+            for part in node.parts:
+                if part.kind == "compound":
+                    self.walk(part, True)  # a function body runs only where it is called
             return
         if kind in ("if", "while", "until", "for", "case"):
             for part in node.parts:
@@ -163,6 +172,19 @@ def _fallback(text: str) -> list[Command]:
 
 
 SET_LONG = {"errexit": "e", "nounset": "u", "pipefail": "pipefail", "xtrace": "x"}
+
+
+def shadowed(script: str) -> set[str]:
+    """Command names the script redefines: shell functions and aliases (`python() { :; }`)."""
+    try:
+        parsed = trees(script)
+    except ShellError:
+        return set()
+    walker = _Walker(_unescape_continuations(script))
+    for tree in parsed:
+        walker.walk(tree, False)
+    aliases = {w.split("=", 1)[0] for c in walker.found if c.program == "alias" for w in c.argv[1:] if "=" in w}
+    return walker.functions | aliases
 
 
 def set_options(script: str) -> set[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from pytest_docker.plugin import get_docker_services
 
 from . import docker
+from .compose import compose_files, file_options
 from .docker import Reporter
 from .errors import BuildFailed
 
@@ -26,7 +27,7 @@ class Compose:
         self.file, self.project, self.environment = file, project, environment
 
     def command(self, *args: str) -> list[str]:
-        return ["docker", "compose", "-f", str(self.file), "-p", self.project, *args]
+        return ["docker", "compose", *file_options(self.file), "-p", self.project, *args]
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         import os
@@ -84,7 +85,13 @@ class Compose:
                 with docker.Heartbeat(report, "compose up", "every service to turn healthy (`up --wait`)"):
                     try:
                         held.enter_context(
-                            get_docker_services(command, str(self.file), self.project, ["up --wait --detach"], [])
+                            get_docker_services(
+                                command,
+                                [str(f) for f in compose_files(self.file)],
+                                self.project,
+                                ["up --wait --detach"],
+                                [],
+                            )
                         )
                     except Exception as error:  # pytest-docker raises a bare Exception with compose's output
                         logs = self("logs", "--no-color", "--tail", "40", check=False).stdout

@@ -9,6 +9,7 @@ from docverify.claims import Claim
 from docverify.registry import Cites, Registry, fail
 from docverify.shell import Command
 from docverify.subjects import Sources, Stack
+from docverify.vocabulary.runtime import never_checks
 
 SCRIPT = "entrypoint.sh"
 
@@ -18,10 +19,22 @@ def steps(sources: Sources) -> list[Command]:
 
 
 def step(claim: Claim, sources: Sources, wanted: str) -> Command:
-    """The unconditional command the claim names (`python manage.py migrate --noinput`)."""
+    """The unconditional command the claim names (`python manage.py migrate --noinput`), run for real."""
     words = shell.commands(wanted)[0].argv
+    script = sources.text(SCRIPT)
+    redefined = shell.shadowed(script) & {words[0]}
+    if redefined:
+        fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", SCRIPT)
     for command in steps(sources):
         if command.argv[: len(words)] == words and not command.conditional:
+            idle = never_checks(command.argv[len(words) - 1 :])
+            if idle:
+                fail(
+                    claim,
+                    f"`{wanted}` run",
+                    f"`{' '.join(command.argv)}`, which only prints ({idle})",
+                    f"{SCRIPT}:{command.line}",
+                )
             return command
     fail(claim, f"`{wanted}` run at every start", "no such unconditional step", SCRIPT)
 
@@ -73,6 +86,11 @@ def database_wait_static(claim: Claim, sources: Sources) -> Cites:
             defaulted and f"default {defaulted[1]}" or "no default",
             SCRIPT,
         )
+    for command in steps(sources):
+        for assignment in command.assignments if not command.argv else ():
+            if assignment.split("=", 1)[0] == variable:
+                said = f"{variable} defaulting to {default}"
+                fail(claim, said, f"`{assignment}` overriding it", f"{SCRIPT}:{command.line}")
     return [f"{SCRIPT}:{found.line}", f"{SCRIPT}:{defaulted[0]}"]
 
 

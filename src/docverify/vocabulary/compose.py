@@ -10,20 +10,22 @@ from .. import shell
 from ..claims import Claim
 from ..compose import ComposeModel, Service
 from ..dockerfile import normalise_image
+from ..errors import ClaimFailed
 from ..registry import Cites, Registry, fail, words
 from ..resources import Service as RunningService
 from ..subjects import Sources, Stack
+from .runtime import never_checks
 
 
-def database(sources: Sources) -> Service:
+def database(sources: Sources, claim: Claim | None = None) -> Service:
+    """The service compose pulls rather than builds: the database."""
     pulled = sources.compose.pulled()
     if not pulled:
-        fail_model(sources)
+        where = f"{sources.compose.path.name} services"
+        if claim is not None:
+            fail(claim, "a database service pulled from an image", "every service built locally", where)
+        raise ClaimFailed(f"{where}: no service is pulled from an image, so none is the database")
     return pulled[0]
-
-
-def fail_model(sources: Sources) -> None:
-    raise AssertionError(f"{sources.compose.path.name}: no pulled (database) service")
 
 
 def services_static(claim: Claim, sources: Sources) -> Cites:
@@ -45,7 +47,7 @@ def services_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def database_image_static(claim: Claim, sources: Sources) -> Cites:
-    service = database(sources)
+    service = database(sources, claim)
     if normalise_image(service.image or "") != normalise_image(claim.values[0]):
         fail(claim, claim.values[0], service.image, f"{sources.compose.path.name} service {service.name}")
     return [sources.compose.cite("image:", service.image or "")]
@@ -66,8 +68,8 @@ def database_image_running(claim: Claim, stack: Stack) -> Cites:
     return []
 
 
-def health_problem(program: str, test: list[str]) -> str | None:
-    if not test or test[0] == "NONE":
+def health_problem(program: str, test: list[str], disabled: bool = False) -> str | None:
+    if disabled or not test or test[0] == "NONE":
         return "no health check"
     if test[0] == "CMD-SHELL":
         script = " ".join(test[1:])
@@ -75,14 +77,20 @@ def health_problem(program: str, test: list[str]) -> str | None:
             return f"`{script}`, which does not run {program}"
         if not shell.failure_propagates(script, program):
             return f"`{script}`, whose exit status is not {program}'s: it can never fail"
-        return None
+        used = [c for c in shell.commands(script) if c.program == program]
+        idle = never_checks(used[-1].argv) if used else None
+        return f"`{script}`, which only prints and exits 0 ({idle})" if idle else None
     argv = test[1:] if test[0] == "CMD" else test
-    return None if argv and argv[0].rsplit("/", 1)[-1] == program else f"`{' '.join(argv)}`"
+    if not argv or argv[0].rsplit("/", 1)[-1] != program:
+        return f"`{' '.join(argv)}`"
+    idle = never_checks(tuple(argv))
+    return f"`{' '.join(argv)}`, which only prints and exits 0 ({idle})" if idle else None
 
 
 def database_health_static(claim: Claim, sources: Sources) -> Cites:
-    service = database(sources)
-    problem = health_problem(claim.values[0], list(service.healthcheck.get("test") or []))
+    service = database(sources, claim)
+    check = service.healthcheck
+    problem = health_problem(claim.values[0], list(check.get("test") or []), bool(check.get("disable")))
     if problem:
         fail(claim, f"a health check that fails when {claim.values[0]} fails", problem, f"service {service.name}")
     return [sources.compose.cite("test:")]
@@ -97,7 +105,7 @@ def database_health_running(claim: Claim, stack: Stack) -> Cites:
 
 
 def database_volume_static(claim: Claim, sources: Sources) -> Cites:
-    service = database(sources)
+    service = database(sources, claim)
     name, target = claim.values[0], claim.values[1].rstrip("/")
     mounts = [(v.get("type"), v.get("source"), str(v.get("target", "")).rstrip("/")) for v in service.volumes]
     if ("volume", name, target) not in mounts or name not in sources.compose.volumes:
@@ -156,7 +164,7 @@ def start_order_static(claim: Claim, sources: Sources) -> Cites:
 
 
 def credentials_static(claim: Claim, sources: Sources) -> Cites:
-    service = database(sources)
+    service = database(sources, claim)
     model = sources.compose
     probe = {name: f"docverify-{name.lower()}" for name in claim.values}
     given = ComposeModel(model.path, probe).services[service.name].environment
@@ -178,6 +186,13 @@ def credentials_static(claim: Claim, sources: Sources) -> Cites:
                 f"service {service.name}",
             )
         cited.append(model.cite(f"{name}:"))
+    # No service may carry a credential's development default written out by hand.
+    for other in ComposeModel(model.path, probe).services.values():
+        for key, value in other.environment.items():
+            leaked = [name for name in claim.values if defaulted.get(name) and str(defaulted[name]) in str(value or "")]
+            if leaked:
+                said = f"{leaked[0]} everywhere from the environment"
+                fail(claim, said, f"{key} holding its default by hand", f"service {other.name}")
     return cited
 
 

@@ -32,7 +32,7 @@ def copies_of(stage: Stage) -> list[Copy]:
     """Every COPY/ADD of the stage, one row per source, with its effective destination."""
     found: list[Copy] = []
     workdir = stage.inherited_workdir()
-    env = {k: v for k, (v, _) in stage.env().items()}
+    env = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
     for instruction in stage.instructions:
         if instruction.keyword == "WORKDIR":
             raw = expand(instruction.value, env)
@@ -179,6 +179,15 @@ def changes_static(claim: Claim, sources: Sources) -> Cites:
     ]
     if not chowns:
         fail(claim, f"chown {owner} {path}", "no such chown", f"stage {stage.label}")
+    later = [
+        (i, c)
+        for i, c in stage.running("chown")
+        if i.line >= chowns[-1][0].line
+        and not same(c.operands()[0])
+        and path in [clean_path(w) for w in c.operands()[1:]]
+    ]
+    if later:
+        fail(claim, f"{path} owned by {owner}", f"`{' '.join(later[0][1].argv)}` afterwards", stage.where(later[0][0]))
     cited = [i.cite for i, _ in chowns]
     # Code copied into the path must arrive owned too (COPY --chown, not chown -R afterwards).
     for row in copies_of(stage):
@@ -219,14 +228,21 @@ def _sets_execute(mode: str) -> bool:
 def makes_static(claim: Claim, sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.values[0]
-    found = [
-        (i, c)
-        for i, c in unconditional(stage.running("chmod"))
-        if len(c.argv) > 2 and _sets_execute(c.argv[1]) and any(PurePosixPath(p).name == name for p in c.argv[2:])
-    ]
-    if not found:
-        fail(claim, f"chmod +x {name} (executable by everyone)", "no such chmod", f"stage {stage.label}")
-    return [i.cite for i, _ in found]
+    # Every mode change of the file, in order: chmod in RUNs and COPY --chmod; the last one wins.
+    changes: list[tuple[Instruction, bool]] = []
+    for instruction in stage.instructions:
+        copied = instruction.keyword in ("COPY", "ADD") and "chmod" in instruction.flags()
+        if copied and any(PurePosixPath(w).name == name for w in instruction.arguments()):
+            changes.append((instruction, _sets_execute(instruction.flags()["chmod"])))
+        if instruction.keyword == "RUN":
+            for command in instruction.commands():
+                touches = any(PurePosixPath(p).name == name for p in command.argv[2:])
+                if command.runs("chmod") and len(command.argv) > 2 and touches and not command.conditional:
+                    changes.append((instruction, _sets_execute(command.argv[1])))
+    if not changes or not changes[-1][1]:
+        has = f"the last mode change at {changes[-1][0].where} leaves it so" if changes else "no such chmod"
+        fail(claim, f"chmod +x {name} (executable by everyone)", has, f"stage {stage.label}")
+    return [i.cite for i, _ in changes]
 
 
 def makes_image(claim: Claim, images: Images) -> Cites:

@@ -27,6 +27,15 @@ def installs_static(claim: Claim, sources: Sources, tool: str) -> Cites:
     stage = sources.stage(claim)
     found, installed = installed_by(stage, tool)
     wanted = set(claim.values)
+    if tool == "apt-get":
+        removals = [
+            (i, c) for i, c in stage.commands()
+            if (c.runs("apt-get", "purge") or c.runs("apt-get", "remove") or c.runs("apt", "remove"))
+            and set(c.operands(2)) & wanted
+        ]  # fmt: skip
+        if removals:
+            i, c = removals[0]
+            fail(claim, f"{words(claim.values)} installed", f"`{' '.join(c.argv)}` removing one", stage.where(i))
     where = stage.where(found[0][0]) if found else stage.where()
     missing = sorted(wanted - set(installed))
     extra = sorted(set(installed) - wanted) if exact_list(claim) else []

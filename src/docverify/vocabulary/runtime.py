@@ -20,6 +20,17 @@ from .common import matches
 FAIL_FLAGS = {"curl": ("--fail", "--fail-with-body", "-f"), "wget": ()}
 
 
+# Options with which a program only prints something and exits 0: it never checks anything.
+NEVER_CHECKS = {"--help", "--version", "--usage", "--manual"}
+SHORT_NEVER_CHECKS = {"curl": {"-h", "-V", "-M"}, "pg_isready": {"-V", "-?"}, "wget": {"-h", "-V"}}
+
+
+def never_checks(argv: tuple[str, ...]) -> str | None:
+    program = PurePosixPath(argv[0]).name if argv else ""
+    found = [w for w in argv[1:] if w in NEVER_CHECKS or w in SHORT_NEVER_CHECKS.get(program, set())]
+    return found[0] if found else None
+
+
 def _fails_on_http_error(argv: tuple[str, ...]) -> bool:
     program = PurePosixPath(argv[0]).name if argv else ""
     if program not in FAIL_FLAGS:
@@ -27,8 +38,14 @@ def _fails_on_http_error(argv: tuple[str, ...]) -> bool:
     flags = FAIL_FLAGS[program]
     if not flags:
         return True
-    short = [w for w in argv[1:] if w.startswith("-") and not w.startswith("--")]
-    return any(w in flags for w in argv[1:]) or any("f" in w[1:] for w in short)
+    # The last of --fail/--no-fail wins, as curl reads its options.
+    state = False
+    for word in argv[1:]:
+        if word in flags or (word.startswith("-") and not word.startswith("--") and "f" in word[1:]):
+            state = True
+        elif word == "--no-fail":
+            state = False
+    return state
 
 
 def healthcheck_problem(claim: Claim, test: tuple[str, ...]) -> str | None:
@@ -53,9 +70,16 @@ def healthcheck_problem(claim: Claim, test: tuple[str, ...]) -> str | None:
         argv = test[1:] if test[0] == "CMD" else test
         if not argv or PurePosixPath(argv[0]).name != claim.values[0]:
             return f"`{' '.join(argv)}`"
+    shown = " ".join(argv)
+    idle = never_checks(tuple(argv))
+    if idle:
+        return f"`{shown}`, which only prints and exits 0 ({idle}): it never checks anything"
+    urls = [w for w in argv if "://" in w]
     for path in claim.values[1:]:
-        if not any(urlsplit(w).path == path for w in argv if "://" in w):
-            return f"`{' '.join(argv)}`, which does not request {path}"
+        if not any(urlsplit(w).path == path for w in urls):
+            return f"`{shown}`, which does not request {path}"
+    if claim.values[1:] and (len(urls) > 1 or "--next" in argv or "-:" in argv):
+        return f"`{shown}`, whose exit status is the last of {len(urls)} requests, not {claim.values[1]}'s"
     if not _fails_on_http_error(tuple(argv)):
         return f"`{' '.join(argv)}`, which exits 0 on an HTTP error status: it can never fail"
     return None
@@ -170,7 +194,7 @@ def port_static(claim: Claim, sources: Sources) -> Cites:
             claim,
             f"EXPOSE {words(claim.values)} and nothing else",
             f"EXPOSE {words(sorted(exposed)) or 'nothing'}",
-            stage.where(),
+            stage.where(next(iter(exposed.values()), None)),
         )
     return sorted({i.cite for i in exposed.values()})
 

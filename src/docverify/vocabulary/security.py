@@ -16,6 +16,26 @@ from ..subjects import Images, Sources, Stack
 from .common import installed_by
 
 
+def non_root_static(claim: Claim, sources: Sources) -> Cites:
+    stage = sources.dockerfile.final
+    current = stage.user()
+    user = stage.user_named(current[0]) if current else None
+    if current is None or current[0].split(":")[0] in ("root", "0") or (user is not None and user.uid == 0):
+        fail(
+            claim,
+            f"the server as {claim.values[0]}, not root",
+            f"USER {current[0] if current else '(none: root)'}",
+            stage.where(current[1] if current else None),
+        )
+    name = sources.settings.service
+    if sources.settings.compose.is_file():
+        service = sources.compose.services[name] if name else sources.compose.built()
+        override = str(service.spec.get("user") or "")
+        if override and override.split(":")[0] not in (claim.values[0], str(user.uid if user else "")):
+            fail(claim, f"the server as {claim.values[0]}", f"user: {override}", f"service {service.name}")
+    return [current[1].cite]
+
+
 def non_root_image(claim: Claim, images: Images) -> Cites:
     image = images.final
     view = image.view
@@ -162,6 +182,8 @@ def capabilities_static(claim: Claim, sources: Sources) -> Cites:
     dropped = [str(c).upper() for c in service.spec.get("cap_drop") or []]
     added = [str(c).upper() for c in service.spec.get("cap_add") or []]
     options = [str(o).replace("=", ":") for o in service.spec.get("security_opt") or []]
+    if service.spec.get("privileged"):
+        fail(claim, "no capability", "privileged: true, which grants them all", f"service {service.name}")
     if "ALL" in claim.values and ("ALL" not in dropped or added):
         fail(claim, "every capability dropped", f"cap_drop {dropped}, cap_add {added}", f"service {service.name}")
     if "no-new-privileges" in claim.values and not any(
@@ -188,6 +210,7 @@ def register(registry: Registry) -> None:
     capabilities.on("running", "CapEff and NoNewPrivs of PID 1 in /proc/1/status")(capabilities_running)
 
     non_root = registry.entry("Non-root", least=2, forms=("The server runs as {}, never as {}",))
+    non_root.on("static", "the final stage's effective USER, and no compose user override")(non_root_static)
     non_root.on("image", "the image's user resolves to that non-zero UID")(non_root_image)
     non_root.on("running", "PID 1's UID is that user's")(non_root_running)
 

@@ -37,7 +37,7 @@ def working_directory_static(claim: Claim, sources: Sources) -> Cites:
     # A stage documented as working in one directory must not wander off: every WORKDIR lands there.
     current = stage.inherited_workdir()
     for workdir in workdirs:
-        raw = expand(workdir.value, {k: v for k, (v, _) in stage.env().items()})
+        raw = expand(workdir.value, {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}})
         current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
         if current != wanted:
             fail(claim, wanted, f"WORKDIR {workdir.value} (that is {current})", stage.where(workdir))
