@@ -224,7 +224,9 @@ def register(registry: Registry) -> None:
         forms=("Installs {*} for ...", "Installs {*} ...", "Installs {*}", "Installs ... among others"),
     )
     dependencies.on("static", "the apt-get install operands, exactly")(dependencies_static)
-    dependencies.on("image", "each package in the image's dpkg database")(dependencies_image)
+    dependencies.on(
+        "image", "dpkg holds each, and exactly these are installed on top of the base (apt-mark showmanual)"
+    )(dependencies_image)
 
     poetry = registry.entry("Poetry Setup", staged=True, forms=("Installs {*}",))
     poetry.on("static", "the system pip install operands, exactly")(poetry_setup_static)
