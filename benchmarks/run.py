@@ -476,9 +476,9 @@ find /venv -name __pycache__ -prune -exec du -sbc {} + | tail -n 1
 RUNTIME_PROBE = r"""set -e
 du -sb /venv /app
 du -sbc /venv/lib/python3*/site-packages/pip /venv/lib/python3*/site-packages/pip-*.dist-info /venv/bin/pip* \
-    | tail -n 1
+    2>/dev/null | tail -n 1
 find /venv -name __pycache__ -prune -exec du -sbc {} + | tail -n 1
-find /venv/lib/python3*/site-packages/pip -name __pycache__ -prune -exec du -sbc {} + | tail -n 1
+find /venv/lib/python3*/site-packages/pip -name __pycache__ -prune -exec du -sbc {} + 2>/dev/null | tail -n 1
 """
 
 
@@ -561,7 +561,9 @@ def beyond_floor(floor: dict[str, Any], runtime_bytes: int) -> dict[str, Any]:
     out = docker("run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "sh", tag, "-c", RUNTIME_PROBE)
     lines = out.strip().splitlines()
     venv_bytes, app_bytes = first_number(lines[0]), first_number(lines[1])
-    pip_bytes, pycache_bytes, pip_pycache = (first_number(line) for line in lines[2:5])
+    # A /venv without pip (as the Dockerfile now builds it) prints no line for pip's own __pycache__.
+    pip_bytes, pycache_bytes = first_number(lines[2]), first_number(lines[3])
+    pip_pycache = first_number(lines[4]) if len(lines) > 4 else 0
     parts = floor["parts_bytes"]
     layers = runtime_layers(tag)
 
