@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from test_mutations import COPIED
 
 from docverify import claims, docker, mutations
 from docverify.dockerfile import DockerfileError, parse
@@ -17,17 +18,6 @@ from docverify.errors import BuildFailed, ClaimUnreadable
 from docverify.registry import Registry
 
 PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
-COPIED = [
-    "Dockerfile",
-    "entrypoint.sh",
-    "compose.yaml",
-    "pyproject.toml",
-    "poetry.lock",
-    ".dockerignore",
-    "mkdocs.yml",
-    "docs",
-    "src",
-]
 
 
 def write(path: Path, text: str) -> Path:

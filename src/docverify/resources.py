@@ -25,8 +25,24 @@ class View:
     argv: tuple[str, ...]
 
 
+class Probed:
+    """What an image and a running container both answer from their probe's facts."""
+
+    facts: Facts
+
+    @property
+    def packages(self) -> dict[str, str]:
+        return self.facts.packages
+
+    def user(self, spec: str) -> UserInfo | None:
+        return self.facts.user(spec)
+
+    def file(self, path: str) -> FileInfo:
+        return self.facts.file(path)
+
+
 @dataclass
-class Image:
+class Image(Probed):
     tag: str
     stage: Stage
     inspect: dict[str, Any]
@@ -46,16 +62,6 @@ class Image:
         return list(self.inspect["RootFS"]["Layers"])
 
     @property
-    def packages(self) -> dict[str, str]:
-        return self.facts.packages
-
-    def user(self, spec: str) -> UserInfo | None:
-        return self.facts.user(spec)
-
-    def file(self, path: str) -> FileInfo:
-        return self.facts.file(path)
-
-    @property
     def view(self) -> View:
         config = self.config
         user = self.facts.user(config.user or "root")
@@ -63,7 +69,7 @@ class Image:
 
 
 @dataclass
-class Container:
+class Container(Probed):
     service: str
     inspect: dict[str, Any]
     facts: Facts
@@ -96,12 +102,6 @@ class Container:
     @property
     def published(self) -> dict[str, list[dict[str, str]]]:
         return {port: list(b or []) for port, b in (self.inspect["NetworkSettings"]["Ports"] or {}).items()}
-
-    def user(self, spec: str) -> UserInfo | None:
-        return self.facts.user(spec)
-
-    def file(self, path: str) -> FileInfo:
-        return self.facts.file(path)
 
     @property
     def view(self) -> View:

@@ -1,8 +1,7 @@
 """What a page's Markdown holds: claim bullets and fences that embed a real file.
 
-Claim bullets are found the way the engine finds them (a `**Label:**` bullet
-with a backticked value, or a bare label whose nested bullets carry the
-values), so the site lists exactly the claims the test suite collects.
+Claim bullets are read by the engine's own claim reader, so the site lists
+exactly the claims the test suite collects.
 Embeds are fences whose only line is a pymdownx.snippets include; for each,
 the real line numbers of the lines it shows are worked out from the file.
 """
@@ -13,12 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-LABELLED = re.compile(r"^(?P<indent>\s*)[*-]\s+(?:\*\*|__)(?P<label>[^*_]+?):(?:\*\*|__)\s*(?P<text>.*)$")
-BULLET = re.compile(r"^(?P<indent>\s*)[*-]\s+(?P<text>.*)$")
-HEADING = re.compile(r"^#{1,6}\s")
+from docverify import claims
+from docverify.errors import ClaimUnreadable
+
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<info>.*)$")
-VALUE = re.compile(r"`([^`]+)`")
-VARIABLE = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
 SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(?P<quote>["'])(?P<spec>[^"']+)(?P=quote)\s*$""")
 # pymdownx.snippets' section marker, as its RE_SNIPPET_SECTION reads it.
 MARKER = re.compile(
@@ -50,42 +47,12 @@ class Embed:
 
 
 def bullets(text: str) -> list[Bullet]:
-    """Every claim bullet of a page, in page order."""
-    found: list[Bullet] = []
-    group: str | None = None  # a bare label waiting for nested claims
-    in_fence = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if FENCE.match(raw):
-            in_fence = not in_fence
-            continue
-        if in_fence or not raw.strip():
-            continue
-        if HEADING.match(raw):
-            group = None
-            continue
-        labelled = LABELLED.match(raw)
-        if labelled:
-            group = None
-            if labelled["indent"]:
-                continue  # the engine rejects nested labels; they are not claims
-            label, body = labelled["label"].strip(), labelled["text"].strip()
-            if VALUE.search(body):
-                found.append(Bullet(number, label, label, body))
-            else:
-                group = label
-            continue
-        bullet = BULLET.match(raw)
-        if group and bullet and bullet["indent"]:
-            body = bullet["text"].strip()
-            variable = VARIABLE.match(body)
-            if variable:
-                found.append(Bullet(number, group, f"{group} {variable['name']}", body))
-            elif VALUE.search(body):
-                found.append(Bullet(number, group, f"{group} {body.split()[0].strip('.,:')}", body))
-            continue
-        if group and not raw.startswith((" ", "\t")):
-            group = None
-    return found
+    """Every claim bullet of a page, in page order, read by the engine's own claim reader."""
+    try:
+        found, _ = claims.read(Path("page.md"), text)
+    except ClaimUnreadable:
+        return []  # the test suite reports the page; the site shows no marks for it
+    return [Bullet(claim.line, claim.label, claim.title, claim.text) for claim in found]
 
 
 def embeds(text: str) -> list[Embed]:
