@@ -107,8 +107,12 @@ class Renderer:
         return items.labels
 
 
+# Only bold text ending in a colon renders as a claim label; a page without any needs no rendering.
+BOLD_LABEL = re.compile(r"(\*\*|__)[^*_\n]*:\s*(\*\*|__)|<strong>", re.IGNORECASE)
+
+
 def check(page: Path, text: str, read: list[LabelLine], renderer: Renderer) -> None:
-    rendered = Counter(renderer.labels(text))
+    rendered = Counter(renderer.labels(text) if BOLD_LABEL.search(text) else [])
     taken = Counter(item.label for item in read)
     if rendered == taken:
         return

@@ -167,7 +167,8 @@ def credentials_static(claim: Claim, sources: Sources) -> Cites:
     service = database(sources, claim)
     model = sources.compose
     probe = {name: f"docverify-{name.lower()}" for name in claim.values}
-    given = ComposeModel(model.path, probe).services[service.name].environment
+    probed = ComposeModel(model.path, probe)
+    given = probed.services[service.name].environment
     defaulted = service.environment
     cited = []
     for name in claim.values:
@@ -187,7 +188,7 @@ def credentials_static(claim: Claim, sources: Sources) -> Cites:
             )
         cited.append(model.cite(f"{name}:"))
     # No service may carry a credential's development default written out by hand.
-    for other in ComposeModel(model.path, probe).services.values():
+    for other in probed.services.values():
         for key, value in other.environment.items():
             leaked = [name for name in claim.values if defaulted.get(name) and str(defaulted[name]) in str(value or "")]
             if leaked:
