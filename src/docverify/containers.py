@@ -33,7 +33,7 @@ def build_images(walk: Walk, report: Reporter) -> Images:
             docker.build(tag, settings.root, report, settings.dockerfile, None if final else stage.name, args)
         inspected = docker.inspect(tag)
         workdir = inspected["Config"].get("WorkingDir") or "/"
-        request = probe.Request(walk.paths(), [workdir], walk.programs(), dict(walk.registry.image_probes))
+        request = probe.Request(walk.paths(), [workdir], walk.programs(), dict(walk.registry.image_probes), final)
         facts = probe.image_facts(tag, request)
         history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
         by_stage[stage.index] = Image(tag, stage, inspected, facts, history)
@@ -44,7 +44,8 @@ def build_images(walk: Walk, report: Reporter) -> Images:
                 raise BuildFailed(f"{stage.where()}: base image {stage.base} is not in the engine")
             inspected = docker.inspect(stage.base)
             layers[stage.base] = list(inspected["RootFS"]["Layers"])
-            facts = probe.image_facts(stage.base, probe.Request(walk.paths(), [], walk.programs()))
+            walked = stage.base == dockerfile.final.base
+            facts = probe.image_facts(stage.base, probe.Request(walk.paths(), [], walk.programs(), walk=walked))
             probed[stage.base] = Image(stage.base, stage, inspected, facts, [])
     return Images(sources, by_stage, layers, probed)
 

@@ -24,6 +24,7 @@ class Request:
     trees: list[str] = field(default_factory=list)
     executables: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)  # name -> Python source
+    walk: bool = False  # walk the whole filesystem (set-uid, world-writable, top-level summary)
 
     def encode(self, process: bool) -> str:
         return json.dumps(
@@ -32,6 +33,7 @@ class Request:
                 "trees": self.trees,
                 "executables": self.executables,
                 "extra": self.extra,
+                "walk": self.walk,
                 "process": process,
             }
         )

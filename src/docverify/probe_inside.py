@@ -124,7 +124,8 @@ def main() -> None:
         },
         "groups": {g.gr_name: g.gr_gid for g in grp.getgrall()},
         "packages": dpkg_packages(),
-        "special": special_files(),
+        # The whole-filesystem walk costs seconds: only where closed-world claims look (final stage, its base).
+        "special": special_files() if request.get("walk") else {},
         "paths": {path: file_fact(path) for path in request.get("paths", [])},
         "trees": {root: tree(root) for root in request.get("trees", [])},
         "executables": {name: shutil.which(name) for name in request.get("executables", [])},
