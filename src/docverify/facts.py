@@ -68,6 +68,7 @@ class Process:
     env: dict[str, str]
     cap_eff: int = 0
     no_new_privs: int = 0
+    cap_bnd: int = 0  # the bounding set: what anything the process starts could ever hold
     user: str | None = None  # the name of `uid` in the container's /etc/passwd
 
     @classmethod
@@ -80,6 +81,7 @@ class Process:
             dict(raw["env"]),
             int(raw.get("cap_eff", "0"), 16) if isinstance(raw.get("cap_eff"), str) else int(raw.get("cap_eff", 0)),
             int(raw.get("no_new_privs", 0)),
+            int(str(raw.get("cap_bnd", "0")), 16),
         )
 
 

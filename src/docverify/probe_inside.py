@@ -233,6 +233,7 @@ def pid1() -> dict[str, Any]:
     fact["uid"] = int(status["Uid"].split()[0])
     fact["gid"] = int(status["Gid"].split()[0])
     fact["cap_eff"] = status.get("CapEff", "0").strip()
+    fact["cap_bnd"] = status.get("CapBnd", "0").strip()
     fact["no_new_privs"] = int(status.get("NoNewPrivs", "0").strip() or 0)
     fact["cwd"] = os.readlink("/proc/1/cwd")
     with open("/proc/1/environ", "rb") as handle:
