@@ -14,14 +14,11 @@ variables; unset, the pages carry neither.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,18 +27,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route, sync_playwright
+from browser import chromium, served
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Files outside docs/ that pages embed (and mkdocs.yml watches).
 EMBEDDED = ("Dockerfile", "entrypoint.sh", "compose.yaml", "benchmarks/results.md", "benchmarks/mutation-report.md")
 DOCKERFILE_PAGE = "backend/django/deploy/docker/Dockerfile/"
@@ -125,11 +114,6 @@ def test_section_reader_on_a_known_text() -> None:
 # --- the built and served site ----------------------------------------------
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @dataclass(frozen=True)
 class Site:
     url: str
@@ -164,31 +148,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     warnings = [line for line in output.splitlines() if "WARNING" in line]
     assert not warnings, "mkdocs build printed warnings:\n" + "\n".join(warnings)
 
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_address[1]}/", site_dir, sources)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(site_dir) as url:
+        yield Site(url, site_dir, sources)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium); the browser test needs Debian's Chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass
