@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from docverify import claims, config, rendered, shell
+from docverify import claims, config, diskcache, rendered, shell
 from docverify.compose import ComposeModel
 from docverify.dockerfile import normalise_image, parse
 from docverify.errors import ClaimUnreadable, ConfigError
@@ -180,3 +183,33 @@ def test_configuration_comes_from_tool_docverify(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="no docs folder"):
         config.from_pyproject(tmp_path, docs="nowhere")
+
+
+def test_disk_cached_trees_are_bashlexs_and_a_hit_never_imports_it(tmp_path: Path) -> None:
+    script = 'set -eu\nif [ -n "$X" ]; then exit 1; fi\npg_isready -q || true\n'
+    home = {"HOME": str(tmp_path), "PATH": os.environ["PATH"]}
+    program = (
+        "import sys; from docverify import shell; "
+        f"print(sorted(shell.set_options({script!r})), shell.failure_propagates({script!r}, 'pg_isready'), "
+        "'bashlex' in sys.modules)"
+    )
+    answers = [
+        subprocess.run([sys.executable, "-c", program], env=home, capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
+    assert answers == ["['e', 'u'] False True\n", "['e', 'u'] False False\n"]  # parsed, then read back
+    for entry in (tmp_path / ".cache" / "docverify" / "shell").iterdir():
+        entry.write_text("{damaged")
+    again = subprocess.run([sys.executable, "-c", program], env=home, capture_output=True, text=True, check=True)
+    assert again.stdout == answers[0]  # a damaged entry is parsed afresh
+
+
+def test_disk_cached_labels_follow_the_page_and_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path)
+    page = '*   **Base Image:** `python:3.13-slim`\n\n```dockerfile title="x"\nFROM a\n```\n'
+    plain = rendered.Renderer(["tables"], {})
+    assert plain.labels(page) == ["Base Image"]
+    assert plain.labels(page.replace("**Base Image:**", "Base Image:")) == []
+    assert plain.labels(page) == ["Base Image"]  # from the cache
+    # Other extensions, another answer: `+` items are lists either way, `__bold__` is bold either way.
+    assert rendered.Renderer(["tables", "pymdownx.superfences"], {}).labels(page.replace("*", "+", 1)) == ["Base Image"]

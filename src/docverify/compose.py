@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -80,9 +81,17 @@ class ComposeModel:
     def __init__(self, path: Path, environment: dict[str, str] | None = None) -> None:
         self.path = path
         self.environment = environment or {}
+        self._raw: dict[str, Any] | None = None
+        self._lock = threading.Lock()  # one `docker compose config` per model, whichever thread asks first
 
-    @cached_property
+    @property
     def raw(self) -> dict[str, Any]:
+        with self._lock:
+            if self._raw is None:
+                self._raw = self._load()
+            return self._raw
+
+    def _load(self) -> dict[str, Any]:
         if not self.path.is_file():
             raise ComposeError(f"{self.path}: no such compose file")
         # Only what the file itself defaults: none of the caller's POSTGRES_* leak in.

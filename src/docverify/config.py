@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,16 @@ class Settings:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root; a relative path is taken as relative to the root already."""
-        path = path if path.is_absolute() else self.root / path
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        return _relative(self.root, path)
+
+
+@lru_cache(maxsize=4096)
+def _relative(root: Path, path: Path) -> str:
+    path = path if path.is_absolute() else root / path
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def add_options(parser: pytest.Parser) -> None:

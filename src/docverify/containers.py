@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from . import docker, probe
 from .compose import ComposeModel
 from .config import Settings
 from .docker import Reporter
+from .dockerfile import Stage
 from .errors import BuildFailed, ProbeFailed
 from .resources import Container, Image, Service
 from .stack import Compose
@@ -25,28 +27,39 @@ def build_images(walk: Walk, report: Reporter) -> Images:
     settings, sources = walk.settings, walk.sources
     dockerfile = sources.dockerfile
     args = docker.resolve_build_args(settings.build_args)
-    by_stage = {}
-    for stage in dockerfile.stages:
-        final = stage is dockerfile.final
-        tag = image_tag(settings, stage.name)
+    tags = {}
+    for stage in dockerfile.stages:  # one at a time: each build reuses the cache of the last
+        tag = tags[stage.index] = image_tag(settings, stage.name)
         if not (settings.prebuilt and docker.exists(tag)):
+            final = stage is dockerfile.final
             docker.build(tag, settings.root, report, settings.dockerfile, None if final else stage.name, args)
+    bases = {s.base: s for s in reversed(dockerfile.stages) if s.parent is None}
+    for base in bases:
+        if not docker.exists(base):
+            raise BuildFailed(f"{bases[base].where()}: base image {base} is not in the engine")
+    paths, programs, extra = walk.paths(), walk.programs(), dict(walk.registry.image_probes)
+
+    def stage_image(stage: Stage) -> Image:
+        tag = tags[stage.index]
         inspected = docker.inspect(tag)
         workdir = inspected["Config"].get("WorkingDir") or "/"
-        request = probe.Request(walk.paths(), [workdir], walk.programs(), dict(walk.registry.image_probes), final)
-        facts = probe.image_facts(tag, request)
+        final = stage is dockerfile.final  # the closed-world claims and the project probes look there
+        facts = probe.image_facts(tag, probe.Request(paths, [workdir], programs, extra if final else {}, final))
         history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
-        by_stage[stage.index] = Image(tag, stage, inspected, facts, history)
-    layers, probed = {}, {}
-    for stage in dockerfile.stages:
-        if stage.parent is None and stage.base not in layers:
-            if not docker.exists(stage.base):
-                raise BuildFailed(f"{stage.where()}: base image {stage.base} is not in the engine")
-            inspected = docker.inspect(stage.base)
-            layers[stage.base] = list(inspected["RootFS"]["Layers"])
-            walked = stage.base == dockerfile.final.base
-            facts = probe.image_facts(stage.base, probe.Request(walk.paths(), [], walk.programs(), walk=walked))
-            probed[stage.base] = Image(stage.base, stage, inspected, facts, [])
+        return Image(tag, stage, inspected, facts, history)
+
+    def base_image(base: str) -> Image:
+        walked = base == dockerfile.final.base  # the closed-world claims compare the final stage with it
+        facts = probe.image_facts(base, probe.Request(paths, [], programs, walk=walked))
+        return Image(base, bases[base], docker.inspect(base), facts, [])
+
+    # The probes are independent `docker run`s: the engine runs them side by side.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        staged = {s.index: pool.submit(stage_image, s) for s in dockerfile.stages}
+        based = {b: pool.submit(base_image, b) for b in bases}
+        by_stage = {index: future.result() for index, future in staged.items()}
+        probed = {base: future.result() for base, future in based.items()}
+    layers = {base: list(image.inspect["RootFS"]["Layers"]) for base, image in probed.items()}
     return Images(sources, by_stage, layers, probed)
 
 

@@ -6,16 +6,18 @@ levels skip with one reason; under CI=true they fail instead, so CI never passes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from . import config as configuration
-from . import containers, docker, registry
+from . import docker, registry
 from .claims import Claim
 from .dockerfile import Dockerfile
 from .errors import BuildFailed, ConfigError, DocverifyError, ProbeFailed
@@ -40,6 +42,15 @@ class State:
         self._collect: Any = None
         self._written = 0.0
         self._hashes: dict[tuple[str, int, int], str] = {}
+        # Programs whose answers come later, asked now so they run while pytest collects.
+        self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docverify")
+        self._engine = self._background.submit(docker.engine_version)
+        if self.settings.compose.is_file():
+            self._background.submit(self._compose_model)
+
+    def _compose_model(self) -> None:
+        with contextlib.suppress(DocverifyError):  # the claims that read compose report it
+            self.walk.sources.compose.raw  # noqa: B018  (fills the model's cache)
 
     def report(self, line: str) -> None:
         """Progress lines reach the terminal past pytest's output capture."""
@@ -63,7 +74,7 @@ class State:
 
     def recorder_ready(self) -> Recorder:
         if self.recorder is None:
-            self.recorder = Recorder(self.settings.report, self.settings.root, docker.engine_version())
+            self.recorder = Recorder(self.settings.report, self.settings.root, self._engine.result())
             self.recorder.vocabulary = [
                 {"label": " / ".join(f"{label} {verb}" if verb else label for label, verb in entry.keys),
                  "levels": {level: entry.meaning.get(level, "") for level in registry.LEVELS if level in entry.checks}}
@@ -149,6 +160,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     current = session.config.stash.get(STATE, None)
     if current is not None:
         current.write_report()
+        current._background.shutdown(wait=False)
 
 
 def require_docker() -> None:
@@ -182,6 +194,8 @@ def dockerfile(sources: Sources) -> Dockerfile:
 
 @pytest.fixture(scope="session")
 def images(docker_engine: None, docverify: State) -> Images:
+    from . import containers  # the image and running levels only: a static run never loads it
+
     try:
         return containers.build_images(docverify.walk, docverify.report)
     except (BuildFailed, ProbeFailed, DocverifyError) as error:
@@ -190,6 +204,8 @@ def images(docker_engine: None, docverify: State) -> Images:
 
 @pytest.fixture(scope="session")
 def stack(docker_engine: None, docverify: State) -> Iterator[Stack]:
+    from . import containers
+
     try:
         with containers.running_stack(docverify.walk, docverify.report) as running:
             yield running

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import docker
 from .errors import ProbeFailed
@@ -39,24 +41,47 @@ class Request:
         )
 
 
-def _parse(result: subprocess.CompletedProcess[str], what: str) -> Facts:
+def _load(result: subprocess.CompletedProcess[str], what: str) -> dict[str, Any]:
     if result.returncode != 0:
         raise ProbeFailed(f"the probe of {what} failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
     try:
-        return Facts.load(json.loads(result.stdout))
-    except (json.JSONDecodeError, KeyError) as error:
+        loaded: dict[str, Any] = json.loads(result.stdout)
+        return loaded
+    except json.JSONDecodeError as error:
         raise ProbeFailed(
             f"the probe of {what} printed no fact sheet ({error}):\n{result.stdout[-1000:]}\n{result.stderr[-1000:]}"
         ) from None
 
 
-def image_facts(image: str, request: Request) -> Facts:
-    """One `docker run` of `image` as root, with no network, gathering every fact."""
+def _parse(raw: dict[str, Any], what: str) -> Facts:
+    try:
+        return Facts.load(raw)
+    except KeyError as error:
+        raise ProbeFailed(f"the probe of {what} printed an incomplete fact sheet: no {error}") from None
+
+
+def _image_run(image: str, request: Request) -> dict[str, Any]:
     result = docker.run(
         "run", "--rm", "-i", "--user", "0", "--network", "none", "--entrypoint", "python",
         image, "-", request.encode(process=False), input=PROBE.read_text(), timeout=300,
     )  # fmt: skip
-    return _parse(result, f"image {image}")
+    return _load(result, f"image {image}")
+
+
+def image_facts(image: str, request: Request) -> Facts:
+    """`docker run`s of `image` as root, with no network, gathering every fact.
+
+    The project probes get a container of their own, side by side with the file facts: they
+    start the app, which writes (logs), and the file facts must be the image's as built.
+    """
+    if not request.extra:
+        return _parse(_image_run(image, request), f"image {image}")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        files = pool.submit(_image_run, image, replace(request, extra={}))
+        extra = pool.submit(_image_run, image, Request(extra=request.extra))
+        raw = files.result()
+        raw["extra"] = extra.result()["extra"]
+    return _parse(raw, f"image {image}")
 
 
 def container_facts(container: str, request: Request) -> Facts:
@@ -64,4 +89,4 @@ def container_facts(container: str, request: Request) -> Facts:
     result = docker.run(
         "exec", "-i", container, "python", "-", request.encode(process=True), input=PROBE.read_text(), timeout=180
     )
-    return _parse(result, f"container {container}")
+    return _parse(_load(result, f"container {container}"), f"container {container}")

@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 
@@ -94,28 +95,25 @@ def run(
         return {"code": None, "stdout": "", "stderr": str(error)}
 
 
-def extra_facts(sources: dict[str, str], workdir: str) -> dict[str, Any]:
-    """Project probes: each a Python program run by this Python, printing JSON as its last line."""
-    facts: dict[str, Any] = {}
-    for name, source in sources.items():
-        try:
-            out = subprocess.run(
-                [sys.executable, "-c", source], capture_output=True, text=True, cwd=workdir, timeout=180
-            )
-            result: dict[str, Any] = {"code": out.returncode, "stdout": out.stdout, "stderr": out.stderr[-4000:]}
-        except (OSError, subprocess.TimeoutExpired) as error:
-            result = {"code": None, "stdout": "", "stderr": str(error)}
-        lines = str(result["stdout"]).strip().splitlines()
-        try:
-            facts[name] = json.loads(lines[-1]) if result["code"] == 0 and lines else {"error": result}
-        except ValueError:
-            facts[name] = {"error": result}
-    return facts
+def extra_fact(source: str, workdir: str) -> Any:
+    """One project probe: a Python program run by this Python, printing JSON as its last line."""
+    try:
+        out = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, cwd=workdir, timeout=180)
+        result: dict[str, Any] = {"code": out.returncode, "stdout": out.stdout, "stderr": out.stderr[-4000:]}
+    except (OSError, subprocess.TimeoutExpired) as error:
+        result = {"code": None, "stdout": "", "stderr": str(error)}
+    lines = str(result["stdout"]).strip().splitlines()
+    try:
+        return json.loads(lines[-1]) if result["code"] == 0 and lines else {"error": result}
+    except ValueError:
+        return {"error": result}
 
 
 def main() -> None:
     request = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     workdir = os.getcwd()
+    paths = request.get("paths", [])
+    # Files first: the child programs below may write (logs, caches), and the facts are the image's.
     facts: dict[str, Any] = {
         "env": dict(os.environ),
         "workdir": workdir,
@@ -126,16 +124,9 @@ def main() -> None:
         "packages": dpkg_packages(),
         # The whole-filesystem walk costs seconds: only where closed-world claims look (final stage, its base).
         "special": special_files() if request.get("walk") else {},
-        "paths": {path: file_fact(path) for path in request.get("paths", [])},
+        "paths": {path: file_fact(path) for path in paths},
         "trees": {root: tree(root) for root in request.get("trees", [])},
         "executables": {name: shutil.which(name) for name in request.get("executables", [])},
-        "system_distributions": distributions(sys.executable),
-        # Every probed path that is a virtual environment: what it holds.
-        "venvs": {
-            path: distributions(os.path.join(path, "bin", "python"))
-            for path in request.get("paths", [])
-            if os.path.exists(os.path.join(path, "pyvenv.cfg"))
-        },
     }
     facts["manual_packages"] = manual_packages(facts["packages"])
     requirements = os.path.join(workdir, "requirements.txt")
@@ -144,12 +135,26 @@ def main() -> None:
             text = handle.read()
         facts["requirements"] = text
         facts["requirements_pins"] = applicable_pins(text)
-    if shutil.which("poetry") and os.path.exists("pyproject.toml"):
-        facts["poetry_check_lock"] = run(["poetry", "check", "--lock"], cwd=workdir)
     if request.get("process"):
         facts["pid1"] = pid1()
         facts["listening"] = listening()
-    facts["extra"] = extra_facts(request.get("extra", {}), workdir)
+    # Then the child programs (pip metadata, poetry, project probes), side by side.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        system = pool.submit(distributions, sys.executable)
+        venvs = {
+            path: pool.submit(distributions, os.path.join(path, "bin", "python"))
+            for path in paths
+            if os.path.exists(os.path.join(path, "pyvenv.cfg"))
+        }
+        poetry = None
+        if shutil.which("poetry") and os.path.exists("pyproject.toml"):
+            poetry = pool.submit(run, ["poetry", "check", "--lock"], None, workdir)
+        extra = {name: pool.submit(extra_fact, source, workdir) for name, source in request.get("extra", {}).items()}
+        facts["system_distributions"] = system.result()
+        facts["venvs"] = {path: future.result() for path, future in venvs.items()}
+        if poetry is not None:
+            facts["poetry_check_lock"] = poetry.result()
+        facts["extra"] = {name: future.result() for name, future in extra.items()}
     print(json.dumps(facts))
 
 

@@ -13,6 +13,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NoReturn
 
 from .claims import Claim
@@ -34,6 +35,7 @@ SEPARATOR = r"(?:\s*\([^`()]*\))?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
 LIST = rf"{VALUE}(?:{SEPARATOR}{VALUE})*"
 
 
+@cache
 def form_pattern(form: str) -> re.Pattern[str]:
     """`Installs {*} for ...` as a regex: values in backticks where the form has them, and only there."""
     form = form.strip()
@@ -111,7 +113,7 @@ class Entry:
 @dataclass
 class Registry:
     entries: dict[tuple[str, str | None], Entry] = field(default_factory=dict)
-    image_probes: dict[str, str] = field(default_factory=dict)  # name -> Python source run in images
+    image_probes: dict[str, str] = field(default_factory=dict)  # name -> Python source run in the final image
     container_probes: dict[str, str] = field(default_factory=dict)  # name -> source run in the container
 
     def entry(self, *keys: str | tuple[str, str], **options: Any) -> Entry:

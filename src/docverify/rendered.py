@@ -8,16 +8,18 @@ labelled item, and the other way round; a mismatch is an error naming page:line.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import markdown  # type: ignore[import-untyped]
 import yaml
 
 from .claims import LabelLine
+from .diskcache import cached, stamp
 from .errors import ClaimUnreadable
 
 
@@ -94,13 +96,46 @@ class _Items(HTMLParser):
             self._strong = None
 
 
-class Renderer:
-    """One Markdown converter, reset between pages."""
+FORMAT = "rendered 1"
+FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.MULTILINE)
 
-    def __init__(self, names: list[str], settings: dict[str, dict[str, Any]]) -> None:
-        self._converter = markdown.Markdown(extensions=names, extension_configs=settings)
+
+def languages(text: str) -> set[str]:
+    return {name.lower() for name in FENCE_LANGUAGE.findall(text)} - {"text"}
+
+
+class Renderer:
+    """One Markdown converter, reset between pages.
+
+    Code blocks hold no claims, so their languages are lexed as plain text: that spares Pygments
+    compiling its lexers (most of the rendering time) and leaves fences and lists as the site has them.
+    """
+
+    def __init__(self, names: list[str], settings: dict[str, dict[str, Any]], texts: Iterable[str] = ()) -> None:
+        self._names, self._settings = names, settings
+        self._plain = {name for text in texts for name in languages(text)}
+        self._converter: Any = None
+        self._setup = json.dumps([names, settings], sort_keys=True, default=str)
+
+    def _make(self) -> Any:
+        import markdown  # type: ignore[import-untyped]  # only when the disk cache has no answer
+
+        settings = dict(self._settings)
+        if "pymdownx.highlight" in settings:
+            plain = [{"name": name, "lang": "text"} for name in sorted(self._plain)]
+            settings["pymdownx.highlight"] = {**settings["pymdownx.highlight"], "extend_pygments_lang": plain}
+        return markdown.Markdown(extensions=self._names, extension_configs=settings)
 
     def labels(self, text: str) -> list[str]:
+        """The labels of the page's labelled list items, as the site renders them."""
+        parts = [FORMAT, *(stamp(p) for p in ("markdown", "pymdownx", "pygments")), self._setup, text]
+        found: list[str] = cached("rendered", parts, lambda: self._render(text))
+        return found
+
+    def _render(self, text: str) -> list[str]:
+        if self._converter is None or not languages(text) <= self._plain:
+            self._plain |= languages(text)
+            self._converter = self._make()
         self._converter.reset()
         items = _Items()
         items.feed(self._converter.convert(text))

@@ -1,4 +1,4 @@
-"""Shell scripts read by a real parser (bashlex): simple commands, `set` options, exit status.
+"""Shell scripts read by a real parser (bashlex, via `shelltree`): simple commands, `set` options, exit status.
 
 Comments, quoting, `&&`/`||`, `if` bodies and variable assignments are understood, so
 `set -u  # was: set -eu` sets only `u`, and `pg_isready || true` can never fail.
@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-import bashlex  # type: ignore[import-untyped]
+from . import shelltree
+from .shelltree import ShellError as ShellError
 
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # Options before a subcommand that take a value as the next word.
@@ -128,15 +129,7 @@ def trees(script: str) -> list[Any]:
 
 @lru_cache(maxsize=512)
 def _trees(script: str) -> tuple[Any, ...]:
-    text = _unescape_continuations(script)
-    try:
-        return tuple(bashlex.parse(text))
-    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, TypeError) as error:
-        raise ShellError(str(error)) from None
-
-
-class ShellError(ValueError):
-    """The script is not shell bashlex can read."""
+    return tuple(shelltree.parse(_unescape_continuations(script)))
 
 
 def commands(script: str) -> list[Command]:

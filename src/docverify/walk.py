@@ -6,6 +6,7 @@ Sybil's static items, reverse coverage, the report and mutation runs all reuse t
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,7 +44,9 @@ class Walk:
 
     @cached_property
     def renderer(self) -> rendered.Renderer:
-        return rendered.Renderer(*rendered.extensions(self.settings.mkdocs, self.settings.root))
+        names, settings = rendered.extensions(self.settings.mkdocs, self.settings.root)
+        texts = (self.sources.text(Path(self.settings.relative(path))) for path in self.page_paths())
+        return rendered.Renderer(names, settings, texts)
 
     def page_paths(self) -> list[Path]:
         return sorted(p for p in self.settings.docs.rglob("*.md"))
@@ -109,10 +112,11 @@ class Walk:
 
     def static(self) -> dict[str, StaticOutcome]:
         if self._static is None:
-            self._static = {}
-            for claim, entry in self.claims():
-                if "static" in entry.checks:
-                    self._static[claim.id] = self._check(claim, entry)
+            todo = [(claim, entry) for claim, entry in self.claims() if "static" in entry.checks]
+            # Some checks wait on a program (`docker compose config`, a linter): side by side, they overlap.
+            with ThreadPoolExecutor(max_workers=4, thread_name_prefix="docverify-static") as pool:
+                outcomes = list(pool.map(lambda pair: self._check(*pair), todo))
+            self._static = {claim.id: outcome for (claim, _), outcome in zip(todo, outcomes, strict=True)}
         return self._static
 
     def _check(self, claim: Claim, entry: Entry) -> StaticOutcome:

@@ -1,0 +1,60 @@
+"""Answers of deterministic readers (bashlex, Python-Markdown), kept on disk by content.
+
+Building bashlex's parser tables and Python-Markdown's extensions costs a third of a static
+run, while the scripts and pages rarely change between runs. An answer is stored under
+~/.cache/docverify keyed by everything it depends on: its input, the reader's settings and
+the reader's own installed files. A hit is what the reader would answer; an unwritable or
+damaged cache only costs the time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path.home() / ".cache" / "docverify"
+
+
+@cache
+def stamp(package: str) -> str:
+    """Where `package` is installed and when its files last changed, without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
+        return f"{package}:absent"
+    folder = Path(spec.origin).parent
+    newest = max((entry.stat().st_mtime_ns for entry in os.scandir(folder) if entry.name.endswith(".py")), default=0)
+    return f"{package}:{folder}:{newest}"
+
+
+def cached(
+    kind: str,
+    parts: list[str],
+    compute: Callable[[], Any],
+    object_hook: Callable[[dict[str, Any]], Any] | None = None,
+) -> Any:
+    """`compute()` (JSON-able), or what it answered before for the same `parts`."""
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    path = ROOT / kind / f"{key}.json"
+    try:
+        return json.loads(path.read_text(), object_hook=object_hook)
+    except (OSError, ValueError):  # not stored yet, or a damaged entry
+        text = json.dumps(compute())
+        _store(path, text)
+        return json.loads(text, object_hook=object_hook)
+
+
+def _store(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as handle:
+            handle.write(text)
+        os.replace(handle.name, path)  # atomic: runs side by side never read half an entry
+    except OSError:
+        pass
