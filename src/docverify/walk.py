@@ -6,6 +6,7 @@ Sybil's static items, reverse coverage, the report and mutation runs all reuse t
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,6 +42,9 @@ class Walk:
         self.sources = Sources(settings)
         self._pages: dict[str, Page] = {}
         self._static: dict[str, StaticOutcome] | None = None
+        # The plugin starts the static pass in the background while pytest collects the same pages.
+        self._pages_lock = threading.RLock()
+        self._static_lock = threading.Lock()
 
     @cached_property
     def renderer(self) -> rendered.Renderer:
@@ -54,9 +58,10 @@ class Walk:
     def page(self, path: Path) -> Page:
         relative = Path(self.settings.relative(path))
         key = relative.as_posix()
-        if key not in self._pages:
-            self._pages[key] = self._read(relative)
-        return self._pages[key]
+        with self._pages_lock:
+            if key not in self._pages:
+                self._pages[key] = self._read(relative)
+            return self._pages[key]
 
     def _read(self, relative: Path) -> Page:
         page = Page(relative)
@@ -111,6 +116,10 @@ class Walk:
     # --- the single static pass --------------------------------------------
 
     def static(self) -> dict[str, StaticOutcome]:
+        with self._static_lock:
+            return self._static_pass()
+
+    def _static_pass(self) -> dict[str, StaticOutcome]:
         if self._static is None:
             todo = [(claim, entry) for claim, entry in self.claims() if "static" in entry.checks]
             # Some checks wait on a program (`docker compose config`, a linter): side by side, they overlap.
