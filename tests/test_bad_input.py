@@ -160,18 +160,23 @@ def test_docker_down_skips_with_one_reason_and_fails_under_ci(repo_copy: Path) -
 
 @pytest.mark.docker
 def test_a_failed_build_shows_the_step_and_the_log_tail(docker_engine: None, tmp_path: Path) -> None:
+    marker = f"about to fail {tmp_path.name}"
     write(
         tmp_path / "Dockerfile",
-        """
+        f"""
         FROM python:3.13-slim
-        RUN echo "about to fail" && false
+        RUN echo "{marker}" && false
     """,
     )
     lines: list[str] = []
     with pytest.raises(BuildFailed) as error:
         docker.build("backend-django-docs:broken", tmp_path, lines.append, dockerfile=tmp_path / "Dockerfile")
     message = str(error.value)
-    assert 'Step 2/2 : RUN echo "about to fail" && false' in message
-    assert "about to fail" in message.split("last")[1]
+    assert f'Step 2/2 : RUN echo "{marker}" && false' in message
+    assert marker in message.split("last")[1]
     assert "exit 1" in message or "returned a non-zero code" in message
     assert any("Step 2/2" in line for line in lines), "progress lines reach the reporter"
+    left = subprocess.run(
+        ["docker", "ps", "--all", "--no-trunc", "--format", "{{.Command}}"], capture_output=True, text=True, check=True
+    )
+    assert marker not in left.stdout, "the failed step's container is removed"

@@ -160,7 +160,8 @@ def build(
     build_args: Mapping[str, str] | None = None,
 ) -> str:
     """Build with the plain `docker build` (the legacy builder here) and return the tag."""
-    command = ["docker", "build", "--network", "host", "--tag", tag]
+    # --force-rm: a failed step's container goes too, so a broken build leaves nothing behind.
+    command = ["docker", "build", "--force-rm", "--network", "host", "--tag", tag]
     for name, value in (build_args or {}).items():
         command += ["--build-arg", f"{name}={value}"]
     if target:
