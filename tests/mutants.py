@@ -17,6 +17,7 @@ C = "compose.yaml"
 E = "entrypoint.sh"
 PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
 SECURITY = "docs/backend/django/deploy/docker/security.md"
+ENTRYPOINT_PAGE = "docs/backend/django/deploy/docker/entrypoint.md"
 
 CATALOGUE: list[Mutation] = [
     # Stage 1: Builder
@@ -128,6 +129,16 @@ CATALOGUE: list[Mutation] = [
     mutant("migrate-optional", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || true\n"), "Shell"),
     mutant("no-collectstatic", E, ("python manage.py collectstatic --noinput\n", "true\n"), "Static Files"),
     mutant("no-exec", E, ('exec "$@"', '"$@"'), "Server"),
+    # The hand-over's control flow: the text `exec "$@"` stays, the server never gets PID 1.
+    mutant("exec-background", E, ('exec "$@"', 'exec "$@" &'), ("Server", "Shell")),
+    mutant("exit-before-exec", E, ('\nexec "$@"', '\nexit 0\nexec "$@"'), "Server"),
+    mutant("exit-on-a-whim", E, ('\nexec "$@"', '\n[ -n "${SKIP_SERVER:-}" ] && exit 0\nexec "$@"'), "Server"),
+    mutant("arguments-cleared", E, ('\nexec "$@"', '\nset --\nexec "$@"'), "Server"),
+    mutant("arguments-shifted", E, ('\nexec "$@"', '\nshift\nexec "$@"'), "Server"),
+    # Every value of the Server sentence is read: the PID and the signal too.
+    mutant("page-server-pid", ENTRYPOINT_PAGE, ("the server is PID `1`", "the server is PID `2`"), "Server"),
+    mutant("page-server-signal", ENTRYPOINT_PAGE, ("receives `SIGTERM` directly", "receives `SIGINT` directly"), "Server"),
+    mutant("exec-conditional", E, ('exec "$@"', 'if [ "$#" -gt 1 ]; then exec "$@"; fi'), "Server"),
     # compose.yaml
     mutant("db-image", C, ("image: postgres:17", "image: postgres:16"), "Database Image"),
     mutant("db-health", C, ('test: ["CMD-SHELL", "pg_isready', 'test: ["CMD-SHELL", "true || pg_ready'), "Database Health Check"),
@@ -152,6 +163,8 @@ EQUIVALENT: list[Mutation] = [
                             'ENV PATH="/venv/bin:$PATH"\nENV DJANGO_SETTINGS_MODULE=core.settings.dev\nENV \\')),
     mutant("chmod-numeric", D, ("chmod +x /entrypoint.sh", "chmod 0755 /entrypoint.sh")),
     mutant("set-long-options", E, ("set -eu", "set -o errexit -o nounset")),
+    mutant("exec-braced", E, ('exec "$@"', 'exec "${@}"')),
+    mutant("flag-prefix", E, ('\nexec "$@"', '\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"')),
     mutant("compose-long-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n',
                                     '      - target: 8000\n        host_ip: 127.0.0.1\n        published: "${BACKEND_PORT:-8000}"\n')),
     mutant("page-dash-marker", PAGE, ("*   **Port:** Exposes", "-   **Port:** Exposes")),

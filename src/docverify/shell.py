@@ -30,6 +30,8 @@ class Command:
     conditional: bool = False  # inside if/case/loops, or after `||`: may not run
     line: int = 1  # 1-based line in the script
     guarded: bool = False  # followed by `||`: its failure is handled, `set -e` never sees it
+    background: bool = False  # followed by `&`: the script goes on without it
+    chained: bool = False  # after `&&` or `||`: runs only as the command before it turns out
 
     @property
     def program(self) -> str:
@@ -81,30 +83,34 @@ class _Walker:
         self.found: list[Command] = []
         self.functions: set[str] = set()
 
-    def walk(self, node: Any, conditional: bool, guarded: bool = False) -> None:
+    def walk(
+        self, node: Any, conditional: bool, guarded: bool = False, background: bool = False, chained: bool = False
+    ) -> None:
         kind = node.kind
         if kind == "command":
             words = [p.word for p in node.parts if p.kind == "word"]
             assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
             if words or assignments:
                 line = _line_of(self.script, node.pos[0])
-                self.found.append(Command(tuple(words), assignments, conditional, line, guarded))
+                self.found.append(Command(tuple(words), assignments, conditional, line, guarded, background, chained))
             for part in node.parts:  # $(...) inside words
                 for child in getattr(part, "parts", []) or []:
                     if child.kind == "commandsubstitution":
                         self.walk(child.command, True)
             return
         if kind == "list":
-            after_or = False
+            after_or = after_and = False
             parts = list(node.parts)
             for index, part in enumerate(parts):
                 if part.kind == "operator":
-                    after_or = part.op == "||"
+                    after_or, after_and = part.op == "||", part.op == "&&"
                     continue
                 following = parts[index + 1] if index + 1 < len(parts) else None
                 # `a || b`, `a && b` (a not last) and `a &`: `set -e` does not stop when `a` fails.
-                handled = following is not None and following.kind == "operator" and following.op in ("||", "&&", "&")
-                self.walk(part, conditional or after_or, guarded or handled)
+                op = following.op if following is not None and following.kind == "operator" else None
+                handled = op in ("||", "&&", "&")
+                after = after_or or after_and
+                self.walk(part, conditional or after_or, guarded or handled, background or op == "&", chained or after)
             return
         if kind == "function":
             name = next((p.word for p in node.parts if p.kind == "word"), "")
@@ -120,7 +126,7 @@ class _Walker:
             return
         for part in getattr(node, "parts", None) or getattr(node, "list", None) or []:
             if part.kind not in ("reservedword", "operator"):
-                self.walk(part, conditional, guarded)
+                self.walk(part, conditional, guarded, background, chained)
 
 
 def trees(script: str) -> list[Any]:

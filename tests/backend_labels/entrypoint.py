@@ -49,13 +49,15 @@ def shell_static(claim: Claim, sources: Sources) -> Cites:
     if not wanted or not wanted <= have:
         fail(claim, f"options {sorted(wanted)} set", f"options {sorted(have)} set", SCRIPT)
     if "failed step stops" in claim.sentence:
-        handled = [c for c in steps(sources) if c.guarded and c.program not in ("echo", ":")]
+        # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer.
+        handled = [c for c in steps(sources) if c.guarded and c.program not in ("echo", ":", "[", "test")]
         if handled:
             first = handled[0]
             fail(
                 claim,
                 "a failed step stops the start-up",
-                f"`{' '.join(first.argv)} || ...` carrying on",
+                f"`{' '.join(first.argv)}` {'in the background' if first.background else 'handled by && or ||'}, "
+                "so its failure carries on",
                 f"{SCRIPT}:{first.line}",
             )
     lines = [c.line for c in steps(sources) if c.program == "set" and not c.conditional]
@@ -112,32 +114,107 @@ def static_files_running(claim: Claim, stack: Stack) -> Cites:
     return []
 
 
+ALL_ARGUMENTS = ("$@", "${@}")
+
+
+def _ends_the_start(command: Command) -> str | None:
+    """Why `command` keeps the container command from running, if it does."""
+    if command.program == "exit":
+        status = command.argv[1] if len(command.argv) > 1 else "0"
+        # A conditional non-zero exit is a failed start, which the Shell claim promises; any other ends it quietly.
+        if not (command.conditional or command.chained) or status in ("0", "$?"):
+            return "exits before the hand-over"
+    if command.program == "shift":
+        return "drops the command's first word"
+    if command.program == "set":
+        operands = _positional(list(command.argv[1:]))
+        if operands is not None and not any(word in ALL_ARGUMENTS for word in operands):
+            return "replaces the command's words"
+    return None
+
+
+def _positional(words: list[str]) -> list[str] | None:
+    """The new positional parameters a `set` gives, or None when it sets options only."""
+    while words:
+        word = words.pop(0)
+        if word == "--":
+            return words
+        if word in ("-o", "+o"):
+            words = words[1:]  # the option's name
+        elif not word.startswith(("-", "+")):
+            return [word, *words]
+    return None
+
+
+def _signal(name: object) -> str:
+    """`SIGTERM`, `TERM` and `15` are one signal."""
+    text = str(name).upper()
+    numbers = {"15": "SIGTERM", "9": "SIGKILL", "2": "SIGINT", "3": "SIGQUIT", "1": "SIGHUP"}
+    return numbers.get(text, text if text.startswith("SIG") else f"SIG{text}")
+
+
+def _server_values(claim: Claim) -> tuple[tuple[str, ...], str, str]:
+    """(the hand-over's words, the PID, the signal) the sentence names; `${@}` spelled `$@`."""
+    words = tuple("$@" if w in ALL_ARGUMENTS else w for w in shell.commands(claim.values[0])[0].argv)
+    return words, claim.values[1], _signal(claim.values[2])
+
+
+def _pid_one(claim: Claim, pid: str, where: str) -> None:
+    if pid != "1":  # a shell replaced by `exec` leaves its PID, 1, to the command
+        fail(claim, f"the server as PID {pid}", "the container command replacing PID 1's shell", where)
+
+
 def server_static(claim: Claim, sources: Sources) -> Cites:
-    code = [c for c in steps(sources) if c.program not in ("echo", ":")]
-    last = code[-1] if code else None
-    if last is None or last.argv[:2] != ("exec", '"$@"') and list(last.argv) != ["exec", "$@"]:
-        found = " ".join(last.argv) if last else "nothing"
-        fail(claim, '`exec "$@"` as the last step', f"last step `{found}`", SCRIPT)
-    cites = [f"{SCRIPT}:{last.line}"]
-    if "SIGTERM" in claim.sentence:
-        stop = sources.compose.built().spec.get("stop_signal")
-        if stop not in (None, "SIGTERM", "TERM", "15"):
-            fail(claim, "the server stopped with SIGTERM", f"stop_signal: {stop}", sources.compose.cite("stop_signal"))
-        signal = sources.dockerfile.final.last("STOPSIGNAL")
-        if signal and signal.value not in ("SIGTERM", "TERM", "15"):
-            fail(claim, "the server stopped with SIGTERM", f"STOPSIGNAL {signal.value}", signal.where)
-    return cites
+    words, pid, signal = _server_values(claim)
+    hand_over = None
+    for command in steps(sources):
+        problem = _ends_the_start(command)
+        if problem:
+            said = f"`{' '.join(command.argv)}` {problem}"
+            fail(claim, f"the container command run by `{claim.values[0]}`", said, f"{SCRIPT}:{command.line}")
+        if command.program == "exec" and len(command.argv) > 1:  # `exec 2>&1` only redirects
+            hand_over = command
+            break
+    found = tuple("$@" if w in ALL_ARGUMENTS else w for w in hand_over.argv) if hand_over else ()
+    if hand_over is None or found != words or words != ("exec", "$@"):
+        shown = f"`{' '.join(hand_over.argv)}`" if hand_over else "no `exec` of the command"
+        fail(claim, f"`{claim.values[0]}` replacing the shell with the container command", shown, SCRIPT)
+    # After `&&` is fine: when the step before fails, the start fails, as the Shell claim promises.
+    if hand_over.conditional or hand_over.background:
+        how = "in the background" if hand_over.background else "only on a condition"
+        fail(claim, f"`{claim.values[0]}` replacing the shell", f"`exec` run {how}", f"{SCRIPT}:{hand_over.line}")
+    _pid_one(claim, pid, f"{SCRIPT}:{hand_over.line}")
+    stop = sources.compose.built().spec.get("stop_signal")
+    if _signal(stop or "SIGTERM") != signal:
+        fail(
+            claim,
+            f"the server stopped with {signal}",
+            f"stop_signal: {stop or 'SIGTERM'}",
+            sources.compose.cite("stop_signal"),
+        )
+    instruction = sources.dockerfile.final.last("STOPSIGNAL")
+    if _signal(instruction.value if instruction else "SIGTERM") != signal:
+        where = instruction.where if instruction else sources.dockerfile.final.where()
+        fail(
+            claim,
+            f"the server stopped with {signal}",
+            f"STOPSIGNAL {instruction.value if instruction else 'SIGTERM'}",
+            where,
+        )
+    return [f"{SCRIPT}:{hand_over.line}"]
 
 
 def server_running(claim: Claim, stack: Stack) -> Cites:
+    _, pid, signal = _server_values(claim)
+    _pid_one(claim, pid, stack.service.where)
     pid1 = stack.service.pid1.argv
     expected = stack.service.config.cmd
     running = pid1[-len(expected) :] if expected else ()
     if not expected or (running[0].rsplit("/", 1)[-1], *running[1:]) != expected:
         fail(claim, f"the command {list(expected)} as PID 1", f"PID 1 `{' '.join(pid1)}`", stack.service.where)
-    signal = stack.service.inspect["Config"].get("StopSignal")
-    if "SIGTERM" in claim.sentence and signal not in (None, "SIGTERM", "15"):
-        fail(claim, "the server stopped with SIGTERM", f"stop signal {signal}", stack.service.where)
+    stop = stack.service.inspect["Config"].get("StopSignal")
+    if _signal(stop or "SIGTERM") != signal:
+        fail(claim, f"the server stopped with {signal}", f"stop signal {stop}", stack.service.where)
     return []
 
 
@@ -160,5 +237,9 @@ def register(registry: Registry) -> None:
         least=3,
         forms=("Replaces the shell with the container command ({}), so the server is PID {} and receives {} directly",),
     )
-    server.on("static", '`exec "$@"` is the last step; no stop signal but SIGTERM')(server_static)
-    server.on("running", "PID 1 is the image's command; the container's stop signal is SIGTERM")(server_running)
+    server.on(
+        "static",
+        "the first `exec` of the command is that one, in the foreground and on no condition, with no `exit`, "
+        "`shift` or `set --` before it; compose's and the image's stop signal is the one named",
+    )(server_static)
+    server.on("running", "PID 1 is the image's command; the container's stop signal is the one named")(server_running)
