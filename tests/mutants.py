@@ -129,6 +129,11 @@ CATALOGUE: list[Mutation] = [
     mutant("migrate-optional", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || true\n"), "Shell"),
     mutant("no-collectstatic", E, ("python manage.py collectstatic --noinput\n", "true\n"), "Static Files"),
     mutant("no-exec", E, ('exec "$@"', '"$@"'), "Server"),
+    # Options and steps whose text stays while their effect goes.
+    mutant("set-late", E, [('set -eu\n\n: "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\n'),
+                           ('--timeout "$DB_WAIT_TIMEOUT"\n', '--timeout "$DB_WAIT_TIMEOUT"\nset -eu\n')], "Shell"),
+    mutant("migrate-plan", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput --plan\n"), "Migrations"),
+    mutant("collectstatic-dry-run", E, ("python manage.py collectstatic --noinput\n", "python manage.py collectstatic --noinput --dry-run\n"), "Static Files"),
     # The hand-over's control flow: the text `exec "$@"` stays, the server never gets PID 1.
     mutant("exec-background", E, ('exec "$@"', 'exec "$@" &'), ("Server", "Shell")),
     mutant("exit-before-exec", E, ('\nexec "$@"', '\nexit 0\nexec "$@"'), "Server"),
@@ -146,6 +151,7 @@ CATALOGUE: list[Mutation] = [
     mutant("public-port", C, ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port"),
     mutant("extra-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n', '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n      - "127.0.0.1:9000:9000"\n'), "Published Port"),
     mutant("start-order", C, ("condition: service_healthy", "condition: service_started"), "Start Order"),
+    mutant("compose-entrypoint", C, ("    read_only: true\n", "    read_only: true\n    entrypoint: [\"gunicorn\"]\n"), "Runtime/Entrypoint"),
     mutant("hard-password", C, ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"), "Credentials"),
 ]  # fmt: skip
 

@@ -236,3 +236,8 @@ def test_disk_cached_labels_follow_the_page_and_the_settings(tmp_path: Path, mon
     assert plain.labels(page) == ["Base Image"]  # from the cache
     # Other extensions, another answer: `+` items are lists either way, `__bold__` is bold either way.
     assert rendered.Renderer(["tables", "pymdownx.superfences"], {}).labels(page.replace("*", "+", 1)) == ["Base Image"]
+
+
+def test_options_are_in_effect_from_their_set_onwards() -> None:
+    found = [(c.argv[0], sorted(now)) for c, now in shell.options_at("a\nset -eu\nb\nset +e -- x\nc\n")]
+    assert found == [("a", []), ("set", []), ("b", ["e", "u"]), ("set", ["e", "u"]), ("c", ["u"])]

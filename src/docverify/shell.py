@@ -190,20 +190,35 @@ def set_options(script: str) -> set[str]:
     """Options the script turns on with unconditional top-level `set` commands."""
     options: set[str] = set()
     for command in commands(script):
-        if command.program != "set" or command.conditional:
-            continue
-        words = list(command.argv[1:])
-        while words:
-            word = words.pop(0)
-            if word in ("-o", "+o") and words:
-                name = SET_LONG.get(words.pop(0))
-                if name:
-                    (options.add if word == "-o" else options.discard)(name)
-            elif word.startswith("-") and not word.startswith("--"):
-                options |= set(word[1:])
-            elif word.startswith("+"):
-                options -= set(word[1:])
+        if command.program == "set" and not command.conditional:
+            _apply_set(options, list(command.argv[1:]))
     return options
+
+
+def options_at(script: str) -> list[tuple[Command, frozenset[str]]]:
+    """Each command with the options in effect when it runs: the unconditional `set`s before it."""
+    options: set[str] = set()
+    found = []
+    for command in commands(script):
+        found.append((command, frozenset(options)))
+        if command.program == "set" and not command.conditional:
+            _apply_set(options, list(command.argv[1:]))
+    return found
+
+
+def _apply_set(options: set[str], words: list[str]) -> None:
+    while words:
+        word = words.pop(0)
+        if word in ("-o", "+o") and words:
+            name = SET_LONG.get(words.pop(0))
+            if name:
+                (options.add if word == "-o" else options.discard)(name)
+        elif word == "--" or not word.startswith(("-", "+")):
+            return  # the rest are positional parameters
+        elif word.startswith("-"):
+            options |= set(word[1:])
+        else:
+            options -= set(word[1:])
 
 
 def failure_propagates(script: str, program: str) -> bool:

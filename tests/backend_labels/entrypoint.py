@@ -12,6 +12,8 @@ from docverify.subjects import Sources, Stack
 from docverify.vocabulary.runtime import never_checks
 
 SCRIPT = "entrypoint.sh"
+# Options with which a manage.py command only reports what it would do.
+MANAGE_PY_IDLE = {"--plan", "--check", "--dry-run", "-n", "--list"}
 
 
 def steps(sources: Sources) -> list[Command]:
@@ -27,7 +29,9 @@ def step(claim: Claim, sources: Sources, wanted: str) -> Command:
         fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", SCRIPT)
     for command in steps(sources):
         if command.argv[: len(words)] == words and not command.conditional:
-            idle = never_checks(command.argv[len(words) - 1 :])
+            idle = never_checks(command.argv[len(words) - 1 :]) or next(
+                (w for w in command.argv[len(words) :] if w in MANAGE_PY_IDLE), None
+            )
             if idle:
                 fail(
                     claim,
@@ -48,6 +52,11 @@ def shell_static(claim: Claim, sources: Sources) -> Cites:
     have = shell.set_options(sources.text(SCRIPT))
     if not wanted or not wanted <= have:
         fail(claim, f"options {sorted(wanted)} set", f"options {sorted(have)} set", SCRIPT)
+    # In effect for every step, not only by the end: `set -e` after the steps stops none of them.
+    for command, now in shell.options_at(sources.text(SCRIPT)):
+        if command.program not in ("set", "echo", ":") and command.argv and not wanted <= now:
+            said = f"`{' '.join(command.argv)}` run with options {sorted(now)}"
+            fail(claim, f"options {sorted(wanted)} for every step", said, f"{SCRIPT}:{command.line}")
     if "failed step stops" in claim.sentence:
         # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer.
         handled = [c for c in steps(sources) if c.guarded and c.program not in ("echo", ":", "[", "test")]

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from .. import shell
 from ..claims import Claim
+from ..errors import ComposeError
 from ..registry import Cites, Registry, fail, words
 from ..resources import View
 from ..subjects import Images, Sources, Stack
@@ -126,7 +127,16 @@ def entrypoint_static(claim: Claim, sources: Sources) -> Cites:
     if found is None or found[0] != [claim.values[0]]:
         has = f"ENTRYPOINT {found[1].value}" if found else "no ENTRYPOINT"
         fail(claim, f'ENTRYPOINT ["{claim.values[0]}"]', has, stage.where(found[1] if found else None))
-    return [found[1].cite]
+    cites = [found[1].cite]
+    if stage is sources.dockerfile.final and sources.settings.compose.is_file():
+        try:
+            service = sources.compose.built()
+        except ComposeError:
+            return cites  # no service builds the image: compose does not run it
+        if service.spec.get("entrypoint") is not None:  # compose runs the container without it
+            said = f"service {service.name} replacing it with {service.spec['entrypoint']}"
+            fail(claim, f"{claim.values[0]} as the container's entrypoint", said, sources.compose.cite("entrypoint:"))
+    return cites
 
 
 def entrypoint_image(claim: Claim, images: Images) -> Cites:
