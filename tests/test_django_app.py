@@ -138,7 +138,8 @@ def test_wait_for_db_gives_up_on_unreachable_database(tmp_path):
     )
     elapsed = time.monotonic() - started
     assert result.returncode != 0
-    assert elapsed < 5, f"took {elapsed:.1f}s"
+    # Bounded, not fast: it gives up rather than hang (Django's start-up on a loaded machine is the slack).
+    assert elapsed < 2 + 20, f"took {elapsed:.1f}s"
     assert "waiting for database 127.0.0.1:9 (0s/2s):" in result.stdout
     assert result.stdout.count("waiting for database 127.0.0.1:9") >= 2
     assert "CommandError: database 127.0.0.1:9 still unavailable after 2s" in result.stderr
