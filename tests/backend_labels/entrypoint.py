@@ -229,7 +229,7 @@ def server_running(claim: Claim, stack: Stack) -> Cites:
 
 def register(registry: Registry) -> None:
     registry.entry("Shell", least=2, forms=("POSIX {} with {}, so a failed step stops the start-up",)).on(
-        "static", "the shebang and the options a shell parser sees `set` turn on"
+        "static", "the shebang, and the options a shell parser sees `set` turn on, in effect at every step"
     )(shell_static)
     wait = registry.entry("Database Wait", least=3, forms=("Runs {}, bounded by {} (default {} seconds). ...",))
     wait.on("static", "the unconditional wait step reads the variable, whose default is the value")(

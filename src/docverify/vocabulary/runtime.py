@@ -245,7 +245,7 @@ def register(registry: Registry) -> None:
     entrypoint = registry.entry(
         "Entrypoint", least=1, most=1, staged=True, forms=("Sets {} as the entrypoint for the container",)
     )
-    entrypoint.on("static", "the effective ENTRYPOINT in exec form")(entrypoint_static)
+    entrypoint.on("static", "the effective ENTRYPOINT in exec form, which compose does not replace")(entrypoint_static)
     entrypoint.on("image", "the image config's entrypoint")(entrypoint_image)
 
     command = registry.entry(
