@@ -151,6 +151,8 @@ CATALOGUE: list[Mutation] = [
     mutant("public-port", C, ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port"),
     mutant("extra-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n', '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n      - "127.0.0.1:9000:9000"\n'), "Published Port"),
     mutant("start-order", C, ("condition: service_healthy", "condition: service_started"), "Start Order"),
+    mutant("host-network", C, ("    read_only: true\n", "    read_only: true\n    network_mode: host\n"), "Published Port"),
+    mutant("host-pid", C, ("    read_only: true\n", "    read_only: true\n    pid: host\n"), "Server"),
     mutant("compose-entrypoint", C, ("    read_only: true\n", "    read_only: true\n    entrypoint: [\"gunicorn\"]\n"), "Runtime/Entrypoint"),
     mutant("hard-password", C, ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"), "Credentials"),
 ]  # fmt: skip

@@ -193,6 +193,8 @@ def server_static(claim: Claim, sources: Sources) -> Cites:
         how = "in the background" if hand_over.background else "only on a condition"
         fail(claim, f"`{claim.values[0]}` replacing the shell", f"`exec` run {how}", f"{SCRIPT}:{hand_over.line}")
     _pid_one(claim, pid, f"{SCRIPT}:{hand_over.line}")
+    if sources.compose.built().spec.get("pid") == "host":  # the host's PID namespace: its init is PID 1
+        fail(claim, f"the server as PID {pid}", "pid: host, where PID 1 is the host's", sources.compose.cite("pid:"))
     stop = sources.compose.built().spec.get("stop_signal")
     if _signal(stop or "SIGTERM") != signal:
         fail(

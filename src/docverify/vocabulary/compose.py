@@ -139,6 +139,9 @@ def published_port_static(claim: Claim, sources: Sources) -> Cites:
     host_ip, _, published = claim.values[0].rpartition(":")
     target = claim.values[1]
     ports = [(str(p.get("host_ip", "")), str(p.get("published", "")), str(p.get("target", ""))) for p in service.ports]
+    if service.spec.get("network_mode") == "host":  # no ports are published: the server binds the host's own
+        said = "network_mode: host, where the server listens on the host's own interfaces"
+        fail(claim, f"only {host_ip}:{published} -> {target}", said, sources.compose.cite("network_mode"))
     if ports != [(host_ip, published, target)]:
         fail(claim, f"only {host_ip}:{published} -> {target}", ports or "no ports", f"service {service.name}")
     return [sources.compose.cite(f":{target}")]
