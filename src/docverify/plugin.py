@@ -44,8 +44,18 @@ class State:
         # Programs whose answers come later, asked now so they run while pytest collects.
         self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docverify")
         self._engine = self._background.submit(docker.engine_version)
-        # The static pass waits on programs (`docker compose config`, a linter): it runs while pytest collects.
-        self._background.submit(self.walk.static)
+        # The static pass waits on programs (`docker compose config`, a linter): it runs while pytest
+        # collects, when this session collects the docs at all.
+        if self._collects_docs(config):
+            self._background.submit(self.walk.static)
+
+    def _collects_docs(self, config: pytest.Config) -> bool:
+        docs = self.settings.docs.resolve()
+        for argument in config.args:
+            path = Path(config.invocation_params.dir, argument.split("::")[0]).resolve()
+            if path == docs or docs in path.parents or path in docs.parents:
+                return True
+        return False
 
     def report(self, line: str) -> None:
         """Progress lines reach the terminal past pytest's output capture."""
