@@ -85,6 +85,7 @@ CATALOGUE: list[Mutation] = [
     mutant("extra-stopsignal", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nSTOPSIGNAL SIGKILL\n"), ("Runtime/Image Config", "Server")),
     mutant("setuid-bit", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod u+s /usr/bin/curl\n"), "Special Files", level="image"),
     mutant("world-writable", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod o+w /app/mediafiles\n"), "Special Files", level="image"),
+    mutant("lock-help", D, ("POETRY_VIRTUALENVS_CREATE=false poetry lock \\", "POETRY_VIRTUALENVS_CREATE=false poetry lock --help \\"), "Builder/Dependency Export Runs"),
     mutant("copy-into-usr", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /entrypoint.sh\nCOPY entrypoint.sh /usr/local/bin/start"), "Runtime/Filesystem"),
     mutant("extra-top-level", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /entrypoint.sh\nCOPY entrypoint.sh /opt/entrypoint.sh"), ("Runtime/Filesystem",)),
     mutant("stray-file", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && touch /srv/stamp\n"), "Runtime/Filesystem", level="image"),

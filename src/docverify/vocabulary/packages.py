@@ -15,6 +15,7 @@ from ..errors import ClaimUnreadable
 from ..registry import Cites, Registry, fail, words
 from ..subjects import Images, Sources
 from .common import cites, installed_by, unconditional
+from .runtime import never_checks
 
 OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
 
@@ -88,6 +89,11 @@ def runs_static(claim: Claim, sources: Sources) -> Cites:
         found = unconditional(stage.running(program, *rest))
         if not found:
             fail(claim, f"RUN {command}", "no such command (that always runs)", f"stage {stage.label}")
+        for instruction, run in found:
+            idle = never_checks(run.invocation())  # `poetry lock --help` prints and locks nothing
+            if idle:
+                said = f"`{' '.join(run.argv)}`, which only prints ({idle})"
+                fail(claim, f"RUN {command}", said, stage.where(instruction))
         found_all += found
     return cites(found_all)
 
