@@ -126,6 +126,11 @@ def static_files_running(claim: Claim, stack: Stack) -> Cites:
 ALL_ARGUMENTS = ("$@", "${@}")
 
 
+def _words(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """`${@}` spelled `$@`: one spelling for all the arguments."""
+    return tuple("$@" if word in ALL_ARGUMENTS else word for word in argv)
+
+
 def _ends_the_start(command: Command) -> str | None:
     """Why `command` keeps the container command from running, if it does."""
     if command.program == "exit":
@@ -164,7 +169,7 @@ def _signal(name: object) -> str:
 
 def _server_values(claim: Claim) -> tuple[tuple[str, ...], str, str]:
     """(the hand-over's words, the PID, the signal) the sentence names; `${@}` spelled `$@`."""
-    words = tuple("$@" if w in ALL_ARGUMENTS else w for w in shell.commands(claim.values[0])[0].argv)
+    words = _words(shell.commands(claim.values[0])[0].argv)
     return words, claim.values[1], _signal(claim.values[2])
 
 
@@ -184,7 +189,7 @@ def server_static(claim: Claim, sources: Sources) -> Cites:
         if command.program == "exec" and len(command.argv) > 1:  # `exec 2>&1` only redirects
             hand_over = command
             break
-    found = tuple("$@" if w in ALL_ARGUMENTS else w for w in hand_over.argv) if hand_over else ()
+    found = _words(hand_over.argv) if hand_over else ()
     if hand_over is None or found != words or words != ("exec", "$@"):
         shown = f"`{' '.join(hand_over.argv)}`" if hand_over else "no `exec` of the command"
         fail(claim, f"`{claim.values[0]}` replacing the shell with the container command", shown, SCRIPT)
