@@ -117,7 +117,8 @@ class Instruction:
 
 
 def clean_path(path: str) -> str:
-    cleaned = str(PurePosixPath(path))
+    # PurePosixPath keeps a leading `//` (POSIX leaves it to the system); Linux reads it as `/`.
+    cleaned = str(PurePosixPath("/" + path.lstrip("/") if path.startswith("/") else path))
     return cleaned if cleaned == "/" else cleaned.rstrip("/")
 
 

@@ -20,15 +20,21 @@ def steps(sources: Sources) -> list[Command]:
     return shell.commands(sources.text(SCRIPT))
 
 
+def _spelling(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """One spelling per meaning: `python3` is `python`, Django's `--no-input` is `--noinput`."""
+    head = ("python",) if argv and re.fullmatch(r"python3?(\.\d+)?", argv[0].rsplit("/", 1)[-1]) else argv[:1]
+    return head + tuple("--noinput" if word == "--no-input" else word for word in argv[1:])
+
+
 def step(claim: Claim, sources: Sources, wanted: str) -> Command:
     """The unconditional command the claim names (`python manage.py migrate --noinput`), run for real."""
-    words = shell.commands(wanted)[0].argv
+    words = _spelling(shell.commands(wanted)[0].argv)
     script = sources.text(SCRIPT)
-    redefined = shell.shadowed(script) & {words[0]}
+    redefined = {_spelling((name,))[0] for name in shell.shadowed(script)} & {words[0]}
     if redefined:
         fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", SCRIPT)
     for command in steps(sources):
-        if command.argv[: len(words)] == words and not command.conditional:
+        if _spelling(command.argv)[: len(words)] == words and not command.conditional:
             idle = never_checks(command.argv[len(words) - 1 :]) or next(
                 (w for w in command.argv[len(words) :] if w in MANAGE_PY_IDLE), None
             )
