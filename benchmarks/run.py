@@ -48,12 +48,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docverify import claims as docverify_claims
-from docverify import docker as engine
-from docverify import dockerfile as docverify_dockerfile
 from docverify.config import Settings, from_pyproject
-from docverify.containers import compose_environment, image_tag
 from docverify.errors import DocverifyError
+from docverify.model import dockerfile as docverify_dockerfile
+from docverify.observe import docker as engine
+from docverify.observe.images import image_tag
+from docverify.observe.stack import compose_environment
+from docverify.read import items as docverify_items
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -159,7 +160,7 @@ def final_name(dockerfile: docverify_dockerfile.Dockerfile) -> str:
 def load_bench() -> Bench:
     settings = from_pyproject(ROOT)
     dockerfile = docverify_dockerfile.parse(settings.dockerfile, settings.build_args)
-    tags = {stage.name or "final": image_tag(settings, stage.name) for stage in dockerfile.stages}
+    tags = {stage.name or "final": image_tag(settings, stage) for stage in dockerfile.stages}
     return Bench(settings, engine.resolve_build_args(settings.build_args), dockerfile, tags)
 
 
@@ -437,11 +438,10 @@ def runtime_packages(bench: Bench) -> tuple[list[str], str]:
     final, number = bench.dockerfile.final, len(bench.dockerfile.stages)
     documented: list[tuple[str, list[str]]] = []
     for page in sorted(bench.settings.docs.rglob("*.md")):
-        found, _ = docverify_claims.read(page.relative_to(ROOT), page.read_text())
-        for claim in found:
-            stage = claim.stage()
-            if claim.label == "Dependencies" and stage is not None and stage[0] == number:
-                documented.append((claim.where(), list(claim.values)))
+        for item in docverify_items.read(page.relative_to(ROOT), page.read_text()).items:
+            stage = item.stage_heading
+            if item.label == "Dependencies" and stage is not None and stage[0] == number:
+                documented.append((item.where(), list(item.values)))
     if len(documented) != 1:
         raise Failed(f"expected one **Dependencies:** claim for stage {number} in the docs, found {documented}")
     where, packages = documented[0]

@@ -26,7 +26,7 @@ class Unreadable(Exception):
 def dockerfile_stages(path: Path) -> list[tuple[str, str | None]]:
     """(base, stage name) of every stage, in order, with ARGs resolved."""
     try:
-        from docverify.dockerfile import parse  # type: ignore[import-not-found, unused-ignore]
+        from docverify.model.dockerfile import parse  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # the engine is not installed: read the file with the parser it builds on
         return _dockerfile_parse_stages(path)
     try:

@@ -10,7 +10,7 @@ the same thing another way; the whole suite must accept every one.
 
 from __future__ import annotations
 
-from docverify.mutations import Mutation, mutant
+from docverify.run.mutations import Mutation, mutant
 
 D = "Dockerfile"
 C = "compose.yaml"
@@ -21,143 +21,524 @@ ENTRYPOINT_PAGE = "docs/backend/django/deploy/docker/entrypoint.md"
 
 CATALOGUE: list[Mutation] = [
     # Stage 1: Builder
-    mutant("builder-base", D, ("FROM python:3.13-slim AS builder", "FROM python:3.12-slim AS builder"), "Builder/Base Image", builds=False),
-    mutant("builder-workdir", D, ("WORKDIR /app\n\n# Compilers", "WORKDIR /src\n\n# Compilers"), "Builder/Working Directory"),
+    mutant(
+        "builder-base",
+        D,
+        ("FROM python:3.13-slim AS builder", "FROM python:3.12-slim AS builder"),
+        "Builder/Base Image",
+        builds=False,
+    ),
+    mutant(
+        "builder-workdir",
+        D,
+        ("WORKDIR /app\n\n# Compilers", "WORKDIR /src\n\n# Compilers"),
+        "Builder/Working Directory",
+    ),
     mutant("build-argument", D, ('ARG PACKAGE_INDEX_URL=""', 'ARG INDEX_URL=""'), "Builder/Build Argument"),
     mutant("builder-apt", D, ("gcc g++ libpq-dev", "gcc libpq-dev"), "Builder/Dependencies"),
-    mutant("poetry-plugin", D, ("poetry==2.5.1 poetry-plugin-export==1.10.1", "poetry==2.5.1"), "Builder/Poetry Setup", builds=False),
-    mutant("copy-lock", D, ("COPY pyproject.toml poetry.lock ./", "COPY pyproject.toml ./"), "Builder/Dependency Export Copies"),
-    mutant("no-poetry-lock", D, ("&& POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n", ""), ("Builder/Dependency Export Runs", "Builder/Build Argument")),
+    mutant(
+        "poetry-plugin",
+        D,
+        ("poetry==2.5.1 poetry-plugin-export==1.10.1", "poetry==2.5.1"),
+        "Builder/Poetry Setup",
+        builds=False,
+    ),
+    mutant(
+        "copy-lock",
+        D,
+        ("COPY pyproject.toml poetry.lock ./", "COPY pyproject.toml ./"),
+        "Builder/Dependency Export Copies",
+    ),
+    mutant(
+        "no-poetry-lock",
+        D,
+        ("&& POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n", ""),
+        ("Builder/Dependency Export Runs", "Builder/Build Argument"),
+    ),
     mutant("export-groups", D, ("--only django,shared", "--only django"), "Builder/Dependency Export Exports"),
-    mutant("venv-path", D, ("python -m venv --without-pip /venv", "python -m venv --without-pip /opt/venv"), "Builder/Virtual Environment", builds=False),
+    mutant(
+        "venv-path",
+        D,
+        ("python -m venv --without-pip /venv", "python -m venv --without-pip /opt/venv"),
+        "Builder/Virtual Environment",
+        builds=False,
+    ),
     # Stage 2: Runtime
-    mutant("runtime-base", D, ("FROM python:3.13-slim AS runtime", "FROM python:3.12-slim AS runtime"), "Runtime/Base Image", builds=False),
+    mutant(
+        "runtime-base",
+        D,
+        ("FROM python:3.13-slim AS runtime", "FROM python:3.12-slim AS runtime"),
+        "Runtime/Base Image",
+        builds=False,
+    ),
     mutant("runtime-workdir", D, ("WORKDIR /app\n\nEXPOSE", "WORKDIR /srv\n\nEXPOSE"), "Runtime/Working Directory"),
-    mutant("runtime-first-workdir", D, ("WORKDIR /app\n\n# libpq", "WORKDIR /srv\n\n# libpq"), "Runtime/Working Directory"),
+    mutant(
+        "runtime-first-workdir", D, ("WORKDIR /app\n\n# libpq", "WORKDIR /srv\n\n# libpq"), "Runtime/Working Directory"
+    ),
     mutant("runtime-apt", D, ("libpq5 curl", "libpq5"), "Runtime/Dependencies"),
     mutant("uid", D, ("--uid 1000", "--uid 1001"), "Runtime/User Setup"),
-    mutant("copy-venv", D, ("COPY --from=builder /venv /venv", "COPY --from=builder /venv /opt/venv"), ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem")),
-    mutant("copy-app", D, ("src/backend_django /app", "src/backend_django /srv/app"), ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem"), builds=False),
-    mutant("copy-entrypoint", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /usr/local/bin/entrypoint.sh"), ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem"), builds=False),
-    mutant("mkdir", D, [("mkdir -p /app/staticfiles /app/mediafiles", "mkdir -p /app/staticfiles"),
-                        ("/app/staticfiles /app/mediafiles /app/logs /app", "/app/staticfiles /app/logs /app")], "Runtime/Permissions & Directories Creates"),
-    mutant("chown", D, ("chown appuser:appuser /app /app/staticfiles", "chown appuser:appuser /app/staticfiles"), "Runtime/Permissions & Directories Changes"),
-    mutant("chmod", D, ("    && chmod +x /entrypoint.sh\n", "\n"), "Runtime/Permissions & Directories Makes", builds=False),
-    mutant("user", D, ("\nUSER appuser\n", "\nUSER nobody\n"), "Runtime/User"),
+    mutant(
+        "copy-venv",
+        D,
+        ("COPY --from=builder /venv /venv", "COPY --from=builder /venv /opt/venv"),
+        ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem"),
+    ),
+    mutant(
+        "copy-app",
+        D,
+        ("src/backend_django /app", "src/backend_django /srv/app"),
+        ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem"),
+        builds=False,
+    ),
+    mutant(
+        "copy-entrypoint",
+        D,
+        ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /usr/local/bin/entrypoint.sh"),
+        (
+            "Runtime/Copy Artifacts Copies",
+            "Runtime/Filesystem",
+            "Runtime/Command",
+            "Shell",
+            "Server",
+            "Database Wait",
+            "Migrations",
+            "Static Files",
+        ),
+        builds=False,
+    ),
+    mutant(
+        "mkdir",
+        D,
+        [
+            ("mkdir -p /app/staticfiles /app/mediafiles", "mkdir -p /app/staticfiles"),
+            ("/app/staticfiles /app/mediafiles /app/logs /app", "/app/staticfiles /app/logs /app"),
+        ],
+        "Runtime/Permissions & Directories Creates",
+    ),
+    mutant(
+        "chown",
+        D,
+        ("chown appuser:appuser /app /app/staticfiles", "chown appuser:appuser /app/staticfiles"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "chmod",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "\n"),
+        "Runtime/Permissions & Directories Makes executable",
+        builds=False,
+    ),
+    mutant("user", D, ("\nUSER appuser\n", "\nUSER nobody\n"), ("Runtime/User", "Non-root")),
     mutant("path", D, ('PATH="/venv/bin:$PATH"', 'PATH="$PATH:/venv/bin"'), "Runtime/Environment Variables PATH"),
-    mutant("settings-module", D, ("DJANGO_SETTINGS_MODULE=core.settings.dev", "DJANGO_SETTINGS_MODULE=core.settings.prod"), "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
-    mutant("bytecode", D, ("PYTHONDONTWRITEBYTECODE=1", "PYTHONDONTWRITEBYTECODE=0"), "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE"),
-    mutant("unbuffered", D, ("PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=0"), "Runtime/Environment Variables PYTHONUNBUFFERED"),
+    mutant(
+        "settings-module",
+        D,
+        ("DJANGO_SETTINGS_MODULE=core.settings.dev", "DJANGO_SETTINGS_MODULE=core.settings.prod"),
+        "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
+    ),
+    mutant(
+        "bytecode",
+        D,
+        ("PYTHONDONTWRITEBYTECODE=1", "PYTHONDONTWRITEBYTECODE=0"),
+        "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE",
+    ),
+    mutant(
+        "unbuffered", D, ("PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=0"), "Runtime/Environment Variables PYTHONUNBUFFERED"
+    ),
     mutant("healthcheck", D, ('CMD ["curl"', 'CMD ["wget"'), "Runtime/Healthcheck"),
-    mutant("entrypoint", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]'), "Runtime/Entrypoint"),
+    mutant(
+        "entrypoint",
+        D,
+        ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]'),
+        "Runtime/Entrypoint",
+    ),
     mutant("command", D, ('"core.wsgi:application"', '"core.wsgi"'), "Runtime/Command"),
     mutant("port", D, ("EXPOSE 8000", "EXPOSE 8080"), "Runtime/Port"),
     # The effect differs while the text still matches.
     mutant("health-never-fails", D, ('"--fail", ', ""), "Runtime/Healthcheck"),
-    mutant("health-or-true", D, ('CMD ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "http://127.0.0.1:8000/health/"]',
-                                 "CMD curl --fail --silent --output /dev/null http://127.0.0.1:8000/health/ || true"), ("Runtime/Healthcheck", "Lint")),
+    mutant(
+        "health-or-true",
+        D,
+        (
+            'CMD ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "http://127.0.0.1:8000/health/"]',
+            "CMD curl --fail --silent --output /dev/null http://127.0.0.1:8000/health/ || true",
+        ),
+        ("Runtime/Healthcheck", "Lint"),
+    ),
     mutant("health-other-path", D, ("8000/health/", "8000/admin/"), "Runtime/Healthcheck"),
-    mutant("later-env-wins", D, ("\nWORKDIR /app\n\nEXPOSE", '\nENV DJANGO_SETTINGS_MODULE=core.settings.prod\n\nWORKDIR /app\n\nEXPOSE'),
-           "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
-    mutant("later-user-wins", D, ("\nWORKDIR /app\n\nEXPOSE", "\nUSER nobody\n\nWORKDIR /app\n\nEXPOSE"), ("Runtime/User", "Lint")),
-    mutant("conditional-install", D, ("&& pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1",
-                                      "|| pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1"), "Builder/Poetry Setup", builds=False),
+    mutant(
+        "later-env-wins",
+        D,
+        ("\nWORKDIR /app\n\nEXPOSE", "\nENV DJANGO_SETTINGS_MODULE=core.settings.prod\n\nWORKDIR /app\n\nEXPOSE"),
+        "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
+    ),
+    mutant(
+        "later-user-wins",
+        D,
+        ("\nWORKDIR /app\n\nEXPOSE", "\nUSER nobody\n\nWORKDIR /app\n\nEXPOSE"),
+        ("Runtime/User", "Lint", "Non-root"),
+    ),
+    mutant(
+        "conditional-install",
+        D,
+        (
+            "&& pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1",
+            "|| pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1",
+        ),
+        "Builder/Poetry Setup",
+        builds=False,
+    ),
     mutant("set-u-comment", E, ("set -eu", "set -u  # was: set -eu"), "Shell"),
-    mutant("db-health-or-true", C, ('pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\"', 'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\" || true'),
-           "Database Health Check"),
-    mutant("sigkill", C, ("    image: backend-django:latest\n", "    image: backend-django:latest\n    stop_signal: SIGKILL\n"), "Server"),
-    mutant("volume-over-app", C, [("      - backend-logs:/app/logs/backend\n", "      - backend-logs:/app/logs/backend\n      - app-code:/app\n"),
-                                  ("  backend-logs:\n", "  backend-logs:\n  app-code:\n")], "Read-only Root Filesystem"),
-    mutant("lint-ignore-moved", D, [("# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc", "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc")],
-           "Lint", creates=((".hadolint.yaml", "ignored:\n  - DL3008\n"),)),
+    mutant(
+        "db-health-or-true",
+        C,
+        (
+            'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\"',
+            'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\" || true',
+        ),
+        "Database Health Check",
+    ),
+    mutant(
+        "sigkill",
+        C,
+        ("    image: backend-django:latest\n", "    image: backend-django:latest\n    stop_signal: SIGKILL\n"),
+        "Server",
+    ),
+    mutant(
+        "volume-over-app",
+        C,
+        [
+            (
+                "      - backend-logs:/app/logs/backend\n",
+                "      - backend-logs:/app/logs/backend\n      - app-code:/app\n",
+            ),
+            ("  backend-logs:\n", "  backend-logs:\n  app-code:\n"),
+        ],
+        "Read-only Root Filesystem",
+    ),
+    mutant(
+        "lint-ignore-moved",
+        D,
+        [
+            (
+                "# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc",
+                "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc",
+            )
+        ],
+        "Lint",
+        creates=((".hadolint.yaml", "ignored:\n  - DL3008\n"),),
+    ),
     mutant("lint-bare-ignore", D, ("# The docs name the user; useradd above fixes its UID at 1000.\n", ""), "Lint"),
     # Values in the sentence that no check reads.
     mutant("page-gid", PAGE, ("UID `1000` for security", "UID `1000` and GID `0` for security"), "Runtime/User Setup"),
     # Lists are exact.
     mutant("runtime-extra-package", D, ("libpq5 curl", "libpq5 curl procps"), "Runtime/Dependencies"),
-    mutant("extra-directory", D, ("mkdir -p /app/staticfiles", "mkdir -p /app/cache /app/staticfiles"), "Runtime/Permissions & Directories Creates"),
+    mutant(
+        "extra-directory",
+        D,
+        ("mkdir -p /app/staticfiles", "mkdir -p /app/cache /app/staticfiles"),
+        "Runtime/Permissions & Directories Creates",
+    ),
     mutant("extra-expose", D, ("EXPOSE 8000", "EXPOSE 8000 9000"), "Runtime/Port"),
     # The closed world: nothing added that the page does not declare.
-    mutant("extra-env", D, ("    PYTHONUNBUFFERED=1\n", "    PYTHONUNBUFFERED=1 \\\n    GUNICORN_CMD_ARGS=\"--env DJANGO_SETTINGS_MODULE=core.settings.test\"\n"),
-           ("Runtime/Environment Variables PATH",)),
+    mutant(
+        "extra-env",
+        D,
+        (
+            "    PYTHONUNBUFFERED=1\n",
+            '    PYTHONUNBUFFERED=1 \\\n    GUNICORN_CMD_ARGS="--env DJANGO_SETTINGS_MODULE=core.settings.test"\n',
+        ),
+        ("Runtime/Environment Variables PATH",),
+    ),
     mutant("extra-volume", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nVOLUME /app/cache\n"), "Runtime/Image Config"),
-    mutant("extra-label", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nLABEL org.opencontainers.image.title=backend\n"), "Runtime/Image Config"),
-    mutant("extra-stopsignal", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nSTOPSIGNAL SIGKILL\n"), ("Runtime/Image Config", "Server")),
-    mutant("setuid-bit", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod u+s /usr/bin/curl\n"), "Special Files", level="image"),
-    mutant("world-writable", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod o+w /app/mediafiles\n"), "Special Files", level="image"),
-    mutant("lock-help", D, ("POETRY_VIRTUALENVS_CREATE=false poetry lock \\", "POETRY_VIRTUALENVS_CREATE=false poetry lock --help \\"), "Builder/Dependency Export Runs"),
-    mutant("copy-into-usr", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /entrypoint.sh\nCOPY entrypoint.sh /usr/local/bin/start"), "Runtime/Filesystem"),
-    mutant("extra-top-level", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY entrypoint.sh /entrypoint.sh\nCOPY entrypoint.sh /opt/entrypoint.sh"), ("Runtime/Filesystem",)),
-    mutant("stray-file", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && touch /srv/stamp\n"), "Runtime/Filesystem", level="image"),
-    mutant("cap-add", C, ("    cap_drop:\n      - ALL\n", "    cap_drop:\n      - ALL\n    cap_add:\n      - NET_ADMIN\n"), "Capabilities"),
-    mutant("new-privileges", C, ("      - no-new-privileges:true\n", "      - no-new-privileges:false\n"), "Capabilities"),
+    mutant(
+        "extra-label",
+        D,
+        ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nLABEL org.opencontainers.image.title=backend\n"),
+        "Runtime/Image Config",
+    ),
+    mutant(
+        "extra-stopsignal",
+        D,
+        ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nSTOPSIGNAL SIGKILL\n"),
+        ("Runtime/Image Config", "Server"),
+    ),
+    mutant(
+        "setuid-bit",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod u+s /usr/bin/curl\n"),
+        "Special Files",
+        level="image",
+    ),
+    mutant(
+        "world-writable",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod o+w /app/mediafiles\n"),
+        "Special Files",
+        level="image",
+    ),
+    mutant(
+        "lock-help",
+        D,
+        ("POETRY_VIRTUALENVS_CREATE=false poetry lock \\", "POETRY_VIRTUALENVS_CREATE=false poetry lock --help \\"),
+        "Builder/Dependency Export Runs",
+    ),
+    mutant(
+        "copy-into-usr",
+        D,
+        (
+            "COPY entrypoint.sh /entrypoint.sh",
+            "COPY entrypoint.sh /entrypoint.sh\nCOPY entrypoint.sh /usr/local/bin/start",
+        ),
+        "Runtime/Filesystem",
+    ),
+    mutant(
+        "extra-top-level",
+        D,
+        (
+            "COPY entrypoint.sh /entrypoint.sh",
+            "COPY entrypoint.sh /entrypoint.sh\nCOPY entrypoint.sh /opt/entrypoint.sh",
+        ),
+        ("Runtime/Filesystem",),
+    ),
+    mutant(
+        "stray-file",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && touch /srv/stamp\n"),
+        "Runtime/Filesystem",
+        level="image",
+    ),
+    mutant(
+        "cap-add",
+        C,
+        ("    cap_drop:\n      - ALL\n", "    cap_drop:\n      - ALL\n    cap_add:\n      - NET_ADMIN\n"),
+        "Capabilities",
+    ),
+    mutant(
+        "new-privileges", C, ("      - no-new-privileges:true\n", "      - no-new-privileges:false\n"), "Capabilities"
+    ),
     # Found by an adversarial review: the tokens stay, the effect goes.
-    mutant("curl-no-fail", D, ('"/dev/null", "http://127.0.0.1:8000/health/"]', '"/dev/null", "--no-fail", "http://127.0.0.1:8000/health/"]'), "Runtime/Healthcheck"),
-    mutant("curl-second-url", D, ('"http://127.0.0.1:8000/health/"]', '"http://127.0.0.1:8000/health/", "--output", "/dev/null", "http://127.0.0.1:8000/static/"]'), "Runtime/Healthcheck"),
+    mutant(
+        "curl-no-fail",
+        D,
+        ('"/dev/null", "http://127.0.0.1:8000/health/"]', '"/dev/null", "--no-fail", "http://127.0.0.1:8000/health/"]'),
+        "Runtime/Healthcheck",
+    ),
+    mutant(
+        "curl-second-url",
+        D,
+        (
+            '"http://127.0.0.1:8000/health/"]',
+            '"http://127.0.0.1:8000/health/", "--output", "/dev/null", "http://127.0.0.1:8000/static/"]',
+        ),
+        "Runtime/Healthcheck",
+    ),
     mutant("curl-version", D, ('CMD ["curl", "--fail"', 'CMD ["curl", "--version", "--fail"'), "Runtime/Healthcheck"),
-    mutant("pg-isready-help", C, ('test: ["CMD-SHELL", "pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\""]', 'test: ["CMD", "pg_isready", "--help"]'), "Database Health Check"),
-    mutant("migrate-and-true", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput && true\n"), "Shell"),
-    mutant("migrate-background", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput &\n"), "Shell"),
-    mutant("wait-overridden", E, (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\nDB_WAIT_TIMEOUT=300\n'), "Database Wait"),
-    mutant("wait-help", E, ('--timeout "$DB_WAIT_TIMEOUT"\n', '--timeout "$DB_WAIT_TIMEOUT" --help\n'), "Database Wait"),
-    mutant("python-shadowed", E, (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\npython() { :; }\n'), ("Database Wait", "Migrations", "Static Files")),
-    mutant("url-password", C, ("postgres://${POSTGRES_USER:-backend}:${POSTGRES_PASSWORD:-backend-dev-password}@db", "postgres://${POSTGRES_USER:-backend}:backend-dev-password@db"), "Credentials"),
-    mutant("override-file", C, ("read_only: true", "read_only: true"), ("Non-root", "Capabilities"),
-           creates=(("compose.override.yaml", "services:\n  backend:\n    user: root\n    privileged: true\n"),)),
-    mutant("chmod-undone", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod 0644 /entrypoint.sh\n"), "Runtime/Permissions & Directories Makes", builds=False),
-    mutant("curl-purged", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && apt-get purge -y curl\n"), "Runtime/Dependencies"),
-    mutant("chown-undone", D, ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chown root:root /app\n"), "Runtime/Permissions & Directories Changes"),
-    mutant("env-from-arg", D, [("DJANGO_SETTINGS_MODULE=core.settings.dev", "DJANGO_SETTINGS_MODULE=${SETTINGS:-core.settings.dev}"),
-                               ("\nUSER appuser\n", "\nUSER appuser\n\nARG SETTINGS=core.settings.prod\n")],
-           ("Runtime/Environment Variables DJANGO_SETTINGS_MODULE",)),
+    mutant(
+        "pg-isready-help",
+        C,
+        (
+            'test: ["CMD-SHELL", "pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\""]',
+            'test: ["CMD", "pg_isready", "--help"]',
+        ),
+        "Database Health Check",
+    ),
+    mutant(
+        "migrate-and-true",
+        E,
+        ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput && true\n"),
+        "Shell",
+    ),
+    mutant(
+        "migrate-background",
+        E,
+        ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput &\n"),
+        "Shell",
+    ),
+    mutant(
+        "wait-overridden",
+        E,
+        (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\nDB_WAIT_TIMEOUT=300\n'),
+        "Database Wait",
+    ),
+    mutant(
+        "wait-help", E, ('--timeout "$DB_WAIT_TIMEOUT"\n', '--timeout "$DB_WAIT_TIMEOUT" --help\n'), "Database Wait"
+    ),
+    mutant(
+        "python-shadowed",
+        E,
+        (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\npython() { :; }\n'),
+        ("Database Wait", "Migrations", "Static Files"),
+    ),
+    mutant(
+        "url-password",
+        C,
+        (
+            "postgres://${POSTGRES_USER:-backend}:${POSTGRES_PASSWORD:-backend-dev-password}@db",
+            "postgres://${POSTGRES_USER:-backend}:backend-dev-password@db",
+        ),
+        "Credentials",
+    ),
+    mutant(
+        "override-file",
+        C,
+        ("read_only: true", "read_only: true"),
+        ("Non-root", "Capabilities"),
+        creates=(("compose.override.yaml", "services:\n  backend:\n    user: root\n    privileged: true\n"),),
+    ),
+    mutant(
+        "chmod-undone",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod 0644 /entrypoint.sh\n"),
+        "Runtime/Permissions & Directories Makes executable",
+        builds=False,
+    ),
+    mutant(
+        "curl-purged",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && apt-get purge -y curl\n"),
+        "Runtime/Dependencies",
+    ),
+    mutant(
+        "chown-undone",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chown root:root /app\n"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "env-from-arg",
+        D,
+        [
+            ("DJANGO_SETTINGS_MODULE=core.settings.dev", "DJANGO_SETTINGS_MODULE=${SETTINGS:-core.settings.dev}"),
+            ("\nUSER appuser\n", "\nUSER appuser\n\nARG SETTINGS=core.settings.prod\n"),
+        ],
+        ("Runtime/Environment Variables DJANGO_SETTINGS_MODULE",),
+    ),
     # Security
     mutant("runtime-gcc", D, ("libpq5 curl", "libpq5 curl gcc"), ("No Build Tools", "Runtime/Dependencies")),
     mutant("read-write", C, ("read_only: true", "read_only: false"), "Read-only Root Filesystem"),
-    mutant("lint-finding", D, ("&& apt-get install -y --no-install-recommends libpq5 curl", "&& apt-get install -y libpq5 curl"), "Lint"),
+    mutant(
+        "lint-finding",
+        D,
+        ("&& apt-get install -y --no-install-recommends libpq5 curl", "&& apt-get install -y libpq5 curl"),
+        "Lint",
+    ),
     # The page itself: a value changed in a bullet.
-    mutant("page-base", PAGE, ("*   **Base Image:** `python:3.13-slim`\n*   **Working Directory:** `/app`\n*   **Build",
-                               "*   **Base Image:** `python:3.12-slim`\n*   **Working Directory:** `/app`\n*   **Build"), "Builder/Base Image"),
+    mutant(
+        "page-base",
+        PAGE,
+        (
+            "*   **Base Image:** `python:3.13-slim`\n*   **Working Directory:** `/app`\n*   **Build",
+            "*   **Base Image:** `python:3.12-slim`\n*   **Working Directory:** `/app`\n*   **Build",
+        ),
+        "Builder/Base Image",
+    ),
     mutant("page-uid", PAGE, ("UID `1000`", "UID `1001`"), "Runtime/User Setup"),
     mutant("page-package", PAGE, ("Installs `libpq5`", "Installs `libpq-dev`"), "Runtime/Dependencies"),
-    mutant("page-settings", PAGE, ("to `core.settings.dev`", "to `core.settings.prod`"), "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
+    mutant(
+        "page-settings",
+        PAGE,
+        ("to `core.settings.dev`", "to `core.settings.prod`"),
+        "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
+    ),
     mutant("page-port", PAGE, ("Exposes `8000`", "Exposes `80`"), "Runtime/Port"),
     # Claims the site renders but a reader could miss.
     mutant("page-plus-marker", PAGE, ("*   **Port:** Exposes `8000`", "+   **Port:** Exposes `80`"), "Runtime/Port"),
-    mutant("page-underscore-bold", PAGE, ("*   **Port:** Exposes `8000`", "*   __Port:__ Exposes `80`"), "Runtime/Port"),
+    mutant(
+        "page-underscore-bold", PAGE, ("*   **Port:** Exposes `8000`", "*   __Port:__ Exposes `80`"), "Runtime/Port"
+    ),
     # entrypoint.sh
     mutant("no-set-u", E, ("set -eu", "set -e"), "Shell"),
     mutant("wait-default", E, ("DB_WAIT_TIMEOUT:=30", "DB_WAIT_TIMEOUT:=300"), "Database Wait"),
     mutant("no-migrate", E, ("python manage.py migrate --noinput\n", "true\n"), "Migrations"),
-    mutant("migrate-optional", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || true\n"), "Shell"),
+    mutant(
+        "migrate-optional",
+        E,
+        ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || true\n"),
+        "Shell",
+    ),
     mutant("no-collectstatic", E, ("python manage.py collectstatic --noinput\n", "true\n"), "Static Files"),
-    mutant("no-exec", E, ('exec "$@"', '"$@"'), "Server"),
+    mutant("no-exec", E, ('exec "$@"', '"$@"'), ("Server", "Runtime/Command")),
     # Options and steps whose text stays while their effect goes.
-    mutant("set-late", E, [('set -eu\n\n: "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\n'),
-                           ('--timeout "$DB_WAIT_TIMEOUT"\n', '--timeout "$DB_WAIT_TIMEOUT"\nset -eu\n')], "Shell"),
-    mutant("migrate-plan", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput --plan\n"), "Migrations"),
-    mutant("collectstatic-dry-run", E, ("python manage.py collectstatic --noinput\n", "python manage.py collectstatic --noinput --dry-run\n"), "Static Files"),
+    mutant(
+        "set-late",
+        E,
+        [
+            ('set -eu\n\n: "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}"\n'),
+            ('--timeout "$DB_WAIT_TIMEOUT"\n', '--timeout "$DB_WAIT_TIMEOUT"\nset -eu\n'),
+        ],
+        "Shell",
+    ),
+    mutant(
+        "migrate-plan",
+        E,
+        ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput --plan\n"),
+        "Migrations",
+    ),
+    mutant(
+        "collectstatic-dry-run",
+        E,
+        ("python manage.py collectstatic --noinput\n", "python manage.py collectstatic --noinput --dry-run\n"),
+        "Static Files",
+    ),
     # The hand-over's control flow: the text `exec "$@"` stays, the server never gets PID 1.
-    mutant("exec-background", E, ('exec "$@"', 'exec "$@" &'), ("Server", "Shell")),
-    mutant("exit-before-exec", E, ('\nexec "$@"', '\nexit 0\nexec "$@"'), "Server"),
-    mutant("exit-on-a-whim", E, ('\nexec "$@"', '\n[ -n "${SKIP_SERVER:-}" ] && exit 0\nexec "$@"'), "Server"),
-    mutant("arguments-cleared", E, ('\nexec "$@"', '\nset --\nexec "$@"'), "Server"),
-    mutant("arguments-shifted", E, ('\nexec "$@"', '\nshift\nexec "$@"'), "Server"),
+    mutant("exec-background", E, ('exec "$@"', 'exec "$@" &'), ("Server", "Shell", "Runtime/Command")),
+    mutant("exit-before-exec", E, ('\nexec "$@"', '\nexit 0\nexec "$@"'), ("Server", "Runtime/Command")),
+    mutant(
+        "exit-on-a-whim",
+        E,
+        ('\nexec "$@"', '\n[ -n "${SKIP_SERVER:-}" ] && exit 0\nexec "$@"'),
+        ("Server", "Runtime/Command"),
+    ),
+    mutant("arguments-cleared", E, ('\nexec "$@"', '\nset --\nexec "$@"'), ("Server", "Runtime/Command")),
+    mutant("arguments-shifted", E, ('\nexec "$@"', '\nshift\nexec "$@"'), ("Server", "Runtime/Command")),
     # Every value of the Server sentence is read: the PID and the signal too.
     mutant("page-server-pid", ENTRYPOINT_PAGE, ("the server is PID `1`", "the server is PID `2`"), "Server"),
-    mutant("page-server-signal", ENTRYPOINT_PAGE, ("receives `SIGTERM` directly", "receives `SIGINT` directly"), "Server"),
-    mutant("exec-conditional", E, ('exec "$@"', 'if [ "$#" -gt 1 ]; then exec "$@"; fi'), "Server"),
+    mutant(
+        "page-server-signal", ENTRYPOINT_PAGE, ("receives `SIGTERM` directly", "receives `SIGINT` directly"), "Server"
+    ),
+    mutant(
+        "exec-conditional", E, ('exec "$@"', 'if [ "$#" -gt 1 ]; then exec "$@"; fi'), ("Server", "Runtime/Command")
+    ),
     # compose.yaml
     mutant("db-image", C, ("image: postgres:17", "image: postgres:16"), "Database Image"),
-    mutant("db-health", C, ('test: ["CMD-SHELL", "pg_isready', 'test: ["CMD-SHELL", "true || pg_ready'), "Database Health Check"),
+    mutant(
+        "db-health",
+        C,
+        ('test: ["CMD-SHELL", "pg_isready', 'test: ["CMD-SHELL", "true || pg_ready'),
+        "Database Health Check",
+    ),
     mutant("db-volume", C, ("- db-data:/var/lib/postgresql/data", "- db-data:/var/lib/postgresql"), "Database Volume"),
-    mutant("public-port", C, ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port"),
-    mutant("extra-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n', '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n      - "127.0.0.1:9000:9000"\n'), "Published Port"),
+    mutant(
+        "public-port", C, ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"${BACKEND_PORT:-8000}:8000"'), "Published Port"
+    ),
+    mutant(
+        "extra-port",
+        C,
+        (
+            '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n',
+            '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n      - "127.0.0.1:9000:9000"\n',
+        ),
+        "Published Port",
+    ),
     mutant("start-order", C, ("condition: service_healthy", "condition: service_started"), "Start Order"),
-    mutant("host-network", C, ("    read_only: true\n", "    read_only: true\n    network_mode: host\n"), "Published Port"),
+    mutant(
+        "host-network", C, ("    read_only: true\n", "    read_only: true\n    network_mode: host\n"), "Published Port"
+    ),
     mutant("host-pid", C, ("    read_only: true\n", "    read_only: true\n    pid: host\n"), "Server"),
-    mutant("compose-entrypoint", C, ("    read_only: true\n", "    read_only: true\n    entrypoint: [\"gunicorn\"]\n"), "Runtime/Entrypoint"),
-    mutant("hard-password", C, ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"), "Credentials"),
-]  # fmt: skip
+    mutant(
+        "compose-entrypoint",
+        C,
+        ("    read_only: true\n", '    read_only: true\n    entrypoint: ["gunicorn"]\n'),
+        "Runtime/Entrypoint",
+    ),
+    mutant(
+        "hard-password",
+        C,
+        ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"),
+        "Credentials",
+    ),
+]
 
 # Refactors that change nothing a page says: the whole suite must stay green.
 EQUIVALENT: list[Mutation] = [
@@ -165,22 +546,57 @@ EQUIVALENT: list[Mutation] = [
     mutant("chown-by-uid", D, ("chown appuser:appuser /app /app/staticfiles", "chown 1000:1000 /app /app/staticfiles")),
     mutant("bind-equals", D, ('"--bind", "0.0.0.0:8000"', '"--bind=0.0.0.0:8000"')),
     mutant("workdir-slash", D, ("WORKDIR /app\n\n# libpq", "WORKDIR /app/\n\n# libpq")),
-    mutant("python-m-pip", D, ("&& pip install --no-cache-dir poetry", "&& python -m pip install --no-cache-dir poetry")),
-    mutant("registry-qualified", D, ("FROM python:3.13-slim AS builder", "FROM docker.io/library/python:3.13-slim AS builder")),
-    mutant("base-from-arg", D, ("# --8<-- [start:builder]\nFROM python:3.13-slim AS builder",
-                                "ARG PYTHON_IMAGE=python:3.13-slim\n\n# --8<-- [start:builder]\nFROM ${PYTHON_IMAGE} AS builder")),
-    mutant("env-split", D, ('ENV PATH="/venv/bin:$PATH" \\\n    DJANGO_SETTINGS_MODULE=core.settings.dev \\',
-                            'ENV PATH="/venv/bin:$PATH"\nENV DJANGO_SETTINGS_MODULE=core.settings.dev\nENV \\')),
+    mutant(
+        "python-m-pip", D, ("&& pip install --no-cache-dir poetry", "&& python -m pip install --no-cache-dir poetry")
+    ),
+    mutant(
+        "registry-qualified",
+        D,
+        ("FROM python:3.13-slim AS builder", "FROM docker.io/library/python:3.13-slim AS builder"),
+    ),
+    mutant(
+        "base-from-arg",
+        D,
+        (
+            "# --8<-- [start:builder]\nFROM python:3.13-slim AS builder",
+            "ARG PYTHON_IMAGE=python:3.13-slim\n\n# --8<-- [start:builder]\nFROM ${PYTHON_IMAGE} AS builder",
+        ),
+    ),
+    mutant(
+        "env-split",
+        D,
+        (
+            'ENV PATH="/venv/bin:$PATH" \\\n    DJANGO_SETTINGS_MODULE=core.settings.dev \\',
+            'ENV PATH="/venv/bin:$PATH"\nENV DJANGO_SETTINGS_MODULE=core.settings.dev\nENV \\',
+        ),
+    ),
     mutant("chmod-numeric", D, ("chmod +x /entrypoint.sh", "chmod 0755 /entrypoint.sh")),
     mutant("set-long-options", E, ("set -eu", "set -o errexit -o nounset")),
     mutant("migrate-no-input", E, ("python manage.py migrate --noinput", "python manage.py migrate --no-input")),
-    mutant("python3-collectstatic", E, ("python manage.py collectstatic --noinput", "python3 manage.py collectstatic --noinput")),
+    mutant(
+        "python3-collectstatic",
+        E,
+        ("python manage.py collectstatic --noinput", "python3 manage.py collectstatic --noinput"),
+    ),
     mutant("copy-to-root", D, ("COPY entrypoint.sh /entrypoint.sh", "COPY ./entrypoint.sh /")),
-    mutant("lock-no-interaction", D, ("POETRY_VIRTUALENVS_CREATE=false poetry lock \\", "POETRY_VIRTUALENVS_CREATE=false poetry lock --no-interaction \\")),
+    mutant(
+        "lock-no-interaction",
+        D,
+        (
+            "POETRY_VIRTUALENVS_CREATE=false poetry lock \\",
+            "POETRY_VIRTUALENVS_CREATE=false poetry lock --no-interaction \\",
+        ),
+    ),
     mutant("exec-braced", E, ('exec "$@"', 'exec "${@}"')),
     mutant("flag-prefix", E, ('\nexec "$@"', '\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"')),
-    mutant("compose-long-port", C, ('      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n',
-                                    '      - target: 8000\n        host_ip: 127.0.0.1\n        published: "${BACKEND_PORT:-8000}"\n')),
+    mutant(
+        "compose-long-port",
+        C,
+        (
+            '      - "127.0.0.1:${BACKEND_PORT:-8000}:8000"\n',
+            '      - target: 8000\n        host_ip: 127.0.0.1\n        published: "${BACKEND_PORT:-8000}"\n',
+        ),
+    ),
     mutant("page-dash-marker", PAGE, ("*   **Port:** Exposes", "-   **Port:** Exposes")),
     mutant("workdir-from-arg", D, ("WORKDIR /app\n\nEXPOSE", "ARG APPDIR=/app\nWORKDIR ${APPDIR}\n\nEXPOSE")),
-]  # fmt: skip
+]

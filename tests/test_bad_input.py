@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from test_mutations import COPIED
 
-from docverify import claims, docker, mutations
-from docverify.dockerfile import DockerfileError, parse
 from docverify.errors import BuildFailed, ClaimUnreadable
-from docverify.registry import Registry
+from docverify.model.dockerfile import DockerfileError, parse
+from docverify.observe import docker
+from docverify.read import items
+from docverify.run import mutations
+from docverify.vocabulary.label import Registry
 
 PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
 
@@ -47,10 +49,27 @@ def test_malformed_dockerfile_names_the_line(tmp_path: Path, dockerfile: str, me
 def run_doc_suite(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real doc suite (pytest + the docverify plugin) on a copy of the repository."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root), "-c",
-         str(root / "pyproject.toml"), "-o", f"docverify_report={root / 'report.json'}", *args],
-        cwd=root, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(root),
+            "-c",
+            str(root / "pyproject.toml"),
+            "-o",
+            f"docverify_report={root / 'report.json'}",
+            *args,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -91,24 +110,31 @@ def test_a_malformed_dockerfile_fails_the_doc_checks_with_its_line(repo_copy: Pa
     dockerfile.write_text(text.replace("WORKDIR /app\n", "WROKDIR /app\n", 1))
     result = run_doc_suite(repo_copy, "docs", "-m", "not docker", "-k", "static:")
     assert result.returncode != 0
-    first = claims.read(Path(PAGE), (repo_copy / PAGE).read_text())[0][0]
+    first = items.read(Path(PAGE), (repo_copy / PAGE).read_text()).items[0]
     assert (
-        f"Dockerfile.md:{first.line} {first.title}: cannot read the file it describes: "
+        f"Dockerfile.md:{first.line} {first.label}: cannot read the file it describes: "
         f"Dockerfile:{line}: unknown instruction 'WROKDIR'"
     ) in result.stdout, result.stdout[-3000:]
     assert "Traceback" not in result.stdout
 
 
-def test_an_unknown_claim_label_is_a_collection_error(repo_copy: Path) -> None:
+def test_every_unreadable_claim_of_every_page_fails_on_its_own_and_the_rest_still_run(repo_copy: Path) -> None:
     page = repo_copy / PAGE
     lines = page.read_text().splitlines(keepends=True)
     lines.insert(9, "*   **Colour:** `blue`\n")
-    page.write_text("".join(lines))
+    page.write_text("".join(lines).replace("Switches to `appuser`.", "Changes to `appuser`."))
+    security = repo_copy / "docs/backend/django/deploy/docker/security.md"
+    security.write_text(security.read_text().replace("never as `root`", "not as `root`"))
     result = run_doc_suite(repo_copy, "docs", "-m", "not docker")
     assert result.returncode != 0
-    assert f"{PAGE}:10: no check reads **Colour:**" in result.stdout, result.stdout[-3000:]
-    assert "Traceback" not in result.stdout
-    assert "error" in result.stdout.splitlines()[-1]
+    out = result.stdout
+    assert f"{PAGE}:10: no label **Colour:** in the vocabulary" in out, out[-3000:]
+    assert "**User** cannot read 'Changes to `appuser`.'; the closest form it reads is `Switches to" in out
+    assert "security.md:11: **Non-root** cannot read" in out
+    assert "3 failed" in out.splitlines()[-1] and "Traceback" not in out
+    base = next(i.line for i in items.read(Path(PAGE), page.read_text()).items if i.label == "Base Image")
+    alone = run_doc_suite(repo_copy, f"{PAGE}::static:L{base}:Base-Image").stdout
+    assert "1 passed" in alone.splitlines()[-1], alone[-2000:]
 
 
 def test_a_rendered_claim_the_reader_misses_is_an_error(repo_copy: Path) -> None:
@@ -122,19 +148,21 @@ def test_a_rendered_claim_the_reader_misses_is_an_error(repo_copy: Path) -> None
 
 def test_other_list_markers_and_bold_spellings_are_read() -> None:
     text = "## Stage 1: Builder\n\n+   **Base Image:** `a`\n-   __Working Directory:__ `/app`\n"
-    found, _ = claims.read(Path("page.md"), text)
-    assert [(c.label, c.values) for c in found] == [("Base Image", ("a",)), ("Working Directory", ("/app",))]
+    found = items.read(Path("page.md"), text).items
+    assert [(i.label, i.values) for i in found] == [("Base Image", ("a",)), ("Working Directory", ("/app",))]
 
 
-def test_a_claim_without_a_value_is_a_collection_error() -> None:
-    text = "## Stage 1: Builder\n\n*   **Base Image:** the slim one\n*   **Dependencies:** `gcc`\n"
-    with pytest.raises(ClaimUnreadable, match=r"page.md:3: \*\*Base Image:\*\* has neither values nor nested claims"):
-        claims.read(Path("page.md"), text)
+def test_a_claim_without_a_value_is_an_error(registry: Registry) -> None:
+    text = "## Stage 1: Builder\n\n*   **Base Image:** the slim one\n*   **Dependencies:**\n"
+    found = items.read(Path("page.md"), text)
+    assert [str(p) for p in found.problems] == ["page.md:4: **Dependencies:** has neither values nor nested claims"]
+    with pytest.raises(ClaimUnreadable, match=r"page.md:3: \*\*Base Image\*\* cannot read 'the slim one'"):
+        registry.read(found.items[0])
 
 
-def test_a_mislabelled_claim_is_a_collection_error() -> None:
-    with pytest.raises(ClaimUnreadable, match=r"page.md:1: write a claim label as \*\*Label:\*\*"):
-        claims.read(Path("page.md"), "*   **Base Image**: `python:3.13-slim`\n")
+def test_a_mislabelled_claim_is_an_error() -> None:
+    problems = items.read(Path("page.md"), "*   **Base Image**: `python:3.13-slim`\n").problems
+    assert [str(p) for p in problems] == ["page.md:1: write a claim label as **Label:** (colon inside the bold)"]
 
 
 def test_a_value_no_check_reads_is_an_error(repo_copy: Path, registry: Registry) -> None:
@@ -147,7 +175,7 @@ def test_a_value_no_check_reads_is_an_error(repo_copy: Path, registry: Registry)
 
 def test_docker_down_skips_with_one_reason_and_fails_under_ci(repo_copy: Path) -> None:
     unreachable = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-    line = next(c.line for c in claims.read(Path(PAGE), (repo_copy / PAGE).read_text())[0] if c.label == "Base Image")
+    line = next(i.line for i in items.read(Path(PAGE), (repo_copy / PAGE).read_text()).items if i.label == "Base Image")
     static, image = f"{PAGE}::static:L{line}:Base-Image", f"{PAGE}::image:L{line}:Base-Image"
     skipped = run_doc_suite(repo_copy, static, image, "-rs", env={**unreachable, "CI": "false"})
     assert skipped.returncode == 0, skipped.stdout[-2000:]

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from docverify import claims, config, diskcache, rendered, shell
-from docverify.compose import ComposeModel
-from docverify.dockerfile import normalise_image, parse
-from docverify.errors import ClaimUnreadable, ConfigError
-from docverify.registry import Registry, build
+from docverify import config, diskcache
+from docverify.errors import ConfigError
+from docverify.model import shell
+from docverify.model.compose import ComposeModel
+from docverify.model.context import Context
+from docverify.model.dockerfile import normalise_image, parse
+from docverify.read import items, rendered
 
 
 def dockerfile(tmp_path: Path, text: str) -> Path:
@@ -23,10 +25,10 @@ def dockerfile(tmp_path: Path, text: str) -> Path:
     return path
 
 
-# --- claims ---------------------------------------------------------------------------------
+# --- items ---------------------------------------------------------------------------------
 
 
-def test_claims_carry_values_headings_and_nesting() -> None:
+def test_items_carry_labels_headings_groups_and_nesting() -> None:
     text = textwrap.dedent("""
         ## Stage 2: Runtime
 
@@ -36,44 +38,62 @@ def test_claims_carry_values_headings_and_nesting() -> None:
         *   **Copy Artifacts:**
             *   Copies `a` to `/b`.
     """)
-    found, labelled = claims.read(Path("p.md"), text)
-    assert [(c.title, c.values, c.line) for c in found] == [
-        ("User", ("appuser",), 4),
-        ("Environment Variables PATH", ("/venv/bin",), 6),
-        ("Copy Artifacts Copies", ("a", "/b"), 8),
+    found = items.read(Path("p.md"), text)
+    assert [(i.label, i.sentence, i.line, i.nested, i.group) for i in found.items] == [
+        ("User", "Switches to `appuser`.", 4, False, None),
+        ("Environment Variables", "`PATH`: Adds `/venv/bin` first.", 6, True, 5),
+        ("Copy Artifacts", "Copies `a` to `/b`.", 8, True, 7),
     ]
-    assert found[0].stage() == (2, "Runtime") and found[1].sentence == "Adds `/venv/bin` first."
-    assert [item.label for item in labelled] == ["User", "Environment Variables", "Copy Artifacts"]
+    assert found.items[0].stage_heading == (2, "Runtime") and found.problems == []
+    assert [item.label for item in found.labelled] == ["User", "Environment Variables", "Copy Artifacts"]
 
 
-def test_claims_inside_code_fences_are_not_claims() -> None:
-    found, _ = claims.read(Path("p.md"), "```md\n*   **User:** `x`\n```\n")
-    assert found == []
+def test_items_inside_code_fences_are_not_items() -> None:
+    assert items.read(Path("p.md"), "```md\n*   **User:** `x`\n```\n").items == []
 
 
-def test_a_nested_label_is_an_error() -> None:
-    with pytest.raises(ClaimUnreadable, match="p.md:2: \\*\\*User:\\*\\* is nested"):
-        claims.read(Path("p.md"), "*   **Users:**\n    *   **User:** `x`\n")
+def test_every_problem_of_a_page_is_collected_not_just_the_first() -> None:
+    text = "*   **Users:**\n    *   **User:** `x`\n*   **Port**: `80`\n*   **Empty:**\n\nText.\n"
+    problems = [str(p) for p in items.read(Path("p.md"), text).problems]
+    assert [p.split(" ", 1)[0] for p in problems] == ["p.md:2:", "p.md:3:", "p.md:1:", "p.md:4:"]
+    assert "is nested" in problems[0] and "colon inside the bold" in problems[1] and "neither values" in problems[3]
 
 
 def test_the_rendered_check_catches_a_claim_the_reader_misses() -> None:
     renderer = rendered.Renderer(["tables", "attr_list", "md_in_html"], {})
     text = "> *   **Port:** `80`\n"
-    found, labelled = claims.read(Path("p.md"), text)
-    with pytest.raises(ClaimUnreadable, match="p.md:1: the site renders 1 list item"):
-        rendered.check(Path("p.md"), text, labelled, renderer)
-    assert found == []
+    found = items.read(Path("p.md"), text)
+    with pytest.raises(Exception, match="p.md:1: the site renders 1 list item"):
+        rendered.check(Path("p.md"), text, found.labelled, renderer)
+    assert found.items == []
+
+
+# --- the build context ----------------------------------------------------------------------
+
+
+def test_the_context_is_what_dockerignore_leaves(tmp_path: Path) -> None:
+    for name in ("app/a.py", "app/__pycache__/a.pyc", "app/db.sqlite3", "notes.md", "Dockerfile"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".dockerignore").write_text("*\n!app/\n**/__pycache__\napp/db.sqlite3\n")
+    context = Context(tmp_path)
+    assert context.files("app") == ["app/a.py"] and not context.sent("notes.md") and context.sent("app/a.py")
 
 
 # --- the Dockerfile model -------------------------------------------------------------------
 
 
 def test_from_resolves_args_and_registry_names(tmp_path: Path) -> None:
-    model = parse(dockerfile(tmp_path, """
+    model = parse(
+        dockerfile(
+            tmp_path,
+            """
         ARG IMAGE=docker.io/library/python:3.13-slim
         FROM ${IMAGE} AS builder
         FROM builder AS final
-    """))  # fmt: skip
+    """,
+        )
+    )
     assert [s.base for s in model.stages] == ["python:3.13-slim", "python:3.13-slim"]
     assert model.stages[1].parent is model.stages[0]
     assert parse(dockerfile(tmp_path, "ARG IMAGE=a\nFROM $IMAGE\n"), {"IMAGE": "b:1"}).stages[0].base == "b:1"
@@ -83,7 +103,10 @@ def test_from_resolves_args_and_registry_names(tmp_path: Path) -> None:
 
 
 def test_effective_state_is_what_later_instructions_leave(tmp_path: Path) -> None:
-    stage = parse(dockerfile(tmp_path, """
+    stage = parse(
+        dockerfile(
+            tmp_path,
+            """
         FROM base
         RUN groupadd --gid 1000 app && useradd --uid=1000 -g app app
         WORKDIR /srv/
@@ -95,7 +118,9 @@ def test_effective_state_is_what_later_instructions_leave(tmp_path: Path) -> Non
         CMD ["one"]
         ENTRYPOINT ["/e.sh"]
         EXPOSE 80 53/udp
-    """)).stages[0]  # fmt: skip
+    """,
+        )
+    ).stages[0]
     assert stage.workdir() is not None and stage.workdir()[0] == "/srv/app"  # type: ignore[index]
     env = {k: v for k, (v, _) in stage.env().items()}
     assert env == {"A": "2", "PATH": "/venv/bin:$PATH"}
@@ -116,18 +141,29 @@ def test_an_entrypoint_in_a_later_stage_resets_the_inherited_cmd(tmp_path: Path)
 
 @pytest.mark.parametrize(
     "script, options",
-    [("set -eu", {"e", "u"}), ("set -u  # was: set -eu", {"u"}), ("set -o errexit -o nounset", {"e", "u"}),
-     ("set -eu\nset +e", {"u"}), ("if x; then set -e; fi", set())],
-)  # fmt: skip
+    [
+        ("set -eu", {"e", "u"}),
+        ("set -u  # was: set -eu", {"u"}),
+        ("set -o errexit -o nounset", {"e", "u"}),
+        ("set -eu\nset +e", {"u"}),
+        ("if x; then set -e; fi", set()),
+    ],
+)
 def test_set_options_as_a_shell_sees_them(script: str, options: set[str]) -> None:
     assert shell.set_options(script) == options
 
 
 @pytest.mark.parametrize(
     "script, propagates",
-    [("pg_isready -U x", True), ("a && pg_isready", True), ("pg_isready && echo ok", True),
-     ("pg_isready || true", False), ("pg_isready; true", False), ("pg_isready | cat", False)],
-)  # fmt: skip
+    [
+        ("pg_isready -U x", True),
+        ("a && pg_isready", True),
+        ("pg_isready && echo ok", True),
+        ("pg_isready || true", False),
+        ("pg_isready; true", False),
+        ("pg_isready | cat", False),
+    ],
+)
 def test_a_failure_reaches_the_exit_status_only_when_nothing_has_the_last_word(script: str, propagates: bool) -> None:
     assert shell.failure_propagates(script, "pg_isready") is propagates
 
@@ -178,23 +214,7 @@ def test_compose_answers_come_from_the_cache_only_while_its_inputs_stand(
     assert len(list((tmp_path / "cache" / "compose").iterdir())) == 4
 
 
-# --- the registry and configuration ----------------------------------------------------------
-
-
-def test_the_registry_is_explicit_and_refuses_doubles() -> None:
-    registry = Registry()
-    registry.entry("Colour", least=1)
-    with pytest.raises(ConfigError, match="registered twice"):
-        registry.entry("Colour")
-    with pytest.raises(ConfigError, match="cannot extend unknown label"):
-        registry.extend("Shade", "static")
-    with pytest.raises(ConfigError, match="cannot import 'no_such_module'"):
-        build(["no_such_module"])
-
-
-def test_every_package_label_says_what_proves_it_at_each_level() -> None:
-    for entry in build().labels():
-        assert set(entry.meaning) == set(entry.checks), f"{entry.keys} lacks a meaning for some level"
+# --- configuration ----------------------------------------------------------------------------
 
 
 def test_configuration_comes_from_tool_docverify(tmp_path: Path) -> None:
@@ -206,13 +226,15 @@ def test_configuration_comes_from_tool_docverify(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="no docs folder"):
         config.from_pyproject(tmp_path, docs="nowhere")
+    assert not settings.runs_stack and settings.compose is not None  # compose.yaml is the default, but absent here
+    assert config.from_pyproject(tmp_path, compose="").compose is None
 
 
 def test_disk_cached_trees_are_bashlexs_and_a_hit_never_imports_it(tmp_path: Path) -> None:
     script = 'set -eu\nif [ -n "$X" ]; then exit 1; fi\npg_isready -q || true\n'
     home = {"HOME": str(tmp_path), "PATH": os.environ["PATH"]}
     program = (
-        "import sys; from docverify import shell; "
+        "import sys; from docverify.model import shell; "
         f"print(sorted(shell.set_options({script!r})), shell.failure_propagates({script!r}, 'pg_isready'), "
         "'bashlex' in sys.modules)"
     )

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from mutants import CATALOGUE, EQUIVALENT, PAGE
 
-from docverify import mutations
 from docverify.config import Settings
-from docverify.registry import Registry
-from docverify.walk import Walk
+from docverify.run import mutations
+from docverify.run.walk import Walk
+from docverify.vocabulary.label import Registry
 
 pytestmark = pytest.mark.mutation
 
@@ -47,8 +47,9 @@ def test_the_unmutated_copy_passes(settings: Settings, registry: Registry, tmp_p
 
 
 @pytest.mark.parametrize("mutation", [m for m in CATALOGUE if m.level == "static"], ids=lambda mutation: mutation.name)
-def test_mutation_is_killed_by_its_claim(mutation: mutations.Mutation, settings: Settings, registry: Registry,
-                                         tmp_path: Path) -> None:  # fmt: skip
+def test_mutation_is_killed_by_its_claim(
+    mutation: mutations.Mutation, settings: Settings, registry: Registry, tmp_path: Path
+) -> None:
     root = copy(settings, tmp_path)
     mutation.apply(root)
     failures = mutations.static_failures(root, registry)
@@ -64,8 +65,9 @@ def test_mutation_is_killed_by_its_claim(mutation: mutations.Mutation, settings:
 
 
 @pytest.mark.parametrize("mutation", EQUIVALENT, ids=lambda mutation: mutation.name)
-def test_equivalent_rewrite_is_accepted(mutation: mutations.Mutation, settings: Settings, registry: Registry,
-                                        tmp_path: Path) -> None:  # fmt: skip
+def test_equivalent_rewrite_is_accepted(
+    mutation: mutations.Mutation, settings: Settings, registry: Registry, tmp_path: Path
+) -> None:
     root = copy(settings, tmp_path)
     mutation.apply(root)
     assert mutations.static_failures(root, registry) == {}

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import chromium, served
 
+from docverify.report.schema import SCHEMA
 from docverify.site import report as rp
 from docverify.site import scan, verdict
 
@@ -98,7 +99,7 @@ def green_report(repo: Path) -> dict[str, Any]:
                 }
             )
     return {
-        "schema": 1,
+        "schema": SCHEMA,
         "engine": ENGINE,
         "run": {
             "commit": git(repo, "rev-parse", "HEAD"),
@@ -170,7 +171,7 @@ def test_truncated_json_is_called_truncated(tmp_path: Path, repo: Path) -> None:
 
 def test_an_older_schema_is_refused(tmp_path: Path, repo: Path) -> None:
     data = green_report(repo) | {"schema": 0}
-    with pytest.raises(rp.ReportError, match="the report has schema 0; this site reads schema 1"):
+    with pytest.raises(rp.ReportError, match="the report has schema 0; this site reads schema 2"):
         load_json(tmp_path, json.dumps(data))
 
 

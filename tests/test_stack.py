@@ -14,8 +14,8 @@ from typing import TypeVar
 
 import pytest
 
-from docverify import docker
-from docverify.subjects import Stack
+from docverify.observe import docker
+from docverify.observe.subjects import Stack
 
 pytestmark = pytest.mark.docker
 T = TypeVar("T")
@@ -84,17 +84,44 @@ def test_a_run_that_died_leaves_nothing_that_breaks_the_next(docker_engine: None
     prefix = f"docverify-leftover-{uuid.uuid4().hex[:6]}"
     project = f"{prefix}-stack"
     stray = docker.run(
-        "run", "-d", "--name", f"{project}-backend-run-stray", "--label", f"com.docker.compose.project={project}",
-        "--label", "com.docker.compose.oneoff=True", "--label", "com.docker.compose.service=backend",
-        "--entrypoint", "sleep", "python:3.13-slim", "600",
-    )  # fmt: skip
+        "run",
+        "-d",
+        "--name",
+        f"{project}-backend-run-stray",
+        "--label",
+        f"com.docker.compose.project={project}",
+        "--label",
+        "com.docker.compose.oneoff=True",
+        "--label",
+        "com.docker.compose.service=backend",
+        "--entrypoint",
+        "sleep",
+        "python:3.13-slim",
+        "600",
+    )
     assert stray.returncode == 0, stray.stderr
     page = "docs/backend/django/health.md"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-k", "running:", page,
-         "-o", f"docverify_image_prefix={prefix}", "-o", f"docverify_report={tmp_path / 'report.json'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-k",
+            "running:",
+            page,
+            "-o",
+            f"docverify_image_prefix={prefix}",
+            "-o",
+            f"docverify_report={tmp_path / 'report.json'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     left = docker.run("ps", "-aq", "--filter", f"label=com.docker.compose.project={project}").stdout.split()
     if left:
         docker.run("rm", "-f", *left)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docverify.subjects import Images
+from docverify.observe.subjects import Images
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +26,20 @@ def test_container_structure_test_passes(images: Images, stage: str) -> None:
     image = images.of_stage(stage)
     assert image is not None, f"no {stage} stage in the Dockerfile"
     result = subprocess.run(
-        [program, "test", "--image", image.tag, "--config", str(ROOT / "benchmarks" / f"cst-{stage}.yaml"),
-         "--output", "json"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            program,
+            "test",
+            "--image",
+            image.tag,
+            "--config",
+            str(ROOT / "benchmarks" / f"cst-{stage}.yaml"),
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = json.loads(result.stdout[result.stdout.index("{") :]) if "{" in result.stdout else {}
     failures = [r["Name"] for r in report.get("Results", []) if not r.get("Pass")]
     assert result.returncode == 0 and report.get("Fail") == 0, (

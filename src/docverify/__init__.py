@@ -11,4 +11,4 @@ The package is a pytest plugin (entry point ``pytest11``); configuration comes f
 or ``[tool.docverify]``. See README.md.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

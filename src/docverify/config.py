@@ -16,14 +16,18 @@ from .errors import ConfigError
 OPTIONS: dict[str, tuple[str, str, Any]] = {
     "docs": ("docs root holding the claim pages", "string", "docs"),
     "dockerfile": ("the Dockerfile the pages describe", "string", "Dockerfile"),
-    "compose": ("the compose file of the running level", "string", "compose.yaml"),
+    "compose": ("the compose file of the running level (empty: none)", "string", "compose.yaml"),
+    "context": ("the build context (default: the Dockerfile's folder)", "string", ""),
     "mkdocs": ("mkdocs.yml whose Markdown extensions render the pages", "string", "mkdocs.yml"),
     "service": ("compose service under test (default: the one that builds)", "string", ""),
     "image_prefix": ("tag prefix of the images the suite builds", "string", ""),
     "build_args": ("NAME=value build arguments; {pip-index} is pip's own index URL", "linelist", []),
     "compose_env": ("NAME=value variables compose interpolates; {free-port} is a free loopback port", "linelist", []),
     "report": ("where the verification report is written", "string", "artifacts/docverify-report.json"),
+    "packs": ("vocabulary packs to use: python, poetry, debian, django, postgres", "linelist", []),
     "vocabularies": ("modules whose register(registry) adds project labels", "linelist", []),
+    "coverage": ("fail when a Dockerfile instruction or entrypoint step is documented by no claim", "bool", False),
+    "running": ("prove claims on the running compose stack too (needs `compose`)", "bool", True),
     "prebuilt": ("use images already built under the prefix (benchmarks)", "bool", False),
 }
 
@@ -33,15 +37,24 @@ class Settings:
     root: Path
     docs: Path
     dockerfile: Path
-    compose: Path
+    compose: Path | None  # None: no running level
     mkdocs: Path
+    context: Path
     service: str | None
     image_prefix: str
     build_args: dict[str, str] = field(default_factory=dict)
     compose_env: dict[str, str] = field(default_factory=dict)
     report: Path = Path("artifacts/docverify-report.json")
+    packs: tuple[str, ...] = ()
     vocabularies: tuple[str, ...] = ()
+    coverage: bool = False
+    running: bool = True
     prebuilt: bool = False
+
+    @property
+    def runs_stack(self) -> bool:
+        """Whether the running level applies: switched on, with a compose file that exists."""
+        return self.running and self.compose is not None and self.compose.is_file()
 
     @property
     def project(self) -> str:
@@ -112,18 +125,24 @@ def make(root: Path, values: dict[str, Any]) -> Settings:
         return found
 
     vocabularies = values.get("vocabularies") or []
+    dockerfile = path("dockerfile")
+    compose = values.get("compose", OPTIONS["compose"][2])
     settings = Settings(
         root=root.resolve(),
         docs=path("docs"),
-        dockerfile=path("dockerfile"),
-        compose=path("compose"),
+        dockerfile=dockerfile,
+        compose=(root / str(compose)).resolve() if compose else None,
         mkdocs=path("mkdocs"),
+        context=(root / str(values["context"])).resolve() if values.get("context") else dockerfile.parent,
         service=str(values.get("service") or "") or None,
         image_prefix=str(values.get("image_prefix") or f"{root.resolve().name}-docs").lower(),
         build_args=pairs("build_args"),
         compose_env=pairs("compose_env"),
         report=path("report"),
+        packs=tuple(str(p) for p in values.get("packs") or []),
         vocabularies=tuple(str(v) for v in vocabularies),
+        coverage=_boolean(values.get("coverage", False)),
+        running=_boolean(values.get("running", True)),
         prebuilt=_boolean(values.get("prebuilt", False)),
     )
     if not settings.docs.is_dir():

@@ -1,16 +1,22 @@
-"""This project's own labels: entrypoint.sh steps, Django settings, the health endpoint.
+"""This project's own labels: the sentences only its pages say, and the checks that read them.
 
-They plug into docverify through `docverify_vocabularies = backend_labels` (pyproject.toml);
-the engine package knows nothing of Django.
+They plug into docverify through `vocabularies = ["backend_labels"]` (pyproject.toml). Everything
+else the pages say is the engine's core vocabulary and its packs (`packs = [...]`).
 """
 
 from __future__ import annotations
 
-from docverify.registry import Registry
+import sys
 
-from . import django_settings, entrypoint, health
+from docverify.vocabulary.label import Registry
+
+from . import entrypoint, health, images, settings
 
 
 def register(registry: Registry) -> None:
-    for area in (entrypoint, django_settings, health):
-        area.register(registry)
+    for module in (entrypoint, health, images, settings):
+        module.extend(registry)  # first: a replaced label is then already in place
+        registry.add_module(module, "backend_labels")
+
+
+__all__ = ["register", "sys"]

@@ -4,43 +4,118 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 
-from docverify.claims import Claim
-from docverify.registry import Cites, Registry, fail
-from docverify.subjects import Images, Stack
+from docverify.model.sources import Sources
+from docverify.observe import http
+from docverify.observe.subjects import Images, Stack
+from docverify.packs.django_app import DJANGO, DjangoRequest
+from docverify.vocabulary.health import HEALTHCHECK, HealthcheckArgs
+from docverify.vocabulary.label import Cites, Claim, Label, Registry, fail
+
+UNREACHABLE = (("DATABASE_URL", "postgres://probe:probe@127.0.0.1:9/probe"),)
 
 
-def endpoint_running(claim: Claim, stack: Stack) -> Cites:
-    status, body = stack.get(claim.values[0])
+@dataclass(frozen=True)
+class EndpointArgs:
+    path: str
+
+
+ENDPOINT = Label(
+    "Endpoint",
+    EndpointArgs,
+    ["{path}"],
+    example=EndpointArgs("/health/"),
+    summary="The path of the backend's health endpoint, answering JSON.",
+    scope="stack",
+)
+
+
+@ENDPOINT.running("GET from the host answers JSON", needs=lambda c, s: [http.need(c.args.path)])
+def endpoint_running(claim: Claim[EndpointArgs], stack: Stack) -> Cites:
+    answer = stack.service.observed(http.HTTP).get(claim.args.path)
     try:
-        json.loads(body)
+        json.loads(answer.body)
     except ValueError:
-        fail(claim, f"JSON at {claim.values[0]}", f"HTTP {status}: {body[:200]!r}", stack.base_url)
+        fail(
+            claim,
+            f"JSON at {claim.args.path}",
+            f"HTTP {answer.status}: {answer.body[:200]!r} {answer.error}",
+            stack.service.base_url,
+        )
     return []
 
 
-def healthy_running(claim: Claim, stack: Stack) -> Cites:
-    status, body = stack.get("/health/")
-    if str(status) != claim.values[0] or json.loads(body) != json.loads(claim.values[1]):
-        fail(claim, f"{claim.values[0]} {claim.values[1]}", f"{status} {body}", f"GET {stack.base_url}/health/")
+@dataclass(frozen=True)
+class ResponseArgs:
+    status: int
+    body: str
+
+
+HEALTHY = Label(
+    "Healthy Response",
+    ResponseArgs,
+    ["{status} with {body}"],
+    example=ResponseArgs(200, '{"status": "ok"}'),
+    summary="What /health/ answers while the database is up: the status and the whole JSON body.",
+    scope="stack",
+)
+
+
+@HEALTHY.running("GET /health/ from the host: the status and the JSON body", needs=lambda c, s: [http.need("/health/")])
+def healthy_running(claim: Claim[ResponseArgs], stack: Stack) -> Cites:
+    answer = stack.service.observed(http.HTTP).get("/health/")
+    try:
+        same = answer.status == claim.args.status and json.loads(answer.body) == json.loads(claim.args.body)
+    except ValueError:
+        same = False
+    if not same:
+        fail(
+            claim,
+            f"{claim.args.status} {claim.args.body}",
+            f"{answer.status} {answer.body}",
+            f"GET {stack.service.base_url}/health/",
+        )
     return []
 
 
-def unhealthy_image(claim: Claim, images: Images) -> Cites:
-    response = images.final.facts.extra.get("django", {}).get("database_down", {}).get("health", {})
-    body = response.get("body", "")
-    ok = str(response.get("status")) == claim.values[0] and claim.values[1].replace(" ", "") in body.replace(" ", "")
-    if not ok or "reason" not in body:
-        fail(claim, f"{claim.values[0]} with {claim.values[1]} and a reason", f"{response.get('status')} {body}",
-             f"{images.final.where}, /health/ with the database unreachable")  # fmt: skip
+@dataclass(frozen=True)
+class UnhealthyArgs:
+    status: int
+    body: str
+
+
+UNHEALTHY = Label(
+    "Unhealthy Response",
+    UnhealthyArgs,
+    ["{status} with {body} and the reason, when the database does not answer"],
+    example=UnhealthyArgs(503, '"database": "unavailable"'),
+    summary="What /health/ answers when the database does not: the status, that part of the body, and a reason.",
+    scope="image",
+)
+
+
+def _down(claim: Claim[UnhealthyArgs], sources: Sources) -> list[object]:
+    return [DJANGO.need(DjangoRequest(environment=UNREACHABLE, get=("/health/",)))]
+
+
+@UNHEALTHY.image("/health/ through Django's test client in the image, the database unreachable", needs=_down)  # type: ignore[arg-type]
+def unhealthy_image(claim: Claim[UnhealthyArgs], images: Images) -> Cites:
+    answer = images.final.observed(DJANGO).setting("responses").get("/health/", {})
+    body = str(answer.get("body", ""))
+    part = claim.args.body.replace(" ", "") in body.replace(" ", "")
+    if answer.get("status") != claim.args.status or not part or "reason" not in body:
+        fail(
+            claim,
+            f"{claim.args.status} with {claim.args.body} and a reason",
+            f"{answer.get('status')} {body}",
+            f"{images.final.where}, /health/ with the database unreachable",
+        )
     return []
 
 
 def _health(stack: Stack) -> str | None:
-    import docverify.docker as docker
-
-    state = docker.inspect(stack.service.inspect["Id"], "container")["State"]
-    return (state.get("Health") or {}).get("Status")
+    return (stack.service.refreshed()["State"].get("Health") or {}).get("Status")
 
 
 def _wait(stack: Stack, wanted: str, timeout: float) -> bool:
@@ -52,21 +127,23 @@ def _wait(stack: Stack, wanted: str, timeout: float) -> bool:
     return False
 
 
-def healthcheck_bites_running(claim: Claim, stack: Stack) -> Cites:
+def healthcheck_bites_running(claim: Claim[HealthcheckArgs], stack: Stack) -> Cites:
     """Make /health/ fail for real (stop the database) and watch Docker turn the backend unhealthy."""
-    if stack.compose is None:
-        return []
     db = next(iter(stack.others))
     stack.compose("stop", db)
     try:
-        status = stack.get("/health/")[0]
+        status = http.get(f"{stack.service.base_url}/health/")["status"]
         turned = _wait(stack, "unhealthy", 60)
     finally:
         stack.compose("start", db)
     recovered = _wait(stack, "healthy", 90)
     if status != 503 or not turned:
-        fail(claim, "a health check that turns unhealthy when /health/ fails",
-             f"/health/ {status}, health {_health(stack)} 60 s after {db} stopped", stack.service.where)  # fmt: skip
+        fail(
+            claim,
+            "a health check that turns unhealthy when /health/ fails",
+            f"/health/ {status}, health {_health(stack)} 60 s after {db} stopped",
+            stack.service.where,
+        )
     if not recovered:
         fail(
             claim,
@@ -77,16 +154,7 @@ def healthcheck_bites_running(claim: Claim, stack: Stack) -> Cites:
     return []
 
 
-def register(registry: Registry) -> None:
-    registry.entry("Endpoint", least=1, most=1, forms=("{}",)).on("running", "GET from the host answers JSON")(
-        endpoint_running
-    )
-    registry.entry("Healthy Response", least=2, most=2, forms=("{} with {}",)).on(
-        "running", "GET from the host: status and body"
-    )(healthy_running)
-    registry.entry(
-        "Unhealthy Response", least=2, forms=("{} with {} and the reason, when the database does not answer",)
-    ).on("image", "/health/ through Django's test client in the image, database unreachable")(unhealthy_image)
-    registry.extend("Healthcheck", "running", "with the database stopped, Docker turns the backend unhealthy")(
+def extend(registry: Registry) -> None:
+    registry.extend(HEALTHCHECK).running("with the database stopped, Docker turns the backend unhealthy")(
         healthcheck_bites_running
     )

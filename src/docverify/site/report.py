@@ -1,7 +1,6 @@
-"""Reads the engine's verification report (schema 1) and says whether it still holds.
+"""Reads the engine's verification report (`docverify.report.schema`) and says whether it still holds.
 
-The report is read as plain JSON: nothing here imports the engine, so the site
-builds with only this package's `site` part. Every bad input becomes a
+The report is read as plain JSON, checked against the one schema module the writer uses too. Every bad input becomes a
 `ReportError` with one sentence a reader can act on, never a traceback.
 """
 
@@ -14,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1
-LEVELS = ("static", "image", "running")
-OUTCOMES = ("passed", "failed", "skipped")
+from docverify.report.schema import LEVELS, OUTCOMES, SCHEMA
+
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 CITE = re.compile(r"^(?P<file>[^:]+):(?P<line>[1-9][0-9]*)$")
 

@@ -1,13 +1,27 @@
-"""The package's labels, one module per area. `register` adds them all to a registry."""
+"""The core vocabulary: labels for any Dockerfile, image and compose stack, one module per area.
+
+Packs (`docverify.packs`) add what only some projects have (Python, Poetry, Debian, Django,
+PostgreSQL); a project adds its own labels in a module named in `vocabularies`.
+"""
 
 from __future__ import annotations
 
-from ..registry import Registry
-from . import closure, compose, environment, files, packages, runtime, security, stage, users
+from . import (
+    closure,
+    commands,
+    compose,
+    environment,
+    files,
+    health,
+    metadata,
+    runtime,
+    script,
+    security,
+    stage,
+    users,
+)
+from .label import Cites, Claim, Label, Registry, fail, words
 
-AREAS = (stage, packages, files, users, environment, runtime, compose, security, closure)
+AREAS = (stage, users, environment, files, commands, health, runtime, metadata, script, compose, security, closure)
 
-
-def register(registry: Registry) -> None:
-    for area in AREAS:
-        area.register(registry)
+__all__ = ["AREAS", "Cites", "Claim", "Label", "Registry", "fail", "words"]

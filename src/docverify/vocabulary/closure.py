@@ -1,19 +1,22 @@
 """The closed world: the image holds nothing the page does not declare.
 
-The image config is compared field by field with the base image's, and the filesystem's
-set-uid, set-gid and world-writable paths with the base's. An undocumented difference fails,
-naming the field, the value and the Dockerfile line that set it.
+The image config is compared field by field with the base image's; the file system, top-level
+path by top-level path (content included); set-uid, set-gid and world-writable paths against the
+base's. An undocumented difference fails, naming the field, the path, or the Dockerfile line.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from ..claims import VALUE, Claim
-from ..dockerfile import Stage
-from ..registry import Cites, Registry, fail, words
-from ..subjects import Images, Sources
-from .common import same_group
+from ..model.copies import copies_of
+from ..model.dockerfile import Stage
+from ..model.sources import Sources
+from ..observe import filesystem
+from ..observe.subjects import Images
+from ..read import items as item_reader
+from .label import Cites, Claim, Label, fail, words
 
 # Image config field -> the instruction that sets it, and the label that describes it.
 FIELDS: dict[str, tuple[str, str | None]] = {
@@ -24,9 +27,9 @@ FIELDS: dict[str, tuple[str, str | None]] = {
     "Cmd": ("CMD", "Command"),
     "Healthcheck": ("HEALTHCHECK", "Healthcheck"),
     "ExposedPorts": ("EXPOSE", "Port"),
-    "Volumes": ("VOLUME", None),
-    "Labels": ("LABEL", None),
-    "StopSignal": ("STOPSIGNAL", None),
+    "Volumes": ("VOLUME", "Volumes"),
+    "Labels": ("LABEL", "Image Label"),
+    "StopSignal": ("STOPSIGNAL", "Stop Signal"),
     "Shell": ("SHELL", None),
     "OnBuild": ("ONBUILD", None),
 }
@@ -39,57 +42,80 @@ def _chain(stage: Stage) -> list[Stage]:
     return chain
 
 
-def _described(claim: Claim, sources: Sources) -> set[str]:
-    """Labels with a claim under the same stage heading of the same page."""
-    return {c.label for c in same_group(claim, sources, any_label=True)}
+def _described(claim: Claim[Any], sources: Sources) -> set[str]:
+    """Labels with an item under the same stage heading of the same page."""
+    found = item_reader.read(claim.page, sources.text(claim.page))
+    return {i.label for i in found.items if i.stage_heading == claim.stage_heading}
 
 
-def image_config_static(claim: Claim, sources: Sources) -> Cites:
+@dataclass(frozen=True)
+class ConfigArgs:
+    fields: tuple[str, ...]
+
+
+IMAGE_CONFIG = Label(
+    "Image Config",
+    ConfigArgs,
+    ["Differs from the base image only in {fields*}[, each described above]"],
+    example=ConfigArgs(("Env", "User", "Cmd")),
+    summary="The fields of the image config that differ from the base image's, exactly, each described by a claim "
+    "of the same stage.",
+)
+
+
+@IMAGE_CONFIG.static("the instructions that set config fields, each field described by a claim of the stage")
+def image_config_static(claim: Claim[ConfigArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     set_here = {name: [i for s in _chain(stage) for i in s.all(keyword)] for name, (keyword, _) in FIELDS.items()}
     changed = {name for name, found in set_here.items() if found}
-    listed = set(claim.values)
+    listed = set(claim.args.fields)
     if changed != listed:
         extra = sorted(changed - listed)
         where = stage.where(set_here[extra[0]][0]) if extra else stage.where()
-        has = f"instructions setting {words(sorted(changed))}"
-        fail(claim, f"the config differs from the base in {words(sorted(listed))} only", has, where)
-    described = _described(claim, sources)
-    for name in sorted(changed):
-        label = FIELDS[name][1]
-        if label is None or label not in described:
-            first = set_here[name][0]
-            fail(
-                claim,
-                f"{name} described by a claim",
-                f"`{first.keyword} {first.value}` no claim describes",
-                first.where,
-            )
-    return sorted({i.cite for found in set_here.values() for i in found})
+        fail(
+            claim,
+            f"the config differs from the base in {words(sorted(listed))} only",
+            f"instructions setting {words(sorted(changed))}",
+            where,
+        )
+    if "each described" in claim.sentence:
+        described = _described(claim, sources)
+        for name in sorted(changed):
+            label = FIELDS[name][1]
+            if label is None or label not in described:
+                first = set_here[name][0]
+                fail(
+                    claim,
+                    f"{name} described by a claim",
+                    f"`{first.keyword} {first.value}` no claim describes",
+                    first.where,
+                )
+    return sorted({i.cite for found in set_here.values() for i in found}, key=lambda c: int(c.rsplit(":", 1)[1]))
 
 
 def _field(config: dict[str, Any], name: str) -> Any:
     value = config.get(name)
-    if name == "Env":
-        return sorted(value or [])
-    return value or None
+    return sorted(value or []) if name == "Env" else value or None
 
 
-def image_config_image(claim: Claim, images: Images) -> Cites:
+@IMAGE_CONFIG.image(
+    "the image config compared field by field with the base image's; each variable that differs is documented"
+)
+def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
     image = images.image(claim)
     base = images.base_of(image)
     here, there = image.inspect["Config"], base.inspect["Config"]
     changed = {name for name in FIELDS if _field(here, name) != _field(there, name)}
-    if changed != set(claim.values):
-        diff = {name: _field(here, name) for name in sorted(changed - set(claim.values))}
+    if changed != set(claim.args.fields):
+        diff = {name: _field(here, name) for name in sorted(changed - set(claim.args.fields))}
         fail(
             claim,
-            f"differences from {base.tag} in {words(claim.values)} only",
+            f"differences from {base.tag} in {words(claim.args.fields)} only",
             f"differences in {words(sorted(changed))} {diff or ''}".strip(),
             image.where,
         )
-    # Every variable whose value differs from the base's is one the page documents.
-    documented = {c.variable for c in same_group(claim, images.sources, label="Environment Variables")}
+    found = item_reader.read(claim.page, images.sources.text(claim.page))
+    documented = {i.values[0] for i in found.items if i.nested and i.stage_heading == claim.stage_heading and i.values}
     base_env = dict(item.split("=", 1) for item in there.get("Env") or [])
     for item in here.get("Env") or []:
         name, value = item.split("=", 1)
@@ -103,41 +129,28 @@ def image_config_image(claim: Claim, images: Images) -> Cites:
     return []
 
 
-def special_files_image(claim: Claim, images: Images) -> Cites:
-    image = images.final
-    base = images.bases.get(next((v for v in claim.values if not v.startswith("/")), ""))
-    if base is None:
-        fail(claim, "a base image to compare with", f"none of {words(claim.values)} probed", image.where)
-    for kind in ("setuid", "setgid"):
-        extra = sorted(set(image.facts.special.get(kind, ())) - set(base.facts.special.get(kind, ())))
-        if extra:
-            fail(claim, f"no {kind} file beyond {base.tag}'s", words(extra[:5]), image.where)
-    allowed = [v.rstrip("/") for v in claim.values if v.startswith("/")]
-    writable = [
-        p
-        for p in image.facts.special.get("world_writable", ())
-        if not any(p == a or p.startswith(a + "/") for a in allowed)
-    ]
-    if writable:
-        fail(claim, f"nothing world-writable outside {words(allowed)}", words(writable[:5]), image.where)
-    return []
+@dataclass(frozen=True)
+class FilesystemArgs:
+    added: tuple[str, ...]
+    changed: tuple[str, ...] = ()
 
 
-def filesystem_lists(claim: Claim) -> tuple[set[str], set[str]]:
-    """(added, changed) top-level paths: the values before and after the word "changes"."""
-    before, _, after = claim.sentence.partition("changes")
-    return {v.rstrip("/") for v in VALUE.findall(before)}, {v.rstrip("/") for v in VALUE.findall(after)}
+FILESYSTEM = Label(
+    "Filesystem",
+    FilesystemArgs,
+    ["Adds {added*} to the base image[,] and changes only {changed*}[, ...]", "Adds {added*} to the base image only"],
+    example=FilesystemArgs(("/venv", "/app"), ("/etc", "/usr")),
+    summary="The top-level paths the stage adds to its base, and the ones it changes, exactly (content included).",
+)
 
 
-def filesystem_static(claim: Claim, sources: Sources) -> Cites:
+@FILESYSTEM.static("the top-level destinations of the stage's COPYs are exactly the paths it says it adds")
+def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    added, changed = filesystem_lists(claim)
-    from .files import copies_of
-
+    added = {v.rstrip("/") for v in claim.args.added}
     rows = copies_of(stage)
     tops = {"/" + row.destination.strip("/").split("/")[0]: row for row in rows}
-    # What a COPY brings is an addition: into a top-level path the base has, it is a change that
-    # does not come "through the packages and the user".
+    # A COPY brings something new; into a top-level path the base has, it is a change a COPY made.
     stray = sorted(set(tops) - added)
     if stray:
         row = tops[stray[0]]
@@ -153,14 +166,18 @@ def filesystem_static(claim: Claim, sources: Sources) -> Cites:
     return sorted({row.instruction.cite for row in rows})
 
 
-def filesystem_image(claim: Claim, images: Images) -> Cites:
+@FILESYSTEM.image(
+    "every top-level path walked in the image and in the base, content included: added, changed, removed",
+    needs=lambda c, s: [filesystem.need(), filesystem.need("base")],
+)
+def filesystem_image(claim: Claim[FilesystemArgs], images: Images) -> Cites:
     image = images.image(claim)
     base = images.base_of(image)
-    here, there = image.facts.toplevel, base.facts.toplevel
+    here, there = image.observed(filesystem.FILESYSTEM).toplevel, base.observed(filesystem.FILESYSTEM).toplevel
     added = {top for top in here if top not in there}
     changed = {top for top in here if top in there and here[top] != there[top]}
     removed = {top for top in there if top not in here}
-    said_added, said_changed = filesystem_lists(claim)
+    said_added, said_changed = {v.rstrip("/") for v in claim.args.added}, {v.rstrip("/") for v in claim.args.changed}
     if added != said_added or changed != said_changed or removed:
         has = f"added {words(sorted(added))}; changed {words(sorted(changed))}"
         has += f"; removed {words(sorted(removed))}" if removed else ""
@@ -173,29 +190,53 @@ def filesystem_image(claim: Claim, images: Images) -> Cites:
     return []
 
 
-def register(registry: Registry) -> None:
-    filesystem = registry.entry(
-        "Filesystem",
-        least=1,
-        staged=True,
-        forms=("Adds {*} to the base image, and changes only {*}, through the packages and the user above",),
-    )
-    filesystem.on("static", "the top-level destinations of the stage's COPYs")(filesystem_static)
-    filesystem.on("image", "every top-level path walked in the image and in the base: added, changed, removed")(
-        filesystem_image
-    )
+@dataclass(frozen=True)
+class SpecialArgs:
+    base: str
+    allowed: tuple[str, ...]
 
-    config = registry.entry(
-        "Image Config", least=1, staged=True, forms=("Differs from the base image only in {*}, each described above",)
-    )
-    config.on("static", "the instructions that set config fields, each field described by a claim")(image_config_static)
-    config.on("image", "the image config compared field by field with the base image's")(image_config_image)
 
-    special = registry.entry(
-        "Special Files",
-        least=2,
-        forms=("No set-uid or set-gid file beyond those {} already has, and nothing world-writable outside {}",),
-    )
-    special.on("image", "set-uid/set-gid files beyond the base's, world-writable paths, found by walking the image")(
-        special_files_image
-    )
+SPECIAL_FILES = Label(
+    "Special Files",
+    SpecialArgs,
+    [
+        "No set-uid or set-gid file beyond those {base} already has, and nothing world-writable outside {allowed*}"
+        "[, ...]"
+    ],
+    example=SpecialArgs("python:3.13-slim", ("/tmp",)),
+    summary="The final image adds no set-uid or set-gid file to its base, and only the listed paths are "
+    "world-writable.",
+    scope="image",
+)
+
+
+@SPECIAL_FILES.image(
+    "set-uid/set-gid files beyond the base's, and world-writable paths (sticky or not), found by walking the image",
+    needs=lambda c, s: [filesystem.need(), filesystem.need("base")],
+)
+def special_files_image(claim: Claim[SpecialArgs], images: Images) -> Cites:
+    image = images.final
+    base = images.bases.get(claim.args.base)
+    if base is None or image.stage is None or image.stage.base != claim.args.base:
+        fail(
+            claim,
+            f"a final image built on {claim.args.base}",
+            f"a base of {image.stage.base if image.stage else '?'}",
+            image.where,
+        )
+    mine, theirs = image.observed(filesystem.FILESYSTEM), base.observed(filesystem.FILESYSTEM)
+    for kind in ("setuid", "setgid"):
+        extra = sorted(set(getattr(mine, kind)) - set(getattr(theirs, kind)))
+        if extra:
+            fail(claim, f"no {kind} file beyond {base.tag}'s", words(extra[:5]), image.where)
+    # The exceptions are a list: each is world-writable, and nothing else is, sticky or not.
+    allowed = {v.rstrip("/") or "/" for v in claim.args.allowed}
+    writable = {w.path for w in mine.world_writable}
+    if writable != allowed:
+        fail(
+            claim,
+            f"world-writable {words(sorted(allowed))} and nothing else",
+            f"world-writable {words(sorted(writable)[:8]) or 'nothing'}",
+            image.where,
+        )
+    return []

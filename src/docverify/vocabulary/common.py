@@ -1,14 +1,55 @@
-"""Small helpers the vocabulary modules share."""
+"""What the vocabulary's modules share: the process view, command lookups, install lists."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from ..claims import Claim, read
-from ..dockerfile import Instruction, Stage
-from ..shell import Command
-from ..subjects import Sources
+from ..model.dockerfile import Instruction, Stage
+from ..model.shell import Command
+from ..observe import process, users
+from ..observe.observer import Need
+from ..observe.subjects import Container, Image
+
+
+@dataclass(frozen=True)
+class View:
+    """What the main process has (running) or would have (image) when the container starts."""
+
+    where: str
+    uid: int | None
+    user: str | None
+    cwd: str
+    env: dict[str, str]
+    argv: tuple[str, ...]
+
+
+def image_view(image: Image) -> View:
+    config = image.config
+    found = image.observed(users.USERS).user(config.user or "root")
+    return View(
+        image.where,
+        found.uid if found else None,
+        found.name if found else None,
+        config.workdir,
+        config.env,
+        config.argv,
+    )
+
+
+def running_view(container: Container) -> View:
+    pid1 = container.observed(process.PROCESS)
+    name = container.observed(users.USERS).name_of(pid1.uid)
+    return View(container.where, pid1.uid, name, pid1.cwd, pid1.env, pid1.argv)
+
+
+def image_view_needs() -> list[Need]:
+    return [users.need()]
+
+
+def running_view_needs() -> list[Need]:
+    return [users.need(), process.need()]
 
 
 def plain(words: Iterable[str]) -> list[str]:
@@ -25,32 +66,32 @@ def unconditional(found: list[tuple[Instruction, Command]]) -> list[tuple[Instru
     return [(i, c) for i, c in found if not c.conditional]
 
 
-def installed_by(stage: Stage, tool: str) -> tuple[list[tuple[Instruction, Command]], list[str]]:
-    """`apt-get install` / `pip install` commands that always run, and what they install."""
-    if tool == "apt-get":
-        found = [(i, c) for i, c in stage.running("apt-get", "install") + stage.running("apt", "install")]
-    else:
-        # A bare `pip` (or `python -m pip`) is the base image's; /venv/bin/pip is a venv's.
-        found = [
-            (i, c)
-            for i, c in stage.running("pip", "install")
-            if "/" not in c.invocation()[0] and "--python" not in c.argv
-        ]
-    found = unconditional(found)
-    names: list[str] = []
-    for _, command in found:
-        argv = list(command.invocation())
-        operands = argv[argv.index("install") + 1 :]
-        skip = False
-        for word in operands:
-            if skip:
-                skip = False
-                continue
-            if word in ("-r", "--requirement", "-c", "--constraint", "-t", "--target", "-o", "--option"):
-                skip = True
-                continue
+def install_operands(command: Command) -> list[str]:
+    """What `apt-get install` / `pip install` installs: the operands, less options and their values."""
+    argv = list(command.invocation())
+    operands = argv[argv.index("install") + 1 :] if "install" in argv else []
+    names, skip = [], False
+    for word in operands:
+        if skip:
+            skip = False
+        elif word in (
+            "-r",
+            "--requirement",
+            "-c",
+            "--constraint",
+            "-t",
+            "--target",
+            "-o",
+            "--option",
+            "--index-url",
+            "-i",
+            "--extra-index-url",
+            "--python",
+        ):
+            skip = True
+        else:
             names += plain([word])
-    return found, names
+    return names
 
 
 def matches(value: str, words: Iterable[str]) -> bool:
@@ -58,8 +99,5 @@ def matches(value: str, words: Iterable[str]) -> bool:
     return any(w == value or w.endswith(f"={value}") for w in words)
 
 
-def same_group(claim: Claim, sources: Sources, label: str | None = None, any_label: bool = False) -> list[Claim]:
-    """Claims of the claim's page under the same stage heading, with its label (or `label`, or any)."""
-    found, _ = read(claim.page, sources.text(claim.page))
-    wanted = label or claim.label
-    return [c for c in found if c.stage() == claim.stage() and (any_label or c.label == wanted)]
+def stage_where(stage: Stage, instruction: Instruction | None = None) -> str:
+    return stage.where(instruction)

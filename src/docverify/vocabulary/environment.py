@@ -1,96 +1,128 @@
-"""Environment variables: declared by the stage, held by the image, seen by the server.
+"""Environment variables: set by the stage, held by the image, seen by the server's process.
 
-"Adds `/venv/bin` to the PATH" means it comes first; "Sets `X`" means the value is exactly X.
+A group of variable items is the complete list of what the stage sets with ENV: the first item
+checks that no other variable is set. "Sets `X`" means the value is exactly X; "Prepends" and
+"Adds … to the PATH" put the entry first, "Appends" last.
 """
 
 from __future__ import annotations
 
-from .. import docker
-from ..claims import Claim
-from ..registry import Cites, Registry, fail, words
-from ..resources import View
-from ..subjects import Images, Sources, Stack
-from .common import same_group
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.sources import Sources
+from ..observe.subjects import Images, Stack
+from ..read import items as item_reader
+from .common import image_view, image_view_needs, running_view, running_view_needs
+from .label import Cites, Claim, Label, fail, words
+
+NAME = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
 
 
-def holds(claim: Claim, value: str | None) -> bool:
+@dataclass(frozen=True)
+class VariableArgs:
+    name: str
+    value: str | None = None  # the whole value
+    entry: str | None = None  # one entry of a list variable (PATH)
+
+
+FIRST = (
+    "{name}: Prepends {entry} [to <the PATH|PATH|it>] [...]",
+    "{name}: Adds {entry} to the <PATH|front of the PATH|start of the PATH> [...]",
+)
+LAST = ("{name}: Appends {entry} [to <the PATH|PATH|it>] [...]",)
+EXACT = ("{name}: Sets {value}", "{name}: Sets [the] ... to {value}", "{name}: {value}")
+
+
+def _variables(sources: Sources) -> Iterable[tuple[int | None, VariableArgs]]:
+    for stage in sources.dockerfile.stages:
+        for name, (value, instruction) in stage.env().items():
+            if instruction.stage_index == stage.index:
+                yield stage.index, VariableArgs(name, value)
+
+
+VARIABLE = Label(
+    "Variable",
+    VariableArgs,
+    [*EXACT, *FIRST, *LAST],
+    example=VariableArgs("DJANGO_SETTINGS_MODULE", "core.settings.dev"),
+    examples=[VariableArgs("PATH", entry="/venv/bin")],
+    summary="An environment variable the stage sets (`ENV`), nested under a group such as **Environment Variables:**; "
+    "the group lists every variable the stage sets.",
+    nested=True,
+    title=lambda a: a.name,
+    key=lambda a: a.name,
+    suggest=_variables,
+)
+
+
+def holds(claim: Claim[VariableArgs], value: str | None) -> bool:
+    args = claim.args
     if value is None:
         return False
-    sentence = claim.sentence.strip().lower()
-    if sentence.startswith(("adds", "prepends")):
-        return value.split(":")[0].rstrip("/") == claim.values[0].rstrip("/")
-    return value == claim.values[0]
+    if args.value is not None:
+        return value == args.value
+    entries = [e.rstrip("/") or "/" for e in value.split(":")]
+    wanted = (args.entry or "").rstrip("/") or "/"
+    form = claim.reading.form.text
+    if form in LAST:
+        return entries[-1] == wanted
+    return entries[0] == wanted
 
 
-def variable_static(claim: Claim, sources: Sources) -> Cites:
+def said(claim: Claim[VariableArgs]) -> str:
+    args = claim.args
+    if args.value is not None:
+        return f"{args.name}={args.value}"
+    where = "last" if claim.reading.form.text in LAST else "first"
+    return f"{args.entry} {where} in {args.name}"
+
+
+def siblings(claim: Claim[VariableArgs], sources: Sources) -> list[str]:
+    """The variables the claim's group names, in order (the group is the list)."""
+    found = item_reader.read(claim.page, sources.text(claim.page))
+    group = [i for i in found.items if i.nested and i.group == claim.item.group]
+    return [m["name"] for i in group if (m := NAME.match(i.sentence))]
+
+
+@VARIABLE.static("the stage's effective ENV value (later ENVs win); the group names every variable the stage sets")
+def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    name = claim.variable or ""
+    name = claim.args.name
     effective = stage.env()
-    group = same_group(claim, sources)
-    if group and group[0].line == claim.line:
-        # The list of variables is the list: the stage sets none the page does not name.
-        documented = {c.variable for c in group}
+    documented = siblings(claim, sources)
+    if documented and documented[0] == name:
         for instruction in stage.all("ENV"):
-            extra = sorted(set(instruction.env()) - documented)
+            extra = sorted(set(instruction.env()) - set(documented))
             if extra:
-                fail(claim, f"the variables {words(sorted(v for v in documented if v))} and no other",
-                     f"ENV {words(extra)} documented nowhere", stage.where(instruction))  # fmt: skip
+                fail(
+                    claim,
+                    f"the variables {words(documented)} and no other",
+                    f"ENV {words(extra)} documented nowhere",
+                    stage.where(instruction),
+                )
     if name not in effective:
-        fail(claim, f"ENV {name}", "no ENV of it", f"stage {stage.label}")
+        fail(claim, f"ENV {name}", "no ENV of it", stage.where())
     value, instruction = effective[name]
     if not holds(claim, value):
-        fail(claim, f"{name} with {claim.values[0]}", f"{name}={value}", stage.where(instruction))
+        fail(claim, said(claim), f"{name}={value}", stage.where(instruction))
     return [i.cite for i in stage.all("ENV") if name in i.env()]
 
 
-def variable_view(claim: Claim, view: View, what: str) -> Cites:
-    name = claim.variable or ""
-    value = view.env.get(name)
+@VARIABLE.image("the image config's environment", needs=lambda c, s: image_view_needs())
+def variable_image(claim: Claim[VariableArgs], images: Images) -> Cites:
+    view = image_view(images.image(claim))
+    value = view.env.get(claim.args.name)
     if not holds(claim, value):
-        fail(claim, f"{name} with {claim.values[0]}", f"{name}={value} {what}", view.where)
+        fail(claim, said(claim), f"{claim.args.name}={value} in the image config", view.where)
     return []
 
 
-def variable_image(claim: Claim, images: Images) -> Cites:
-    return variable_view(claim, images.image(claim).view, "in the image config")
-
-
-def variable_running(claim: Claim, stack: Stack) -> Cites:
-    cites = variable_view(claim, stack.service.view, "in PID 1's environment")
-    if len(claim.values) == 2 and claim.values[1].startswith("."):
-        # "stays free of `.pyc` files": look at the code tree the server has been running from.
-        suffix, root = claim.values[1], stack.service.view.cwd
-        found = sorted(rel for rel, fact in stack.service.facts.tree(root).items() if rel.endswith(suffix))
-        if found:
-            fail(claim, f"no {suffix} file under {root}", f"{len(found)}, e.g. {root}/{found[0]}", stack.service.where)
-    if len(claim.values) == 2 and claim.values[1] == "docker logs":
-        # Unbuffered output: Python in the container writes stdout through, not in blocks.
-        code = "import sys; print(sys.stdout.write_through)"
-        result = docker.run("exec", stack.service.inspect["Id"], "python", "-c", code, timeout=60)
-        if result.stdout.strip() != "True":
-            fail(
-                claim,
-                "stdout written through at once",
-                f"write_through {result.stdout.strip() or result.stderr[-200:]}",
-                stack.service.where,
-            )
-    return cites
-
-
-def register(registry: Registry) -> None:
-    variable = registry.entry(
-        ("Environment Variables", "variable"),
-        least=1,
-        staged=True,
-        forms=(
-            "Adds {} to the PATH ...",
-            "Sets ...{}...",
-            "Sets {}, so the read-only code tree stays free of {} files",
-            "Sets {}, so log lines reach {} at once",
-            "Sets {}, so ...",
-            "Prepends {} ...",
-        ),
-    )
-    variable.on("static", "the stage's effective ENV value (later ENVs win)")(variable_static)
-    variable.on("image", "the image config's environment")(variable_image)
-    variable.on("running", "PID 1's environment (/proc/1/environ)")(variable_running)
+@VARIABLE.running("PID 1's environment (/proc/1/environ)", needs=lambda c, s: running_view_needs())
+def variable_running(claim: Claim[VariableArgs], stack: Stack) -> Cites:
+    view = running_view(stack.service)
+    value = view.env.get(claim.args.name)
+    if not holds(claim, value):
+        fail(claim, said(claim), f"{claim.args.name}={value} in PID 1's environment", view.where)
+    return []

@@ -1,135 +1,165 @@
-"""Files and permissions: what is copied where, created, owned and made executable."""
+"""Files and permissions: what is copied where, created, owned and made executable.
+
+Nested items under any group (**Copy Artifacts:**, **Permissions & Directories:**): each reads by
+its own verb. Copies are checked against the build context as the builder sends it
+(`.dockerignore` applied), files by content; a copy from another stage, tree against tree.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..claims import Claim
-from ..dockerfile import Instruction, Stage, clean_path, expand
-from ..registry import Cites, Registry, fail, words
-from ..subjects import Images, Sources
+from ..model.context import Context
+from ..model.copies import Copy, copies_of, norm
+from ..model.dockerfile import Instruction, Stage, clean_path
+from ..model.shell import Command
+from ..model.sources import Sources
+from ..observe import files, users
+from ..observe.observer import Need
+from ..observe.subjects import Images
 from .common import unconditional
-from .packages import exact_list
+from .label import Cites, Claim, Label, fail, words
+
+OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Copy:
-    instruction: Instruction
-    from_stage: str | None
-    source: str  # normalised: no ./ prefix, no trailing /
-    destination: str  # absolute, where `source` lands
+class CopiesArgs:
+    sources: tuple[str, ...] = ()
+    destination: str | None = None
+    stage: str | None = None  # --from
 
 
-def _norm(source: str) -> str:
-    cleaned = str(PurePosixPath(source))
-    return cleaned[2:] if cleaned.startswith("./") else cleaned
+def _copies(sources: Sources) -> Iterable[tuple[int | None, CopiesArgs]]:
+    for stage in sources.dockerfile.stages:
+        for row in copies_of(stage):
+            if row.from_stage:
+                yield stage.index, CopiesArgs((row.source,), row.destination, row.from_stage)
+            else:
+                yield stage.index, CopiesArgs((row.source,), row.destination)
 
 
-def copies_of(stage: Stage) -> list[Copy]:
-    """Every COPY/ADD of the stage, one row per source, with its effective destination."""
-    found: list[Copy] = []
-    workdir = stage.inherited_workdir()
-    env = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
-    for instruction in stage.instructions:
-        if instruction.keyword == "WORKDIR":
-            raw = expand(instruction.value, env)
-            workdir = clean_path(raw if raw.startswith("/") else f"{workdir}/{raw}")
-        if instruction.keyword not in ("COPY", "ADD"):
-            continue
-        *sources, target = instruction.arguments()
-        into_dir = target.endswith("/") or len(sources) > 1 or target in (".", "./")
-        absolute = clean_path(target if target.startswith("/") else f"{workdir}/{target}")
-        for source in sources:
-            name = PurePosixPath(source.rstrip("/")).name
-            local = stage.from_instruction.path.parent / source
-            lands = f"{absolute}/{name}" if into_dir and not local.is_dir() else absolute
-            found.append(Copy(instruction, instruction.flags().get("from"), _norm(source), clean_path(lands)))
-    return found
+COPIES = Label(
+    "Copies",
+    CopiesArgs,
+    [
+        "Copies {sources*} [to {destination}]",
+        "Copies [the] {sources*} <script|file|files|folder|directory> to {destination}",
+        "Copies [the] ... ({sources*}) to {destination}",
+        "Copies [the] ... from [the] {stage} stage to {destination}",
+        "Copies {sources*} from [the] {stage} stage [to {destination}]",
+    ],
+    example=CopiesArgs(("entrypoint.sh",), "/entrypoint.sh"),
+    examples=[CopiesArgs(("/venv",), "/venv", "builder")],
+    summary="A `COPY`/`ADD` of the stage: what (from the build context, or from another stage) and where it lands.",
+    nested=True,
+    suggest=_copies,
+)
 
 
-def copy_expectation(claim: Claim, sources: Sources) -> tuple[str | None, list[str], str | None]:
-    """(from stage or None, sources, destination) a `Copies` claim reads."""
-    values = list(claim.values)
-    from_stage = values.pop(0) if sources.dockerfile.stage_named(values[0]) else None
-    if from_stage and len(values) == 1:
-        return from_stage, values, values[0]  # "from `builder` to `/venv`": the same path there
-    destination = values.pop() if len(values) > 1 and values[-1].startswith("/") else None
-    return from_stage, values, destination
-
-
-def copies_static(claim: Claim, sources: Sources) -> Cites:
-    stage = sources.stage(claim)
-    from_stage, wanted, destination = copy_expectation(claim, sources)
+def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
+    """The COPY rows the claim describes (one per source), or a failure naming what the stage copies."""
+    args = claim.args
     rows = copies_of(stage)
-    cited = []
-    for source in wanted:
-        hits = [
+    hits: list[Copy] = []
+    for source in args.sources or (None,):
+        found = [
             row
             for row in rows
-            if (row.from_stage or "").lower() == (from_stage or "").lower()
-            and row.source == _norm(source)
-            and (destination is None or row.destination == clean_path(destination))
+            if (row.from_stage or "").lower() == (args.stage or "").lower()
+            and (source is None or row.source == norm(source))
+            and (args.destination is None or row.destination == clean_path(args.destination))
         ]
-        if not hits:
+        if not found:
             has = "; ".join(f"{r.instruction.where} {r.source} -> {r.destination}" for r in rows) or "no COPY"
-            frm = f"--from={from_stage} " if from_stage else ""
-            fail(claim, f"COPY {frm}{source} to {destination or '(any)'}", has, f"stage {stage.label}")
-        cited += [h.instruction.cite for h in hits]
-    return sorted(set(cited))
+            frm = f"--from={args.stage} " if args.stage else ""
+            fail(claim, f"COPY {frm}{source or '(anything)'} to {args.destination or '(anywhere)'}", has, stage.where())
+        hits += found
+    return hits
+
+
+@COPIES.static("COPY rows: source, effective destination (relative to WORKDIR), --from by name or index")
+def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
+    return sorted({row.instruction.cite for row in _rows(claim, sources.stage(claim))})
+
+
+def _copy_needs(claim: Claim[CopiesArgs], sources: Sources) -> list[Need]:
+    rows = _rows(claim, sources.stage(claim))
+    needs = [files.need(trees=[row.destination]) for row in rows]
+    needs += [files.need(trees=[row.source], on=f"stage:{row.from_stage}") for row in rows if row.from_stage]
+    return needs
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def copies_image(claim: Claim, images: Images) -> Cites:
+@COPIES.image(
+    "file by file, the image holds the build context's files (after .dockerignore) with the same "
+    "content; a copy from a stage holds that stage's tree",
+    needs=_copy_needs,
+)
+def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
     image = images.image(claim)
-    from_stage, wanted, destination = copy_expectation(claim, images.sources)
-    if from_stage:
-        source_image = images.of_stage(from_stage)
-        assert destination is not None
-        if image.file(destination).type != "dir" or source_image is None:
-            fail(claim, destination, "no such directory", image.where)
-        here, there = image.facts.venvs.get(destination), source_image.facts.venvs.get(destination)
-        if here != there:
-            diff = sorted(set((here or {}).items()) ^ set((there or {}).items()))[:5]
-            said = f"{destination} as in {from_stage} ({len(there or {})} distributions)"
-            fail(claim, said, f"{len(here or {})} distributions, differing in {diff}", image.where)
-        return []
-    rows = {row.source: row.destination for row in copies_of(image.stage)}
-    for source in wanted:
-        local = images.sources.root / source
-        target = destination or rows.get(_norm(source)) or f"{image.config.workdir}/{PurePosixPath(source).name}"
-        if local.is_dir():
-            tree = image.facts.tree(target)
-            if not tree:
-                fail(claim, f"{source} in {target}", "no tree probed there", image.where)
-            for path in sorted(p for p in local.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-                relative = path.relative_to(local).as_posix()
-                if relative.split("/")[0] in IGNORED:
-                    continue
-                if relative not in tree:
-                    fail(claim, f"{source}/{relative} copied", f"no {target}/{relative}", image.where)
-                if tree[relative].sha256 not in (None, _sha256(path)):
-                    fail(claim, f"{source}/{relative} copied", f"a different {target}/{relative}", image.where)
-        else:
-            fact = image.file(target)
+    assert image.stage is not None
+    seen = image.observed(files.FILES)
+    context = Context(images.sources.settings.context)
+    for row in _rows(claim, image.stage):
+        if row.from_stage:
+            other = images.of_stage(row.from_stage)
+            there = (
+                {p: (f.type, f.sha256) for p, f in other.observed(files.FILES).tree(row.source).items()}
+                if other
+                else {}
+            )
+            here = {p: (f.type, f.sha256) for p, f in seen.tree(row.destination).items()}
+            differ = sorted(p for p in set(here) | set(there) if here.get(p) != there.get(p))
+            if not there or differ:
+                said = f"{row.destination} as {row.source} is in {row.from_stage} ({len(there)} paths)"
+                fail(claim, said, f"{len(differ)} paths differing, e.g. {differ[:3]}", image.where)
+            continue
+        sent = context.files(row.source)
+        if not sent:
+            fail(
+                claim,
+                f"{row.source} copied",
+                ".dockerignore leaving it out of the build context",
+                row.instruction.where,
+            )
+        for relative in sent:
+            inner = relative[len(row.source) :].lstrip("/") if relative != row.source else ""
+            target = f"{row.destination}/{inner}" if inner else row.destination
+            fact = seen.file(target)
             if fact.type != "file":
-                fail(claim, f"{source} at {target}", fact.type, image.where)
-            # Without a stated destination the stage may rewrite the file later (poetry lock, source add).
-            if destination and fact.sha256 != _sha256(local):
-                fail(claim, f"{source} at {target}", "other content", image.where)
+                fail(claim, f"{relative} copied to {target}", fact.type, image.where)
+            if fact.sha256 != _sha256(context.root / relative) and not _may_rewrite(image.stage, row, target):
+                fail(claim, f"{relative} copied to {target}", "a file with other content", image.where)
     return []
 
 
-# What .dockerignore keeps out of the app tree (local runs leave these behind).
-IGNORED = {"db.sqlite3", "logs", "staticfiles", "mediafiles"}
+def _may_rewrite(stage: Stage, row: Copy, target: str) -> bool:
+    """Whether a later RUN of the stage works in the file's folder or names it (`poetry lock` rewrites its lock)."""
+    folder = str(PurePosixPath(target).parent)
+    later = [i for i in stage.all("RUN") if i.line > row.instruction.line]
+    return any(
+        stage.workdir_at(i) == folder or target in i.value or PurePosixPath(target).name in i.value for i in later
+    )
 
 
-def _made_directories(stage: Stage) -> tuple[list[str], list[str]]:
+# --- directories the stage creates ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatesArgs:
+    paths: tuple[str, ...]
+
+
+def made_directories(stage: Stage) -> tuple[list[str], list[str]]:
+    """(directories `mkdir`/`install -d` make, the instructions that make them)."""
     made, cited = [], []
     for instruction, command in unconditional(stage.running("mkdir")) + unconditional(stage.running("install")):
         argv = list(command.argv)
@@ -140,78 +170,150 @@ def _made_directories(stage: Stage) -> tuple[list[str], list[str]]:
     return made, cited
 
 
-def creates_static(claim: Claim, sources: Sources) -> Cites:
+def _made(sources: Sources) -> Iterable[tuple[int | None, CreatesArgs]]:
+    for stage in sources.dockerfile.stages:
+        made, _ = made_directories(stage)
+        if made:
+            yield stage.index, CreatesArgs(tuple(made))
+
+
+CREATES = Label(
+    "Creates",
+    CreatesArgs,
+    [
+        "Creates [the] [necessary] <directories|directory|folders> ({paths*})",
+        "Creates [the] [necessary] [directories|directory|folders] {paths*}",
+        "Creates [the] [directories|folders] {paths*}, among others",
+    ],
+    example=CreatesArgs(("/app/staticfiles", "/app/mediafiles")),
+    summary='Directories the stage makes (`mkdir`, `install -d`); the list is complete unless it says "among others".',
+    nested=True,
+    suggest=_made,
+)
+
+
+@CREATES.static("the mkdir operands, exactly")
+def creates_static(claim: Claim[CreatesArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    made, cited = _made_directories(stage)
-    wanted = [clean_path(v) for v in claim.values]
+    made, cited = made_directories(stage)
+    wanted = [clean_path(v) for v in claim.args.paths]
     missing = [v for v in wanted if v not in made]
-    extra = sorted(set(made) - set(wanted)) if exact_list(claim) else []
+    extra = sorted(set(made) - set(wanted)) if not OPEN_LIST.search(claim.sentence) else []
     if missing or extra:
         has = f"mkdir of {words(made) or 'nothing'}" + (f" (not documented: {words(extra)})" if extra else "")
-        fail(claim, f"mkdir {words(wanted)}", has, f"stage {stage.label}")
+        fail(claim, f"mkdir {words(wanted)}", has, stage.where())
     return sorted(set(cited))
 
 
-def creates_image(claim: Claim, images: Images) -> Cites:
+@CREATES.image("each path is a directory in the image", needs=lambda c, s: [files.need(paths=c.args.paths)])
+def creates_image(claim: Claim[CreatesArgs], images: Images) -> Cites:
     image = images.image(claim)
-    for path in claim.values:
-        kind = image.file(path).type
+    for path in claim.args.paths:
+        kind = image.observed(files.FILES).file(path).type
         if kind != "dir":
             fail(claim, f"directory {path}", kind, image.where)
     return []
 
 
-def changes_static(claim: Claim, sources: Sources) -> Cites:
+# --- ownership ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnershipArgs:
+    path: str
+    owner: str
+
+
+CHANGES_OWNERSHIP = Label(
+    "Changes ownership",
+    OwnershipArgs,
+    ["Changes [the] ownership of {path} to {owner}", "Gives {path} to {owner}", "Makes {owner} the owner of {path}"],
+    example=OwnershipArgs("/app", "appuser"),
+    summary="A path, and everything the stage puts in it, owned by a user (`chown`, `COPY --chown`).",
+    nested=True,
+)
+
+
+@CHANGES_OWNERSHIP.static("chown to the same user (by name or UID), no later chown away, and COPY --chown into it")
+def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    path, owner = clean_path(claim.values[0]), claim.values[-1]
+    path, owner = clean_path(claim.args.path), claim.args.owner
     user = stage.user_named(owner)
     if user is None:
-        fail(claim, f"a user {owner}", "no useradd of it", f"stage {stage.label}")
+        fail(claim, f"a user {owner}", "no useradd of it", stage.where())
 
     def same(spec: str) -> bool:
         found = stage.user_named(spec)
         return found is not None and found.name == user.name
 
-    chowns = [
-        (i, c)
-        for i, c in unconditional(stage.running("chown"))
-        if len(c.argv) > 2 and same(c.operands()[0]) and path in [clean_path(w) for w in c.operands()[1:]]
-    ]
+    def touches(command: Command) -> bool:
+        operands = command.operands()
+        return len(operands) > 1 and path in [clean_path(w) for w in operands[1:]]
+
+    chowns = [(i, c) for i, c in unconditional(stage.running("chown")) if touches(c) and same(c.operands()[0])]
     if not chowns:
-        fail(claim, f"chown {owner} {path}", "no such chown", f"stage {stage.label}")
+        fail(claim, f"chown {owner} {path}", "no such chown", stage.where())
     later = [
         (i, c)
         for i, c in stage.running("chown")
-        if i.line >= chowns[-1][0].line
-        and not same(c.operands()[0])
-        and path in [clean_path(w) for w in c.operands()[1:]]
+        if i.line >= chowns[-1][0].line and touches(c) and not same(c.operands()[0])
     ]
     if later:
         fail(claim, f"{path} owned by {owner}", f"`{' '.join(later[0][1].argv)}` afterwards", stage.where(later[0][0]))
     cited = [i.cite for i, _ in chowns]
-    # Code copied into the path must arrive owned too (COPY --chown, not chown -R afterwards).
+    # Whatever is copied into the path must arrive owned too (COPY --chown, not chown -R afterwards).
     for row in copies_of(stage):
         if row.destination == path or row.destination.startswith(path.rstrip("/") + "/"):
             cited.append(row.instruction.cite)
-            if not same(row.instruction.flags().get("chown", "root")):
-                said = f"everything in {path} owned by {owner}"
-                fail(claim, said, f"COPY into {row.destination} without --chown={owner}", stage.where(row.instruction))
+            if not same(row.owner or "root"):
+                fail(
+                    claim,
+                    f"everything in {path} owned by {owner}",
+                    f"COPY into {row.destination} without --chown={owner}",
+                    stage.where(row.instruction),
+                )
     return sorted(set(cited))
 
 
-def changes_image(claim: Claim, images: Images) -> Cites:
+@CHANGES_OWNERSHIP.image(
+    "every path under it is owned by the user's UID", needs=lambda c, s: [files.need(trees=[c.args.path]), users.need()]
+)
+def changes_image(claim: Claim[OwnershipArgs], images: Images) -> Cites:
     image = images.image(claim)
-    path, owner = claim.values[0], claim.values[-1]
-    user = image.user(owner)
+    path, owner = claim.args.path, claim.args.owner
+    user = image.observed(users.USERS).user(owner)
     uid = user.uid if user else None
-    top = image.file(path)
+    seen = image.observed(files.FILES)
+    top = seen.file(path)
     if top.uid != uid:
         fail(claim, f"{path} owned by {owner} (UID {uid})", f"owner UID {top.uid}", image.where)
-    wrong = sorted(rel for rel, fact in image.facts.tree(path).items() if fact.uid != uid)
+    wrong = sorted(rel for rel, fact in seen.tree(path).items() if fact.uid != uid)
     if wrong:
-        said = f"everything in {path} owned by {owner}"
-        fail(claim, said, f"{len(wrong)} paths owned by others, e.g. {path}/{wrong[0]}", image.where)
+        fail(
+            claim,
+            f"everything in {path} owned by {owner}",
+            f"{len(wrong)} paths owned by others, e.g. {path}/{wrong[0]}",
+            image.where,
+        )
     return []
+
+
+# --- executables -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExecutableArgs:
+    file: str  # a path, or the name of a file the stage copies
+
+
+MAKES_EXECUTABLE = Label(
+    "Makes executable",
+    ExecutableArgs,
+    ["Makes {file} executable [by everyone|for everyone]", "Marks {file} executable"],
+    example=ExecutableArgs("entrypoint.sh"),
+    summary="A file executable by its owner, its group and everyone else (`chmod +x`, `COPY --chmod`).",
+    nested=True,
+)
 
 
 def _sets_execute(mode: str) -> bool:
@@ -225,67 +327,46 @@ def _sets_execute(mode: str) -> bool:
     return False
 
 
-def makes_static(claim: Claim, sources: Sources) -> Cites:
+def _named(file: str, word: str) -> bool:
+    return word == file or PurePosixPath(word).name == PurePosixPath(file).name if "/" not in file else word == file
+
+
+@MAKES_EXECUTABLE.static("chmod (or COPY --chmod) adding execute for everyone, and no later mode change undoing it")
+def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    name = claim.values[0]
-    # Every mode change of the file, in order: chmod in RUNs and COPY --chmod; the last one wins.
+    name = claim.args.file
     changes: list[tuple[Instruction, bool]] = []
     for instruction in stage.instructions:
         copied = instruction.keyword in ("COPY", "ADD") and "chmod" in instruction.flags()
-        if copied and any(PurePosixPath(w).name == name for w in instruction.arguments()):
+        if copied and any(_named(name, w) for w in instruction.arguments()):
             changes.append((instruction, _sets_execute(instruction.flags()["chmod"])))
         if instruction.keyword == "RUN":
             for command in instruction.commands():
-                touches = any(PurePosixPath(p).name == name for p in command.argv[2:])
-                if command.runs("chmod") and len(command.argv) > 2 and touches and not command.conditional:
+                touched = any(_named(name, p) for p in command.argv[2:])
+                if command.runs("chmod") and len(command.argv) > 2 and touched and not command.conditional:
                     changes.append((instruction, _sets_execute(command.argv[1])))
     if not changes or not changes[-1][1]:
         has = f"the last mode change at {changes[-1][0].where} leaves it so" if changes else "no such chmod"
-        fail(claim, f"chmod +x {name} (executable by everyone)", has, f"stage {stage.label}")
+        fail(claim, f"chmod +x {name} (executable by everyone)", has, stage.where())
     return [i.cite for i, _ in changes]
 
 
-def makes_image(claim: Claim, images: Images) -> Cites:
+def _executable_paths(claim: Claim[ExecutableArgs], sources: Sources) -> list[str]:
+    if claim.args.file.startswith("/"):
+        return [claim.args.file]
+    stage = sources.stage(claim)
+    return sorted({row.destination for row in copies_of(stage) if _named(claim.args.file, row.destination)})
+
+
+@MAKES_EXECUTABLE.image(
+    "the file's mode has all three execute bits", needs=lambda c, s: [files.need(paths=_executable_paths(c, s))]
+)
+def makes_image(claim: Claim[ExecutableArgs], images: Images) -> Cites:
     image = images.image(claim)
-    name = claim.values[0]
-    matches = {p: f for p, f in image.facts.paths.items() if PurePosixPath(p).name == name and f.exists}
-    if not matches or not all(f.executable for f in matches.values()):
-        modes = {p: oct(f.mode or 0) for p, f in matches.items()} or "no such file"
-        fail(claim, f"{name} executable by everyone", modes, image.where)
+    paths = _executable_paths(claim, images.sources)
+    seen = image.observed(files.FILES)
+    modes = {p: seen.file(p) for p in paths}
+    if not modes or not all(f.exists and f.executable for f in modes.values()):
+        shown = {p: oct(f.mode) if f.mode is not None else f.type for p, f in modes.items()} or "no such file"
+        fail(claim, f"{claim.args.file} executable by everyone", shown, image.where)
     return []
-
-
-def register(registry: Registry) -> None:
-    copies = registry.entry(
-        ("Copy Artifacts", "Copies"),
-        ("Dependency Export", "Copies"),
-        least=1,
-        staged=True,
-        forms=(
-            "Copies {*}",
-            "Copies ...{}... to {}",
-            "Copies ... ({}) to {}",
-            "Copies the {} script to {}",
-            "Copies the virtual environment from the {} stage to {}",
-        ),
-    )
-    copies.on("static", "COPY rows (source, effective destination, --from), every spelling")(copies_static)
-    copies.on("image", "file hashes in the image equal the repository's; venvs equal the source stage's")(copies_image)
-
-    creates = registry.entry(
-        ("Permissions & Directories", "Creates"),
-        staged=True,
-        forms=("Creates necessary directories ({*})", "Creates {*}", "Creates ... among others ..."),
-    )
-    creates.on("static", "the mkdir operands, exactly")(creates_static)
-    creates.on("image", "each path is a directory in the image")(creates_image)
-
-    changes = registry.entry(
-        ("Permissions & Directories", "Changes"), least=2, staged=True, forms=("Changes ownership of {} to {}",)
-    )
-    changes.on("static", "chown to the same user (by name or UID), and COPY --chown into it")(changes_static)
-    changes.on("image", "every path under it is owned by the user's UID")(changes_image)
-
-    makes = registry.entry(("Permissions & Directories", "Makes"), least=1, staged=True, forms=("Makes {} executable",))
-    makes.on("static", "chmod adding execute for everyone")(makes_static)
-    makes.on("image", "the file's mode has all three execute bits")(makes_image)

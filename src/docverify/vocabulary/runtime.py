@@ -1,264 +1,278 @@
-"""Runtime behaviour: health check, entrypoint, command and port.
+"""What a container of the image runs: entrypoint and command as they compose into the process, ports.
 
-A health check is proven to be able to fail (its command's failure reaches Docker), and the
-command and port are proven where the server shows them: PID 1 and its listening sockets.
+Docker starts `ENTRYPOINT + CMD` when the entrypoint is in exec form; a shell-form entrypoint
+ignores CMD. The running level reads the process (PID 1) and its listening sockets.
 """
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
-from .. import shell
-from ..claims import Claim
 from ..errors import ComposeError
-from ..registry import Cites, Registry, fail, words
-from ..resources import View
-from ..subjects import Images, Sources, Stack
-from .common import matches
-
-# Flags with which an HTTP client exits non-zero on an HTTP error status.
-FAIL_FLAGS = {"curl": ("--fail", "--fail-with-body", "-f"), "wget": ()}
-
-
-# Options with which a program only prints something and exits 0: it never checks anything.
-NEVER_CHECKS = {"--help", "--version", "--usage", "--manual"}
-SHORT_NEVER_CHECKS = {"curl": {"-h", "-V", "-M"}, "pg_isready": {"-V", "-?"}, "wget": {"-h", "-V"}}
+from ..model.dockerfile import Stage
+from ..model.sources import Sources
+from ..observe import sockets
+from ..observe.subjects import Images, Stack
+from . import script
+from .common import matches, running_view, running_view_needs
+from .label import Cites, Claim, Label, fail, words
 
 
-def never_checks(argv: tuple[str, ...]) -> str | None:
-    program = PurePosixPath(argv[0]).name if argv else ""
-    found = [w for w in argv[1:] if w in NEVER_CHECKS or w in SHORT_NEVER_CHECKS.get(program, set())]
-    return found[0] if found else None
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
-def _fails_on_http_error(argv: tuple[str, ...]) -> bool:
-    program = PurePosixPath(argv[0]).name if argv else ""
-    if program not in FAIL_FLAGS:
-        return True  # not an HTTP client we know: its own exit status counts
-    flags = FAIL_FLAGS[program]
-    if not flags:
-        return True
-    # The last of --fail/--no-fail wins, as curl reads its options.
-    state = False
-    for word in argv[1:]:
-        if word in flags or (word.startswith("-") and not word.startswith("--") and "f" in word[1:]):
-            state = True
-        elif word == "--no-fail":
-            state = False
-    return state
+@dataclass(frozen=True)
+class EntrypointArgs:
+    entrypoint: str  # the argv, as a shell would split it
 
 
-def healthcheck_problem(claim: Claim, test: tuple[str, ...]) -> str | None:
-    """Why the health check does not do what the claim says, or None."""
-    if not test or test[0] == "NONE":
-        return "no health check"
-    if test[0] == "CMD-SHELL":
-        script = test[1] if len(test) > 1 else ""
-        commands = shell.commands(script)
-        program = claim.values[0]
-        used = [c for c in commands if c.program == program]
-        if not used:
-            return f"`{script}`, which does not run {program}"
-        try:
-            propagates = shell.failure_propagates(script, program)
-        except shell.ShellError as error:
-            return f"`{script}`, which no shell parser reads ({error})"
-        if not propagates:
-            return f"`{script}`, whose exit status is not {program}'s: it can never fail"
-        argv = used[-1].argv
-    else:
-        argv = test[1:] if test[0] == "CMD" else test
-        if not argv or PurePosixPath(argv[0]).name != claim.values[0]:
-            return f"`{' '.join(argv)}`"
-    shown = " ".join(argv)
-    idle = never_checks(tuple(argv))
-    if idle:
-        return f"`{shown}`, which only prints and exits 0 ({idle}): it never checks anything"
-    urls = [w for w in argv if "://" in w]
-    for path in claim.values[1:]:
-        if not any(urlsplit(w).path == path for w in urls):
-            return f"`{shown}`, which does not request {path}"
-    if claim.values[1:] and (len(urls) > 1 or "--next" in argv or "-:" in argv):
-        return f"`{shown}`, whose exit status is the last of {len(urls)} requests, not {claim.values[1]}'s"
-    if not _fails_on_http_error(tuple(argv)):
-        return f"`{' '.join(argv)}`, which exits 0 on an HTTP error status: it can never fail"
-    return None
+def _entrypoints(sources: Sources) -> Iterable[tuple[int | None, EntrypointArgs]]:
+    found = sources.dockerfile.final.exec_list("ENTRYPOINT")
+    if found and found[1].is_exec_form():
+        yield sources.dockerfile.final.index, EntrypointArgs(shlex.join(found[0]))
 
 
-def healthcheck_static(claim: Claim, sources: Sources) -> Cites:
-    stage = sources.stage(claim)
-    check = stage.healthcheck()
-    if check is None:
-        fail(claim, f"a HEALTHCHECK using {words(claim.values)}", "no HEALTHCHECK", f"stage {stage.label}")
-    problem = healthcheck_problem(claim, check.test)
-    if problem:
-        fail(
-            claim,
-            f"a health check that fails when {words(claim.values[1:])} fails",
-            problem,
-            stage.where(check.instruction),
-        )
-    return [check.instruction.cite] if check.instruction else []
+ENTRYPOINT = Label(
+    "Entrypoint",
+    EntrypointArgs,
+    ["Sets {entrypoint} as the entrypoint [for the container]", "{entrypoint}", "Runs {entrypoint} first"],
+    example=EntrypointArgs("/entrypoint.sh"),
+    summary="The program every container of the image starts with (`ENTRYPOINT`, exec form).",
+    suggest=_entrypoints,
+)
 
 
-def healthcheck_image(claim: Claim, images: Images) -> Cites:
-    image = images.image(claim)
-    health = image.config.healthcheck
-    problem = healthcheck_problem(claim, health.test if health else ())
-    if problem:
-        fail(claim, f"a health check using {words(claim.values)}", problem, image.where)
-    return []
-
-
-def healthcheck_running(claim: Claim, stack: Stack) -> Cites:
-    health = stack.service.health
-    if health.get("Status") != "healthy":
-        log = (health.get("Log") or [{}])[-1].get("Output", "")
-        fail(
-            claim, "a passing health check", f"status {health.get('Status')} ({log.strip()[:200]})", stack.service.where
-        )
-    return []
-
-
-def entrypoint_static(claim: Claim, sources: Sources) -> Cites:
+@ENTRYPOINT.static("the effective ENTRYPOINT in exec form, which compose does not replace for the service")
+def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     found = stage.exec_list("ENTRYPOINT")
-    if found is None or found[0] != [claim.values[0]]:
+    wanted = _split(claim.args.entrypoint)
+    if found is None or found[0] != wanted or not found[1].is_exec_form():
         has = f"ENTRYPOINT {found[1].value}" if found else "no ENTRYPOINT"
-        fail(claim, f'ENTRYPOINT ["{claim.values[0]}"]', has, stage.where(found[1] if found else None))
-    cites = [found[1].cite]
-    if stage is sources.dockerfile.final and sources.settings.compose.is_file():
+        fail(claim, f"ENTRYPOINT {wanted} (exec form)", has, stage.where(found[1] if found else None))
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
         try:
-            service = sources.compose.built()
-        except ComposeError:
-            return cites  # no service builds the image: compose does not run it
+            service = sources.compose.services[sources.settings.service or sources.compose.built().name]
+        except (ComposeError, KeyError):
+            return [found[1].cite]
         if service.spec.get("entrypoint") is not None:  # compose runs the container without it
-            said = f"service {service.name} replacing it with {service.spec['entrypoint']}"
-            fail(claim, f"{claim.values[0]} as the container's entrypoint", said, sources.compose.cite("entrypoint:"))
-    return cites
-
-
-def entrypoint_image(claim: Claim, images: Images) -> Cites:
-    image = images.image(claim)
-    if image.config.entrypoint != (claim.values[0],):
-        fail(claim, [claim.values[0]], list(image.config.entrypoint) or "no entrypoint", image.where)
-    return []
-
-
-def _server_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
-    # A console script runs under its interpreter: look past `python`.
-    return argv[1:] if argv and PurePosixPath(argv[0]).name.startswith("python") else argv
-
-
-def command_holds(claim: Claim, argv: tuple[str, ...]) -> bool:
-    wanted = [v for v in claim.values[1:] if v != "exec"]
-    for candidate in (argv, _server_argv(argv)):
-        program = PurePosixPath(candidate[0]).name if candidate else ""
-        if program == claim.values[0] and all(matches(v, candidate) for v in wanted):
-            return True
-    return False
-
-
-def command_static(claim: Claim, sources: Sources) -> Cites:
-    stage = sources.stage(claim)
-    found = stage.exec_list("CMD")
-    if found is None or not command_holds(claim, tuple(found[0])):
-        fail(
-            claim,
-            words(claim.values),
-            f"CMD {found[1].value}" if found else "no CMD",
-            stage.where(found[1] if found else None),
-        )
+            fail(
+                claim,
+                f"{claim.args.entrypoint} as the container's entrypoint",
+                f"service {service.name} replacing it with {service.spec['entrypoint']}",
+                sources.compose.cite("entrypoint:"),
+            )
     return [found[1].cite]
 
 
-def command_image(claim: Claim, images: Images) -> Cites:
+@ENTRYPOINT.image("the image config's entrypoint")
+def entrypoint_image(claim: Claim[EntrypointArgs], images: Images) -> Cites:
     image = images.image(claim)
-    if not command_holds(claim, image.config.cmd):
-        fail(claim, words(claim.values), list(image.config.cmd), image.where)
+    if list(image.config.entrypoint) != _split(claim.args.entrypoint):
+        fail(claim, _split(claim.args.entrypoint), list(image.config.entrypoint) or "no entrypoint", image.where)
     return []
 
 
-def command_running(claim: Claim, stack: Stack) -> Cites:
-    view: View = stack.service.view
-    if not command_holds(claim, view.argv):
-        fail(claim, f"PID 1 running {words(claim.values)}", f"PID 1 `{' '.join(view.argv)}`", view.where)
-    binds = [v for v in claim.values if ":" in v and v.rsplit(":", 1)[1].isdigit()]
-    listening = stack.service.facts.listening
-    missing = [b for b in binds if b not in listening]
-    if missing:
-        fail(claim, f"the server listening on {words(binds)}", f"sockets listening on {words(listening)}", view.where)
+@ENTRYPOINT.running("the entrypoint the service's container was created with")
+def entrypoint_running(claim: Claim[EntrypointArgs], stack: Stack) -> Cites:
+    if list(stack.service.config.entrypoint) != _split(claim.args.entrypoint):
+        fail(claim, _split(claim.args.entrypoint), list(stack.service.config.entrypoint), stack.service.where)
     return []
 
 
-def _ports(values: tuple[str, ...]) -> set[str]:
+@dataclass(frozen=True)
+class CommandArgs:
+    program: str | None = None  # the program, or a whole command line
+    arguments: tuple[str, ...] = ()
+    address: str | None = None  # host:port it serves on
+    handover: str | None = None  # `exec`: the entrypoint script replaces itself with it
+
+
+def _commands(sources: Sources) -> Iterable[tuple[int | None, CommandArgs]]:
+    stage = sources.dockerfile.final
+    found = stage.exec_list("CMD")
+    if found:
+        yield stage.index, CommandArgs(shlex.join(found[0]))
+
+
+COMMAND = Label(
+    "Command",
+    CommandArgs,
+    [
+        "Defaults to {program} [<with|running> {arguments*}]",
+        "Defaults to {program} serving {arguments*} on {address}[; the entrypoint {handover}s it]",
+        "Passes {arguments*} to the entrypoint [by default]",
+    ],
+    example=CommandArgs("gunicorn", ("core.wsgi:application",), "0.0.0.0:8000"),
+    summary="What the container runs by default (`CMD`), as it composes with the entrypoint into the process.",
+    suggest=_commands,
+)
+
+
+def _wanted(args: CommandArgs) -> tuple[str | None, list[str]]:
+    words_ = _split(args.program) if args.program else []
+    program = PurePosixPath(words_[0]).name if words_ else None
+    return program, [*words_[1:], *args.arguments, *([args.address] if args.address else [])]
+
+
+def holds(args: CommandArgs, argv: tuple[str, ...]) -> bool:
+    """The program runs with every argument (`--opt value` or `--opt=value`); interpreters looked past."""
+    program, wanted = _wanted(args)
+    for start in range(len(argv)):
+        candidate = argv[start:]
+        if program is None or PurePosixPath(candidate[0]).name == program:
+            return all(matches(v, candidate[1:] if program else candidate) for v in wanted)
+        if not PurePosixPath(candidate[0]).name.startswith(("python", "sh", "bash", "env")):
+            break  # only an interpreter or launcher may stand before the program
+    return False
+
+
+def _composition(claim: Claim[CommandArgs], stage: Stage) -> tuple[tuple[str, ...], list[str]]:
+    """The CMD argv and the lines that decide it, or a failure when CMD never reaches the process."""
+    cmd = stage.exec_list("CMD")
+    entry = stage.exec_list("ENTRYPOINT")
+    if cmd is None:
+        fail(claim, words(_wanted(claim.args)[1]) or claim.args.program, "no CMD", stage.where())
+    if entry is not None and not entry[1].is_exec_form():
+        fail(
+            claim,
+            "the command reaching the process",
+            f"shell-form ENTRYPOINT {entry[1].value}, which ignores CMD",
+            stage.where(entry[1]),
+        )
+    if claim.reading.form.text.startswith("Passes") and entry is None:
+        fail(claim, "arguments passed to an entrypoint", "no ENTRYPOINT", stage.where(cmd[1]))
+    return tuple(cmd[0]), [cmd[1].cite, *([entry[1].cite] if entry else [])]
+
+
+@COMMAND.static(
+    "the effective CMD's program and arguments, composed with the ENTRYPOINT; `exec`: the "
+    "entrypoint script hands over to it"
+)
+def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    argv, cites = _composition(claim, stage)
+    if not holds(claim.args, argv):
+        cmd = stage.last("CMD")
+        fail(
+            claim,
+            f"CMD running {words(filter(None, (claim.args.program, *_wanted(claim.args)[1])))}",
+            f"CMD {shlex.join(argv)}",
+            stage.where(cmd),
+        )
+    if claim.args.handover is not None:
+        cites += script.handover(claim, sources, claim.args.handover)
+    return cites
+
+
+@COMMAND.image("the image config's entrypoint and cmd")
+def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    if not holds(claim.args, image.config.cmd):
+        fail(
+            claim,
+            words(filter(None, (claim.args.program, *_wanted(claim.args)[1]))),
+            list(image.config.cmd),
+            image.where,
+        )
+    return []
+
+
+@COMMAND.running(
+    "PID 1's argv, and a socket listening on the address", needs=lambda c, s: [*running_view_needs(), sockets.need()]
+)
+def command_running(claim: Claim[CommandArgs], stack: Stack) -> Cites:
+    view = running_view(stack.service)
+    if not holds(claim.args, view.argv):
+        fail(
+            claim,
+            f"PID 1 running {words(filter(None, (claim.args.program, *_wanted(claim.args)[1])))}",
+            f"PID 1 `{' '.join(view.argv)}`",
+            view.where,
+        )
+    if claim.args.address:
+        host, _, port = claim.args.address.rpartition(":")
+        listening = stack.service.observed(sockets.SOCKETS)
+        found = [s for s in listening.on_port(int(port)) if s.address == (host or "0.0.0.0")]
+        if not found:
+            fail(
+                claim,
+                f"the server listening on {claim.args.address}",
+                f"sockets listening on {words(map(str, listening.listening)) or 'nothing'}",
+                view.where,
+            )
+    return []
+
+
+@dataclass(frozen=True)
+class PortArgs:
+    ports: tuple[str, ...]
+
+
+def _ports(sources: Sources) -> Iterable[tuple[int | None, PortArgs]]:
+    exposed = sources.dockerfile.final.exposed()
+    if exposed:
+        shown = tuple(p.removesuffix("/tcp") for p in sorted(exposed))
+        yield sources.dockerfile.final.index, PortArgs(shown)
+
+
+PORT = Label(
+    "Port",
+    PortArgs,
+    ["Exposes {ports*}", "Exposes port {ports*}", "Exposes ports {ports*}"],
+    example=PortArgs(("8000",)),
+    summary="The ports the image declares (`EXPOSE`), exactly; running, a socket listens on each.",
+    suggest=_ports,
+)
+
+
+def normal_ports(values: Iterable[str]) -> set[str]:
     return {v if "/" in v else f"{v}/tcp" for v in values}
 
 
-def port_static(claim: Claim, sources: Sources) -> Cites:
+@PORT.static("the effective EXPOSE list, exactly")
+def port_static(claim: Claim[PortArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     exposed = stage.exposed()
-    if set(exposed) != _ports(claim.values):
+    if set(exposed) != normal_ports(claim.args.ports):
         fail(
             claim,
-            f"EXPOSE {words(claim.values)} and nothing else",
+            f"EXPOSE {words(claim.args.ports)} and nothing else",
             f"EXPOSE {words(sorted(exposed)) or 'nothing'}",
             stage.where(next(iter(exposed.values()), None)),
         )
     return sorted({i.cite for i in exposed.values()})
 
 
-def port_image(claim: Claim, images: Images) -> Cites:
+@PORT.image("the image config's exposed ports, exactly")
+def port_image(claim: Claim[PortArgs], images: Images) -> Cites:
     image = images.image(claim)
-    if set(image.config.exposed_ports) != _ports(claim.values):
-        fail(claim, words(claim.values), words(sorted(image.config.exposed_ports)) or "no exposed port", image.where)
-    return []
-
-
-def port_running(claim: Claim, stack: Stack) -> Cites:
-    listening = {address.rsplit(":", 1)[1] for address in stack.service.facts.listening}
-    missing = [v for v in claim.values if v.split("/")[0] not in listening]
-    if missing:
+    if set(image.config.exposed_ports) != normal_ports(claim.args.ports):
         fail(
-            claim,
-            f"the server listening on {words(claim.values)}",
-            f"listening on {words(sorted(listening))}",
-            stack.service.where,
+            claim, words(claim.args.ports), words(sorted(image.config.exposed_ports)) or "no exposed port", image.where
         )
     return []
 
 
-def register(registry: Registry) -> None:
-    health = registry.entry(
-        "Healthcheck",
-        least=1,
-        staged=True,
-        forms=("Defines a health check that uses {} to ping the ... health endpoint {}", "Runs {} against {}"),
-    )
-    health.on("static", "the effective HEALTHCHECK runs the tool on the path, and its failure reaches Docker")(
-        healthcheck_static
-    )
-    health.on("image", "the image config's health test, read the same way")(healthcheck_image)
-    health.on("running", "Docker reports the container healthy")(healthcheck_running)
-
-    entrypoint = registry.entry(
-        "Entrypoint", least=1, most=1, staged=True, forms=("Sets {} as the entrypoint for the container",)
-    )
-    entrypoint.on("static", "the effective ENTRYPOINT in exec form, which compose does not replace")(entrypoint_static)
-    entrypoint.on("image", "the image config's entrypoint")(entrypoint_image)
-
-    command = registry.entry(
-        "Command",
-        least=1,
-        staged=True,
-        forms=("Defaults to {} serving {} on {}; the entrypoint {}s it", "Defaults to {} running {}"),
-    )
-    command.on("static", "the effective CMD's program and arguments (`--opt value` or `--opt=value`)")(command_static)
-    command.on("image", "the image config's cmd")(command_image)
-    command.on("running", "PID 1's argv and its listening sockets")(command_running)
-
-    port = registry.entry("Port", least=1, staged=True, forms=("Exposes {*}",))
-    port.on("static", "the effective EXPOSE list, exactly")(port_static)
-    port.on("image", "the image config's exposed ports, exactly")(port_image)
-    port.on("running", "a socket listening on the port inside the container")(port_running)
+@PORT.running(
+    "a socket of the port's protocol listening on it inside the container", needs=lambda c, s: [sockets.need()]
+)
+def port_running(claim: Claim[PortArgs], stack: Stack) -> Cites:
+    listening = stack.service.observed(sockets.SOCKETS)
+    for port in sorted(normal_ports(claim.args.ports)):
+        number, protocol = port.split("/")
+        if not listening.on_port(int(number), protocol):
+            fail(
+                claim,
+                f"the server listening on {port}",
+                f"listening on {words(map(str, listening.listening))}",
+                stack.service.where,
+            )
+    return []

@@ -1,105 +1,170 @@
-"""Stage basics: base image, working directory, build arguments."""
+"""Stage basics: the base image, the working directory, build arguments."""
 
 from __future__ import annotations
 
-from ..claims import Claim
-from ..dockerfile import clean_path, expand, normalise_image
-from ..registry import Cites, Registry, fail
-from ..resources import View
-from ..subjects import Images, Sources, Stack
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.dockerfile import clean_path, expand, normalise_image
+from ..model.sources import Sources
+from ..observe.subjects import Images, Stack
+from .common import image_view, image_view_needs, running_view, running_view_needs
+from .label import Cites, Claim, Label, fail, words
 
 
-def base_image_static(claim: Claim, sources: Sources) -> Cites:
+@dataclass(frozen=True)
+class BaseImageArgs:
+    image: str
+
+
+def _bases(sources: Sources) -> Iterable[tuple[int | None, BaseImageArgs]]:
+    for stage in sources.dockerfile.stages:
+        yield stage.index, BaseImageArgs(stage.base)
+
+
+BASE_IMAGE = Label(
+    "Base Image",
+    BaseImageArgs,
+    ["{image}", "Builds on {image}", "Starts from {image}"],
+    example=BaseImageArgs("python:3.13-slim"),
+    summary="The image a stage starts from (`FROM`).",
+    suggest=_bases,
+)
+
+
+@BASE_IMAGE.static("the stage's FROM, with ARGs resolved and registry names normalised")
+def base_image_static(claim: Claim[BaseImageArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    wanted = normalise_image(claim.values[0])
+    wanted = normalise_image(claim.args.image)
     if stage.base != wanted:
         fail(claim, wanted, stage.base, stage.where())
-    return [stage.from_instruction.cite, *(a.cite for a in sources.dockerfile.global_args if "$" in stage.written_base)]
+    args = [a.cite for a in sources.dockerfile.global_args if "$" in stage.written_base]
+    return [stage.from_instruction.cite, *args]
 
 
-def base_image_layers(claim: Claim, images: Images) -> Cites:
+@BASE_IMAGE.image("the built image's bottom layers are exactly the base image's layers")
+def base_image_layers(claim: Claim[BaseImageArgs], images: Images) -> Cites:
     image = images.image(claim)
-    wanted = normalise_image(claim.values[0])
-    base = images.base_layers.get(wanted)
+    wanted = normalise_image(claim.args.image)
+    base = images.bases.get(wanted)
     if base is None:
         fail(claim, wanted, "no such base image to compare layers with", "the Docker engine")
-    if image.layers[: len(base)] != base:
-        fail(claim, f"layers of {wanted} ({len(base)} layers)", "a different layer stack at its bottom", image.where)
+    if image.layers[: len(base.layers)] != base.layers:
+        fail(
+            claim,
+            f"layers of {wanted} ({len(base.layers)} layers)",
+            "a different layer stack at its bottom",
+            image.where,
+        )
     return []
 
 
-def working_directory_static(claim: Claim, sources: Sources) -> Cites:
+@dataclass(frozen=True)
+class WorkdirArgs:
+    path: str
+
+
+def _workdirs(sources: Sources) -> Iterable[tuple[int | None, WorkdirArgs]]:
+    for stage in sources.dockerfile.stages:
+        found = stage.workdir()
+        if found:
+            yield stage.index, WorkdirArgs(found[0])
+
+
+WORKING_DIRECTORY = Label(
+    "Working Directory",
+    WorkdirArgs,
+    ["{path}", "Sets {path} as the working directory", "Works in {path}"],
+    example=WorkdirArgs("/app"),
+    summary="Where the stage's instructions run and where the container's process starts (`WORKDIR`).",
+    suggest=_workdirs,
+)
+
+
+@WORKING_DIRECTORY.static("every WORKDIR of the stage resolves to the path (relative ones against the last)")
+def working_directory_static(claim: Claim[WorkdirArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    wanted = claim.values[0].rstrip("/") or "/"
+    wanted = clean_path(claim.args.path)
     workdirs = stage.all("WORKDIR")
     if not workdirs:
-        fail(claim, wanted, "no WORKDIR", stage.where())
+        fail(claim, wanted, f"no WORKDIR (it works in {stage.inherited_workdir()})", stage.where())
     # A stage documented as working in one directory must not wander off: every WORKDIR lands there.
     current = stage.inherited_workdir()
+    variables = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
     for workdir in workdirs:
-        raw = expand(workdir.value, {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}})
+        raw = expand(workdir.unquoted(), variables)
         current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
         if current != wanted:
             fail(claim, wanted, f"WORKDIR {workdir.value} (that is {current})", stage.where(workdir))
     return [w.cite for w in workdirs]
 
 
-def working_directory(claim: Claim, view: View) -> Cites:
-    wanted = claim.values[0].rstrip("/") or "/"
-    if (view.cwd.rstrip("/") or "/") != wanted:
-        fail(claim, wanted, f"the main process working in {view.cwd}", view.where)
+def _same_directory(claim: Claim[WorkdirArgs], cwd: str, where: str) -> Cites:
+    if clean_path(cwd) != clean_path(claim.args.path):
+        fail(claim, clean_path(claim.args.path), f"the main process working in {cwd}", where)
     return []
 
 
-def working_directory_image(claim: Claim, images: Images) -> Cites:
-    return working_directory(claim, images.image(claim).view)
+@WORKING_DIRECTORY.image("the image config's working directory", needs=lambda c, s: image_view_needs())
+def working_directory_image(claim: Claim[WorkdirArgs], images: Images) -> Cites:
+    view = image_view(images.image(claim))
+    return _same_directory(claim, view.cwd, view.where)
 
 
-def working_directory_running(claim: Claim, stack: Stack) -> Cites:
-    return working_directory(claim, stack.service.view)
+@WORKING_DIRECTORY.running("PID 1's current directory (/proc/1/cwd)", needs=lambda c, s: running_view_needs())
+def working_directory_running(claim: Claim[WorkdirArgs], stack: Stack) -> Cites:
+    view = running_view(stack.service)
+    return _same_directory(claim, view.cwd, view.where)
 
 
-def build_argument_static(claim: Claim, sources: Sources) -> Cites:
+@dataclass(frozen=True)
+class BuildArgumentArgs:
+    name: str
+    default: str | None = None
+    commands: tuple[str, ...] = ()
+
+
+def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs]]:
+    for stage in sources.dockerfile.stages:
+        for instruction in stage.all("ARG"):
+            name, has_default, default = instruction.value.partition("=")
+            if has_default and default.strip("\"'"):
+                yield stage.index, BuildArgumentArgs(name.strip(), default.strip("\"'"))
+            elif has_default:
+                yield stage.index, BuildArgumentArgs(name.strip())
+
+
+BUILD_ARGUMENT = Label(
+    "Build Argument",
+    BuildArgumentArgs,
+    ["{name} [(optional)] [, defaulting to {default}] [, read by {commands*}]"],
+    example=BuildArgumentArgs("PACKAGE_INDEX_URL"),
+    summary='An `ARG` of the stage that its commands read; "optional" means it has a default.',
+    suggest=_arguments,
+)
+
+
+@BUILD_ARGUMENT.static("an ARG with a default, read by the stage's commands (and those the sentence names)")
+def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    name = claim.values[0]
-    args = [i for i in stage.all("ARG") if i.value.split("=")[0].strip() == name]
-    if not args:
-        declared = [i.value for i in stage.all("ARG")]
-        fail(claim, f"ARG {name}", f"ARGs {declared}", stage.where())
-    optional = "optional" in claim.sentence.lower()
-    if optional and "=" not in args[-1].value:
-        fail(claim, f"{name} optional (with a default)", f"ARG {args[-1].value}", stage.where(args[-1]))
-    # The argument must reach a command: an unconditional or guarded use in a RUN.
-    users = [(i, c) for i, c in stage.commands() if any(f"${name}" in w or f"${{{name}" in w for w in c.argv)]
-    if not users:
-        fail(claim, f"{name} handed to the build's tools", "no RUN that reads it", f"stage {stage.label}")
-    named_tools = [v for v in claim.values[1:] if " " in v]  # `poetry source add`, `poetry lock`
-    for tool in named_tools:
+    name = claim.args.name
+    declared = [i for i in stage.all("ARG") if i.value.split("=")[0].strip() == name]
+    if not declared:
+        fail(claim, f"ARG {name}", f"ARGs {words(i.value for i in stage.all('ARG')) or 'none'}", stage.where())
+    last = declared[-1]
+    optional = "optional" in claim.sentence.lower() or claim.args.default is not None
+    default = last.value.partition("=")[2].strip().strip("\"'") if "=" in last.value else None
+    if optional and default is None:
+        fail(claim, f"{name} optional (with a default)", f"ARG {last.value}", stage.where(last))
+    if claim.args.default is not None and default != claim.args.default:
+        fail(claim, f"{name} defaulting to {claim.args.default}", f"ARG {last.value}", stage.where(last))
+    # The argument must reach a command: a RUN that reads it.
+    readers = [(i, c) for i, c in stage.commands() if any(f"${name}" in w or f"${{{name}" in w for w in c.argv)]
+    if not readers:
+        fail(claim, f"{name} handed to the build's tools", "no RUN that reads it", stage.where())
+    for tool in claim.args.commands:
         program, *sub = tool.split()
-        if not stage.running(program, *sub):
-            fail(claim, f"`{tool}` in the stage", "no such command", f"stage {stage.label}")
-    return [a.cite for a in args] + sorted({i.cite for i, _ in users})
-
-
-def register(registry: Registry) -> None:
-    base = registry.entry("Base Image", least=1, most=1, staged=True, forms=("{}",))
-    base.on("static", "the stage's FROM, with ARGs resolved and registry names normalised")(base_image_static)
-    base.on("image", "the built image's bottom layers are exactly the base image's layers")(base_image_layers)
-
-    workdir = registry.entry(
-        "Working Directory", least=1, most=1, staged=True, forms=("{}", "Sets {} as the working directory")
-    )
-    workdir.on("static", "every WORKDIR of the stage resolves to the path")(working_directory_static)
-    workdir.on("image", "the image config's working directory")(working_directory_image)
-    workdir.on("running", "PID 1's current directory (/proc/1/cwd)")(working_directory_running)
-
-    argument = registry.entry(
-        "Build Argument",
-        least=1,
-        staged=True,
-        forms=(
-            "{} (optional) names a PEP 503 package index that pip and Poetry use instead of their defaults "
-            "({} before {}). ...",
-        ),
-    )
-    argument.on("static", "an ARG with a default, read by the stage's commands")(build_argument_static)
+        users = [(i, c) for i, c in stage.running(program, *sub) if any(name in w for w in c.argv)]
+        if not users:
+            fail(claim, f"`{tool}` reading {name}", f"no `{tool}` that passes ${name}", stage.where())
+    return [a.cite for a in declared] + sorted({i.cite for i, _ in readers})

@@ -1,121 +1,193 @@
 """Users: the account a stage creates and the one the container runs as.
 
 `USER 1000` and `USER appuser` are the same user when the stage's useradd gives appuser UID
-1000; the image and running levels compare UIDs, never spellings.
+1000; the image and running levels compare UIDs, never spellings. "non-root" and "unprivileged"
+are read: the user's UID is not 0.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from ..claims import Claim
-from ..errors import ClaimUnreadable
-from ..registry import Cites, Registry, fail
-from ..resources import View
-from ..subjects import Images, Sources, Stack
+from ..model.sources import Sources
+from ..observe import users
+from ..observe.subjects import Images, Stack
+from .common import image_view, running_view, running_view_needs
+from .label import Cites, Claim, Label, fail
 
-
-def user_expectation(claim: Claim) -> tuple[str, int | None, int | None]:
-    """(name, UID, GID) from "user `appuser` with UID `1000` and GID `0`"; every number is read."""
-    uid = re.search(r"\bUID\s+`(\d+)`", claim.text)
-    gid = re.search(r"\bGID\s+`(\d+)`", claim.text)
-    names = [v for v in claim.values if not v.isdigit()]
-    numbers = [v for v in claim.values if v.isdigit()]
-    read = [m.group(1) for m in (uid, gid) if m]
-    unread = [n for n in numbers if n not in read]
-    if not names or unread:
-        raise ClaimUnreadable(
-            f"{claim.where()}: **{claim.title}** reads a user name and `UID`/`GID` numbers; "
-            f"cannot place {unread or 'a missing user name'} in {claim.text!r}"
-        )
-    return names[0], int(uid.group(1)) if uid else None, int(gid.group(1)) if gid else None
+UNPRIVILEGED = re.compile(r"\b(non-root|unprivileged)\b", re.IGNORECASE)
 
 
-def user_setup_static(claim: Claim, sources: Sources) -> Cites:
+@dataclass(frozen=True)
+class UserSetupArgs:
+    user: str
+    uid: int | None = None
+    gid: int | None = None
+
+
+def _created(sources: Sources) -> Iterable[tuple[int | None, UserSetupArgs]]:
+    for stage in sources.dockerfile.stages:
+        for user in stage.users.values():
+            if user.instruction.stage_index == stage.index:
+                yield stage.index, UserSetupArgs(user.name, user.uid, user.gid)
+
+
+USER_SETUP = Label(
+    "User Setup",
+    UserSetupArgs,
+    [
+        "Creates [a|the] [non-root|unprivileged] <user|account> {user} [with UID {uid}] [and GID {gid}]",
+        "Creates [a|the] [non-root|unprivileged] <user|account> {user} (UID {uid}[, GID {gid}])",
+    ],
+    example=UserSetupArgs("appuser", 1000),
+    summary="An account the stage creates (`useradd`, `adduser`), with its UID and GID.",
+    key=lambda a: a.user,
+    suggest=_created,
+)
+
+
+def _non_root_said(claim: Claim[UserSetupArgs] | Claim[UserArgs]) -> bool:
+    return UNPRIVILEGED.search(claim.sentence) is not None
+
+
+@USER_SETUP.static("the stage's useradd/groupadd: name, UID, GID; non-root means a UID other than 0")
+def user_setup_static(claim: Claim[UserSetupArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    name, uid, gid = user_expectation(claim)
-    user = stage.users.get(name)
+    args = claim.args
+    user = stage.users.get(args.user)
     if user is None:
-        fail(claim, f"a user {name}", "no useradd of it", f"stage {stage.label}")
+        fail(
+            claim,
+            f"a user {args.user}",
+            f"no useradd of it (users made: {', '.join(stage.users) or 'none'})",
+            stage.where(),
+        )
     where = stage.where(user.instruction)
-    if uid is not None and user.uid != uid:
-        fail(claim, f"{name} with UID {uid}", f"{name} with UID {user.uid if user.uid is not None else '(any)'}", where)
-    if gid is not None and user.gid != gid:
-        fail(claim, f"{name} with GID {gid}", f"{name} with GID {user.gid if user.gid is not None else '(any)'}", where)
-    if "non-root" in claim.sentence and user.uid in (0, None):
-        fail(claim, f"non-root {name}", f"UID {user.uid if user.uid is not None else '(unfixed)'}", where)
+    if args.uid is not None and user.uid != args.uid:
+        fail(claim, f"{args.user} with UID {args.uid}", f"UID {user.uid if user.uid is not None else '(any)'}", where)
+    if args.gid is not None and user.gid != args.gid:
+        fail(claim, f"{args.user} with GID {args.gid}", f"GID {user.gid if user.gid is not None else '(any)'}", where)
+    if _non_root_said(claim) and user.uid in (0, None):
+        fail(claim, f"non-root {args.user}", f"UID {user.uid if user.uid is not None else '(not fixed)'}", where)
     return [user.instruction.cite]
 
 
-def user_setup_image(claim: Claim, images: Images) -> Cites:
+@USER_SETUP.image("/etc/passwd in the image: the account, its UID and GID", needs=lambda c, s: [users.need()])
+def user_setup_image(claim: Claim[UserSetupArgs], images: Images) -> Cites:
     image = images.image(claim)
-    name, uid, gid = user_expectation(claim)
-    user = image.facts.users.get(name)
-    if user is None or (uid is not None and user.uid != uid) or (gid is not None and user.gid != gid) or user.uid == 0:
-        has = f"UID {user.uid}, GID {user.gid}" if user else "no such user"
+    args = claim.args
+    user = image.observed(users.USERS).by_name.get(args.user)
+    wrong = user is None or (args.uid is not None and user.uid != args.uid)
+    wrong = wrong or (args.gid is not None and user is not None and user.gid != args.gid)
+    if wrong or (_non_root_said(claim) and user is not None and user.uid == 0):
+        has = f"{args.user} with UID {user.uid}, GID {user.gid}" if user else f"no user {args.user}"
         fail(
-            claim, f"non-root {name} with UID {uid}" + (f" and GID {gid}" if gid is not None else ""), has, image.where
+            claim,
+            f"{args.user} with UID {args.uid}" + (f" and GID {args.gid}" if args.gid is not None else ""),
+            has,
+            image.where,
         )
     return []
 
 
-def user_setup_running(claim: Claim, stack: Stack) -> Cites:
-    name, uid, gid = user_expectation(claim)
-    pid1 = stack.service.pid1
-    if (uid is not None and pid1.uid != uid) or (gid is not None and pid1.gid != gid) or pid1.uid == 0:
-        said = f"the server as {name} (UID {uid}" + (f", GID {gid})" if gid is not None else ")")
+@USER_SETUP.running(
+    "PID 1's real UID and GID (/proc/1/status)",
+    needs=lambda c, s: running_view_needs(),
+    applies=lambda a: a.uid is not None or a.gid is not None,
+)
+def user_setup_running(claim: Claim[UserSetupArgs], stack: Stack) -> Cites:
+    from ..observe.process import PROCESS
+
+    args = claim.args
+    pid1 = stack.service.observed(PROCESS)
+    if (args.uid is not None and pid1.uid != args.uid) or (args.gid is not None and pid1.gid != args.gid):
+        said = f"the server as {args.user} (UID {args.uid}" + (f", GID {args.gid})" if args.gid is not None else ")")
         fail(claim, said, f"PID 1 with UID {pid1.uid}, GID {pid1.gid}", stack.service.where)
     return []
 
 
-def user_static(claim: Claim, sources: Sources) -> Cites:
+@dataclass(frozen=True)
+class UserArgs:
+    user: str
+    uid: int | None = None
+
+
+def _switched(sources: Sources) -> Iterable[tuple[int | None, UserArgs]]:
+    for stage in sources.dockerfile.stages:
+        found = stage.user()
+        if found:
+            named = stage.user_named(found[0])
+            yield stage.index, UserArgs(named.name if named else found[0].split(":")[0])
+
+
+USER = Label(
+    "User",
+    UserArgs,
+    [
+        "Switches to [the] [non-root|unprivileged] [user|account] {user} [(UID {uid})]",
+        "<Runs|Switches> as [the] [non-root|unprivileged] {user} [user|account] [(UID {uid})]",
+    ],
+    example=UserArgs("appuser"),
+    summary="The user the stage's later instructions, and the container's process, run as (`USER`).",
+    suggest=_switched,
+)
+
+
+@USER.static("the effective USER, by name or UID, resolved through the stage's own useradd")
+def user_static(claim: Claim[UserArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
+    args = claim.args
     current = stage.user()
-    wanted = stage.user_named(claim.values[0])
     if current is None:
-        fail(claim, f"USER {claim.values[0]}", "no USER (root)", stage.where())
+        fail(claim, f"USER {args.user}", "no USER (root)", stage.where())
     spec, instruction = current
-    actual = stage.user_named(spec)
-    same = spec.split(":")[0] == claim.values[0] or (actual is not None and wanted is not None and actual == wanted)
+    actual, wanted = stage.user_named(spec), stage.user_named(args.user)
+    same = spec.split(":")[0] == args.user or (actual is not None and actual == wanted)
     if not same:
-        fail(claim, f"USER {claim.values[0]}", f"USER {spec}", stage.where(instruction))
+        fail(claim, f"USER {args.user}", f"USER {spec}", stage.where(instruction))
+    uid = actual.uid if actual else (int(spec.split(":")[0]) if spec.split(":")[0].isdigit() else None)
+    if args.uid is not None and uid != args.uid:
+        fail(
+            claim,
+            f"{args.user} with UID {args.uid}",
+            f"UID {uid if uid is not None else '(not fixed)'}",
+            stage.where(actual.instruction if actual else instruction),
+        )
+    if _non_root_said(claim) and (spec.split(":")[0] in ("root", "0") or uid == 0):
+        fail(claim, f"an unprivileged {args.user}", f"USER {spec} (UID 0)", stage.where(instruction))
     return [i.cite for i in stage.all("USER")]
 
 
-def runs_as(claim: Claim, view: View, expected_uid: int | None) -> Cites:
-    if expected_uid is None or view.uid != expected_uid:
-        fail(claim, f"running as {claim.values[0]} (UID {expected_uid})", f"UID {view.uid}", view.where)
+def _expected_uid(claim: Claim[UserArgs], known: users.Users) -> int | None:
+    if claim.args.uid is not None:
+        return claim.args.uid
+    found = known.user(claim.args.user)
+    return found.uid if found else None
+
+
+@USER.image(
+    "the image config's user, resolved to a UID through the image's /etc/passwd", needs=lambda c, s: [users.need()]
+)
+def user_image(claim: Claim[UserArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    view = image_view(image)
+    expected = _expected_uid(claim, image.observed(users.USERS))
+    if expected is None or view.uid != expected or (_non_root_said(claim) and view.uid == 0):
+        fail(
+            claim,
+            f"running as {claim.args.user} (UID {expected})",
+            f"USER {image.config.user or 'root'} (UID {view.uid})",
+            view.where,
+        )
     return []
 
 
-def user_image(claim: Claim, images: Images) -> Cites:
-    image = images.image(claim)
-    wanted = image.user(claim.values[0])
-    return runs_as(claim, image.view, wanted.uid if wanted else None)
-
-
-def user_running(claim: Claim, stack: Stack) -> Cites:
-    wanted = stack.service.user(claim.values[0])
-    return runs_as(claim, stack.service.view, wanted.uid if wanted else None)
-
-
-def register(registry: Registry) -> None:
-    setup = registry.entry(
-        "User Setup",
-        least=1,
-        staged=True,
-        forms=(
-            "Creates a non-root user {} with UID {} for security",
-            "Creates a non-root user {} with UID {}",
-            "Creates a non-root user {} with UID {} and GID {}...",
-            "Creates a non-root user {} with UID {} ...",
-        ),
-    )
-    setup.on("static", "the stage's useradd/groupadd: name, UID, GID")(user_setup_static)
-    setup.on("image", "/etc/passwd in the image")(user_setup_image)
-    setup.on("running", "PID 1's real UID and GID (/proc/1/status)")(user_setup_running)
-
-    user = registry.entry("User", least=1, most=1, staged=True, forms=("Switches to {}",))
-    user.on("static", "the effective USER, by name or UID")(user_static)
-    user.on("image", "the image config's user, resolved to a UID")(user_image)
-    user.on("running", "PID 1's UID")(user_running)
+@USER.running("PID 1's UID", needs=lambda c, s: running_view_needs())
+def user_running(claim: Claim[UserArgs], stack: Stack) -> Cites:
+    view = running_view(stack.service)
+    expected = _expected_uid(claim, stack.service.observed(users.USERS))
+    if expected is None or view.uid != expected or (_non_root_said(claim) and view.uid == 0):
+        fail(claim, f"running as {claim.args.user} (UID {expected})", f"PID 1 with UID {view.uid}", view.where)
+    return []

@@ -1,0 +1,195 @@
+"""The compose file as compose itself reads it, and the stack the running level owns.
+
+`docker compose config --format json` is the model: interpolation, defaults, short and
+long syntax all resolved by compose, so every equivalent spelling reads the same. Its
+answer goes through the disk cache when nothing but the files named here can change it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..diskcache import cached
+from ..errors import ComposeError
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    spec: dict[str, Any]
+
+    @property
+    def builds(self) -> bool:
+        return "build" in self.spec
+
+    @property
+    def image(self) -> str | None:
+        return self.spec.get("image")
+
+    @property
+    def healthcheck(self) -> dict[str, Any]:
+        return dict(self.spec.get("healthcheck") or {})
+
+    @property
+    def ports(self) -> list[dict[str, Any]]:
+        return list(self.spec.get("ports") or [])
+
+    @property
+    def volumes(self) -> list[dict[str, Any]]:
+        return list(self.spec.get("volumes") or [])
+
+    @property
+    def tmpfs(self) -> list[str]:
+        raw = self.spec.get("tmpfs") or []
+        return [raw] if isinstance(raw, str) else [str(t).split(":")[0] for t in raw]
+
+    @property
+    def environment(self) -> dict[str, str | None]:
+        return dict(self.spec.get("environment") or {})
+
+    @property
+    def depends_on(self) -> dict[str, dict[str, Any]]:
+        return dict(self.spec.get("depends_on") or {})
+
+
+OVERRIDES = (
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+
+
+def compose_files(path: Path) -> list[Path]:
+    """The file and the override compose merges into it by default, as `docker compose up` does."""
+    override = next((path.parent / name for name in OVERRIDES if (path.parent / name).is_file()), None)
+    return [path, override] if override else [path]
+
+
+def file_options(path: Path) -> list[str]:
+    return [option for file in compose_files(path) for option in ("-f", str(file))]
+
+
+PLUGIN_DIRS = (
+    Path.home() / ".docker" / "cli-plugins",
+    Path("/usr/local/lib/docker/cli-plugins"),
+    Path("/usr/local/libexec/docker/cli-plugins"),
+    Path("/usr/lib/docker/cli-plugins"),
+    Path("/usr/libexec/docker/cli-plugins"),
+)
+
+
+def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
+    """What compose's answer depends on, for the disk cache; None where compose would read more
+    files than these (`include`, `extends`, `env_file`) or the plugin cannot be found to stamp."""
+    plugin = next((d / "docker-compose" for d in PLUGIN_DIRS if (d / "docker-compose").is_file()), None)
+    if plugin is None:
+        return None
+    texts = [file.read_text() for file in compose_files(path)]
+    for text in texts:
+        try:
+            loaded = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            return None  # compose says what is wrong
+        services = loaded.get("services") if isinstance(loaded, dict) else None
+        if not isinstance(loaded, dict) or "include" in loaded or not isinstance(services, dict):
+            return None
+        if any(isinstance(s, dict) and ("extends" in s or "env_file" in s) for s in services.values()):
+            return None
+    dotenv = path.parent / ".env"
+    info = plugin.stat()
+    return [
+        "compose 1",
+        f"{plugin}:{info.st_mtime_ns}:{info.st_size}",
+        json.dumps(environment, sort_keys=True),
+        str(path.parent.resolve()),  # the project name and relative paths come from here
+        dotenv.read_text() if dotenv.is_file() else "",
+        *texts,
+    ]
+
+
+class ComposeModel:
+    """`docker compose config` of one file, with no variables set beyond the given ones."""
+
+    def __init__(self, path: Path, environment: dict[str, str] | None = None) -> None:
+        self.path = path
+        self.environment = environment or {}
+        self._raw: dict[str, Any] | None = None
+        self._lock = threading.Lock()  # one `docker compose config` per model, whichever thread asks first
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        with self._lock:
+            if self._raw is None:
+                self._raw = self._load()
+            return self._raw
+
+    def _load(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            raise ComposeError(f"{self.path}: no such compose file")
+        # Only what the file itself defaults: none of the caller's POSTGRES_* leak in.
+        keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG")}
+        environment = {**keep, **self.environment}
+        parts = _cache_parts(self.path, environment)
+        if parts is None:
+            return self._ask(environment)
+        answer: dict[str, Any] = cached("compose", parts, lambda: self._ask(environment))
+        return answer
+
+    def _ask(self, environment: dict[str, str]) -> dict[str, Any]:
+        try:
+            result = subprocess.run(
+                ["docker", "compose", *file_options(self.path), "config", "--format", "json"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=self.path.parent,
+                env=environment,
+            )
+        except FileNotFoundError:
+            raise ComposeError("the docker client (with its compose plugin) is not installed") from None
+        if result.returncode != 0:
+            reason = result.stderr.strip().splitlines()[-1:] or ["no reason given"]
+            raise ComposeError(f"{self.path.name}: `docker compose config` refused it: {reason[0]}")
+        loaded: dict[str, Any] = json.loads(result.stdout)
+        return loaded
+
+    @cached_property
+    def text_lines(self) -> list[str]:
+        return self.path.read_text().splitlines()
+
+    @property
+    def services(self) -> dict[str, Service]:
+        return {name: Service(name, spec) for name, spec in (self.raw.get("services") or {}).items()}
+
+    @property
+    def volumes(self) -> dict[str, Any]:
+        return dict(self.raw.get("volumes") or {})
+
+    def built(self) -> Service:
+        built = [s for s in self.services.values() if s.builds]
+        if not built:
+            raise ComposeError(f"{self.path.name}: no service has a build section")
+        return built[0]
+
+    def pulled(self) -> list[Service]:
+        return [s for s in self.services.values() if not s.builds]
+
+    def line_of(self, *words: str) -> int:
+        """The first line of the file holding all `words` (for citations), else 1."""
+        for number, line in enumerate(self.text_lines, start=1):
+            if all(word in line for word in words):
+                return number
+        return 1
+
+    def cite(self, *words: str) -> str:
+        return f"{self.path.name}:{self.line_of(*words)}"

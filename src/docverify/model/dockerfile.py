@@ -1,0 +1,309 @@
+"""A model of the Dockerfile as the builder reads it: stages, instructions, effective state.
+
+`ARG`s are resolved in `FROM`, registry names normalised (`docker.io/library/python:3.13-slim`
+is `python:3.13-slim`), and each stage's ENV, USER, WORKDIR, HEALTHCHECK, ENTRYPOINT and CMD are
+the ones that win after later instructions, inherited from an earlier stage `FROM` names.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
+
+from ..errors import DockerfileError
+from . import shell
+from .instruction import EXEC_FORM, KNOWN, Instruction, as_int, clean_path, expand, normalise_image, option
+
+
+@dataclass(frozen=True)
+class Healthcheck:
+    test: tuple[str, ...]  # ("CMD", argv...), ("CMD-SHELL", script) or ("NONE",)
+    options: dict[str, str]
+    instruction: Instruction | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return not self.test or self.test[0] == "NONE"
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    uid: int | None
+    gid: int | None
+    group: str | None
+    instruction: Instruction
+
+
+@dataclass
+class Stage:
+    index: int
+    base: str  # resolved and normalised
+    written_base: str  # as written after FROM
+    name: str | None
+    from_instruction: Instruction
+    parent: Stage | None = None  # when FROM names an earlier stage
+    instructions: list[Instruction] = field(default_factory=list)
+    arg_values: dict[str, str] = field(default_factory=dict)  # global ARG defaults, then build arguments
+    dockerfile_stages: list[Stage] = field(default_factory=list, repr=False)  # every stage of the file
+
+    @property
+    def label(self) -> str:
+        return self.name or f"stage {self.index + 1}"
+
+    def where(self, instruction: Instruction | None = None) -> str:
+        return f"{(instruction or self.from_instruction).where} ({self.label})"
+
+    def all(self, keyword: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.keyword == keyword]
+
+    def last(self, keyword: str) -> Instruction | None:
+        found = self.all(keyword)
+        if found:
+            return found[-1]
+        return self.parent.last(keyword) if self.parent else None
+
+    def commands(self) -> list[tuple[Instruction, shell.Command]]:
+        """Every simple command of every RUN, with its instruction."""
+        return [(run, command) for run in self.all("RUN") for command in run.commands()]
+
+    def running(self, program: str, *subcommand: str) -> list[tuple[Instruction, shell.Command]]:
+        return [(i, c) for i, c in self.commands() if c.runs(program, *subcommand)]
+
+    # --- effective state -------------------------------------------------
+
+    def args(self) -> dict[str, str]:
+        """The stage's ARGs with their values: build argument, else its default, else the global one."""
+        found = dict(self.parent.args()) if self.parent else {}
+        for instruction in self.all("ARG"):
+            name, has_default, default = instruction.value.partition("=")
+            given = self.arg_values.get(name.strip())
+            found[name.strip()] = given if given is not None else default.strip("\"'") if has_default else ""
+        return found
+
+    def env(self) -> dict[str, tuple[str, Instruction]]:
+        """Each variable's final value and the ENV that set it (`$VAR` expanded from ARGs and earlier ENVs)."""
+        state: dict[str, tuple[str, Instruction]] = dict(self.parent.env()) if self.parent else {}
+        for instruction in self.all("ENV"):
+            known = {**self.args(), **{name: value for name, (value, _) in state.items()}}
+            for name, value in instruction.env().items():
+                state[name] = (expand(value, known) if "$" in value else value, instruction)
+        return state
+
+    def workdir(self) -> tuple[str, Instruction] | None:
+        current = self.parent.workdir() if self.parent else None
+        for instruction in self.all("WORKDIR"):
+            raw = expand(instruction.unquoted(), {**self.args(), **{k: v for k, (v, _) in self.env().items()}})
+            base = current[0] if current and not raw.startswith("/") else "/"
+            resolved = str(PurePosixPath(base) / raw)
+            current = (clean_path(resolved), instruction)
+        return current
+
+    def workdir_at(self, instruction: Instruction) -> str:
+        """The working directory an instruction of this stage runs in."""
+        current = self.inherited_workdir()
+        variables = {**self.args(), **{k: v for k, (v, _) in self.env().items()}}
+        for earlier in self.all("WORKDIR"):
+            if earlier.line >= instruction.line:
+                break
+            raw = expand(earlier.unquoted(), variables)
+            current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
+        return current
+
+    def inherited_workdir(self) -> str:
+        """The working directory the stage starts in: its parent stage's, else `/`."""
+        found = self.parent.workdir() if self.parent else None
+        return found[0] if found else "/"
+
+    def user(self) -> tuple[str, Instruction] | None:
+        last = self.last("USER")
+        return (last.value.strip(), last) if last else None
+
+    def exec_list(self, keyword: str) -> tuple[list[str], Instruction] | None:
+        """ENTRYPOINT or CMD as the argv Docker stores (shell form wrapped in `/bin/sh -c`)."""
+        last = self.last(keyword)
+        if last is None:
+            return None
+        if keyword == "CMD" and self._entrypoint_resets_cmd(last):
+            return None
+        if last.is_exec_form():
+            return last.arguments(), last
+        return ["/bin/sh", "-c", last.value], last
+
+    def _entrypoint_resets_cmd(self, cmd: Instruction) -> bool:
+        entry = self.last("ENTRYPOINT")
+        # The builder clears an inherited CMD when a later stage sets ENTRYPOINT.
+        return entry is not None and entry.stage_index > cmd.stage_index
+
+    def healthcheck(self) -> Healthcheck | None:
+        last = self.last("HEALTHCHECK")
+        if last is None:
+            return None
+        options = last.flags()
+        rest = last.rest()
+        keyword, _, command = rest.partition(" ")
+        if keyword.upper() == "NONE":
+            return Healthcheck(("NONE",), options, last)
+        if keyword.upper() != "CMD" or not command.strip():
+            raise DockerfileError(f"{last.where}: HEALTHCHECK must read `HEALTHCHECK [options] CMD command`")
+        command = command.strip()
+        if command.startswith("["):
+            try:
+                argv = json.loads(command)
+            except json.JSONDecodeError as error:
+                raise DockerfileError(f"{last.where}: HEALTHCHECK has malformed JSON: {error}") from None
+            return Healthcheck(("CMD", *argv), options, last)
+        return Healthcheck(("CMD-SHELL", command), options, last)
+
+    def exposed(self) -> dict[str, Instruction]:
+        ports = dict(self.parent.exposed()) if self.parent else {}
+        for instruction in self.all("EXPOSE"):
+            for word in instruction.arguments():
+                port = word if "/" in word else f"{word}/tcp"
+                ports[port] = instruction
+        return ports
+
+    @cached_property
+    def users(self) -> dict[str, User]:
+        """Users the stage's RUNs create with useradd/adduser, with their UID and group."""
+        groups: dict[str, int | None] = {}
+        for _, command in self.running("groupadd"):
+            argv = list(command.argv)
+            groups[argv[-1]] = as_int(option(argv, "--gid", "-g"))
+        found: dict[str, User] = dict(self.parent.users) if self.parent else {}
+        for instruction, command in self.running("useradd") + self.running("adduser"):
+            argv = list(command.argv)
+            name = argv[-1]
+            group = option(argv, "--gid", "-g", "--ingroup")
+            gid = as_int(group) if group and group.isdigit() else groups.get(group or name)
+            group_name = group if group and not group.isdigit() else None
+            if group is None and name in groups:
+                group_name = name
+            found[name] = User(name, as_int(option(argv, "--uid", "-u")), gid, group_name, instruction)
+        return found
+
+    def user_named(self, spec: str) -> User | None:
+        """`appuser`, `1000` or `1000:1000` resolved through the stage's own useradd."""
+        who = spec.split(":")[0]
+        if who in self.users:
+            return self.users[who]
+        if who.isdigit():
+            return next((u for u in self.users.values() if u.uid == int(who)), None)
+        return None
+
+
+@dataclass
+class Dockerfile:
+    path: Path
+    stages: list[Stage]
+    global_args: list[Instruction]
+
+    @property
+    def instructions(self) -> list[Instruction]:
+        return [*self.global_args, *(i for s in self.stages for i in s.instructions)]
+
+    @property
+    def final(self) -> Stage:
+        return self.stages[-1]
+
+    def stage(self, number: int, name: str) -> Stage:
+        """The stage a docs heading `Stage <number>: <name>` describes, by number and by name."""
+        if not 1 <= number <= len(self.stages):
+            raise DockerfileError(
+                f"{self.path.name}: the docs describe stage {number} ({name}), "
+                f"but the Dockerfile has {len(self.stages)} stage(s)"
+            )
+        stage = self.stages[number - 1]
+        named = self.stage_named(name)
+        if stage.name and stage.name.lower() != name.lower():
+            raise DockerfileError(
+                f"{stage.from_instruction.where}: stage {number} is named {stage.name!r}, but the docs call it {name!r}"
+            )
+        if named is not None and named is not stage:
+            raise DockerfileError(
+                f"{named.from_instruction.where}: the docs call stage {number} {name!r}, "
+                f"but {name!r} is stage {named.index + 1}"
+            )
+        return stage
+
+    def stage_named(self, name: str) -> Stage | None:
+        return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
+
+
+def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
+    path = Path(path)
+    if not path.is_file():
+        raise DockerfileError(f"{path}: no such Dockerfile")
+    text = path.read_text()
+    if text.rstrip().endswith("\\"):
+        raise DockerfileError(f"{path.name}:{text.rstrip().count(chr(10)) + 1}: line continuation at end of file")
+    parser = DockerfileParser(fileobj=_Reader(text))
+    stages: list[Stage] = []
+    global_args: list[Instruction] = []
+    arg_values: dict[str, str] = {}
+    for item in parser.structure:
+        keyword = item["instruction"].upper()
+        if keyword == "COMMENT":
+            continue
+        line = item["startline"] + 1
+        where = f"{path.name}:{line}"
+        if keyword not in KNOWN:
+            raise DockerfileError(f"{where}: unknown instruction {keyword!r} in {item['content'].strip()!r}")
+        value = item["value"].strip()
+        if not value:
+            raise DockerfileError(f"{where}: {keyword} has no arguments")
+        if keyword == "FROM":
+            instruction = Instruction(keyword, value, line, len(stages), path)
+            words = [w for w in value.split() if not w.startswith("--platform")]
+            if len(words) not in (1, 3) or (len(words) == 3 and words[1].upper() != "AS"):
+                raise DockerfileError(
+                    f"{where}: FROM must read `FROM image [AS name]`, not {item['content'].strip()!r}"
+                )
+            written = words[0]
+            resolved = expand(written, {**arg_values, **(build_args or {})})
+            if "$" in resolved or not resolved.strip():
+                raise DockerfileError(f"{where}: FROM {written} names an ARG with no value")
+            parent = next((s for s in stages if s.name and s.name.lower() == resolved.lower()), None)
+            base = parent.base if parent else normalise_image(resolved)
+            name = words[2] if len(words) == 3 else None
+            values = {**arg_values, **(build_args or {})}
+            stages.append(Stage(len(stages), base, written, name, instruction, parent, [instruction], values, stages))
+            continue
+        instruction = Instruction(keyword, value, line, len(stages) - 1, path)
+        if keyword in EXEC_FORM and value.startswith("["):
+            instruction.arguments()  # raises on malformed JSON, naming the line
+        if not stages:
+            if keyword != "ARG":
+                raise DockerfileError(f"{where}: {keyword} before the first FROM")
+            name, _, default = value.partition("=")
+            arg_values[name.strip()] = default.strip().strip('"').strip("'")
+            global_args.append(instruction)
+        else:
+            stages[-1].instructions.append(instruction)
+    if not stages:
+        raise DockerfileError(f"{path.name}: no FROM instruction, so no stage")
+    return Dockerfile(path, stages, global_args)
+
+
+class _Reader:
+    """dockerfile-parse reads from a file object; give it the text we already hold."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text.encode()
+
+    def read(self) -> bytes:
+        return self._text
+
+    def seek(self, *_: object) -> int:
+        return 0
+
+    def readlines(self) -> list[str]:
+        return self._text.decode().splitlines(keepends=True)
+
+
+__all__ = ["Dockerfile", "DockerfileError", "Healthcheck", "Instruction", "Stage", "User", "clean_path", "expand"]
+__all__ += ["normalise_image", "parse"]

@@ -1,0 +1,159 @@
+"""Dockerfile instructions and the builder's own rules for names, paths and variables."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..errors import DockerfileError
+from . import shell
+
+KNOWN = {
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "ONBUILD",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+    "RUN",
+    "MAINTAINER",
+}
+EXEC_FORM = {"CMD", "ENTRYPOINT", "RUN", "SHELL"}
+VARIABLE = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def normalise_image(reference: str) -> str:
+    """`docker.io/library/python:3.13-slim` and `python:3.13-slim` name one image."""
+    name = reference
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/"):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    if name.startswith("docker.io/"):
+        return name[len("docker.io/") :]
+    return name
+
+
+def expand(text: str, variables: dict[str, str]) -> str:
+    """`$NAME`, `${NAME}` and `${NAME:-default}` as the builder substitutes them."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match["braced"] or match["plain"]
+        if name in variables and variables[name] != "":
+            return variables[name]
+        if match["default"] is not None:
+            return match["default"]
+        return variables.get(name, match.group(0))
+
+    return VARIABLE.sub(value, text)
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    value: str
+    line: int  # 1-based, where the instruction starts
+    stage_index: int  # -1 for global ARGs
+    path: Path = field(compare=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.name}:{self.line}"
+
+    @property
+    def cite(self) -> str:
+        return self.where
+
+    def flags(self) -> dict[str, str]:
+        """`--name=value` options before the arguments (COPY, HEALTHCHECK, ...)."""
+        found = {}
+        for word in self.value.split():
+            if not word.startswith("--"):
+                break
+            name, _, value = word[2:].partition("=")
+            found[name] = value
+        return found
+
+    def rest(self) -> str:
+        rest = self.value
+        while rest.startswith("--"):
+            rest = rest.split(None, 1)[1] if " " in rest else ""
+        return rest.strip()
+
+    def unquoted(self) -> str:
+        """The value with shell quoting removed, as the builder reads WORKDIR, USER and the like."""
+        try:
+            return " ".join(shlex.split(self.value, posix=True))
+        except ValueError:
+            return self.value
+
+    def is_exec_form(self) -> bool:
+        return self.rest().startswith("[")
+
+    def arguments(self) -> list[str]:
+        """Arguments after the flags: JSON (exec) form or shell words."""
+        rest = self.rest()
+        if rest.startswith("["):
+            try:
+                loaded = json.loads(rest)
+            except json.JSONDecodeError as error:
+                raise DockerfileError(f"{self.where}: {self.keyword} has malformed JSON: {error}") from None
+            if not isinstance(loaded, list) or not all(isinstance(w, str) for w in loaded):
+                raise DockerfileError(f"{self.where}: {self.keyword} JSON must be a list of strings")
+            return loaded
+        try:
+            return shlex.split(rest, posix=True)
+        except ValueError as error:
+            raise DockerfileError(f"{self.where}: {self.keyword} cannot be split into words: {error}") from None
+
+    def commands(self) -> list[shell.Command]:
+        """A RUN's simple commands, read by a shell parser (exec form: one command)."""
+        if self.is_exec_form():
+            return [shell.Command(tuple(self.arguments()))]
+        return shell.commands(self.value)
+
+    def env(self) -> dict[str, str]:
+        words = self.arguments()
+        if len(words) >= 2 and "=" not in words[0]:  # legacy `ENV NAME value with spaces`
+            return {words[0]: " ".join(words[1:])}
+        pairs = {}
+        for word in words:
+            if "=" not in word:
+                raise DockerfileError(f"{self.where}: {self.keyword} word {word!r} is not NAME=value")
+            name, value = word.split("=", 1)
+            pairs[name] = value
+        return pairs
+
+
+def clean_path(path: str) -> str:
+    # PurePosixPath keeps a leading `//` (POSIX leaves it to the system); Linux reads it as `/`.
+    cleaned = str(PurePosixPath("/" + path.lstrip("/") if path.startswith("/") else path))
+    return cleaned if cleaned == "/" else cleaned.rstrip("/")
+
+
+def option(argv: list[str], *names: str) -> str | None:
+    for index, word in enumerate(argv):
+        for name in names:
+            if word == name and index + 1 < len(argv):
+                return argv[index + 1]
+            if name.startswith("--") and word.startswith(name + "="):
+                return word.split("=", 1)[1]
+    return None
+
+
+def as_int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None

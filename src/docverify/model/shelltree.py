@@ -1,0 +1,48 @@
+"""bashlex's syntax trees as plain nodes.
+
+bashlex builds its parser tables on every import (about 0.2 s), so trees go through the disk
+cache: a run whose scripts have not changed never imports bashlex.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from ..diskcache import cached, stamp
+
+FORMAT = "shelltree 1"
+
+
+class ShellError(ValueError):
+    """The script is not shell bashlex can read."""
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "kind") and hasattr(value, "__dict__"):
+        return {"__node__": {name: _plain(item) for name, item in vars(value).items()}}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _node(fields: dict[str, Any]) -> Any:
+    return SimpleNamespace(**fields["__node__"]) if "__node__" in fields else fields
+
+
+def _parse(script: str) -> dict[str, Any]:
+    import bashlex  # type: ignore[import-untyped]  # only when the cache has no answer
+
+    try:
+        return {"trees": _plain(list(bashlex.parse(script)))}
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, TypeError) as error:
+        return {"error": str(error)}
+
+
+def parse(script: str) -> list[Any]:
+    """The top-level nodes of `script`, each with bashlex's fields (`kind`, `parts`, `pos`, …)."""
+    loaded = cached("shell", [FORMAT, stamp("bashlex"), script], lambda: _parse(script), _node)
+    if "error" in loaded:
+        raise ShellError(loaded["error"])
+    trees: list[Any] = loaded["trees"]
+    return trees

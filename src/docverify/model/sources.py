@@ -1,0 +1,77 @@
+"""The static level's subject: the repository's files, each read once, as their own tools read them."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..config import Settings
+from ..errors import ClaimFailed, DockerfileError
+from . import dockerfile as model
+from .compose import ComposeModel
+
+
+class Placed(Protocol):
+    """What a claim tells about where it sits: the `Stage N: Name` heading above it, if any."""
+
+    @property
+    def stage_heading(self) -> tuple[int, str] | None: ...
+
+    def where(self) -> str: ...
+
+
+def stage_of(claim: Placed, dockerfile: model.Dockerfile) -> model.Stage:
+    """The stage a claim describes: its `Stage N: Name` heading's, else the final stage."""
+    heading = claim.stage_heading
+    if heading is None:
+        return dockerfile.final
+    try:
+        return dockerfile.stage(*heading)
+    except DockerfileError as error:
+        raise ClaimFailed(f"{claim.where()}: {error}") from None
+
+
+@dataclass
+class Sources:
+    settings: Settings
+    read_files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    def text(self, relative: str | Path) -> str:
+        """A repository file's text; remembered with its hash for the report."""
+        path = self.root / relative
+        data = path.read_bytes()
+        self.read_files[self.settings.relative(path)] = hashlib.sha256(data).hexdigest()
+        return data.decode()
+
+    def lines(self, relative: str | Path) -> list[str]:
+        return self.text(relative).splitlines()
+
+    def toml(self, relative: str | Path) -> dict[str, Any]:
+        return tomllib.loads(self.text(relative))
+
+    @cached_property
+    def dockerfile(self) -> model.Dockerfile:
+        self.text(self.settings.dockerfile)
+        return model.parse(self.settings.dockerfile, self.settings.build_args)
+
+    @property
+    def has_compose(self) -> bool:
+        return self.settings.running and self.settings.compose is not None and self.settings.compose.is_file()
+
+    @cached_property
+    def compose(self) -> ComposeModel:
+        if self.settings.compose is None:
+            raise ClaimFailed("no compose file is configured (`compose` in [tool.docverify])")
+        self.text(self.settings.compose)
+        return ComposeModel(self.settings.compose)
+
+    def stage(self, claim: Placed) -> model.Stage:
+        return stage_of(claim, self.dockerfile)

@@ -1,0 +1,70 @@
+"""HTTP: what the service answers from the host, through the port compose publishes."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from .observer import Need, Observer, union
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int | None  # None: nothing answered
+    body: str
+    content_type: str
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Http:
+    base_url: str
+    responses: dict[str, Response]
+
+    def get(self, path: str) -> Response:
+        return self.responses.get(path, Response(None, "", "", f"GET {path} was not observed"))
+
+
+def load(raw: dict[str, Any]) -> Http:
+    return Http(raw["base_url"], {path: Response(**r) for path, r in raw["responses"].items()})
+
+
+def get(url: str) -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return {
+                "status": int(answer.status),
+                "body": answer.read().decode(errors="replace"),
+                "content_type": answer.headers.get("Content-Type", ""),
+            }
+    except urllib.error.HTTPError as error:
+        return {
+            "status": int(error.code),
+            "body": error.read().decode(errors="replace"),
+            "content_type": error.headers.get("Content-Type", ""),
+        }
+    except (OSError, ValueError) as error:
+        return {"status": None, "body": "", "content_type": "", "error": str(error)}
+
+
+def host(request: tuple[str, ...], service: Any) -> dict[str, Any]:
+    """GET each path from this machine, at the address the service publishes (loopback only)."""
+    base = service.base_url
+    return {
+        "base_url": base,
+        "responses": {
+            path: get(base + path)
+            if base
+            else {"status": None, "body": "", "content_type": "", "error": "no published port"}
+            for path in request
+        },
+    }
+
+
+HTTP: Observer[tuple[str, ...], Http] = Observer("http", load, union, host=host, phase="host", where=("container",))
+
+
+def need(*paths: str) -> Need:
+    return HTTP.need(tuple(paths))

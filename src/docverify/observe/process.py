@@ -1,0 +1,60 @@
+"""The container's main process, PID 1, as /proc shows it: argv, user, directory, environment, privileges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .observer import Need, Observer, nothing
+
+
+@dataclass(frozen=True)
+class Process:
+    argv: tuple[str, ...]
+    uid: int
+    gid: int
+    cwd: str
+    env: dict[str, str]
+    cap_eff: int  # effective capabilities
+    cap_bnd: int  # the bounding set: what anything it starts could ever hold
+    no_new_privs: int
+
+
+def load(raw: dict[str, Any]) -> Process:
+    return Process(
+        tuple(raw["argv"]),
+        int(raw["uid"]),
+        int(raw["gid"]),
+        raw["cwd"],
+        dict(raw["env"]),
+        int(raw["cap_eff"], 16),
+        int(raw["cap_bnd"], 16),
+        int(raw["no_new_privs"]),
+    )
+
+
+def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
+    import os
+
+    def read(name: str) -> bytes:
+        with open("/proc/1/" + name, "rb") as handle:
+            return handle.read()
+
+    status = dict(line.split(":", 1) for line in read("status").decode().splitlines() if ":" in line)
+    return {
+        "argv": [part.decode() for part in read("cmdline").split(b"\0") if part],
+        "uid": int(status["Uid"].split()[0]),
+        "gid": int(status["Gid"].split()[0]),
+        "cap_eff": status.get("CapEff", "0").strip(),
+        "cap_bnd": status.get("CapBnd", "0").strip(),
+        "no_new_privs": int(status.get("NoNewPrivs", "0").strip() or 0),
+        "cwd": os.readlink("/proc/1/cwd"),
+        "env": dict(part.decode().split("=", 1) for part in read("environ").split(b"\0") if b"=" in part),
+    }
+
+
+PROCESS: Observer[None, Process] = Observer("process", load, nothing, inside=inside, where=("container",))
+
+
+def need() -> Need:
+    return PROCESS.need(None)

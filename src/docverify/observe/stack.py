@@ -1,0 +1,166 @@
+"""The compose stack the running level owns: up once, torn down always, leftovers removed.
+
+Everything the suite starts carries its compose project's label, so leftovers of an earlier
+run that died (timeout, kill, Ctrl-C) are found and removed before the stack comes up, and
+again at teardown. One-off `compose run` containers get a name and a deadline of their own.
+"""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from pytest_docker.plugin import get_docker_services
+
+from ..config import Settings
+from ..errors import BuildFailed
+from ..model.compose import ComposeModel, compose_files, file_options
+from ..model.sources import Sources
+from . import docker, probe
+from .docker import Reporter
+from .observer import Observed
+from .plan import Plan
+from .subjects import Container, Stack
+
+
+class Compose:
+    def __init__(self, file: Path, project: str, environment: dict[str, str]) -> None:
+        self.file, self.project, self.environment = file, project, environment
+
+    def command(self, *args: str) -> list[str]:
+        return ["docker", "compose", *file_options(self.file), "-p", self.project, *args]
+
+    def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        import os
+
+        command = self.command(*args)
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.file.parent,
+            env={**os.environ, **self.environment},
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(
+                f"`{' '.join(command)}` failed (exit {result.returncode}):\n"
+                f"{result.stdout[-3000:]}{result.stderr[-3000:]}"
+            )
+        return result
+
+    def leftovers(self) -> list[str]:
+        """Containers of this project, one-off runs included, from any earlier session."""
+        result = docker.run("ps", "-aq", "--filter", f"label=com.docker.compose.project={self.project}")
+        return result.stdout.split()
+
+    def clean(self) -> None:
+        """Remove every container, network and volume of the project."""
+        found = self.leftovers()
+        if found:
+            docker.run("rm", "-f", "-v", *found, timeout=120)
+        self("down", "-v", "--remove-orphans", "--timeout", "5", check=False, timeout=180)
+
+    def container_id(self, service: str) -> str:
+        return self("ps", "--all", "-q", service).stdout.strip()
+
+    def build(self, report: Reporter) -> None:
+        """Build first, streaming its steps, so a long build shows progress and a failure its log."""
+        docker.stream(
+            self.command("build", "--progress", "plain"),
+            "compose build",
+            report,
+            self.file.parent,
+            env=self.environment,
+        )
+
+    def run_once(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """`compose run --rm` with a deadline: on timeout its container is removed, never left running."""
+        name = f"{self.project}-once-{uuid.uuid4().hex[:8]}"
+        try:
+            return self("run", "--rm", "--name", name, *args, check=False, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            docker.run("rm", "-f", "-v", name, timeout=60)
+            raise
+
+    @contextmanager
+    def session(self, report: Reporter) -> Iterator[Compose]:
+        """Leftovers removed, the stack up through pytest-docker, and everything removed after."""
+        self.clean()
+        # pytest-docker runs compose through a shell; the variables ride on the command, not os.environ.
+        command = " ".join(["env", *(shlex.quote(f"{k}={v}") for k, v in self.environment.items()), "docker compose"])
+        try:
+            self.build(report)
+            with ExitStack() as held:
+                with docker.Heartbeat(report, "compose up", "every service to turn healthy (`up --wait`)"):
+                    try:
+                        held.enter_context(
+                            get_docker_services(
+                                command,
+                                [str(f) for f in compose_files(self.file)],
+                                self.project,
+                                ["up --wait --detach"],
+                                [],
+                            )
+                        )
+                    except Exception as error:  # pytest-docker raises a bare Exception with compose's output
+                        logs = self("logs", "--no-color", "--tail", "40", check=False).stdout
+                        raise BuildFailed(
+                            f"the stack did not come up healthy: {error}\n--- last logs ---\n{logs}"
+                        ) from None
+                yield self
+        finally:
+            self.clean()
+
+
+def free_port() -> int:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port: int = held.getsockname()[1]
+        return port
+
+
+def compose_environment(settings: Settings) -> dict[str, str]:
+    """What compose interpolates: the build arguments, and each `{free-port}` made concrete."""
+    environment = docker.resolve_build_args(settings.build_args)
+    for name, value in docker.resolve_build_args(settings.compose_env).items():
+        environment[name] = value.replace("{free-port}", str(free_port()))
+    return environment
+
+
+def under_test(settings: Settings, model: ComposeModel) -> str:
+    return settings.service or model.built().name
+
+
+def _base_url(inspected: dict[str, Any]) -> str:
+    ports = inspected["NetworkSettings"]["Ports"] or {}
+    bindings = [b for key in sorted(ports) for b in (ports[key] or []) if key.endswith("/tcp")]
+    return f"http://{bindings[0]['HostIp'] or '127.0.0.1'}:{bindings[0]['HostPort']}" if bindings else ""
+
+
+@contextmanager
+def running_stack(sources: Sources, plan: Plan, report: Reporter) -> Iterator[Stack]:
+    """The stack up and healthy, every service observed with what the claims need, and down again after."""
+    settings = sources.settings
+    assert settings.compose is not None
+    compose = Compose(settings.compose, settings.project, compose_environment(settings))
+    model = sources.compose
+    name = under_test(settings, model)
+    with compose.session(report):
+        containers = {}
+        for service in model.services:
+            inspected = docker.inspect(compose.container_id(service), "container")
+            url = _base_url(inspected)
+            placeholder = Container(service, inspected, Observed(service), url)
+            observed = probe.observe_container(
+                inspected["Id"], placeholder, plan.requests(f"service:{service}"), f"service {service}"
+            )
+            containers[service] = Container(service, inspected, observed, url)
+        others = {n: c for n, c in containers.items() if n != name}
+        yield Stack(sources, settings.project, containers[name], others, compose)

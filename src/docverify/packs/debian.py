@@ -1,0 +1,102 @@
+"""Debian: system packages a stage installs with apt, as an exact list unless it says "among others"."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.dockerfile import Instruction, Stage
+from ..model.shell import Command
+from ..model.sources import Sources
+from ..observe import packages
+from ..observe.subjects import Images
+from ..vocabulary.common import cites, install_operands, unconditional
+from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
+
+OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DependenciesArgs:
+    packages: tuple[str, ...]
+
+
+def apt_installs(stage: Stage) -> tuple[list[tuple[Instruction, Command]], list[str]]:
+    found = unconditional(stage.running("apt-get", "install") + stage.running("apt", "install"))
+    return found, [name for _, command in found for name in install_operands(command)]
+
+
+def _installed(sources: Sources) -> Iterable[tuple[int | None, DependenciesArgs]]:
+    for stage in sources.dockerfile.stages:
+        _, names = apt_installs(stage)
+        if names:
+            yield stage.index, DependenciesArgs(tuple(names))
+
+
+DEPENDENCIES = Label(
+    "Dependencies",
+    DependenciesArgs,
+    ["Installs {packages*} [for ...]", "Installs {packages*}, among others"],
+    example=DependenciesArgs(("libpq5", "curl")),
+    summary='The system packages a stage installs with apt-get, exactly (unless "among others"), and keeps.',
+    suggest=_installed,
+)
+
+
+@DEPENDENCIES.static("the apt-get install operands, exactly; none purged or removed later")
+def dependencies_static(claim: Claim[DependenciesArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    found, installed = apt_installs(stage)
+    wanted = set(claim.args.packages)
+    removals = [
+        (i, c)
+        for i, c in stage.commands()
+        if (c.runs("apt-get", "purge") or c.runs("apt-get", "remove") or c.runs("apt", "remove"))
+        and set(c.operands(2)) & wanted
+    ]
+    if removals:
+        i, c = removals[0]
+        fail(claim, f"{words(claim.args.packages)} installed", f"`{' '.join(c.argv)}` removing one", stage.where(i))
+    exact = not OPEN_LIST.search(claim.sentence)
+    missing = sorted(wanted - set(installed))
+    extra = sorted(set(installed) - wanted) if exact else []
+    if missing or extra:
+        has = f"apt-get install of {words(installed) or 'nothing'}" + (
+            f" (not documented: {words(extra)})" if extra else ""
+        )
+        fail(
+            claim,
+            f"apt-get installs {'exactly ' if exact else ''}{words(claim.args.packages)}",
+            has,
+            stage.where(found[0][0] if found else None),
+        )
+    return cites(found)
+
+
+@DEPENDENCIES.image(
+    "dpkg holds each, and exactly these are installed by hand on top of the base (apt-mark showmanual)",
+    needs=lambda c, s: [packages.need(), packages.need("base")],
+)
+def dependencies_image(claim: Claim[DependenciesArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    mine = image.observed(packages.PACKAGES)
+    missing = [p for p in claim.args.packages if p not in mine.installed]
+    if missing:
+        fail(claim, f"{words(claim.args.packages)} installed", f"no {words(missing)} in the dpkg database", image.where)
+    if not OPEN_LIST.search(claim.sentence):
+        theirs = images.base_of(image).observed(packages.PACKAGES)
+        added = sorted(set(mine.manual) - set(theirs.manual))
+        if set(added) != set(claim.args.packages):
+            fail(
+                claim,
+                f"exactly {words(claim.args.packages)} installed on top of the base",
+                f"installed by hand: {words(added)}",
+                image.where,
+            )
+    return []
+
+
+def register(registry: Registry) -> None:
+    registry.add_module(sys.modules[__name__], "debian")

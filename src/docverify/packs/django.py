@@ -1,0 +1,247 @@
+"""Django: settings as Django loads them in the image, and the start-up steps the entrypoint runs.
+
+Paths are compared whole. A management command must be Django's own (no app overriding it); at
+the running level migrations are all applied and every static file the finders know is collected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.dockerfile import clean_path
+from ..model.shell import Command
+from ..model.sources import Sources
+from ..observe import files
+from ..observe.subjects import Images, Stack
+from ..vocabulary import script
+from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
+from .django_app import DJANGO, DJANGO_RUNNING, DjangoRequest, need, need_running
+
+# Options with which a manage.py command only reports what it would do.
+REPORTS_ONLY = {"--plan", "--check", "--dry-run", "-n", "--list"}
+# Django's own command and the app that provides it.
+OWN = {"migrate": "django.core", "collectstatic": "django.contrib.staticfiles"}
+
+
+def spelling(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """One spelling per meaning: `python3` is `python`, Django's `--no-input` is `--noinput`."""
+    python = re.fullmatch(r"python3?(\.\d+)?", argv[0].rsplit("/", 1)[-1]) if argv else None
+    head = ("python",) if python else argv[:1]
+    return head + tuple("--noinput" if word == "--no-input" else word for word in argv[1:])
+
+
+@dataclass(frozen=True)
+class StepArgs:
+    command: str
+
+
+def _command_name(command: str) -> str:
+    words_ = command.split()
+    return words_[words_.index("manage.py") + 1] if "manage.py" in words_[:-1] else words_[-1]
+
+
+def step_static(claim: Claim[StepArgs], sources: Sources) -> Cites:
+    name, found = script.step(claim, sources, claim.args.command, spelling, REPORTS_ONLY)
+    return [f"{name}:{found.line}"]
+
+
+def own_command_image(claim: Claim[StepArgs], images: Images) -> Cites:
+    """The command is Django's own: no app of the project overrides it."""
+    command = _command_name(claim.args.command)
+    provider = images.final.observed(DJANGO).setting("COMMANDS").get(command)
+    if provider != OWN.get(command, provider):
+        fail(claim, f"Django's own `{command}`", f"`{command}` provided by {provider}", images.final.where)
+    return []
+
+
+def _steps(name: str, command: str) -> Label[StepArgs]:
+    return Label(
+        name,
+        StepArgs,
+        ["Runs {command}"],
+        example=StepArgs(command),
+        scope="image",
+        summary=f"The entrypoint runs Django's `{command.split()[-2]}` at every start, for real.",
+    )
+
+
+MIGRATIONS = _steps("Migrations", "python manage.py migrate --noinput")
+STATIC_FILES = _steps("Static Files", "python manage.py collectstatic --noinput")
+for _label in (MIGRATIONS, STATIC_FILES):
+    _label.static("an unconditional step of the entrypoint script, not one that only reports")(step_static)
+    _label.image("the command is Django's own, not an app's override", needs=lambda c, s: [need()])(own_command_image)
+
+
+@MIGRATIONS.running("`manage.py migrate --check` passes in the running container", needs=lambda c, s: [need_running()])
+def migrations_running(claim: Claim[StepArgs], stack: Stack) -> Cites:
+    check = stack.service.observed(DJANGO_RUNNING).migrations
+    if check is None or check.code != 0:
+        fail(claim, "every migration applied", (check.stderr if check else "no answer")[-300:], stack.service.where)
+    return []
+
+
+@STATIC_FILES.running(
+    "every file the static-file finders know is in STATIC_ROOT of the running container",
+    needs=lambda c, s: [need_running()],
+)
+def static_files_running(claim: Claim[StepArgs], stack: Stack) -> Cites:
+    static = stack.service.observed(DJANGO_RUNNING).static
+    if "error" in static or not static.get("expected") or static.get("missing"):
+        fail(
+            claim,
+            "every static file collected",
+            static.get("error") or f"{static.get('expected')} expected, missing {static.get('missing')}",
+            stack.service.where,
+        )
+    return []
+
+
+@dataclass(frozen=True)
+class PathArgs:
+    path: str
+
+
+def _setting_label(name: str, setting: str) -> Label[PathArgs]:
+    label = Label(
+        name,
+        PathArgs,
+        ["{path}"],
+        example=PathArgs(f"/app/{setting.lower().split('_')[0]}files"),
+        summary=f"settings.{setting} as Django loads it in the image, compared whole.",
+        scope="image",
+    )
+
+    @label.image(f"settings.{setting} as Django loads it in the image", needs=lambda c, s: [need()])
+    def check(claim: Claim[PathArgs], images: Images) -> Cites:
+        value = images.final.observed(DJANGO).setting(setting)
+        if clean_path(str(value)) != clean_path(claim.args.path):
+            fail(claim, f"{setting} {claim.args.path}", f"{setting} {value}", f"{images.final.where} settings")
+        return []
+
+    return label
+
+
+STATIC_ROOT = _setting_label("Static Root", "STATIC_ROOT")
+MEDIA_ROOT = _setting_label("Media Root", "MEDIA_ROOT")
+
+
+@dataclass(frozen=True)
+class LogArgs:
+    directory: str
+    besides: str | None = None
+
+
+LOG_DIRECTORY = Label(
+    "Log Directory",
+    LogArgs,
+    ["{directory}[, besides {besides}]"],
+    example=LogArgs("/app/logs", "stdout"),
+    summary="LOGGING writes a file into this directory (and to stdout, when the sentence says so).",
+    scope="image",
+)
+
+
+def _log_handlers(images: Images) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = images.final.observed(DJANGO).setting("LOG_HANDLERS") or {}
+    return found
+
+
+@LOG_DIRECTORY.image(
+    "settings.LOGGING's handlers: a file handler in the directory, a stream handler to stdout",
+    needs=lambda c, s: [need()],
+)
+def log_directory_image(claim: Claim[LogArgs], images: Images) -> Cites:
+    handlers = _log_handlers(images).values()
+    folders = [os.path.dirname(h["filename"]) for h in handlers if h["filename"]]
+    if clean_path(claim.args.directory) not in [clean_path(f) for f in folders]:
+        fail(claim, f"log files in {claim.args.directory}", f"file handlers writing to {folders}", images.final.where)
+    if claim.args.besides is not None:
+        streams = [h["stream"] for h in handlers if "StreamHandler" in h["class"]]
+        if claim.args.besides != "stdout" or not any("stdout" in s for s in streams):
+            fail(
+                claim,
+                f"logs on {claim.args.besides} too",
+                f"stream handlers on {streams or 'nothing'} (stderr unless told)",
+                images.final.where,
+            )
+    return []
+
+
+@LOG_DIRECTORY.running(
+    "log files written there by the running server", needs=lambda c, s: [files.need(trees=[c.args.directory])]
+)
+def log_directory_running(claim: Claim[LogArgs], stack: Stack) -> Cites:
+    written = stack.service.observed(files.FILES).tree(claim.args.directory)
+    if not any(fact.type == "file" for fact in written.values()):
+        fail(claim, f"log files in {claim.args.directory}", "none written", stack.service.where)
+    return []
+
+
+@dataclass(frozen=True)
+class ModulesArgs:
+    modules: tuple[str, ...]
+
+
+SETTINGS_MODULES = Label(
+    "Settings Modules",
+    ModulesArgs,
+    ["{modules*}"],
+    example=ModulesArgs(("base", "dev", "prod")),
+    summary="The modules of the settings package (the one DJANGO_SETTINGS_MODULE names a module of), exactly.",
+    scope="image",
+)
+
+
+@SETTINGS_MODULES.image("the modules of the settings package in the image", needs=lambda c, s: [need()])
+def settings_modules_image(claim: Claim[ModulesArgs], images: Images) -> Cites:
+    found = images.final.observed(DJANGO).setting("MODULES")
+    if sorted(found or []) != sorted(claim.args.modules):
+        fail(claim, words(claim.args.modules), words(found or []), images.final.where)
+    return []
+
+
+@dataclass(frozen=True)
+class RequiredArgs:
+    names: tuple[str, ...]
+    module: str
+
+
+REQUIRED = Label(
+    "Required in Production",
+    RequiredArgs,
+    ["{names*}; without <either|any of them|it>, {module} refuses to start and names it"],
+    example=RequiredArgs(("SECRET_KEY",), "core.settings.prod"),
+    summary="A settings module that refuses to start without each of these variables, naming the one missing.",
+    scope="image",
+)
+
+
+def _required(claim: Claim[RequiredArgs], sources: Sources) -> list[Any]:
+    return [need(DjangoRequest(required=tuple((claim.args.module, name) for name in claim.args.names)))]
+
+
+@REQUIRED.image("the module, started without each variable (the others set), exits non-zero naming it", needs=_required)
+def required_image(claim: Claim[RequiredArgs], images: Images) -> Cites:
+    outcomes = images.final.observed(DJANGO).required
+    for name in claim.args.names:
+        outcome = outcomes.get(f"{claim.args.module}:{name}")
+        if outcome is None or outcome.code == 0 or name not in outcome.stderr:
+            has = outcome and f"exit {outcome.code}: {outcome.stderr.strip().splitlines()[-1:]}"
+            fail(
+                claim,
+                f"{claim.args.module} refusing to start without {name}, naming it",
+                has or "not observed",
+                images.final.where,
+            )
+    return []
+
+
+def register(registry: Registry) -> None:
+    registry.add_module(sys.modules[__name__], "django")
+
+
+__all__ = ["Command", "register"]

@@ -1,0 +1,159 @@
+"""The Django app as Django loads it, inside the image or the running container.
+
+Each question runs in an interpreter of its own under the image's settings module: the settings
+(paths, logging, static-file finders), the settings package's modules, which app provides each
+management command, a settings module started without each required variable, GETs through
+Django's test client with the given environment, and in a running container whether migrations
+are pending and which static files are collected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..observe.observer import Need, Observer
+
+
+@dataclass(frozen=True)
+class DjangoRequest:
+    environment: tuple[tuple[str, str], ...] = ()  # set for every question (an unreachable database)
+    get: tuple[str, ...] = ()  # paths asked through the test client
+    required: tuple[tuple[str, str], ...] = ()  # (settings module, variable) started without the variable
+    running: bool = False  # migrations pending, static files collected
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int | None
+    stderr: str
+
+
+@dataclass(frozen=True)
+class DjangoFacts:
+    settings: dict[str, Any]  # SETTINGS_MODULE, STATIC_ROOT, MEDIA_ROOT, LOG_HANDLERS, MODULES, COMMANDS, responses
+    required: dict[str, Outcome] = field(default_factory=dict)  # "module:NAME" -> how the start went
+    migrations: Outcome | None = None
+    static: dict[str, Any] = field(default_factory=dict)  # expected, missing
+
+    def setting(self, name: str) -> Any:
+        return self.settings.get(name)
+
+
+def merge(requests: Sequence[DjangoRequest]) -> DjangoRequest:
+    def joined(name: str) -> tuple[Any, ...]:
+        return tuple(sorted({item for r in requests for item in getattr(r, name)}))
+
+    return DjangoRequest(joined("environment"), joined("get"), joined("required"), any(r.running for r in requests))
+
+
+def load(raw: dict[str, Any]) -> DjangoFacts:
+    if "error" in raw["settings"]:
+        raise ValueError(f"Django did not load its settings: {raw['settings']['error'][-800:]}")
+    required = {key: Outcome(v["code"], v["stderr"]) for key, v in raw.get("required", {}).items()}
+    migrations = raw.get("migrations")
+    return DjangoFacts(
+        raw["settings"],
+        required,
+        Outcome(migrations["code"], migrations["stdout"] + migrations["stderr"]) if migrations else None,
+        dict(raw.get("static") or {}),
+    )
+
+
+def inside(request: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    base = dict(os.environ, **dict(request["environment"]))
+    settings_code = """
+import json, logging, os, pkgutil, importlib, django
+from django.conf import settings
+django.setup()
+from django.core.management import get_commands
+from django.test import Client
+package = settings.SETTINGS_MODULE.rpartition(".")[0]
+handlers = {}
+for name, h in (settings.LOGGING or {}).get("handlers", {}).items():
+    handlers[name] = {
+        "class": h.get("class", ""), "filename": str(h.get("filename") or ""), "stream": str(h.get("stream") or ""),
+    }
+answers = {}
+for path in PATHS:
+    response = Client().get(path, HTTP_HOST="127.0.0.1")
+    answers[path] = {"status": response.status_code, "body": response.content.decode(errors="replace")}
+print(json.dumps({
+    "SETTINGS_MODULE": settings.SETTINGS_MODULE,
+    "STATIC_ROOT": str(settings.STATIC_ROOT), "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    "LOG_HANDLERS": handlers,
+    "MODULES": sorted(m.name for m in pkgutil.iter_modules(importlib.import_module(package).__path__))
+    if package else [],
+    "COMMANDS": {name: app for name, app in get_commands().items()},
+    "responses": answers,
+}))
+""".replace("PATHS", json.dumps(list(request["get"])))
+
+    def run(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
+        try:
+            done = subprocess.run(
+                [sys.executable, *argv], capture_output=True, text=True, env=env, timeout=120, cwd=context["workdir"]
+            )
+            return {"code": done.returncode, "stdout": done.stdout[-6000:], "stderr": done.stderr[-3000:]}
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return {"code": None, "stdout": "", "stderr": str(error)}
+
+    loaded = run(["-c", settings_code], base)
+    try:
+        settings = json.loads(loaded["stdout"].strip().splitlines()[-1]) if loaded["code"] == 0 else None
+    except (ValueError, IndexError):
+        settings = None
+    facts: dict[str, Any] = {"settings": settings or {"error": loaded["stderr"] or loaded["stdout"]}}
+    facts["required"] = {}
+    # The other required variables get a value that loads: a database URL that needs no server.
+    known = {"DATABASE_URL": "sqlite:////tmp/docverify-probe.sqlite3"}
+    for module, name in request["required"]:
+        others = {n: known.get(n, "docverify-probe") for m, n in request["required"] if m == module and n != name}
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE=module, **others)
+        env.pop(name, None)
+        facts["required"][f"{module}:{name}"] = run(["-c", "import django; django.setup()"], env)
+    if request["running"]:
+        facts["migrations"] = run(["manage.py", "migrate", "--check", "--noinput"], base)
+        collected = run(
+            [
+                "-c",
+                """
+import json, os, django
+from django.conf import settings
+django.setup()
+from django.contrib.staticfiles.finders import get_finders
+expected = sorted({path for finder in get_finders() for path, _ in finder.list([])})
+missing = [p for p in expected if not os.path.isfile(os.path.join(settings.STATIC_ROOT, p))]
+print(json.dumps({"root": str(settings.STATIC_ROOT), "expected": len(expected), "missing": missing[:20]}))
+""",
+            ],
+            base,
+        )
+        try:
+            facts["static"] = json.loads(collected["stdout"].strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            facts["static"] = {"error": collected["stderr"]}
+    return facts
+
+
+DJANGO: Observer[DjangoRequest, DjangoFacts] = Observer(
+    "django", load, merge, inside=inside, phase="alone", where=("image",)
+)
+# In a running container the app already writes: side by side with the other programs is enough.
+DJANGO_RUNNING: Observer[DjangoRequest, DjangoFacts] = Observer(
+    "django_running", load, merge, inside=inside, phase="programs", where=("container",)
+)
+
+
+def need(request: DjangoRequest | None = None) -> Need:
+    return DJANGO.need(request or DjangoRequest())
+
+
+def need_running(request: DjangoRequest | None = None) -> Need:
+    return DJANGO_RUNNING.need(request or DjangoRequest(running=True))

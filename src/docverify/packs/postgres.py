@@ -1,0 +1,180 @@
+"""PostgreSQL in the compose stack: its image, its health check, and the volume that holds its data.
+
+"The database" is the service that runs a `postgres` image (else the one service compose pulls
+rather than builds). Its data lives where PGDATA says: the official image's default
+(`/var/lib/postgresql/data`) unless compose sets another.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import shell
+from ..model.compose import Service
+from ..model.dockerfile import clean_path, normalise_image
+from ..model.sources import Sources
+from ..observe.subjects import Container, Stack
+from ..vocabulary.health import never_checks
+from ..vocabulary.label import Cites, Claim, Label, Registry, fail
+
+DEFAULT_PGDATA = "/var/lib/postgresql/data"
+POSTGRES = re.compile(r"(^|/)postgres(:|@|$)")
+
+
+def database(claim: Claim[Any], sources: Sources) -> Service:
+    services = sources.compose.services.values()
+    found = [s for s in services if POSTGRES.search(normalise_image(s.image or ""))] or sources.compose.pulled()
+    if len(found) != 1:
+        fail(
+            claim,
+            "one PostgreSQL service",
+            f"{len(found)} candidates ({', '.join(s.name for s in found)})",
+            sources.compose.path.name,
+        )
+    return found[0]
+
+
+def running_database(claim: Claim[Any], stack: Stack) -> Container:
+    return stack.container(database(claim, stack.sources).name)
+
+
+@dataclass(frozen=True)
+class ImageArgs:
+    image: str
+
+
+DATABASE_IMAGE = Label(
+    "Database Image",
+    ImageArgs,
+    ["{image}"],
+    example=ImageArgs("postgres:17"),
+    summary="The image the database service runs.",
+    scope="stack",
+)
+
+
+@DATABASE_IMAGE.static("the database service's image")
+def database_image_static(claim: Claim[ImageArgs], sources: Sources) -> Cites:
+    service = database(claim, sources)
+    if normalise_image(service.image or "") != normalise_image(claim.args.image):
+        fail(claim, claim.args.image, service.image, f"{sources.compose.path.name} service {service.name}")
+    return [sources.compose.cite("image:", service.image or "")]
+
+
+@DATABASE_IMAGE.running("the running container's image")
+def database_image_running(claim: Claim[ImageArgs], stack: Stack) -> Cites:
+    db = running_database(claim, stack)
+    image = db.inspect["Config"]["Image"]
+    if normalise_image(image) != normalise_image(claim.args.image):
+        fail(claim, claim.args.image, image, db.where)
+    return []
+
+
+@dataclass(frozen=True)
+class HealthArgs:
+    program: str
+
+
+DATABASE_HEALTH_CHECK = Label(
+    "Database Health Check",
+    HealthArgs,
+    ["{program}", "Runs {program}"],
+    example=HealthArgs("pg_isready"),
+    summary="The database service's health check runs this program, and fails when it fails.",
+    scope="stack",
+)
+
+
+def health_problem(program: str, test: list[str], disabled: bool = False) -> str | None:
+    if disabled or not test or test[0] == "NONE":
+        return "no health check"
+    if test[0] == "CMD-SHELL":
+        script = " ".join(test[1:])
+        used = [c for c in shell.commands(script) if c.program == program]
+        if not used:
+            return f"`{script}`, which does not run {program}"
+        if not shell.failure_propagates(script, program):
+            return f"`{script}`, whose exit status is not {program}'s: it can never fail"
+        idle = never_checks(used[-1].argv)
+        return f"`{script}`, which only prints and exits 0 ({idle})" if idle else None
+    argv = test[1:] if test[0] == "CMD" else test
+    if not argv or argv[0].rsplit("/", 1)[-1] != program:
+        return f"`{' '.join(argv)}`"
+    idle = never_checks(tuple(argv))
+    return f"`{' '.join(argv)}`, which only prints and exits 0 ({idle})" if idle else None
+
+
+@DATABASE_HEALTH_CHECK.static("the test runs the program, its failure is the test's, and it does not only print")
+def database_health_static(claim: Claim[HealthArgs], sources: Sources) -> Cites:
+    service = database(claim, sources)
+    check = service.healthcheck
+    found = health_problem(claim.args.program, list(check.get("test") or []), bool(check.get("disable")))
+    if found:
+        fail(claim, f"a health check that fails when {claim.args.program} fails", found, f"service {service.name}")
+    return [sources.compose.cite("test:")]
+
+
+@DATABASE_HEALTH_CHECK.running("Docker reports the database healthy")
+def database_health_running(claim: Claim[HealthArgs], stack: Stack) -> Cites:
+    db = running_database(claim, stack)
+    if db.health.get("Status") != "healthy":
+        fail(claim, f"a passing {claim.args.program}", db.health.get("Status") or "no health check", db.where)
+    return []
+
+
+@dataclass(frozen=True)
+class VolumeArgs:
+    volume: str
+    path: str
+
+
+DATABASE_VOLUME = Label(
+    "Database Volume",
+    VolumeArgs,
+    ["{volume} mounted at {path}"],
+    example=VolumeArgs("db-data", "/var/lib/postgresql/data"),
+    summary="A named volume holds the database's files: mounted at the path, which is (or holds) PGDATA.",
+    scope="stack",
+)
+
+
+def _holds(path: str, pgdata: str) -> bool:
+    return clean_path(pgdata) == clean_path(path) or clean_path(pgdata).startswith(clean_path(path) + "/")
+
+
+@DATABASE_VOLUME.static("a named volume mounted at the path, and PGDATA (compose's, else the image's default) in it")
+def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
+    service = database(claim, sources)
+    name, target = claim.args.volume, clean_path(claim.args.path)
+    mounts = [(v.get("type"), v.get("source"), clean_path(str(v.get("target", "")))) for v in service.volumes]
+    if ("volume", name, target) not in mounts or name not in sources.compose.volumes:
+        fail(claim, f"named volume {name} at {target}", mounts, f"service {service.name}")
+    pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
+    if not _holds(target, pgdata):
+        fail(claim, f"the database's files on {name}", f"PGDATA {pgdata}, outside {target}", f"service {service.name}")
+    return [sources.compose.cite(name, target)]
+
+
+@DATABASE_VOLUME.running("the container's mounts, and its PGDATA inside the volume")
+def database_volume_running(claim: Claim[VolumeArgs], stack: Stack) -> Cites:
+    db = running_database(claim, stack)
+    wanted = clean_path(claim.args.path)
+    mounted = [m for m in db.mounts if m["Type"] == "volume" and m["Destination"].rstrip("/") == wanted]
+    if not mounted or not mounted[0]["Name"].endswith(claim.args.volume):
+        fail(
+            claim,
+            f"volume {claim.args.volume} at {wanted}",
+            [(m.get("Name"), m["Destination"]) for m in db.mounts],
+            db.where,
+        )
+    pgdata = db.config.env.get("PGDATA", DEFAULT_PGDATA)
+    if not _holds(wanted, pgdata):
+        fail(claim, f"the database's files on {claim.args.volume}", f"PGDATA {pgdata}", db.where)
+    return []
+
+
+def register(registry: Registry) -> None:
+    registry.add_module(sys.modules[__name__], "postgres")

@@ -1,0 +1,323 @@
+"""Python: virtual environments, made and filled by any installer, and packages of the system Python.
+
+A venv is made by `python -m venv`, `virtualenv` or `uv venv`, and filled by its own pip, by
+`pip --python`, by `uv pip --python`, or by a bare `pip` that the stage's PATH resolves into it.
+The image level reads the venv's `*.dist-info` (whatever installed them) against the pins of the
+requirements file, markers evaluated for the image's own Python.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..model.dockerfile import Instruction, Stage, clean_path
+from ..model.shell import Command
+from ..model.sources import Sources
+from ..observe import venvs
+from ..observe.observer import Need, Observer, union
+from ..observe.subjects import Images
+from ..vocabulary.common import cites, install_operands, unconditional
+from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
+
+PYTHON = re.compile(r"python3?(\.\d+)?")
+
+
+# --- the requirements observer: a file's text and the image's marker environment -----------------
+
+
+@dataclass(frozen=True)
+class Requirements:
+    texts: dict[str, str | None]  # path -> text (None: no such file)
+    environment: dict[str, str]  # PEP 508 marker variables of the image's Python
+
+    def pins(self, path: str) -> dict[str, str]:
+        """name -> version for each `name==version` whose marker holds for the image's Python."""
+        from packaging.requirements import Requirement
+
+        pins = {}
+        for line in (self.texts.get(path) or "").replace("\\\n", " ").splitlines():
+            line = line.split(" --hash")[0].split(" #")[0].strip()
+            if not line or line.startswith(("#", "-")):
+                continue
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate(self.environment):
+                pins[re.sub(r"[-_.]+", "-", requirement.name).lower()] = str(requirement.specifier).lstrip("=")
+        return pins
+
+
+def _requirements_inside(request: list[str], context: dict[str, Any]) -> dict[str, Any]:
+    import os
+    import platform
+    import sys
+
+    texts: dict[str, str | None] = {}
+    for path in request:
+        try:
+            with open(path) as handle:
+                texts[path] = handle.read()
+        except OSError:
+            texts[path] = None
+    version = ".".join(platform.python_version_tuple()[:2])
+    environment = {
+        "implementation_name": sys.implementation.name,
+        "implementation_version": platform.python_version(),
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": version,
+        "sys_platform": sys.platform,
+    }
+    return {"texts": texts, "environment": environment}
+
+
+def _requirements_load(raw: dict[str, Any]) -> Requirements:
+    return Requirements(dict(raw["texts"]), dict(raw["environment"]))
+
+
+REQUIREMENTS: Observer[tuple[str, ...], Requirements] = Observer(
+    "requirements", _requirements_load, union, inside=_requirements_inside
+)
+
+
+# --- reading the Dockerfile -----------------------------------------------------------------------
+
+
+def made_venvs(stage: Stage, path: str) -> list[tuple[Instruction, Command]]:
+    found = []
+    for instruction, command in unconditional(stage.commands()):
+        argv = command.argv
+        if PYTHON.fullmatch(command.program) and list(argv[1:3]) in (["-m", "venv"], ["-m", "virtualenv"]):
+            operands = [w for w in argv[3:] if not w.startswith("-")]
+        elif command.program == "virtualenv" or (command.program == "uv" and argv[1:2] == ("venv",)):
+            operands = [w for w in argv[1 + (command.program == "uv") :] if not w.startswith("-")]
+        else:
+            continue
+        if path in [clean_path(w) for w in operands]:
+            found.append((instruction, command))
+    return found
+
+
+def _path_first(stage: Stage, instruction: Instruction, venv: str) -> bool:
+    """Whether the PATH a RUN sees finds `venv/bin`'s programs before the system's."""
+    value = ""
+    for env in stage.all("ENV"):
+        if env.line < instruction.line and "PATH" in env.env():
+            value = env.env()["PATH"]
+    return bool(value) and value.split(":")[0].rstrip("/") == f"{venv}/bin"
+
+
+def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> list[tuple[Instruction, Command]]:
+    """pip (or uv pip) installs into the venv, reading `requirements` when it is named."""
+    found = []
+    for instruction, command in unconditional(stage.running("pip", "install") + stage.running("uv", "pip", "install")):
+        argv = list(command.invocation())
+        interpreter = argv[argv.index("--python") + 1] if "--python" in argv[:-1] else None
+        program = PurePosixPath(argv[0])
+        into = None
+        if interpreter:
+            into = clean_path(
+                interpreter
+                if not interpreter.endswith(("/python", "/python3"))
+                else str(PurePosixPath(interpreter).parent.parent)
+            )
+        elif "/" in str(program) and program.parent.name == "bin":
+            into = str(program.parent.parent)
+        elif _path_first(stage, instruction, venv) or any(
+            a.startswith(f"VIRTUAL_ENV={venv}") for a in command.assignments
+        ):
+            into = venv
+        reads = requirements is None or any(
+            (w in ("-r", "--requirement") and i + 1 < len(argv) and argv[i + 1] == requirements)
+            or w in (f"--requirement={requirements}", f"-r{requirements}")
+            for i, w in enumerate(argv)
+        )
+        if into == venv and reads:
+            found.append((instruction, command))
+    return found
+
+
+@dataclass(frozen=True)
+class VenvArgs:
+    path: str
+    requirements: str | None = None
+
+
+def _venvs(sources: Sources) -> Iterable[tuple[int | None, VenvArgs]]:
+    for stage in sources.dockerfile.stages:
+        for _, command in unconditional(stage.commands()):
+            if PYTHON.fullmatch(command.program) and list(command.argv[1:3]) == ["-m", "venv"]:
+                path = next((clean_path(w) for w in command.argv[3:] if not w.startswith("-")), None)
+                if path and installs_into(stage, path):
+                    files = [
+                        w
+                        for _, c in installs_into(stage, path)
+                        for i, w in enumerate(c.argv)
+                        if i and c.argv[i - 1] in ("-r", "--requirement")
+                    ]
+                    yield stage.index, VenvArgs(path, files[0] if files else None)
+
+
+VIRTUAL_ENVIRONMENT = Label(
+    "Virtual Environment",
+    VenvArgs,
+    [
+        "Creates a [Python] virtual environment at {path} and installs <dependencies|packages|the requirements> "
+        "from {requirements} into it",
+        "Creates a [Python] virtual environment at {path}",
+    ],
+    example=VenvArgs("/venv", "requirements.txt"),
+    summary="A virtual environment the stage makes, and the requirements file it installs into it.",
+    suggest=_venvs,
+)
+
+
+@VIRTUAL_ENVIRONMENT.static("the venv made (venv, virtualenv, uv venv), then an install into it reading the file")
+def venv_static(claim: Claim[VenvArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    path = clean_path(claim.args.path)
+    made = made_venvs(stage, path)
+    if not made:
+        fail(
+            claim,
+            f"a virtual environment made at {path}",
+            "no `python -m venv`, `virtualenv` or `uv venv` of it",
+            stage.where(),
+        )
+    filled = installs_into(stage, path, claim.args.requirements)
+    if claim.args.requirements and not filled:
+        fail(
+            claim,
+            f"an install of {claim.args.requirements} into {path}",
+            "no pip install into it reading the file",
+            stage.where(),
+        )
+    return cites(made + filled)
+
+
+def _requirements_path(claim: Claim[VenvArgs], sources: Sources) -> str | None:
+    if not claim.args.requirements:
+        return None
+    stage = sources.stage(claim)
+    filled = installs_into(stage, clean_path(claim.args.path), claim.args.requirements)
+    folder = stage.workdir_at(filled[0][0]) if filled else "/"
+    return clean_path(f"{folder}/{claim.args.requirements}")
+
+
+def _venv_needs(claim: Claim[VenvArgs], sources: Sources) -> list[Need]:
+    needs = [venvs.need(clean_path(claim.args.path))]
+    file = _requirements_path(claim, sources)
+    return [*needs, REQUIREMENTS.need((file,))] if file else needs
+
+
+@VIRTUAL_ENVIRONMENT.image(
+    "the venv's installed distributions hold every pin of the requirements file, at its version", needs=_venv_needs
+)
+def venv_image(claim: Claim[VenvArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    venv = image.observed(venvs.VENVS).at(clean_path(claim.args.path))
+    if not venv.exists:
+        fail(claim, f"a virtual environment at {claim.args.path}", "no pyvenv.cfg there", image.where)
+    file = _requirements_path(claim, images.sources)
+    if file:
+        pins = image.observed(REQUIREMENTS).pins(file)
+        wrong = {n: (v, venv.distributions.get(n)) for n, v in pins.items() if venv.distributions.get(n) != v}
+        if not pins or wrong:
+            fail(
+                claim,
+                f"{claim.args.path} holding the pins of {claim.args.requirements}",
+                f"mismatches {wrong}" if pins else f"no pins read from {file}",
+                image.where,
+            )
+    return []
+
+
+# --- packages of the system Python --------------------------------------------------------------
+
+
+def system_installs(stage: Stage) -> tuple[list[tuple[Instruction, Command]], list[str]]:
+    """Bare `pip install`s (not into a venv): what they install."""
+    found = [
+        (i, c)
+        for i, c in unconditional(stage.running("pip", "install"))
+        if "/" not in c.invocation()[0] and "--python" not in c.argv and not _path_into_venv(stage, i)
+    ]
+    return found, [name for _, c in found for name in install_operands(c)]
+
+
+def _path_into_venv(stage: Stage, instruction: Instruction) -> bool:
+    value = ""
+    for env in stage.all("ENV"):
+        if env.line < instruction.line and "PATH" in env.env():
+            value = env.env()["PATH"]
+    first = value.split(":")[0] if value else ""
+    return bool(first) and first not in ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "$PATH")
+
+
+@dataclass(frozen=True)
+class DistributionsArgs:
+    distributions: tuple[str, ...]
+
+
+def distributions_static(claim: Claim[DistributionsArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    found, installed = system_installs(stage)
+    wanted = {d.lower() for d in claim.args.distributions}
+    have = {d.lower() for d in installed}
+    if wanted != have:
+        extra = sorted(have - wanted)
+        has = f"pip install of {words(installed) or 'nothing'}" + (
+            f" (not documented: {words(extra)})" if extra else ""
+        )
+        fail(claim, f"pip installs exactly {words(claim.args.distributions)}", has, stage.where())
+    return cites(found)
+
+
+def distributions_image(claim: Claim[DistributionsArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    system = image.observed(venvs.VENVS).system
+    missing = [d for d in claim.args.distributions if re.sub(r"[-_.]+", "-", d).lower() not in system]
+    if missing:
+        fail(
+            claim,
+            f"{words(claim.args.distributions)} installed",
+            f"no {words(missing)} in the system Python",
+            image.where,
+        )
+    return []
+
+
+def _system(sources: Sources) -> Iterable[tuple[int | None, DistributionsArgs]]:
+    for stage in sources.dockerfile.stages:
+        _, names = system_installs(stage)
+        if names:
+            yield stage.index, DistributionsArgs(tuple(names))
+
+
+PYTHON_PACKAGES = Label(
+    "Python Packages",
+    DistributionsArgs,
+    ["Installs {distributions*} [into the system Python]"],
+    example=DistributionsArgs(("poetry",)),
+    summary="Distributions a stage installs into its system Python with pip, exactly.",
+    suggest=_system,
+)
+PYTHON_PACKAGES.static("the system pip install operands, exactly")(distributions_static)
+PYTHON_PACKAGES.image("each distribution in the image's system Python", needs=lambda c, s: [venvs.need()])(
+    distributions_image
+)
+
+
+def register(registry: Registry) -> None:
+    registry.add_module(sys.modules[__name__], "python")
+
+
+__all__: Sequence[str] = ["PYTHON_PACKAGES", "REQUIREMENTS", "VIRTUAL_ENVIRONMENT", "register"]

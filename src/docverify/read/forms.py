@@ -1,0 +1,262 @@
+"""Sentence forms: how a label's sentences read, and the named values they carry.
+
+A form is the sentence with its values named::
+
+    Switches to {user}
+    <Runs|Switches> as [the] [unprivileged] {user} [user|account] [(UID {uid})]
+    Installs {packages*} [for ...]
+
+- `{name}` is one backticked value, `{name*}` a list of them (joined by commas, "and", "or");
+- `[a|b]` is optional, `<a|b>` one of several; both nest;
+- `...` is free words without values: narrative, shown as such, never proof;
+- any other word is literal: case and spacing are free, a comma is optional, the final period too.
+
+`Form.read` gives the bindings of a sentence, `Form.render` writes one from bindings (examples,
+`docverify suggest`, `docverify fix`), and `closest` names the form an unreadable sentence was
+nearest to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+VALUE = r"`[^`]+`"
+# A value may carry a note in parentheses (narrative): `libpq5` (PostgreSQL client library).
+NOTE = r"(?:\s*\([^`()]*\))?"
+SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+)"
+ARTICLE = r"(?:(?:an?|the)\s+)?"
+LIST = rf"{VALUE}{NOTE}(?:{SEPARATOR}{ARTICLE}{VALUE}{NOTE})*"
+VALUE_TEXT = re.compile(r"`([^`]+)`")
+NOTE_TEXT = re.compile(r"`[^`]+`\s*\(([^`()]*)\)")
+TOKEN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\*?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+")
+
+
+class FormError(ValueError):
+    """A form that cannot be compiled (the vocabulary's mistake, found when it is declared)."""
+
+
+@dataclass(frozen=True)
+class Node:
+    kind: str  # "word" | "value" | "list" | "free" | "optional" | "choice" | "sequence"
+    text: str = ""  # the word, or the value's name
+    children: tuple[Node, ...] = ()
+
+
+def _parse(tokens: list[str], closing: str | None) -> tuple[Node, int]:
+    """A sequence of alternatives up to `closing`; returns (node, tokens used)."""
+    alternatives: list[list[Node]] = [[]]
+    used = 0
+    while used < len(tokens):
+        token = tokens[used]
+        used += 1
+        if token == closing:
+            break
+        if token in ("]", ">"):
+            raise FormError(f"unbalanced {token!r}")
+        if token == "|":
+            if closing is None:
+                raise FormError("'|' outside [ ] or < >")
+            alternatives.append([])
+        elif token in ("[", "<"):
+            inner, taken = _parse(tokens[used:], "]" if token == "[" else ">")
+            used += taken
+            alternatives[-1].append(Node("optional" if token == "[" else "choice", children=inner.children))
+        elif token.startswith("{"):
+            name = token[1:-1]
+            alternatives[-1].append(Node("list" if name.endswith("*") else "value", name.rstrip("*")))
+        elif token == "...":
+            alternatives[-1].append(Node("free"))
+        else:
+            alternatives[-1].append(Node("word", token))
+    else:
+        if closing is not None:
+            raise FormError(f"missing {closing!r}")
+    sequences = tuple(Node("sequence", children=tuple(a)) for a in alternatives)
+    return Node("choice", children=sequences), used
+
+
+def _words_pattern(word: str) -> str:
+    # A comma is optional wherever a form writes one; other punctuation is literal.
+    parts = re.split(r"(,)", word)
+    return "".join(r"\s*,?" if part == "," else re.escape(part) for part in parts if part)
+
+
+@dataclass
+class _Compiler:
+    groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # regex group -> (name, kind)
+    free: list[str] = field(default_factory=list)  # regex groups of `...`
+
+    def pattern(self, node: Node) -> str:
+        if node.kind == "word":
+            return _words_pattern(node.text)
+        if node.kind in ("value", "list"):
+            group = f"v{len(self.groups)}"
+            self.groups[group] = (node.text, node.kind)
+            return f"(?P<{group}>{VALUE if node.kind == 'value' else LIST})"
+        if node.kind == "free":
+            group = f"f{len(self.free)}"
+            self.free.append(group)
+            return rf"(?P<{group}>[^`]*?)"
+        if node.kind == "sequence":
+            out = ""
+            for index, child in enumerate(node.children):
+                if index:
+                    # Two literal words need a space between them; around anything else spacing is free.
+                    before = node.children[index - 1]
+                    glued = child.kind == "word" and before.kind == "word" and child.text[:1].isalnum()
+                    out += r"\s+" if glued else r"\s*"
+                out += self.pattern(child)
+            return out
+        inner = "|".join(self.pattern(child) for child in node.children)
+        if node.kind == "optional":
+            return rf"(?:{inner})?"
+        return f"(?:{inner})"
+
+
+def _names(node: Node, optional: bool = False) -> tuple[set[str], set[str]]:
+    """(names bound on every reading, names bound on some reading)."""
+    if node.kind in ("value", "list"):
+        return (set() if optional else {node.text}), {node.text}
+    if node.kind == "sequence":
+        always: set[str] = set()
+        some: set[str] = set()
+        for child in node.children:
+            a, s = _names(child, optional)
+            always |= a
+            some |= s
+        return always, some
+    if node.kind in ("choice", "optional"):
+        readings = [_names(child, optional or node.kind == "optional") for child in node.children]
+        always = set.intersection(*(a for a, _ in readings)) if readings else set()
+        some = set().union(*(s for _, s in readings)) if readings else set()
+        return (set() if node.kind == "optional" else always), some
+    return set(), set()
+
+
+Binding = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a sentence says in one form: its values by name, and its narrative words."""
+
+    form: Form
+    bindings: dict[str, Binding]
+    narrative: tuple[str, ...]
+
+
+class Form:
+    def __init__(self, text: str) -> None:
+        self.text = " ".join(text.split())
+        body = self.text[:-1] if self.text.endswith(".") and not self.text.endswith("...") else self.text
+        try:
+            self.tree, _ = _parse(TOKEN.findall(body), None)
+        except FormError as error:
+            raise FormError(f"form {text!r}: {error}") from None
+        compiler = _Compiler()
+        self.regex = re.compile(rf"\s*{compiler.pattern(self.tree)}\s*\.?\s*", re.IGNORECASE | re.DOTALL)
+        self._groups, self._free = compiler.groups, compiler.free
+        self.always, self.names = _names(self.tree)
+        self.lists = {name for name, kind in compiler.groups.values() if kind == "list"}
+
+    def __repr__(self) -> str:
+        return f"Form({self.text!r})"
+
+    def read(self, sentence: str) -> Reading | None:
+        match = self.regex.fullmatch(sentence)
+        if match is None:
+            return None
+        bindings: dict[str, Binding] = {}
+        narrative: list[str] = []
+        for group, (name, kind) in self._groups.items():
+            text = match.group(group)
+            if text is None:
+                continue
+            values = tuple(VALUE_TEXT.findall(text))
+            bindings[name] = values if kind == "list" else values[0]
+            narrative += NOTE_TEXT.findall(text)
+        narrative += [match.group(g).strip() for g in self._free if match.group(g) and match.group(g).strip()]
+        return Reading(self, bindings, tuple(narrative))
+
+    def render(self, bindings: Mapping[str, object]) -> str:
+        """The sentence this form writes for `bindings` (optional parts only where their values are given)."""
+        text = self._render(self.tree, bindings)
+        if text is None:
+            raise FormError(f"form {self.text!r} cannot write {dict(bindings)}")
+        text = _tidy(text)
+        return text[:1].upper() + text[1:] + "."
+
+    def _render(self, node: Node, bindings: Mapping[str, object]) -> str | None:
+        if node.kind == "word":
+            return node.text
+        if node.kind == "free":
+            return ""  # free words are the writer's: a rendered sentence has none
+        if node.kind in ("value", "list"):
+            value = bindings.get(node.text)
+            if value in (None, (), ""):
+                return None
+            if node.kind == "value":
+                return f"`{value}`"
+            return _join([f"`{v}`" for v in value]) if isinstance(value, (tuple, list)) else f"`{value}`"
+        if node.kind == "sequence":
+            parts = [self._render(child, bindings) for child in node.children]
+            if any(p is None for p in parts):
+                return None
+            return " ".join(p for p in parts if p)
+        if node.kind == "optional":
+            bound = _names(node)[1]
+            if not bound:
+                return ""  # literal-only options are left out: the shortest sentence
+            for child in node.children:
+                text = self._render(child, bindings)
+                if text is not None and _names(child)[1] & {k for k, v in bindings.items() if v not in (None, ())}:
+                    return text
+            return ""
+        for child in node.children:
+            text = self._render(child, bindings)
+            if text is not None:
+                return text
+        return None
+
+    def skeleton(self) -> str:
+        """The form's words with `{}` for values: what `closest` compares sentences with."""
+        return _tidy(self._skeleton(self.tree))
+
+    def _skeleton(self, node: Node) -> str:
+        if node.kind == "word":
+            return node.text
+        if node.kind in ("value", "list"):
+            return "{}"
+        if node.kind == "free":
+            return ""
+        if node.kind == "sequence":
+            return " ".join(self._skeleton(c) for c in node.children)
+        return self._skeleton(node.children[0]) if node.children else ""
+
+
+def _join(values: Sequence[str]) -> str:
+    if len(values) <= 1:
+        return "".join(values)
+    if len(values) == 2:
+        return f"{values[0]} and {values[1]}"
+    return ", ".join(values[:-1]) + f" and {values[-1]}"
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split())
+    return re.sub(r"\s+([,.;:)])", r"\1", text).replace("( ", "(")
+
+
+def skeleton_of(sentence: str) -> str:
+    """A sentence with each value written `{}`."""
+    return " ".join(re.sub(LIST, "{}", sentence).split()).rstrip(".")
+
+
+def closest(sentence: str, forms: Iterable[Form]) -> Form | None:
+    """The form whose words are nearest the sentence's."""
+    wanted = skeleton_of(sentence).lower()
+    scored = [(difflib.SequenceMatcher(None, wanted, f.skeleton().lower()).ratio(), i, f) for i, f in enumerate(forms)]
+    return max(scored, key=lambda t: (t[0], -t[1]))[2] if scored else None

@@ -1,0 +1,59 @@
+"""The verification report's shape: written by the pytest side, read by the site. One place for both.
+
+Schema 2: per claim its page, line, label, title, text and its hash, the levels it is expected at,
+each level's outcome, message, duration and date, and the `FILE:LINE`s its checks cite; per run
+the commit, whether the tree was dirty, the date and the Docker version; the hash of every page
+and every file a claim read; and the vocabulary (what each label's levels observe).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+SCHEMA = 2
+LEVELS = ("static", "image", "running")
+OUTCOMES = ("passed", "failed", "skipped")
+Outcome = Literal["passed", "failed", "skipped"]
+
+
+class LevelRecord(TypedDict):
+    outcome: Outcome
+    message: str | None
+    duration: float
+    date: str
+
+
+class ClaimRecord(TypedDict):
+    id: str  # page:line
+    page: str
+    line: int
+    label: str
+    title: str
+    stage: str | None
+    text: str
+    text_sha256: str
+    expected_levels: list[str]
+    levels: dict[str, LevelRecord]
+    cites: list[str]
+
+
+class RunRecord(TypedDict):
+    commit: str | None
+    dirty: bool
+    date: str
+    docker: str | None
+
+
+class VocabularyRecord(TypedDict):
+    label: str
+    owner: str  # core, a pack, or the project module
+    levels: dict[str, str]  # level -> what it observes
+
+
+class ReportRecord(TypedDict):
+    schema: int
+    engine: str
+    run: RunRecord
+    files: dict[str, str]  # relative path -> sha256
+    vocabulary: list[VocabularyRecord]
+    claims: list[ClaimRecord]

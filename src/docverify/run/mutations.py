@@ -1,0 +1,88 @@
+"""Mutation testing of the doc checks: a mutant edits one file and must fail exactly its claims.
+
+A project keeps its catalogue (mutants that make one claim false) and its equivalence
+catalogue (rewrites that must change nothing) as lists of `Mutation`; this module applies
+them to a copy of the repository and runs the static pass there.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import from_pyproject
+from ..vocabulary.label import Claim, Registry
+from .walk import Walk
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    file: str
+    edits: tuple[tuple[str, str], ...]  # (old, new), each old found exactly once
+    targets: tuple[str, ...]  # claim targets: "Stage/Title" under a stage heading, else "Title"
+    builds: bool = True  # does the mutated Dockerfile still build?
+    new_file: bool = False  # the edit creates `file` with the text of edits[0][1]
+    creates: tuple[tuple[str, str], ...] = ()  # other files written alongside: (path, text)
+    level: str = "static"  # the shallowest level whose checks see the lie ("image" for a set-uid bit)
+
+    def apply(self, root: Path) -> None:
+        for name, text in self.creates:
+            (root / name).write_text(text)
+        path = root / self.file
+        if self.new_file:
+            path.write_text(self.edits[0][1])
+            return
+        text = path.read_text()
+        for old, new in self.edits:
+            count = text.count(old)
+            if count != 1:
+                raise ValueError(f"mutation {self.name}: {old!r} occurs {count} times in {self.file}")
+            text = text.replace(old, new)
+        path.write_text(text)
+
+
+def mutant(
+    name: str,
+    file: str,
+    edits: tuple[str, str] | list[tuple[str, str]],
+    targets: str | tuple[str, ...] = (),
+    builds: bool = True,
+    new_file: bool = False,
+    creates: tuple[tuple[str, str], ...] = (),
+    level: str = "static",
+) -> Mutation:
+    pairs = (edits,) if isinstance(edits, tuple) else tuple(edits)
+    targets = (targets,) if isinstance(targets, str) else tuple(targets)
+    return Mutation(name, file, pairs, targets, builds, new_file, creates, level)
+
+
+def copy_repository(root: Path, into: Path, names: list[str]) -> Path:
+    for name in names:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
+        elif source.exists():
+            shutil.copy2(source, into / name)
+    return into
+
+
+def target_of(claim: Claim[Any]) -> str:
+    stage = claim.stage_heading
+    return f"{stage[1]}/{claim.title}" if stage else claim.title
+
+
+def static_failures(root: Path, registry: Registry) -> dict[str, list[str]]:
+    """The static level of every page under `root`: {target: [failure messages]}, unreadable pages included."""
+    walk = Walk(from_pyproject(root), registry)
+    failures: dict[str, list[str]] = {}
+    for error in walk.problems():
+        failures.setdefault("(unreadable page)", []).append(str(error))
+    outcomes = walk.static()
+    for claim in walk.claims():
+        outcome = outcomes.get(claim.id)
+        if outcome and outcome.failure:
+            failures.setdefault(target_of(claim), []).append(outcome.failure)
+    return failures

@@ -1,0 +1,172 @@
+"""The health check, in any form, proven by making it fail.
+
+Read as Docker runs it (exec form, or a shell script read by a shell parser): it runs the tool
+the page names, asks for the path it names (as an argument, or inside the code a `-c` runs), and
+its exit status is the tool's. The image level then runs it where no server started: it must
+fail there. The running level waits for Docker to call the container healthy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from ..model import shell
+from ..model.sources import Sources
+from ..observe import health
+from ..observe.subjects import Images, Stack
+from .label import Cites, Claim, Label, fail
+
+# Options with which a program only prints something and exits 0: it never checks anything.
+NEVER_CHECKS = {"--help", "--version", "--usage", "--manual"}
+SHORT_NEVER_CHECKS = {"curl": {"-h", "-V", "-M"}, "pg_isready": {"-V", "-?"}, "wget": {"-h", "-V"}}
+# HTTP clients exit 0 on an HTTP error status unless told otherwise.
+FAIL_FLAGS = {"curl": ("--fail", "--fail-with-body", "-f")}
+URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"`)]+", re.IGNORECASE)
+
+
+def never_checks(argv: tuple[str, ...]) -> str | None:
+    program = PurePosixPath(argv[0]).name if argv else ""
+    found = [w for w in argv[1:] if w in NEVER_CHECKS or w in SHORT_NEVER_CHECKS.get(program, set())]
+    return found[0] if found else None
+
+
+def _fails_on_http_error(argv: tuple[str, ...]) -> bool:
+    program = PurePosixPath(argv[0]).name if argv else ""
+    if program not in FAIL_FLAGS:
+        return True  # not a client we know to swallow errors: its own exit status counts
+    state = False  # the last of --fail/--no-fail wins, as curl reads its options
+    for word in argv[1:]:
+        if word in FAIL_FLAGS[program] or (word.startswith("-") and not word.startswith("--") and "f" in word[1:]):
+            state = True
+        elif word == "--no-fail":
+            state = False
+    return state
+
+
+def program_of(argv: tuple[str, ...]) -> str:
+    return PurePosixPath(argv[0]).name if argv else ""
+
+
+def same_tool(found: str, wanted: str) -> bool:
+    """`python3` and `python3.13` are `python`'s kin: the page may name either."""
+    pythons = re.compile(r"python3?(\.\d+)?")
+    return found == wanted or bool(pythons.fullmatch(found) and pythons.fullmatch(wanted))
+
+
+@dataclass(frozen=True)
+class HealthcheckArgs:
+    tool: str
+    path: str | None = None
+
+
+def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
+    """Why the health test does not do what the claim says, or None."""
+    tool, path = claim.args.tool, claim.args.path
+    if not test or test[0] == "NONE":
+        return "no health check"
+    if test[0] == "CMD-SHELL":
+        script = test[1] if len(test) > 1 else ""
+        used = [c for c in shell.commands(script) if same_tool(c.program, tool)]
+        if not used:
+            return f"`{script}`, which does not run {tool}"
+        try:
+            if not shell.failure_propagates(script, used[-1].program):
+                return f"`{script}`, whose exit status is not {tool}'s: it can never fail"
+        except shell.ShellError as error:
+            return f"`{script}`, which no shell parser reads ({error})"
+        argv = used[-1].argv
+    else:
+        argv = test[1:] if test[0] == "CMD" else test
+        if not argv or not same_tool(program_of(argv), tool):
+            return f"`{' '.join(argv)}`, which does not run {tool}"
+    shown = " ".join(argv)
+    idle = never_checks(argv)
+    if idle:
+        return f"`{shown}`, which only prints and exits 0 ({idle}): it never checks anything"
+    urls = [u for word in argv[1:] for u in URL.findall(word)]
+    if path is not None:
+        if not any(urlsplit(u).path == path for u in urls):
+            return f"`{shown}`, which does not request {path}"
+        if len(urls) > 1 or "--next" in argv or "-:" in argv:
+            return f"`{shown}`, whose exit status is the last of {len(urls)} requests, not {path}'s"
+    if not _fails_on_http_error(argv):
+        return f"`{shown}`, which exits 0 on an HTTP error status: it can never fail"
+    return None
+
+
+def _checks(sources: Sources) -> Iterable[tuple[int | None, HealthcheckArgs]]:
+    stage = sources.dockerfile.final
+    check = stage.healthcheck()
+    if check is None or check.disabled:
+        return
+    argv = shell.commands(check.test[1])[-1].argv if check.test[0] == "CMD-SHELL" else check.test[1:]
+    urls = [u for word in argv[1:] for u in URL.findall(word)]
+    yield stage.index, HealthcheckArgs(program_of(argv), urlsplit(urls[0]).path if len(urls) == 1 else None)
+
+
+HEALTHCHECK = Label(
+    "Healthcheck",
+    HealthcheckArgs,
+    [
+        "Defines a health check that uses {tool} to ping [the] [...] health endpoint {path}",
+        "<Runs|Uses> {tool} [against|on] [the] [...] [endpoint] {path}",
+        "<Runs|Uses> {tool}",
+        "Checks {path} with {tool}",
+    ],
+    example=HealthcheckArgs("curl", "/health/"),
+    summary="The container's health check (`HEALTHCHECK`), in any form, and the endpoint it asks.",
+    suggest=_checks,
+)
+
+
+@HEALTHCHECK.static("the effective HEALTHCHECK runs the tool, asks for the path, and its failure reaches Docker")
+def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    check = stage.healthcheck()
+    if check is None:
+        fail(claim, f"a HEALTHCHECK using {claim.args.tool}", "no HEALTHCHECK", stage.where())
+    found = problem(claim, check.test)
+    if found:
+        fail(
+            claim,
+            f"a health check with {claim.args.tool} that fails when {claim.args.path or 'it'} fails",
+            found,
+            stage.where(check.instruction),
+        )
+    return [check.instruction.cite] if check.instruction else []
+
+
+@HEALTHCHECK.image(
+    "the image's health test, read the same way, then run where no server started: it fails",
+    needs=lambda c, s: [health.need()],
+)
+def healthcheck_image(claim: Claim[HealthcheckArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    test = image.config.healthcheck.test if image.config.healthcheck else ()
+    found = problem(claim, test)
+    if found:
+        fail(claim, f"a health check using {claim.args.tool}", found, image.where)
+    made = image.observed(health.HEALTH_FAILURE)
+    if made.code == 0:
+        fail(
+            claim,
+            "a health check that fails when nothing answers",
+            f"the test passing with no server running ({made.output[:200] or 'no output'})",
+            image.where,
+        )
+    return []
+
+
+@HEALTHCHECK.running("Docker reports the container healthy")
+def healthcheck_running(claim: Claim[HealthcheckArgs], stack: Stack) -> Cites:
+    state = stack.service.health
+    if state.get("Status") != "healthy":
+        log = (state.get("Log") or [{}])[-1].get("Output", "")
+        fail(
+            claim, "a passing health check", f"status {state.get('Status')} ({log.strip()[:200]})", stack.service.where
+        )
+    return []

@@ -1,0 +1,137 @@
+"""Image metadata: the stop signal, declared volumes, and labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.dockerfile import Instruction
+from ..model.sources import Sources
+from ..observe.subjects import Images, Stack
+from .compose import service_under_test
+from .label import Cites, Claim, Label, fail, words
+from .script import signal_name
+
+
+@dataclass(frozen=True)
+class StopSignalArgs:
+    signal: str
+
+
+def _stop_signals(sources: Sources) -> Iterable[tuple[int | None, StopSignalArgs]]:
+    found = sources.dockerfile.final.last("STOPSIGNAL")
+    if found:
+        yield sources.dockerfile.final.index, StopSignalArgs(found.value)
+
+
+STOP_SIGNAL = Label(
+    "Stop Signal",
+    StopSignalArgs,
+    ["{signal}", "<Stops|Stopped> <on|with> {signal}"],
+    example=StopSignalArgs("SIGTERM"),
+    summary="The signal `docker stop` sends the process (`STOPSIGNAL`; SIGTERM by default); compose may not change it.",
+    suggest=_stop_signals,
+)
+
+
+@STOP_SIGNAL.static("the effective STOPSIGNAL (SIGTERM when none), and compose's stop_signal for the service")
+def stop_signal_static(claim: Claim[StopSignalArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    found = stage.last("STOPSIGNAL")
+    wanted = signal_name(claim.args.signal)
+    if signal_name(found.value if found else "SIGTERM") != wanted:
+        fail(claim, wanted, f"STOPSIGNAL {found.value if found else '(none: SIGTERM)'}", stage.where(found))
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        given = service_under_test(sources).spec.get("stop_signal")
+        if given and signal_name(given) != wanted:
+            fail(claim, wanted, f"stop_signal: {given}", sources.compose.cite("stop_signal"))
+    return [found.cite] if found else []
+
+
+@STOP_SIGNAL.image("the image config's stop signal")
+def stop_signal_image(claim: Claim[StopSignalArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    if signal_name(image.config.stop_signal or "SIGTERM") != signal_name(claim.args.signal):
+        fail(claim, claim.args.signal, image.config.stop_signal or "SIGTERM", image.where)
+    return []
+
+
+@STOP_SIGNAL.running("the container's stop signal")
+def stop_signal_running(claim: Claim[StopSignalArgs], stack: Stack) -> Cites:
+    given = stack.service.config.stop_signal
+    if signal_name(given or "SIGTERM") != signal_name(claim.args.signal):
+        fail(claim, claim.args.signal, given or "SIGTERM", stack.service.where)
+    return []
+
+
+@dataclass(frozen=True)
+class VolumesArgs:
+    paths: tuple[str, ...]
+
+
+VOLUMES = Label(
+    "Volumes",
+    VolumesArgs,
+    ["{paths*}", "Declares {paths*} [as volumes]"],
+    example=VolumesArgs(("/data",)),
+    summary="The paths the image declares as volumes (`VOLUME`), exactly.",
+)
+
+
+@VOLUMES.static("the VOLUME instructions of the stage and its parents, exactly")
+def volumes_static(claim: Claim[VolumesArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    found = [(i, w) for s in (stage, stage.parent) if s for i in s.all("VOLUME") for w in i.arguments()]
+    declared = {w.rstrip("/") for _, w in found}
+    if declared != {p.rstrip("/") for p in claim.args.paths}:
+        fail(claim, f"VOLUME {words(claim.args.paths)}", f"VOLUME {words(sorted(declared)) or 'none'}", stage.where())
+    return sorted({i.cite for i, _ in found})
+
+
+@VOLUMES.image("the image config's volumes, exactly")
+def volumes_image(claim: Claim[VolumesArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    if {v.rstrip("/") for v in image.config.volumes} != {p.rstrip("/") for p in claim.args.paths}:
+        fail(claim, words(claim.args.paths), words(sorted(image.config.volumes)) or "no volume", image.where)
+    return []
+
+
+@dataclass(frozen=True)
+class ImageLabelArgs:
+    name: str
+    value: str
+
+
+IMAGE_LABEL = Label(
+    "Image Label",
+    ImageLabelArgs,
+    ["{name} is {value}", "{name}: {value}"],
+    example=ImageLabelArgs("org.opencontainers.image.title", "backend"),
+    summary="A label of the image (`LABEL`) and its value.",
+)
+
+
+@IMAGE_LABEL.static("the effective LABEL value")
+def image_label_static(claim: Claim[ImageLabelArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    found: dict[str, tuple[str, Instruction]] = {}
+    for instruction in stage.all("LABEL"):
+        for name, text in instruction.env().items():
+            found[name] = (text, instruction)
+    held = found.get(claim.args.name)
+    if held is None or held[0] != claim.args.value:
+        fail(
+            claim,
+            f"{claim.args.name}={claim.args.value}",
+            f"{claim.args.name}={held[0] if held else '(unset)'}",
+            stage.where(held[1] if held else None),
+        )
+    return [held[1].cite]
+
+
+@IMAGE_LABEL.image("the image config's labels")
+def image_label_image(claim: Claim[ImageLabelArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    if image.config.labels.get(claim.args.name) != claim.args.value:
+        fail(claim, f"{claim.args.name}={claim.args.value}", image.config.labels, image.where)
+    return []

@@ -1,0 +1,268 @@
+"""The entrypoint script, read by a shell parser: its shell options, its steps, the hand-over.
+
+The script is the one the final stage's ENTRYPOINT runs, as copied in by the Dockerfile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ClaimFailed
+from ..model import shell
+from ..model.scripts import entrypoint_script
+from ..model.shell import Command
+from ..model.sources import Sources
+from ..observe import process
+from ..observe.subjects import Stack
+from .health import never_checks
+from .label import Cites, Claim, Label, fail
+
+ALL_ARGUMENTS = ("$@", "${@}")
+
+
+def script_of(claim: Claim[Any], sources: Sources) -> str:
+    found = entrypoint_script(sources)
+    if found is None:
+        where = sources.dockerfile.final.where()
+        raise ClaimFailed(
+            f"{claim.where()} {claim.title}: docs describe an entrypoint script; {where} has no "
+            "ENTRYPOINT that runs a script the Dockerfile copies in"
+        )
+    return found
+
+
+def steps(sources: Sources, script: str) -> list[Command]:
+    return shell.commands(sources.text(script))
+
+
+def step(
+    claim: Claim[Any],
+    sources: Sources,
+    wanted: str,
+    spelling: Callable[[tuple[str, ...]], tuple[str, ...]],
+    idle: Collection[str] = frozenset(),
+) -> tuple[str, Command]:
+    """The unconditional step the claim names, run for real: (the script, the command)."""
+    script = script_of(claim, sources)
+    words = spelling(tuple(shell.commands(wanted)[0].argv))
+    redefined = {spelling((name,))[0] for name in shell.shadowed(sources.text(script))} & {words[0]}
+    if redefined:
+        fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", script)
+    for command in steps(sources, script):
+        if spelling(command.argv)[: len(words)] == words and not command.conditional:
+            printing = never_checks(command.argv[len(words) - 1 :]) or next(
+                (w for w in command.argv[len(words) :] if w in idle), None
+            )
+            if printing:
+                fail(
+                    claim,
+                    f"`{wanted}` run",
+                    f"`{' '.join(command.argv)}`, which only prints ({printing})",
+                    f"{script}:{command.line}",
+                )
+            return script, command
+    fail(claim, f"`{wanted}` run at every start", "no such unconditional step", script)
+
+
+@dataclass(frozen=True)
+class ShellArgs:
+    shell: str
+    options: str
+
+
+SHELL = Label(
+    "Shell",
+    ShellArgs,
+    ["[POSIX] {shell} with {options}, so a failed step stops the start-up"],
+    example=ShellArgs("sh", "set -eu"),
+    summary="The entrypoint script's shell and the options in effect at every step; a failed step stops the start.",
+    scope="image",
+)
+
+
+@SHELL.static(
+    "the shebang, and the options a shell parser sees `set` turn on, in effect at every step; no step's "
+    "failure handled by `||`, `&&` or `&`"
+)
+def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
+    script = script_of(claim, sources)
+    program, options = claim.args.shell, claim.args.options
+    lines = sources.lines(script)
+    first = lines[0] if lines else ""
+    if first not in (f"#!/bin/{program}", f"#!/usr/bin/env {program}"):
+        fail(claim, f"a {program} script", f"the first line {first!r}", f"{script}:1")
+    wanted = shell.set_options(options)
+    have = shell.set_options(sources.text(script))
+    if not wanted or not wanted <= have:
+        fail(claim, f"options {sorted(wanted)} set", f"options {sorted(have)} set", script)
+    # In effect at every step, not only by the end: `set -e` after the steps stops none of them.
+    for command, now in shell.options_at(sources.text(script)):
+        if command.program not in ("set", "echo", ":") and command.argv and not wanted <= now:
+            fail(
+                claim,
+                f"options {sorted(wanted)} for every step",
+                f"`{' '.join(command.argv)}` run with options {sorted(now)}",
+                f"{script}:{command.line}",
+            )
+    # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer.
+    handled = [c for c in steps(sources, script) if c.guarded and c.program not in ("echo", ":", "[", "test")]
+    if handled and "e" in wanted:
+        first_handled = handled[0]
+        how = "in the background" if first_handled.background else "handled by && or ||"
+        fail(
+            claim,
+            "a failed step stops the start-up",
+            f"`{' '.join(first_handled.argv)}` {how}, so its failure carries on",
+            f"{script}:{first_handled.line}",
+        )
+    set_lines = [c.line for c in steps(sources, script) if c.program == "set" and not c.conditional]
+    return [f"{script}:1", *(f"{script}:{n}" for n in set_lines)]
+
+
+def _all_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("$@" if word in ALL_ARGUMENTS else word for word in argv)
+
+
+def _ends_the_start(command: Command) -> str | None:
+    """Why `command` keeps the container command from running, if it does."""
+    if command.program == "exit":
+        status = command.argv[1] if len(command.argv) > 1 else "0"
+        # A conditional non-zero exit is a failed start, which the Shell claim promises; any other ends it quietly.
+        if not (command.conditional or command.chained) or status in ("0", "$?"):
+            return "exits before the hand-over"
+    if command.program == "shift":
+        return "drops the command's first word"
+    if command.program == "set":
+        operands = _positional(list(command.argv[1:]))
+        if operands is not None and not any(word in ALL_ARGUMENTS for word in operands):
+            return "replaces the command's words"
+    return None
+
+
+def _positional(words: list[str]) -> list[str] | None:
+    """The new positional parameters a `set` gives, or None when it sets options only."""
+    while words:
+        word = words.pop(0)
+        if word == "--":
+            return words
+        if word in ("-o", "+o"):
+            words = words[1:]
+        elif not word.startswith(("-", "+")):
+            return [word, *words]
+    return None
+
+
+def handover(claim: Claim[Any], sources: Sources, how: str) -> Cites:
+    """The script's first `exec` of the command, in the foreground, on no condition, nothing ending the start before."""
+    script = script_of(claim, sources)
+    found = None
+    for command in steps(sources, script):
+        problem = _ends_the_start(command)
+        if problem:
+            fail(
+                claim,
+                "the container command run by the entrypoint",
+                f"`{' '.join(command.argv)}` {problem}",
+                f"{script}:{command.line}",
+            )
+        if command.program == "exec" and len(command.argv) > 1:  # `exec 2>&1` only redirects
+            found = command
+            break
+    if how != "exec" or found is None or _all_arguments(found.argv) != ("exec", "$@"):
+        shown = f"`{' '.join(found.argv)}`" if found else "no `exec` of the command"
+        fail(claim, f"the entrypoint replacing itself with the container command (`{how}`)", shown, script)
+    if found.conditional or found.background:
+        where = "in the background" if found.background else "only on a condition"
+        fail(claim, "the entrypoint replacing the shell", f"`exec` run {where}", f"{script}:{found.line}")
+    return [f"{script}:{found.line}"]
+
+
+def signal_name(name: object) -> str:
+    """`SIGTERM`, `TERM` and `15` are one signal."""
+    text = str(name).upper()
+    numbers = {"15": "SIGTERM", "9": "SIGKILL", "2": "SIGINT", "3": "SIGQUIT", "1": "SIGHUP"}
+    return numbers.get(text, text if text.startswith("SIG") else f"SIG{text}")
+
+
+@dataclass(frozen=True)
+class ServerArgs:
+    handover: str
+    pid: int
+    signal: str
+
+
+SERVER = Label(
+    "Server",
+    ServerArgs,
+    [
+        "Replaces the shell with the container command ({handover}), so the server is PID {pid} and receives {signal} "
+        "directly"
+    ],
+    example=ServerArgs('exec "$@"', 1, "SIGTERM"),
+    summary="The entrypoint script hands the process over to the container command, which becomes PID 1 and "
+    "receives the stop signal.",
+    scope="image",
+)
+
+
+@SERVER.static(
+    "the first `exec` of the command is that one, in the foreground and on no condition, with no "
+    "`exit`, `shift` or `set --` before it; compose's and the image's stop signal is the one named"
+)
+def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
+    words = _all_arguments(tuple(shell.commands(claim.args.handover)[0].argv))
+    cites = handover(claim, sources, "exec" if words == ("exec", "$@") else claim.args.handover)
+    if claim.args.pid != 1:  # a shell replaced by `exec` leaves its PID, 1, to the command
+        fail(claim, f"the server as PID {claim.args.pid}", "the container command replacing PID 1's shell", cites[0])
+    signal = signal_name(claim.args.signal)
+    if sources.settings.runs_stack:
+        service = sources.compose.services.get(sources.settings.service or sources.compose.built().name)
+        spec = service.spec if service else {}
+        if spec.get("pid") == "host":  # the host's PID namespace: its init is PID 1
+            fail(
+                claim,
+                f"the server as PID {claim.args.pid}",
+                "pid: host, where PID 1 is the host's",
+                sources.compose.cite("pid:"),
+            )
+        if signal_name(spec.get("stop_signal") or "SIGTERM") != signal and spec.get("stop_signal"):
+            fail(
+                claim,
+                f"the server stopped with {signal}",
+                f"stop_signal: {spec.get('stop_signal')}",
+                sources.compose.cite("stop_signal"),
+            )
+    instruction = sources.dockerfile.final.last("STOPSIGNAL")
+    if signal_name(instruction.value if instruction else "SIGTERM") != signal:
+        where = instruction.where if instruction else sources.dockerfile.final.where()
+        fail(
+            claim,
+            f"the server stopped with {signal}",
+            f"STOPSIGNAL {instruction.value if instruction else 'SIGTERM'}",
+            where,
+        )
+    return cites
+
+
+@SERVER.running(
+    "PID 1 is the image's command; the container's stop signal is the one named", needs=lambda c, s: [process.need()]
+)
+def server_running(claim: Claim[ServerArgs], stack: Stack) -> Cites:
+    if claim.args.pid != 1:
+        fail(claim, f"the server as PID {claim.args.pid}", "the container command as PID 1", stack.service.where)
+    argv = stack.service.observed(process.PROCESS).argv
+    expected = stack.service.config.cmd
+    running = argv[-len(expected) :] if expected else ()
+    if not expected or (running[0].rsplit("/", 1)[-1], *running[1:]) != expected:
+        fail(claim, f"the command {list(expected)} as PID 1", f"PID 1 `{' '.join(argv)}`", stack.service.where)
+    stop = stack.service.config.stop_signal
+    if signal_name(stop or "SIGTERM") != signal_name(claim.args.signal):
+        fail(
+            claim,
+            f"the server stopped with {signal_name(claim.args.signal)}",
+            f"stop signal {stop}",
+            stack.service.where,
+        )
+    return []
