@@ -17,7 +17,7 @@ from docverify.model.dockerfile import DockerfileError, parse
 from docverify.observe import docker
 from docverify.read import items
 from docverify.run import mutations
-from docverify.vocabulary.label import Registry
+from docverify.vocabulary.registry import Registry
 
 PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
 

@@ -11,7 +11,7 @@ from mutants import CATALOGUE, EQUIVALENT, PAGE
 from docverify.config import Settings
 from docverify.run import mutations
 from docverify.run.walk import Walk
-from docverify.vocabulary.label import Registry
+from docverify.vocabulary.registry import Registry
 
 pytestmark = pytest.mark.mutation
 

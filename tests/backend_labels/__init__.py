@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from docverify.vocabulary.label import Registry
+from docverify.vocabulary.registry import Registry
 
 from . import entrypoint, health, images, settings
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from docverify.model.sources import Sources
 from docverify.packs.django import spelling
 from docverify.vocabulary import script
-from docverify.vocabulary.label import Cites, Claim, Label, Registry, fail
+from docverify.vocabulary.label import Cites, Claim, Label, fail
+from docverify.vocabulary.registry import Registry
 
 
 @dataclass(frozen=True)

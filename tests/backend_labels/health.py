@@ -11,7 +11,8 @@ from docverify.observe import http
 from docverify.observe.subjects import Images, Stack
 from docverify.packs.django_app import DJANGO, DjangoRequest
 from docverify.vocabulary.health import HEALTHCHECK, HealthcheckArgs
-from docverify.vocabulary.label import Cites, Claim, Label, Registry, fail
+from docverify.vocabulary.label import Cites, Claim, Label, fail
+from docverify.vocabulary.registry import Registry
 
 UNREACHABLE = (("DATABASE_URL", "postgres://probe:probe@127.0.0.1:9/probe"),)
 

@@ -10,7 +10,8 @@ from docverify.observe.observer import Need, Observer, nothing
 from docverify.observe.subjects import Stack
 from docverify.vocabulary import environment
 from docverify.vocabulary.common import image_view_needs, running_view_needs
-from docverify.vocabulary.label import Cites, Claim, Label, Registry, fail
+from docverify.vocabulary.label import Cites, Claim, Label, fail
+from docverify.vocabulary.registry import Registry
 from docverify.vocabulary.users import USER_SETUP
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docverify.vocabulary.label import Registry
+from docverify.vocabulary.registry import Registry
 
 
 def extend(registry: Registry) -> None:

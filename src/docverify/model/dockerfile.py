@@ -16,7 +16,8 @@ from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
 from ..errors import DockerfileError
 from . import shell
-from .instruction import EXEC_FORM, KNOWN, Instruction, as_int, clean_path, expand, normalise_image, option
+from .accounts import User, created
+from .instruction import EXEC_FORM, KNOWN, Instruction, clean_path, expand, normalise_image
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,6 @@ class Healthcheck:
     @property
     def disabled(self) -> bool:
         return not self.test or self.test[0] == "NONE"
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    uid: int | None
-    gid: int | None
-    group: str | None
-    instruction: Instruction
 
 
 @dataclass
@@ -169,22 +161,9 @@ class Stage:
 
     @cached_property
     def users(self) -> dict[str, User]:
-        """Users the stage's RUNs create with useradd/adduser, with their UID and group."""
-        groups: dict[str, int | None] = {}
-        for _, command in self.running("groupadd"):
-            argv = list(command.argv)
-            groups[argv[-1]] = as_int(option(argv, "--gid", "-g"))
-        found: dict[str, User] = dict(self.parent.users) if self.parent else {}
-        for instruction, command in self.running("useradd") + self.running("adduser"):
-            argv = list(command.argv)
-            name = argv[-1]
-            group = option(argv, "--gid", "-g", "--ingroup")
-            gid = as_int(group) if group and group.isdigit() else groups.get(group or name)
-            group_name = group if group and not group.isdigit() else None
-            if group is None and name in groups:
-                group_name = name
-            found[name] = User(name, as_int(option(argv, "--uid", "-u")), gid, group_name, instruction)
-        return found
+        """Users the stage's RUNs create with useradd/adduser (and its parents' before them)."""
+        inherited = dict(self.parent.users) if self.parent else {}
+        return {**inherited, **created(self.running("groupadd"), self.running("useradd") + self.running("adduser"))}
 
     def user_named(self, spec: str) -> User | None:
         """`appuser`, `1000` or `1000:1000` resolved through the stage's own useradd."""

@@ -13,7 +13,8 @@ from ..model.sources import Sources
 from ..observe import packages
 from ..observe.subjects import Images
 from ..vocabulary.common import cites, install_operands, unconditional
-from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
+from ..vocabulary.label import Cites, Claim, Label, fail, words
+from ..vocabulary.registry import Registry
 
 OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
 

@@ -18,7 +18,8 @@ from ..model.sources import Sources
 from ..observe import files
 from ..observe.subjects import Images, Stack
 from ..vocabulary import script
-from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
+from ..vocabulary.label import Cites, Claim, Label, fail, words
+from ..vocabulary.registry import Registry
 from .django_app import DJANGO, DJANGO_RUNNING, DjangoRequest, need, need_running
 
 # Options with which a manage.py command only reports what it would do.

@@ -15,8 +15,9 @@ from ..observe.observer import Observer, nothing
 from ..observe.subjects import Images
 from ..vocabulary.commands import RUNS, RunsArgs
 from ..vocabulary.common import unconditional
-from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
-from . import python
+from ..vocabulary.label import Cites, Claim, Label, fail, words
+from ..vocabulary.registry import Registry
+from . import python, requirements
 
 
 def _setup(sources: Sources) -> Iterable[tuple[int | None, python.DistributionsArgs]]:
@@ -110,12 +111,12 @@ def _export_file(claim: Claim[ExportsArgs], sources: Sources) -> str:
 
 @EXPORTS.image(
     "the exported file lists exactly the locked packages of those groups",
-    needs=lambda c, s: [python.REQUIREMENTS.need((_export_file(c, s),))],
+    needs=lambda c, s: [requirements.REQUIREMENTS.need((_export_file(c, s),))],
 )
 def exports_image(claim: Claim[ExportsArgs], images: Images) -> Cites:
     image = images.image(claim)
     path = _export_file(claim, images.sources)
-    text = image.observed(python.REQUIREMENTS).texts.get(path)
+    text = image.observed(requirements.REQUIREMENTS).texts.get(path)
     if text is None:
         fail(claim, f"{claim.args.file} exported", f"no {path}", image.where)
     lines = [line for line in text.splitlines() if line and not line.startswith((" ", "-", "#"))]

@@ -18,7 +18,8 @@ from ..model.dockerfile import clean_path, normalise_image
 from ..model.sources import Sources
 from ..observe.subjects import Container, Stack
 from ..vocabulary.health import never_checks
-from ..vocabulary.label import Cites, Claim, Label, Registry, fail
+from ..vocabulary.label import Cites, Claim, Label, fail
+from ..vocabulary.registry import Registry
 
 DEFAULT_PGDATA = "/var/lib/postgresql/data"
 POSTGRES = re.compile(r"(^|/)postgres(:|@|$)")

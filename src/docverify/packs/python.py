@@ -13,79 +13,19 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import venvs
-from ..observe.observer import Need, Observer, union
+from ..observe.observer import Need
 from ..observe.subjects import Images
 from ..vocabulary.common import cites, install_operands, unconditional
-from ..vocabulary.label import Cites, Claim, Label, Registry, fail, words
+from ..vocabulary.label import Cites, Claim, Label, fail, words
+from ..vocabulary.registry import Registry
+from . import requirements
 
 PYTHON = re.compile(r"python3?(\.\d+)?")
-
-
-# --- the requirements observer: a file's text and the image's marker environment -----------------
-
-
-@dataclass(frozen=True)
-class Requirements:
-    texts: dict[str, str | None]  # path -> text (None: no such file)
-    environment: dict[str, str]  # PEP 508 marker variables of the image's Python
-
-    def pins(self, path: str) -> dict[str, str]:
-        """name -> version for each `name==version` whose marker holds for the image's Python."""
-        from packaging.requirements import Requirement
-
-        pins = {}
-        for line in (self.texts.get(path) or "").replace("\\\n", " ").splitlines():
-            line = line.split(" --hash")[0].split(" #")[0].strip()
-            if not line or line.startswith(("#", "-")):
-                continue
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate(self.environment):
-                pins[re.sub(r"[-_.]+", "-", requirement.name).lower()] = str(requirement.specifier).lstrip("=")
-        return pins
-
-
-def _requirements_inside(request: list[str], context: dict[str, Any]) -> dict[str, Any]:
-    import os
-    import platform
-    import sys
-
-    texts: dict[str, str | None] = {}
-    for path in request:
-        try:
-            with open(path) as handle:
-                texts[path] = handle.read()
-        except OSError:
-            texts[path] = None
-    version = ".".join(platform.python_version_tuple()[:2])
-    environment = {
-        "implementation_name": sys.implementation.name,
-        "implementation_version": platform.python_version(),
-        "os_name": os.name,
-        "platform_machine": platform.machine(),
-        "platform_release": platform.release(),
-        "platform_system": platform.system(),
-        "platform_version": platform.version(),
-        "python_full_version": platform.python_version(),
-        "platform_python_implementation": platform.python_implementation(),
-        "python_version": version,
-        "sys_platform": sys.platform,
-    }
-    return {"texts": texts, "environment": environment}
-
-
-def _requirements_load(raw: dict[str, Any]) -> Requirements:
-    return Requirements(dict(raw["texts"]), dict(raw["environment"]))
-
-
-REQUIREMENTS: Observer[tuple[str, ...], Requirements] = Observer(
-    "requirements", _requirements_load, union, inside=_requirements_inside
-)
 
 
 # --- reading the Dockerfile -----------------------------------------------------------------------
@@ -215,7 +155,7 @@ def _requirements_path(claim: Claim[VenvArgs], sources: Sources) -> str | None:
 def _venv_needs(claim: Claim[VenvArgs], sources: Sources) -> list[Need]:
     needs = [venvs.need(clean_path(claim.args.path))]
     file = _requirements_path(claim, sources)
-    return [*needs, REQUIREMENTS.need((file,))] if file else needs
+    return [*needs, requirements.REQUIREMENTS.need((file,))] if file else needs
 
 
 @VIRTUAL_ENVIRONMENT.image(
@@ -228,7 +168,7 @@ def venv_image(claim: Claim[VenvArgs], images: Images) -> Cites:
         fail(claim, f"a virtual environment at {claim.args.path}", "no pyvenv.cfg there", image.where)
     file = _requirements_path(claim, images.sources)
     if file:
-        pins = image.observed(REQUIREMENTS).pins(file)
+        pins = image.observed(requirements.REQUIREMENTS).pins(file)
         wrong = {n: (v, venv.distributions.get(n)) for n, v in pins.items() if venv.distributions.get(n) != v}
         if not pins or wrong:
             fail(
@@ -320,4 +260,4 @@ def register(registry: Registry) -> None:
     registry.add_module(sys.modules[__name__], "python")
 
 
-__all__: Sequence[str] = ["PYTHON_PACKAGES", "REQUIREMENTS", "VIRTUAL_ENVIRONMENT", "register"]
+__all__: Sequence[str] = ["PYTHON_PACKAGES", "VIRTUAL_ENVIRONMENT", "register"]

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 VALUE = r"`[^`]+`"
 # A value may carry a note in parentheses (narrative): `libpq5` (PostgreSQL client library).
@@ -260,3 +263,22 @@ def closest(sentence: str, forms: Iterable[Form]) -> Form | None:
     wanted = skeleton_of(sentence).lower()
     scored = [(difflib.SequenceMatcher(None, wanted, f.skeleton().lower()).ratio(), i, f) for i, f in enumerate(forms)]
     return max(scored, key=lambda t: (t[0], -t[1]))[2] if scored else None
+
+
+def convert(name: str, kind: Any, value: Any) -> Any:
+    """A binding as the type its args field declares: `int`, `str`, `tuple[str, ...]`, optional or not."""
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        inner = [k for k in typing.get_args(kind) if k is not type(None)]
+        return convert(name, inner[0], value)
+    if origin is tuple:
+        element = typing.get_args(kind)[0]
+        items = value if isinstance(value, tuple) else (value,)
+        return tuple(convert(name, element, v) for v in items)
+    if isinstance(value, tuple):
+        value = value[0] if len(value) == 1 else value
+    if kind is int:
+        if not (isinstance(value, str) and value.isdigit()):
+            raise ValueError(f"{name} must be a whole number, not `{value}`")
+        return int(value)
+    return value

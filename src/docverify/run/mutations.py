@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import from_pyproject
-from ..vocabulary.label import Claim, Registry
+from ..vocabulary.label import Claim
+from ..vocabulary.registry import Registry
 from .walk import Walk
 
 

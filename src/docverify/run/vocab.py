@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..errors import ConfigError
 from ..vocabulary import AREAS
-from ..vocabulary.label import Registry
+from ..vocabulary.registry import Registry
 
 PACKS = ("python", "poetry", "debian", "django", "postgres")
 

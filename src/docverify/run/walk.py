@@ -20,7 +20,8 @@ from ..model.sources import Sources, stage_of
 from ..observe.plan import Plan
 from ..read import items as item_reader
 from ..read import rendered
-from ..vocabulary.label import LEVELS, Cites, Claim, Level, Registry
+from ..vocabulary.label import LEVELS, Cites, Claim, Level
+from ..vocabulary.registry import Registry
 
 
 @dataclass

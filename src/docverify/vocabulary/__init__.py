@@ -12,16 +12,34 @@ from . import (
     compose,
     environment,
     files,
+    hardening,
     health,
     metadata,
+    permissions,
     runtime,
     script,
     security,
     stage,
     users,
 )
-from .label import Cites, Claim, Label, Registry, fail, words
+from .label import Cites, Claim, Label, fail, words
+from .registry import Registry
 
-AREAS = (stage, users, environment, files, commands, health, runtime, metadata, script, compose, security, closure)
+AREAS = (
+    stage,
+    users,
+    environment,
+    files,
+    permissions,
+    commands,
+    health,
+    runtime,
+    metadata,
+    script,
+    compose,
+    security,
+    hardening,
+    closure,
+)
 
 __all__ = ["AREAS", "Cites", "Claim", "Label", "Registry", "fail", "words"]

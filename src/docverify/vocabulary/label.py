@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import sys
-import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from ..errors import ClaimFailed, ClaimUnreadable, ConfigError
 from ..model.sources import Sources
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
-from ..read.forms import Form, FormError, Reading, closest
+from ..read.forms import Form, FormError, Reading, closest, convert
 from ..read.items import Item
 
 Level = Literal["static", "image", "running"]
@@ -117,24 +115,6 @@ class Check(Generic[A]):
         if self.forms and " ".join(claim.reading.form.text.split()) not in self.forms:
             return False
         return self.applies is None or self.applies(claim.args)
-
-
-def _convert(name: str, kind: Any, value: Any, label: str) -> Any:
-    origin = typing.get_origin(kind)
-    if origin in (types.UnionType, typing.Union):
-        inner = [k for k in typing.get_args(kind) if k is not type(None)]
-        return _convert(name, inner[0], value, label)
-    if origin is tuple:
-        element = typing.get_args(kind)[0]
-        items = value if isinstance(value, tuple) else (value,)
-        return tuple(_convert(name, element, v, label) for v in items)
-    if isinstance(value, tuple):
-        value = value[0] if len(value) == 1 else value
-    if kind is int:
-        if not (isinstance(value, str) and value.isdigit()):
-            raise ValueError(f"{name} must be a whole number, not `{value}`")
-        return int(value)
-    return value
 
 
 class Label(Generic[A]):
@@ -266,7 +246,7 @@ class Label(Generic[A]):
         values = {}
         for name, value in bindings.items():
             try:
-                values[name] = _convert(name, self._hints[name], value, self.name)
+                values[name] = convert(name, self._hints[name], value)
             except ValueError as error:
                 where = f"{item.where()}: " if item else ""
                 raise ClaimUnreadable(f"{where}**{self.name}**: {error}") from None
@@ -303,93 +283,3 @@ class Label(Generic[A]):
             except ConfigError:
                 continue
         raise ConfigError(f"label {self.name}: form {form.text!r} writes none of its examples")
-
-
-@dataclass
-class Registry:
-    """The labels in use: the core vocabulary, the packs chosen, and the project's own."""
-
-    top: dict[str, Label[Any]] = field(default_factory=dict)  # normalised name -> label
-    nested: list[Label[Any]] = field(default_factory=list)
-
-    @staticmethod
-    def normal(name: str) -> str:
-        return " ".join(name.lower().split())
-
-    def add(self, label: Label[Any], owner: str = "") -> None:
-        label = label.copy()
-        label.owner = label.owner or owner
-        if label.nested:
-            if any(existing.name == label.name for existing in self.nested):
-                raise ConfigError(f"nested label {label.name} is declared twice")
-            self.nested.append(label)
-            return
-        key = self.normal(label.name)
-        if key in self.top:
-            raise ConfigError(f"label {label.name} is declared twice ({self.top[key].owner} and {owner})")
-        self.top[key] = label
-
-    def add_module(self, module: types.ModuleType, owner: str) -> None:
-        """Every label a module declares, in the order it declares them."""
-        seen = {id(label.origin) for label in self.labels()}
-        for value in vars(module).values():
-            if isinstance(value, Label) and value.module == module.__name__ and id(value) not in seen:
-                seen.add(id(value))
-                self.add(value, owner)
-
-    def labels(self) -> list[Label[Any]]:
-        return [*self.top.values(), *self.nested]
-
-    def replace(self, label: Label[Any], owner: str = "") -> None:
-        """Put a project's own declaration in place of a label of the same name (its own sentences, its own checks)."""
-        if label.nested:
-            self.nested = [n for n in self.nested if n.name != label.name]
-        else:
-            self.top.pop(self.normal(label.name), None)
-        self.add(label, owner)
-
-    def extend(self, label: Label[A]) -> Label[A]:
-        """This registry's copy of `label`, to add checks or forms to: `registry.extend(RUNS).image(...)(check)`."""
-        found = self.top.get(self.normal(label.name)) if not label.nested else None
-        found = found or next((n for n in self.nested if n.name == label.name), None)
-        if found is None:
-            raise ConfigError(f"cannot extend {label.name}: it is not in this registry")
-        return found
-
-    def find(self, name: str) -> Label[Any]:
-        found = self.top.get(self.normal(name)) or next((n for n in self.nested if n.name == name), None)
-        if found is None:
-            raise ConfigError(f"no label {name!r}")
-        return found
-
-    def read(self, item: Item) -> Claim[Any]:
-        """The claim an item makes, or ClaimUnreadable naming page:line and the closest accepted form."""
-        if item.nested:
-            return self._read_nested(item)
-        label = self.top.get(self.normal(item.label))
-        if label is None:
-            near = difflib.get_close_matches(item.label, [lab.name for lab in self.top.values()], n=3, cutoff=0.5)
-            hint = f"did you mean {' or '.join(f'**{n}:**' for n in near)}? " if near else ""
-            raise ClaimUnreadable(
-                f"{item.where()}: no label **{item.label}:** in the vocabulary; {hint}"
-                "the Vocabulary reference lists every label and its forms"
-            )
-        if label.nested:
-            raise ClaimUnreadable(f"{item.where()}: **{label.name}** is read only as an item nested under a group")
-        return label.read(item)
-
-    def _read_nested(self, item: Item) -> Claim[Any]:
-        read = [claim for claim in (label.attempt(item) for label in self.nested) if claim is not None]
-        if len(read) == 1:
-            return read[0]
-        if read:
-            names = words(c.label.name for c in read)
-            raise ClaimUnreadable(f"{item.where()}: {item.sentence!r} reads as more than one claim ({names})")
-        forms = [form for label in self.nested for form in label.forms]
-        near = closest(item.sentence, forms)
-        owner = next((label for label in self.nested if near in label.forms), None)
-        example = f", e.g. {owner.render(near)!r}" if owner and near else ""
-        raise ClaimUnreadable(
-            f"{item.where()}: no nested claim reads {item.sentence!r} (under **{item.label}:**); "
-            f"the closest form is `{near.text if near else '?'}`{example}"
-        )

@@ -1,0 +1,38 @@
+"""Accounts a Dockerfile stage creates, read from its groupadd, useradd and adduser commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .instruction import Instruction, as_int, option
+from .shell import Command
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    uid: int | None
+    gid: int | None
+    group: str | None
+    instruction: Instruction
+
+
+def created(
+    groupadds: list[tuple[Instruction, Command]], useradds: list[tuple[Instruction, Command]]
+) -> dict[str, User]:
+    """Each user with the UID and group its command fixes (a group by name gets its groupadd's GID)."""
+    groups: dict[str, int | None] = {}
+    for _, command in groupadds:
+        argv = list(command.argv)
+        groups[argv[-1]] = as_int(option(argv, "--gid", "-g"))
+    found: dict[str, User] = {}
+    for instruction, command in useradds:
+        argv = list(command.argv)
+        name = argv[-1]
+        group = option(argv, "--gid", "-g", "--ingroup")
+        gid = as_int(group) if group and group.isdigit() else groups.get(group or name)
+        group_name = group if group and not group.isdigit() else None
+        if group is None and name in groups:
+            group_name = name
+        found[name] = User(name, as_int(option(argv, "--uid", "-u")), gid, group_name, instruction)
+    return found

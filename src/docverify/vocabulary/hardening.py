@@ -1,0 +1,150 @@
+"""Hardening of the running service: a read-only root file system, and no capabilities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model.sources import Sources
+from ..observe import process
+from ..observe.subjects import Stack
+from .common import running_view, running_view_needs
+from .compose import service_under_test
+from .label import Cites, Claim, Label, fail, words
+
+
+@dataclass(frozen=True)
+class ReadOnlyArgs:
+    setting: str
+    tmpfs: tuple[str, ...] = ()
+    kind: str = "tmpfs"
+    volumes: tuple[str, ...] = ()
+
+
+READ_ONLY = Label(
+    "Read-only Root Filesystem",
+    ReadOnlyArgs,
+    [
+        "[In the compose stack] [the] ... runs with {setting}. Only {tmpfs*} (a {kind}) and the volumes at {volumes*} "
+        "are writable"
+    ],
+    example=ReadOnlyArgs("read_only: true", ("/tmp",), "tmpfs", ("/app/staticfiles",)),
+    summary="The service under test runs on a read-only root file system; only the places listed take writes.",
+    scope="stack",
+)
+
+
+def _writable(claim: Claim[ReadOnlyArgs]) -> set[str]:
+    return {v.rstrip("/") for v in (*claim.args.tmpfs, *claim.args.volumes)}
+
+
+@READ_ONLY.static("read_only: true, and tmpfs plus volumes are exactly the listed paths")
+def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
+    service = service_under_test(sources)
+    if claim.args.setting.replace(" ", "") != "read_only:true" or claim.args.kind != "tmpfs":
+        fail(
+            claim,
+            f"{claim.args.setting} with a {claim.args.kind}",
+            "a sentence docverify reads as read_only: true with a tmpfs",
+            claim.where(),
+        )
+    if service.spec.get("read_only") is not True:
+        fail(claim, "read_only: true", f"read_only: {service.spec.get('read_only')}", f"service {service.name}")
+    tmpfs = set(service.tmpfs)
+    mounted = {str(v.get("target", "")).rstrip("/") for v in service.volumes}
+    if tmpfs != set(claim.args.tmpfs) or mounted != {v.rstrip("/") for v in claim.args.volumes}:
+        fail(
+            claim,
+            f"tmpfs at {words(claim.args.tmpfs)}; volumes at {words(claim.args.volumes)}",
+            f"tmpfs at {words(sorted(tmpfs))}; volumes at {words(sorted(mounted))}",
+            f"service {service.name}",
+        )
+    return [sources.compose.cite("read_only:"), *(sources.compose.cite(p) for p in sorted(tmpfs | mounted))]
+
+
+def _writes(stack: Stack, path: str) -> bool:
+    probe = f"{path.rstrip('/')}/.docverify-write-test"
+    script = f"open({probe!r}, 'w').close(); import os; os.remove({probe!r})"
+    return stack.exec(stack.service.service, "python3", "-c", script, timeout=30).returncode == 0
+
+
+@READ_ONLY.running(
+    "ReadonlyRootfs, the mounts, and real write attempts as the server's user", needs=lambda c, s: running_view_needs()
+)
+def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
+    service = stack.service
+    if not service.host_config.get("ReadonlyRootfs"):
+        fail(claim, "a read-only root filesystem", "a writable one", service.where)
+    mounted = {m["Destination"].rstrip("/") for m in service.mounts} | set(service.host_config.get("Tmpfs") or {})
+    if mounted != _writable(claim):
+        fail(
+            claim,
+            f"writable {words(sorted(_writable(claim)))} only",
+            f"mounts at {words(sorted(mounted))}",
+            service.where,
+        )
+    # Writes as the server's user: the documented places take them, the rest of the tree refuses.
+    refused = [p for p in sorted(_writable(claim)) if not _writes(stack, p)]
+    cwd = running_view(service).cwd
+    accepted = [p for p in (cwd, "/", "/etc", "/usr", "/var") if p not in _writable(claim) and _writes(stack, p)]
+    if refused or accepted:
+        fail(
+            claim,
+            f"writes only to {words(sorted(_writable(claim)))}",
+            f"writes refused at {words(refused) or 'none'}, accepted at {words(accepted) or 'none'}",
+            service.where,
+        )
+    return []
+
+
+@dataclass(frozen=True)
+class CapabilitiesArgs:
+    dropped: str
+    option: str
+
+
+CAPABILITIES = Label(
+    "Capabilities",
+    CapabilitiesArgs,
+    ["[The] ... drops {dropped} Linux capabilities and runs with {option}[, ...]"],
+    example=CapabilitiesArgs("ALL", "no-new-privileges"),
+    summary="The service under test holds no capability and cannot gain privileges.",
+    scope="stack",
+)
+
+
+@CAPABILITIES.static("compose's cap_drop, cap_add, privileged and security_opt for the service")
+def capabilities_static(claim: Claim[CapabilitiesArgs], sources: Sources) -> Cites:
+    service = service_under_test(sources)
+    dropped = [str(c).upper() for c in service.spec.get("cap_drop") or []]
+    added = [str(c).upper() for c in service.spec.get("cap_add") or []]
+    options = [str(o).replace("=", ":") for o in service.spec.get("security_opt") or []]
+    if claim.args.dropped != "ALL" or claim.args.option != "no-new-privileges":
+        fail(
+            claim,
+            f"{claim.args.dropped} dropped with {claim.args.option}",
+            "a sentence docverify reads only as `ALL` and `no-new-privileges`",
+            claim.where(),
+        )
+    if service.spec.get("privileged"):
+        fail(claim, "no capability", "privileged: true, which grants them all", f"service {service.name}")
+    if "ALL" not in dropped or added:
+        fail(claim, "every capability dropped", f"cap_drop {dropped}, cap_add {added}", f"service {service.name}")
+    if not any(o in ("no-new-privileges", "no-new-privileges:true") for o in options):
+        fail(claim, "no-new-privileges set", f"security_opt {options}", f"service {service.name}")
+    return [sources.compose.cite("cap_drop"), sources.compose.cite("security_opt")]
+
+
+@CAPABILITIES.running("CapEff, CapBnd and NoNewPrivs of PID 1 in /proc/1/status", needs=lambda c, s: [process.need()])
+def capabilities_running(claim: Claim[CapabilitiesArgs], stack: Stack) -> Cites:
+    pid1 = stack.service.observed(process.PROCESS)
+    # A non-root PID 1 holds no effective capability anyway; the bounding set shows what was dropped.
+    if pid1.cap_eff != 0 or pid1.cap_bnd != 0:
+        fail(
+            claim,
+            "no capability, not even in the bounding set",
+            f"CapEff {pid1.cap_eff:016x}, CapBnd {pid1.cap_bnd:016x} in /proc/1/status",
+            stack.service.where,
+        )
+    if pid1.no_new_privs != 1:
+        fail(claim, "NoNewPrivs 1", f"NoNewPrivs {pid1.no_new_privs} in /proc/1/status", stack.service.where)
+    return []
