@@ -17,10 +17,9 @@ LIMIT = 300
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     """`lint-imports` with this repository's contracts, on the engine found under `root`/src."""
     program = Path(sys.executable).with_name("lint-imports")
-    return subprocess.run(
-        [str(program), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
-        cwd=root, capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    env = {"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"}
+    command = [str(program), "--no-cache", "--config", str(ROOT / "pyproject.toml")]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_the_contracts_hold() -> None:
