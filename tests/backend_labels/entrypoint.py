@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from docverify.model.sources import Sources
@@ -10,6 +9,7 @@ from docverify.packs.django import spelling
 from docverify.vocabulary import script
 from docverify.vocabulary.label import Cites, Claim, Label, fail
 from docverify.vocabulary.registry import Registry
+from docverify.vocabulary.startup import default_of
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,13 @@ DATABASE_WAIT = Label(
 )
 
 
-def default_line(text: str, variable: str) -> tuple[int, str] | None:
-    """`: "${VAR:=30}"` or `VAR="${VAR:-30}"`: the line and the default."""
-    pattern = re.compile(rf"\$\{{{variable}:?[=-](?P<default>[^}}]*)\}}")
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = pattern.search(line.split("#", 1)[0])
-        if match:
-            return number, match["default"]
-    return None
-
-
 @DATABASE_WAIT.static("the unconditional wait step reads the variable, whose default is the value and stays so")
 def database_wait_static(claim: Claim[WaitArgs], sources: Sources) -> Cites:
     args = claim.args
     name, found = script.step(claim, sources, args.command, spelling)
     if not any(f"${args.variable}" in w or f"${{{args.variable}" in w for w in found.argv):
         fail(claim, f"{args.command} bounded by {args.variable}", f"`{' '.join(found.argv)}`", f"{name}:{found.line}")
-    defaulted = default_line(sources.text(name), args.variable)
+    defaulted = default_of(sources.text(name), args.variable)
     if defaulted is None or defaulted[1] != str(args.default):
         fail(
             claim,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docverify.model.sources import Sources
@@ -22,6 +23,14 @@ class IndexArgs:
     then: str  # the command that must come after it
 
 
+def _index(sources: Sources) -> Iterable[tuple[int | None, IndexArgs]]:
+    for stage in sources.dockerfile.stages:
+        for instruction in stage.all("ARG"):
+            name = instruction.value.split("=")[0].strip()
+            if "INDEX" in name and stage.running("poetry", "source", "add") and stage.running("poetry", "lock"):
+                yield stage.index, IndexArgs(name, "poetry source add", "poetry lock")
+
+
 BUILD_ARGUMENT = Label(
     "Build Argument",
     IndexArgs,
@@ -31,6 +40,7 @@ BUILD_ARGUMENT = Label(
     ],
     example=IndexArgs("PACKAGE_INDEX_URL", "poetry source add", "poetry lock"),
     summary="The build argument naming a package index: empty by default, handed to pip and to Poetry before it locks.",
+    suggest=_index,
 )
 
 

@@ -46,6 +46,14 @@ class ExportsArgs:
     file: str
 
 
+def _exports(sources: Sources) -> Iterable[tuple[int | None, ExportsArgs]]:
+    for stage in sources.dockerfile.stages:
+        for _, command in unconditional(stage.running("poetry", "export")):
+            groups, output = _export_options(list(command.argv))
+            if groups and output:
+                yield stage.index, ExportsArgs(tuple(sorted(groups)), output)
+
+
 EXPORTS = Label(
     "Exports",
     ExportsArgs,
@@ -55,7 +63,9 @@ EXPORTS = Label(
     ],
     example=ExportsArgs(("main",), "requirements.txt"),
     summary="`poetry export` of exactly these dependency groups into a requirements file.",
+    suggest=_exports,
     nested=True,
+    group="Dependency Export",
 )
 
 

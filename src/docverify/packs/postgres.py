@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,17 @@ class ImageArgs:
     image: str
 
 
+def _candidates(sources: Sources) -> list[Service]:
+    if not sources.has_compose:
+        return []
+    found = [s for s in sources.compose.services.values() if POSTGRES.search(normalise_image(s.image or ""))]
+    return found if len(found) == 1 else []
+
+
+def _images(sources: Sources) -> Iterable[tuple[int | None, ImageArgs]]:
+    yield from ((None, ImageArgs(s.image or "")) for s in _candidates(sources))
+
+
 DATABASE_IMAGE = Label(
     "Database Image",
     ImageArgs,
@@ -54,6 +66,7 @@ DATABASE_IMAGE = Label(
     example=ImageArgs("postgres:17"),
     summary="The image the database service runs.",
     scope="stack",
+    suggest=_images,
 )
 
 
@@ -79,6 +92,13 @@ class HealthArgs:
     program: str
 
 
+def _health(sources: Sources) -> Iterable[tuple[int | None, HealthArgs]]:
+    for service in _candidates(sources):
+        test = list(service.healthcheck.get("test") or [])
+        if test and health_problem("pg_isready", test) is None:
+            yield None, HealthArgs("pg_isready")
+
+
 DATABASE_HEALTH_CHECK = Label(
     "Database Health Check",
     HealthArgs,
@@ -86,6 +106,7 @@ DATABASE_HEALTH_CHECK = Label(
     example=HealthArgs("pg_isready"),
     summary="The database service's health check runs this program, and fails when it fails.",
     scope="stack",
+    suggest=_health,
 )
 
 
@@ -132,6 +153,15 @@ class VolumeArgs:
     path: str
 
 
+def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumeArgs]]:
+    for service in _candidates(sources):
+        pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
+        for volume in service.volumes:
+            target = clean_path(str(volume.get("target", "")))
+            if volume.get("type") == "volume" and _holds(target, pgdata):
+                yield None, VolumeArgs(str(volume.get("source")), target)
+
+
 DATABASE_VOLUME = Label(
     "Database Volume",
     VolumeArgs,
@@ -139,6 +169,7 @@ DATABASE_VOLUME = Label(
     example=VolumeArgs("db-data", "/var/lib/postgresql/data"),
     summary="A named volume holds the database's files: mounted at the path, which is (or holds) PGDATA.",
     scope="stack",
+    suggest=_volumes,
 )
 
 

@@ -212,7 +212,10 @@ class Form:
         if node.kind == "optional":
             bound = _names(node)[1]
             if not bound:
-                return ""  # literal-only options are left out: the shortest sentence
+                # Literal-only options are left out (the shortest sentence), but for an article.
+                first = node.children[0].children if node.children else ()
+                article = len(first) == 1 and first[0].kind == "word" and first[0].text.lower() in ("a", "an", "the")
+                return first[0].text if article else ""
             for child in node.children:
                 text = self._render(child, bindings)
                 if text is not None and _names(child)[1] & {k for k, v in bindings.items() if v not in (None, ())}:

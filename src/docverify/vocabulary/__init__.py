@@ -20,6 +20,7 @@ from . import (
     script,
     security,
     stage,
+    startup,
     users,
 )
 from .label import Cites, Claim, Label, fail, words
@@ -36,6 +37,7 @@ AREAS = (
     runtime,
     metadata,
     script,
+    startup,
     compose,
     security,
     hardening,

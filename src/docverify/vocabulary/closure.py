@@ -7,6 +7,7 @@ base's. An undocumented difference fails, naming the field, the path, or the Doc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,13 @@ class ConfigArgs:
     fields: tuple[str, ...]
 
 
+def _config_fields(sources: Sources) -> Iterable[tuple[int | None, ConfigArgs]]:
+    stage = sources.dockerfile.final
+    changed = tuple(name for name, (keyword, _) in FIELDS.items() if any(s.all(keyword) for s in _chain(stage)))
+    if changed:
+        yield stage.index, ConfigArgs(changed)
+
+
 IMAGE_CONFIG = Label(
     "Image Config",
     ConfigArgs,
@@ -60,6 +68,7 @@ IMAGE_CONFIG = Label(
     example=ConfigArgs(("Env", "User", "Cmd")),
     summary="The fields of the image config that differ from the base image's, exactly, each described by a claim "
     "of the same stage.",
+    suggest=_config_fields,
 )
 
 

@@ -22,6 +22,7 @@ RUNS = Label(
     example=RunsArgs(("poetry lock",)),
     summary="Commands a stage's `RUN`s always run (a program and its subcommand, as a shell parser reads them).",
     nested=True,
+    group="Build Steps",
 )
 
 

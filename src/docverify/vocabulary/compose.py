@@ -142,6 +142,14 @@ class StartOrderArgs:
     condition: str
 
 
+def _orders(sources: Sources) -> Iterable[tuple[int | None, StartOrderArgs]]:
+    if sources.has_compose:
+        for service in sources.compose.services.values():
+            for dependency, spec in service.depends_on.items():
+                if spec.get("condition"):
+                    yield None, StartOrderArgs(service.name, dependency, str(spec["condition"]))
+
+
 START_ORDER = Label(
     "Start Order",
     StartOrderArgs,
@@ -149,6 +157,7 @@ START_ORDER = Label(
     example=StartOrderArgs("backend", "db", "service_healthy"),
     summary="A service waits for another (`depends_on` with a condition).",
     scope="stack",
+    suggest=_orders,
 )
 
 

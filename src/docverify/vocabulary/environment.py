@@ -38,7 +38,12 @@ EXACT = ("{name}: Sets {value}", "{name}: Sets [the] ... to {value}", "{name}: {
 def _variables(sources: Sources) -> Iterable[tuple[int | None, VariableArgs]]:
     for stage in sources.dockerfile.stages:
         for name, (value, instruction) in stage.env().items():
-            if instruction.stage_index == stage.index:
+            if instruction.stage_index != stage.index:
+                continue
+            entries = value.split(":")
+            if entries[1:] and entries[-1] in (f"${name}", f"${{{name}}}"):
+                yield stage.index, VariableArgs(name, entry=":".join(entries[:-1]))  # it puts these first
+            elif f"${name}" not in value and f"${{{name}}}" not in value:
                 yield stage.index, VariableArgs(name, value)
 
 
@@ -51,6 +56,7 @@ VARIABLE = Label(
     summary="An environment variable the stage sets (`ENV`), nested under a group such as **Environment Variables:**; "
     "the group lists every variable the stage sets.",
     nested=True,
+    group="Environment Variables",
     title=lambda a: a.name,
     key=lambda a: a.name,
     suggest=_variables,

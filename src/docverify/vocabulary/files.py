@@ -55,6 +55,7 @@ COPIES = Label(
     examples=[CopiesArgs(("/venv",), "/venv", "builder")],
     summary="A `COPY`/`ADD` of the stage: what (from the build context, or from another stage) and where it lands.",
     nested=True,
+    group="Copy Artifacts",
     suggest=_copies,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.sources import Sources
@@ -20,6 +21,14 @@ class ReadOnlyArgs:
     volumes: tuple[str, ...] = ()
 
 
+def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
+    if sources.has_compose:
+        service = service_under_test(sources)
+        volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in service.volumes))
+        if service.spec.get("read_only") is True and service.tmpfs and volumes:
+            yield None, ReadOnlyArgs("read_only: true", tuple(service.tmpfs), "tmpfs", volumes)
+
+
 READ_ONLY = Label(
     "Read-only Root Filesystem",
     ReadOnlyArgs,
@@ -30,6 +39,7 @@ READ_ONLY = Label(
     example=ReadOnlyArgs("read_only: true", ("/tmp",), "tmpfs", ("/app/staticfiles",)),
     summary="The service under test runs on a read-only root file system; only the places listed take writes.",
     scope="stack",
+    suggest=_read_only,
 )
 
 
@@ -102,6 +112,15 @@ class CapabilitiesArgs:
     option: str
 
 
+def _capabilities(sources: Sources) -> Iterable[tuple[int | None, CapabilitiesArgs]]:
+    if sources.has_compose:
+        spec = service_under_test(sources).spec
+        options = [str(o).replace("=", ":") for o in spec.get("security_opt") or []]
+        dropped = [str(c).upper() for c in spec.get("cap_drop") or []]
+        if "ALL" in dropped and not spec.get("cap_add") and any(o.startswith("no-new-privileges") for o in options):
+            yield None, CapabilitiesArgs("ALL", "no-new-privileges")
+
+
 CAPABILITIES = Label(
     "Capabilities",
     CapabilitiesArgs,
@@ -109,6 +128,7 @@ CAPABILITIES = Label(
     example=CapabilitiesArgs("ALL", "no-new-privileges"),
     summary="The service under test holds no capability and cannot gain privileges.",
     scope="stack",
+    suggest=_capabilities,
 )
 
 

@@ -129,11 +129,13 @@ class Label(Generic[A]):
         examples: Sequence[A] = (),
         scope: Scope = "stage",
         nested: bool = False,
+        group: str = "",
         title: Callable[[A], str] | None = None,
         key: Callable[[A], str] | None = None,
         suggest: Callable[[Sources], Iterable[tuple[int | None, A]]] | None = None,
     ) -> None:
         self.name, self.args, self.scope, self.nested = name, args, scope, nested
+        self.group = group  # a nested label: the group heading `docverify suggest` writes it under
         self.summary, self.example, self.title, self.key, self.suggest = summary, example, title, key, suggest
         self.examples: tuple[A, ...] = (example, *examples)  # between them, one that every form can write
         self.checks: list[Check[A]] = []

@@ -69,12 +69,20 @@ class VolumesArgs:
     paths: tuple[str, ...]
 
 
+def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumesArgs]]:
+    stage = sources.dockerfile.final
+    found = tuple(w for s in (stage, stage.parent) if s for i in s.all("VOLUME") for w in i.arguments())
+    if found:
+        yield stage.index, VolumesArgs(found)
+
+
 VOLUMES = Label(
     "Volumes",
     VolumesArgs,
     ["{paths*}", "Declares {paths*} [as volumes]"],
     example=VolumesArgs(("/data",)),
     summary="The paths the image declares as volumes (`VOLUME`), exactly.",
+    suggest=_volumes,
 )
 
 
@@ -102,12 +110,20 @@ class ImageLabelArgs:
     value: str
 
 
+def _labels(sources: Sources) -> Iterable[tuple[int | None, ImageLabelArgs]]:
+    stage = sources.dockerfile.final
+    for instruction in stage.all("LABEL"):
+        for name, text in instruction.env().items():
+            yield stage.index, ImageLabelArgs(name, text)
+
+
 IMAGE_LABEL = Label(
     "Image Label",
     ImageLabelArgs,
     ["{name} is {value}", "{name}: {value}"],
     example=ImageLabelArgs("org.opencontainers.image.title", "backend"),
     summary="A label of the image (`LABEL`) and its value.",
+    suggest=_labels,
 )
 
 

@@ -60,6 +60,7 @@ CREATES = Label(
     example=CreatesArgs(("/app/staticfiles", "/app/mediafiles")),
     summary='Directories the stage makes (`mkdir`, `install -d`); the list is complete unless it says "among others".',
     nested=True,
+    group="Permissions & Directories",
     suggest=_made,
 )
 
@@ -96,13 +97,25 @@ class OwnershipArgs:
     owner: str
 
 
+def _owned(sources: Sources) -> Iterable[tuple[int | None, OwnershipArgs]]:
+    for stage in sources.dockerfile.stages:
+        for _, command in unconditional(stage.running("chown")):
+            operands = command.operands()
+            owner = stage.user_named(operands[0]) if len(operands) > 1 else None
+            if owner is not None and "-R" not in command.argv:
+                for path in operands[1:2]:  # the first path: the one a page names
+                    yield stage.index, OwnershipArgs(clean_path(path), owner.name)
+
+
 CHANGES_OWNERSHIP = Label(
     "Changes ownership",
     OwnershipArgs,
     ["Changes [the] ownership of {path} to {owner}", "Gives {path} to {owner}", "Makes {owner} the owner of {path}"],
     example=OwnershipArgs("/app", "appuser"),
     summary="A path, and everything the stage puts in it, owned by a user (`chown`, `COPY --chown`).",
+    suggest=_owned,
     nested=True,
+    group="Permissions & Directories",
 )
 
 
@@ -178,13 +191,23 @@ class ExecutableArgs:
     file: str  # a path, or the name of a file the stage copies
 
 
+def _executables(sources: Sources) -> Iterable[tuple[int | None, ExecutableArgs]]:
+    for stage in sources.dockerfile.stages:
+        for _, command in unconditional(stage.running("chmod")):
+            if len(command.argv) > 2 and _sets_execute(command.argv[1]):
+                for path in command.argv[2:]:
+                    yield stage.index, ExecutableArgs(path)
+
+
 MAKES_EXECUTABLE = Label(
     "Makes executable",
     ExecutableArgs,
     ["Makes {file} executable [by everyone|for everyone]", "Marks {file} executable"],
     example=ExecutableArgs("entrypoint.sh"),
     summary="A file executable by its owner, its group and everyone else (`chmod +x`, `COPY --chmod`).",
+    suggest=_executables,
     nested=True,
+    group="Permissions & Directories",
 )
 
 

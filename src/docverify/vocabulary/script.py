@@ -5,7 +5,7 @@ The script is the one the final stage's ENTRYPOINT runs, as copied in by the Doc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,17 @@ class ShellArgs:
     options: str
 
 
+def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
+    script = entrypoint_script(sources)
+    if script is None:
+        return
+    first = (sources.lines(script) or [""])[0]
+    program = first.rsplit("/", 1)[-1].split()[-1] if first.startswith("#!") else ""
+    options = shell.set_options(sources.text(script))
+    if program and "e" in options:
+        yield None, ShellArgs(program, "set -" + "".join(sorted(o for o in options if len(o) == 1)))
+
+
 SHELL = Label(
     "Shell",
     ShellArgs,
@@ -79,6 +90,7 @@ SHELL = Label(
     example=ShellArgs("sh", "set -eu"),
     summary="The entrypoint script's shell and the options in effect at every step; a failed step stops the start.",
     scope="image",
+    suggest=_shell,
 )
 
 
@@ -193,6 +205,14 @@ class ServerArgs:
     signal: str
 
 
+def _server(sources: Sources) -> Iterable[tuple[int | None, ServerArgs]]:
+    script = entrypoint_script(sources)
+    execs = [c for c in steps(sources, script) if c.program == "exec" and len(c.argv) > 1] if script else []
+    if execs and _all_arguments(execs[0].argv) == ("exec", "$@"):
+        stop = sources.dockerfile.final.last("STOPSIGNAL")
+        yield None, ServerArgs('exec "$@"', 1, signal_name(stop.value if stop else "SIGTERM"))
+
+
 SERVER = Label(
     "Server",
     ServerArgs,
@@ -204,6 +224,7 @@ SERVER = Label(
     summary="The entrypoint script hands the process over to the container command, which becomes PID 1 and "
     "receives the stop signal.",
     scope="image",
+    suggest=_server,
 )
 
 

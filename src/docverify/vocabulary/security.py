@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,13 @@ class NonRootArgs:
     root: str = "root"
 
 
+def _non_root(sources: Sources) -> Iterable[tuple[int | None, NonRootArgs]]:
+    found = sources.dockerfile.final.user()
+    user = sources.dockerfile.final.user_named(found[0]) if found else None
+    if user is not None and user.uid not in (0, None):
+        yield None, NonRootArgs(user.name)
+
+
 NON_ROOT = Label(
     "Non-root",
     NonRootArgs,
@@ -31,6 +39,7 @@ NON_ROOT = Label(
     example=NonRootArgs("appuser"),
     summary="The final image's process runs as this user and not as root, compose overrides included.",
     scope="image",
+    suggest=_non_root,
 )
 
 

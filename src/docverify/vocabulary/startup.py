@@ -1,0 +1,98 @@
+"""Start-up steps: commands the entrypoint script runs every time a container starts, for real."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.scripts import entrypoint_script
+from ..model.sources import Sources
+from . import script
+from .label import Cites, Claim, Label, fail
+
+QUIET = {"echo", "printf", ":", "set", "exec", "[", "test", "true"}
+
+
+@dataclass(frozen=True)
+class StepArgs:
+    command: str
+
+
+def _same(argv: tuple[str, ...]) -> tuple[str, ...]:
+    return argv
+
+
+def _steps(sources: Sources) -> Iterable[tuple[int | None, StepArgs]]:
+    name = entrypoint_script(sources)
+    lines = sources.lines(name) if name else []
+    for command in script.steps(sources, name) if name else ():
+        if command.program not in QUIET and not command.conditional and command.argv:
+            yield None, StepArgs(" ".join(lines[command.line - 1].split("#")[0].split()))
+
+
+START_UP_STEP = Label(
+    "Start-up Step",
+    StepArgs,
+    ["Runs {command} [at every start]", "{command}"],
+    example=StepArgs("python manage.py migrate --noinput"),
+    summary="A command the entrypoint script runs at every start: not behind a condition, not only printing.",
+    scope="image",
+    suggest=_steps,
+)
+
+
+@START_UP_STEP.static("an unconditional step of the entrypoint script, the same words, not one that only prints")
+def start_up_step_static(claim: Claim[StepArgs], sources: Sources) -> Cites:
+    name, found = script.step(claim, sources, claim.args.command, _same)
+    return [f"{name}:{found.line}"]
+
+
+@dataclass(frozen=True)
+class DefaultArgs:
+    variable: str
+    value: str
+
+
+def default_of(text: str, variable: str) -> tuple[int, str] | None:
+    """`: "${VAR:=30}"` or `VAR="${VAR:-30}"`: the line and the default."""
+    pattern = re.compile(rf"\$\{{{re.escape(variable)}:?[=-](?P<default>[^}}]*)\}}")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = pattern.search(line.split("#", 1)[0])
+        if match:
+            return number, match["default"]
+    return None
+
+
+def _defaults(sources: Sources) -> Iterable[tuple[int | None, DefaultArgs]]:
+    name = entrypoint_script(sources)
+    for line in sources.lines(name) if name else ():
+        match = re.match(r'^\s*:\s+"?\$\{(?P<name>\w+):?=(?P<value>[^}]*)\}"?\s*$', line)
+        if match:
+            yield None, DefaultArgs(match["name"], match["value"])
+
+
+START_UP_DEFAULT = Label(
+    "Start-up Default",
+    DefaultArgs,
+    ["{variable} defaults to {value} [at start-up]"],
+    example=DefaultArgs("DB_WAIT_TIMEOUT", "30"),
+    summary='A variable the entrypoint script gives a default (`: "${VAR:=value}"`) and nothing later overrides.',
+    scope="image",
+    suggest=_defaults,
+)
+
+
+@START_UP_DEFAULT.static("the script's default for the variable, and no later assignment overriding it")
+def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cites:
+    name = script.script_of(claim, sources)
+    found = default_of(sources.text(name), claim.args.variable)
+    if found is None or found[1] != claim.args.value:
+        fail(claim, f"{claim.args.variable} defaulting to {claim.args.value}",
+             f"default {found[1]}" if found else "no default", name)  # fmt: skip
+    for command in script.steps(sources, name):
+        for assignment in command.assignments if not command.argv else ():
+            if assignment.split("=", 1)[0] == claim.args.variable:
+                fail(claim, f"{claim.args.variable} defaulting to {claim.args.value}", f"`{assignment}` overriding it",
+                     f"{name}:{command.line}")  # fmt: skip
+    return [f"{name}:{found[0]}"]
