@@ -9,10 +9,13 @@ plugin and the base images (`bash scripts/base-images.sh`):
     .venv/bin/python benchmarks/run.py --render   # only rewrite results.md from results.json
     .venv/bin/python benchmarks/run.py --only static_s,docs_build_s
                                                   # some figures, printed; writes nothing
+    .venv/bin/python benchmarks/run.py --only suite_profile --suite-args='-m "not docker"'
+                                                  # where the test suite's time goes, static tests only
 
 A full run writes `benchmarks/results.json` (the figures), `benchmarks/runs.json`
 (every single timing, the claim and test counts, the slowest build steps, the
-floor's parts and what the runtime image carries beyond them) and
+floor's parts and what the runtime image carries beyond them, the test suite's
+time per test file and per fixture) and
 `benchmarks/results.md` (the tables `docs/verification/performance.md` embeds).
 Figures are compared as ratios taken in the same run, so a busy machine moves
 both sides of a ratio alike.
@@ -32,7 +35,9 @@ This file is the entry point (options, order, output); the measurements live in
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -48,11 +53,13 @@ from measure.progress import say
 from measure.results import RESULTS_JSON, RESULTS_MD, RUNS_JSON, ordered, render, write
 from measure.stack import healthy_s
 from measure.static_level import static_s
+from measure.suite_profile import suite_profile
 
 from docverify.errors import DocverifyError
 
 # The figures, in the order they are measured; --only takes these names.
-FIGURES = ("static_s", "docs_build_s", "cold_build_s", "image_mb", "rebuild_s", "verify_s", "cst_verify_s", "healthy_s")
+FIGURES = ("static_s", "docs_build_s", "cold_build_s", "image_mb", "rebuild_s", "verify_s", "cst_verify_s", "healthy_s",
+           "suite_profile")  # fmt: skip
 
 MEASURES: dict[str, Callable[[Bench, Results], Any]] = {
     "static_s": static_s,
@@ -63,6 +70,7 @@ MEASURES: dict[str, Callable[[Bench, Results], Any]] = {
     "verify_s": verify_s,
     "cst_verify_s": cst_verify_s,
     "healthy_s": healthy_s,
+    "suite_profile": suite_profile,
 }
 
 
@@ -71,6 +79,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--render", action="store_true", help="only rewrite results.md from results.json")
     parser.add_argument(
         "--only", help=f"comma-separated figures to measure and print, writing nothing: {', '.join(FIGURES)}"
+    )
+    parser.add_argument(
+        "--suite-args",
+        default="",
+        help="pytest arguments for suite_profile, one shell-quoted string (default: the whole suite)",
     )
     options = parser.parse_args(argv)
     if options.render:
@@ -82,6 +95,8 @@ def main(argv: list[str]) -> int:
     unknown = [name for name in wanted if name not in FIGURES]
     if unknown:
         parser.error(f"unknown figures {unknown}; known: {', '.join(FIGURES)}")
+    suite = functools.partial(suite_profile, pytest_args=shlex.split(options.suite_args))
+    measures: dict[str, Callable[[Bench, Results], Any]] = {**MEASURES, "suite_profile": suite}
     results: Results = {}
     runs: Results = {}
     try:
@@ -97,7 +112,7 @@ def main(argv: list[str]) -> int:
             if name in wanted:
                 began = time.monotonic()
                 say(f"== {name}")
-                results[name] = MEASURES[name](bench, runs)
+                results[name] = measures[name](bench, runs)
                 say(f"== {name} = {results[name]} ({time.monotonic() - began:.0f}s)")
     except (Failed, DocverifyError) as error:
         say(f"FAILED: {error}")
