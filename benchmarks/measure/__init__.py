@@ -1,0 +1,1 @@
+"""What benchmarks/run.py measures, one module per kind of figure, plus their shared helpers."""
