@@ -66,7 +66,7 @@ def image_findings(sources: Sources) -> list[Finding]:
     added = tuple(sorted(t for t in mine.toplevel if t not in theirs.toplevel))
     changed = tuple(sorted(t for t in mine.toplevel if t in theirs.toplevel and mine.toplevel[t] != theirs.toplevel[t]))
     writable = tuple(sorted(w.path for w in mine.world_writable))
-    made = [(FILESYSTEM, FilesystemArgs(added, changed))] if added else []
+    made: list[Finding] = [(FILESYSTEM, FilesystemArgs(added, changed))] if added else []
     extra_special = set(mine.setuid) - set(theirs.setuid) or set(mine.setgid) - set(theirs.setgid)
     if writable and not extra_special:
         made.append((SPECIAL_FILES, SpecialArgs(final.base, writable)))

@@ -56,6 +56,7 @@ COPIES = Label(
     summary="A `COPY`/`ADD` of the stage: what (from the build context, or from another stage) and where it lands.",
     nested=True,
     group="Copy Artifacts",
+    key=lambda a: " ".join(a.sources),
     suggest=_copies,
 )
 

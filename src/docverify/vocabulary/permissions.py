@@ -114,6 +114,7 @@ CHANGES_OWNERSHIP = Label(
     example=OwnershipArgs("/app", "appuser"),
     summary="A path, and everything the stage puts in it, owned by a user (`chown`, `COPY --chown`).",
     suggest=_owned,
+    key=lambda a: a.owner,
     nested=True,
     group="Permissions & Directories",
 )

@@ -144,7 +144,7 @@ BUILD_ARGUMENT = Label(
 )
 
 
-@BUILD_ARGUMENT.static("an ARG with a default, read by the stage's commands (and those the sentence names)")
+@BUILD_ARGUMENT.static("an ARG of the stage (with a default when optional), read by a RUN and by the commands named")
 def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.args.name

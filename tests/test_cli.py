@@ -1,0 +1,116 @@
+"""The `docverify` command: the reference stays fresh, `suggest` writes claims that pass, `fix` mends drift."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_mutations import COPIED
+
+from docverify.run import mutations
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "src" / "docverify" / "README.md"
+DOCVERIFY = str(Path(sys.executable).with_name("docverify"))
+PORT_PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
+
+
+def docverify(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([DOCVERIFY, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def static_suite(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """The real static level (coverage included) of the pages under `root`/docs."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root), "-c",
+         str(root / "pyproject.toml"), "-o", f"docverify_report={root / 'report.json'}", "docs", "-m", "static", *extra],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    root = mutations.copy_repository(ROOT, tmp_path, COPIED)
+    shutil.copytree(ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def test_the_readme_reference_is_what_the_registry_says_and_a_stale_one_fails(tmp_path: Path) -> None:
+    assert docverify("reference", "--check", str(README)).returncode == 0
+    stale = tmp_path / "README.md"
+    stale.write_text(README.read_text().replace("#### Base Image", "#### Base Img"))
+    result = docverify("reference", "--check", str(stale))
+    assert result.returncode == 1 and "the Vocabulary reference is stale" in result.stdout
+    assert "-#### Base Img" in result.stdout and "+#### Base Image" in result.stdout
+
+
+def test_the_readme_examples_are_real_code(tmp_path: Path) -> None:
+    """The label and observer the README shows type-check under --strict, register, and read their example."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
+    assert len(blocks) == 2, "the README shows a label module and an observer module"
+    for number, block in enumerate(blocks):
+        (tmp_path / f"readme_example_{number}.py").write_text(block)
+    mypy = subprocess.run(
+        [str(Path(sys.executable).with_name("mypy")), "--strict", "--no-incremental", *map(str, tmp_path.glob("*.py"))],
+        capture_output=True, text=True, cwd=ROOT, env={"MYPYPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert mypy.returncode == 0, mypy.stdout
+    sys.path.insert(0, str(tmp_path))
+    try:
+        from readme_example_0 import CONFIG_FILE  # type: ignore[import-not-found]
+
+        from docverify.read.items import Item
+        from docverify.run import vocab
+
+        registry = vocab.build()
+        registry.add(CONFIG_FILE, "readme")
+        sentence = "Reads its settings from `/etc/app.toml` (mode `600`)."
+        claim = registry.read(Item(Path("p.md"), 1, "Config File", sentence, (), 0, 1))
+        assert (claim.args.path, claim.args.mode) == ("/etc/app.toml", 600)
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def test_suggest_writes_a_page_that_passes_as_written(repo_copy: Path) -> None:
+    suggested = docverify("suggest", "--root", str(repo_copy))
+    assert suggested.returncode == 0, suggested.stderr
+    shutil.rmtree(repo_copy / "docs")
+    (repo_copy / "docs").mkdir()
+    (repo_copy / "docs" / "Dockerfile.md").write_text(suggested.stdout)
+    result = static_suite(repo_copy)
+    assert result.returncode == 0, result.stdout[-3000:]
+    passed = int(re.search(r"(\d+) passed", result.stdout).group(1))  # type: ignore[union-attr]
+    assert passed >= 40 and "reverse-coverage" not in result.stdout
+
+
+def test_suggest_for_the_hello_example_passes_as_written(tmp_path: Path) -> None:
+    root = shutil.copytree(ROOT / "examples" / "hello", tmp_path / "hello")
+    suggested = docverify("suggest", "--root", str(root))
+    assert suggested.returncode == 0, suggested.stderr
+    (root / "docs" / "image.md").write_text(suggested.stdout)
+    result = static_suite(root, "-p", "no:django")  # the example is no Django project
+    assert result.returncode == 0 and " passed" in result.stdout, result.stdout[-3000:]
+
+
+def test_fix_rewrites_a_drifted_value_and_leaves_what_it_cannot(repo_copy: Path) -> None:
+    dockerfile = repo_copy / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("EXPOSE 8000", "EXPOSE 8080").replace("--uid 1000", "--uid 1001")
+    )
+    page = repo_copy / PORT_PAGE
+    before = page.read_text()
+    dry = docverify("fix", "--root", str(repo_copy), "--dry-run")
+    assert "+*   **Port:** Exposes `8080`." in dry.stdout and page.read_text() == before
+    assert "with UID `1001` for security" in dry.stdout and "GID" not in dry.stdout
+    fixed = docverify("fix", "--root", str(repo_copy))
+    assert fixed.returncode == 0 and "fixed 2 claim(s); 0 failing" in fixed.stderr, fixed.stderr
+    assert static_suite(repo_copy).returncode == 0
+    # A claim whose label cannot read reality (a step gone from the entrypoint): left for a person, exit 1.
+    script = repo_copy / "entrypoint.sh"
+    script.write_text(script.read_text().replace("python manage.py migrate --noinput\n", ""))
+    left = docverify("fix", "--root", str(repo_copy))
+    assert left.returncode == 1 and "entrypoint.md:13 Migrations: not fixed" in left.stderr, left.stderr
