@@ -208,3 +208,71 @@ def test_a_failed_build_shows_the_step_and_the_log_tail(docker_engine: None, tmp
         ["docker", "ps", "--all", "--no-trunc", "--format", "{{.Command}}"], capture_output=True, text=True, check=True
     )
     assert marker not in left.stdout, "the failed step's container is removed"
+
+
+def small_project(root: Path, dockerfile: str, page: str, files: dict[str, str] | None = None) -> Path:
+    """A project of one Dockerfile and one page, configured for docverify alone."""
+    (root / "docs").mkdir(parents=True)
+    write(root / "Dockerfile", dockerfile)
+    write(root / "docs" / "image.md", page)
+    for name, text in (files or {}).items():
+        write(root / name, text)
+    prefix = f"docverify-bad-{root.name.lower()[-12:].strip('-_')}"
+    (root / "pyproject.toml").write_text(f'[tool.docverify]\ndocs = "docs"\ncompose = ""\nimage_prefix = "{prefix}"\n')
+    return root
+
+
+def run_small(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:django", "-q", "--rootdir", str(root),
+         "-c", str(root / "pyproject.toml"), "docs"],
+        cwd=root, capture_output=True, text=True, timeout=600, env={**os.environ, "CI": "true"},
+    )  # fmt: skip
+
+
+@pytest.mark.docker
+def test_a_stage_working_in_the_root_folder_is_observed_without_a_crash(docker_engine: None, tmp_path: Path) -> None:
+    root = small_project(
+        tmp_path / "rootdir",
+        """
+        FROM python:3.13-slim
+        WORKDIR /
+        COPY note.txt /note.txt
+        """,
+        """
+        # Image
+
+        *   **Working Directory:** `/`
+        *   **Files:**
+            *   Copies `note.txt` to `/note.txt`.
+        """,
+        {"note.txt": "hello\n"},
+    )
+    result = run_small(root)
+    assert result.returncode == 0 and "Traceback" not in result.stdout, result.stdout[-3000:]
+    assert "image:L" not in result.stdout and "passed" in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.docker
+def test_an_image_without_python_or_a_shell_is_a_clear_failure(docker_engine: None, tmp_path: Path) -> None:
+    root = small_project(
+        tmp_path / "noshell",
+        """
+        FROM python:3.13-slim AS source
+        FROM scratch
+        COPY --from=source /etc/passwd /etc/passwd
+        USER nobody
+        """,
+        """
+        # Image
+
+        ## Stage 2: Final
+
+        *   **User:** Switches to `nobody`.
+        """,
+    )
+    result = run_small(root)
+    out = result.stdout
+    assert result.returncode != 0 and "Traceback" not in out, out[-3000:]
+    assert "docs/image.md:5 User: " in out and "has no Python interpreter" in out, out[-3000:]
+    assert "1 failed, 1 passed" in out.splitlines()[-1], out.splitlines()[-1]

@@ -38,7 +38,8 @@ def build(sources: Sources, report: Reporter) -> dict[int, str]:
 def build_images(sources: Sources, plan: Plan, report: Reporter) -> Images:
     dockerfile = sources.dockerfile
     tags = build(sources, report)
-    bases = {s.base: s for s in reversed(dockerfile.stages) if s.parent is None}
+    # `scratch` is no image: nothing to build on, nothing to observe.
+    bases = {s.base: s for s in reversed(dockerfile.stages) if s.parent is None and s.base != "scratch"}
     for base, stage in bases.items():
         if not docker.exists(base):
             raise BuildFailed(f"{stage.where()}: base image {base} is not in the engine")
@@ -49,12 +50,17 @@ def build_images(sources: Sources, plan: Plan, report: Reporter) -> Images:
 
     def stage_image(stage: Stage) -> Image:
         tag = tags[stage.index]
-        observed = probe.observe_image(tag, plan.requests(f"stage:{stage.index}"), f"image {tag} ({stage.where()})")
+        what = f"image {tag} ({stage.where()})"
+        observed = probe.observe_image(tag, plan.requests(f"stage:{stage.index}"), what)
+        observed.fetch = lambda observer: probe.observe_image(tag, {observer: observer.merge([])}, what)
         history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout.splitlines()
         return Image(tag, stage, docker.inspect(tag), observed, history)
 
     def base_image(base: str) -> Image:
         observed = probe.observe_image(base, plan.requests(f"base:{base}"), f"base image {base}")
+        observed.fetch = lambda observer: probe.observe_image(
+            base, {observer: observer.merge([])}, f"base image {base}"
+        )
         return Image(base, None, docker.inspect(base), observed)
 
     # Observing is one `docker run` per image: the engine runs them side by side.

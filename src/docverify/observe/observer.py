@@ -86,8 +86,14 @@ class Observed:
     what: str
     facts: dict[str, Any] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    # Observes what no claim declared (a doctest, a project check): one more probe, asked with no request.
+    fetch: Callable[[Observer[Any, Any]], Observed] | None = field(default=None, repr=False)
 
     def get(self, observer: Observer[Any, F]) -> F:
+        if observer.name not in self.facts and observer.name not in self.failures and self.fetch is not None:
+            late = self.fetch(observer)
+            self.facts.update(late.facts)
+            self.failures.update(late.failures)
         if observer.name in self.failures:
             raise ProbeFailed(self.failures[observer.name])
         if observer.name not in self.facts:

@@ -13,6 +13,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..model.compose import ComposeModel, compose_files, file_options
 from ..model.sources import Sources
 from . import docker, probe
 from .docker import Reporter
-from .observer import Observed
+from .observer import Observed, Observer
 from .plan import Plan
 from .subjects import Container, Stack
 
@@ -134,6 +135,10 @@ def compose_environment(settings: Settings) -> dict[str, str]:
     return environment
 
 
+def _late(container: str, service: Container, what: str, observer: Observer[Any, Any]) -> Observed:
+    return probe.observe_container(container, service, {observer: observer.merge([])}, what)
+
+
 def under_test(settings: Settings, model: ComposeModel) -> str:
     return settings.service or model.built().name
 
@@ -158,9 +163,9 @@ def running_stack(sources: Sources, plan: Plan, report: Reporter) -> Iterator[St
             inspected = docker.inspect(compose.container_id(service), "container")
             url = _base_url(inspected)
             placeholder = Container(service, inspected, Observed(service), url)
-            observed = probe.observe_container(
-                inspected["Id"], placeholder, plan.requests(f"service:{service}"), f"service {service}"
-            )
+            what = f"service {service}"
+            observed = probe.observe_container(inspected["Id"], placeholder, plan.requests(f"service:{service}"), what)
+            observed.fetch = partial(_late, inspected["Id"], placeholder, what)
             containers[service] = Container(service, inspected, observed, url)
         others = {n: c for n, c in containers.items() if n != name}
         yield Stack(sources, settings.project, containers[name], others, compose)
