@@ -24,6 +24,7 @@ import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 VALUE = r"`[^`]+`"
@@ -159,29 +160,33 @@ class Form:
             self.tree, _ = _parse(TOKEN.findall(body), None)
         except FormError as error:
             raise FormError(f"form {text!r}: {error}") from None
-        compiler = _Compiler()
-        self.regex = re.compile(rf"\s*{compiler.pattern(self.tree)}\s*\.?\s*", re.IGNORECASE | re.DOTALL)
-        self._groups, self._free = compiler.groups, compiler.free
         self.always, self.names = _names(self.tree)
-        self.lists = {name for name, kind in compiler.groups.values() if kind == "list"}
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, str]], list[str]]:
+        """The regex, made when the form first reads a sentence: most forms of a vocabulary never do in a run."""
+        compiler = _Compiler()
+        regex = re.compile(rf"\s*{compiler.pattern(self.tree)}\s*\.?\s*", re.IGNORECASE | re.DOTALL)
+        return regex, compiler.groups, compiler.free
 
     def __repr__(self) -> str:
         return f"Form({self.text!r})"
 
     def read(self, sentence: str) -> Reading | None:
-        match = self.regex.fullmatch(sentence)
+        regex, groups, free = self._compiled
+        match = regex.fullmatch(sentence)
         if match is None:
             return None
         bindings: dict[str, Binding] = {}
         narrative: list[str] = []
-        for group, (name, kind) in self._groups.items():
+        for group, (name, kind) in groups.items():
             text = match.group(group)
             if text is None:
                 continue
             values = tuple(VALUE_TEXT.findall(text))
             bindings[name] = values if kind == "list" else values[0]
             narrative += NOTE_TEXT.findall(text)
-        narrative += [match.group(g).strip() for g in self._free if match.group(g) and match.group(g).strip()]
+        narrative += [match.group(g).strip() for g in free if match.group(g) and match.group(g).strip()]
         return Reading(self, bindings, tuple(narrative))
 
     def render(self, bindings: Mapping[str, object]) -> str:
