@@ -28,6 +28,7 @@ from ..run import vocab
 from ..run.recorder import Recorder, sha256_file
 from ..run.walk import Walk
 from ..vocabulary.label import LEVELS, Cites, Claim, Level
+from . import github
 
 STATE = pytest.StashKey["State"]()
 REPORT_EVERY = 2.0  # seconds between report writes while claims run
@@ -74,6 +75,7 @@ class State:
             docker.to_stderr(line)
             return
         with capture.global_and_fixture_disabled():
+            terminal.ensure_newline()  # after pytest's progress dots: GitHub reads commands only at a line's start
             terminal.write_line(line)
 
     def collect(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -101,6 +103,9 @@ class State:
 
     def record(self, claim: Claim[Any], level: Level, failure: str | None, duration: float, cites: Cites) -> None:
         outcome = "failed" if failure else "passed"
+        if failure and github.enabled():
+            for line in github.lines(claim.page.as_posix(), claim.line, claim.title, failure, self.settings.root):
+                self.report(line)
         self.recorder_ready().result(claim, list(self.walk.levels(claim)), level, outcome, failure, duration, cites)
         self.write_report(now=False)
 
