@@ -75,7 +75,9 @@ class State:
             docker.to_stderr(line)
             return
         with capture.global_and_fixture_disabled():
-            terminal.ensure_newline()  # after pytest's progress dots: GitHub reads commands only at a line's start
+            # After pytest's progress dots: GitHub reads workflow commands only at a line's start.
+            if terminal._tw.width_of_current_line:
+                terminal._tw.line()
             terminal.write_line(line)
 
     def collect(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
