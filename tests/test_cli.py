@@ -25,11 +25,10 @@ def docverify(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 def static_suite(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """The real static level (coverage included) of the pages under `root`/docs."""
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root), "-c",
-         str(root / "pyproject.toml"), "-o", f"docverify_report={root / 'report.json'}", "docs", "-m", "static", *extra],
-        cwd=root, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    report = f"docverify_report={root / 'report.json'}"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(root)]
+    command += ["-c", str(root / "pyproject.toml"), "-o", report, "docs", "-m", "static", *extra]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture
