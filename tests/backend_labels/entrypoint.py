@@ -35,7 +35,7 @@ def database_wait_static(claim: Claim[WaitArgs], sources: Sources) -> Cites:
     name, found = script.step(claim, sources, args.command, spelling)
     if not any(f"${args.variable}" in w or f"${{{args.variable}" in w for w in found.argv):
         fail(claim, f"{args.command} bounded by {args.variable}", f"`{' '.join(found.argv)}`", f"{name}:{found.line}")
-    defaulted = default_of(sources.text(name), args.variable)
+    defaulted = default_of(sources.script(name), args.variable)
     if defaulted is None or defaulted[1] != str(args.default):
         fail(
             claim,

@@ -144,7 +144,7 @@ def _write_through(request: None, context: dict[str, object]) -> bool:
 
 
 WRITE_THROUGH: Observer[None, bool] = Observer(
-    "write_through", bool, nothing, inside=_write_through, where=("container",)
+    "write_through", bool, nothing, inside=_write_through, where=("container",), inputs=("config:self:Env",)
 )
 
 UNBUFFERED = Label(

@@ -20,6 +20,7 @@ import yaml
 
 from ..diskcache import cached
 from ..errors import ComposeError
+from . import reads
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class ComposeModel:
 
     @property
     def raw(self) -> dict[str, Any]:
+        reads.note("compose")
         with self._lock:
             if self._raw is None:
                 self._raw = self._load()

@@ -7,6 +7,7 @@ pattern that matches a folder excludes everything in it.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,24 +31,37 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(out + "(?:/.*)?")  # a folder's pattern takes everything under it
 
 
+def _join(folder: str, name: str) -> str:
+    return name if folder == "." else f"{folder}/{name}"
+
+
 @dataclass(frozen=True)
 class Context:
     root: Path
 
     @cached_property
-    def rules(self) -> list[tuple[bool, re.Pattern[str]]]:
+    def patterns(self) -> list[tuple[bool, str]]:
         ignore = self.root / ".dockerignore"
         if not ignore.is_file():
             return []
         found = []
         for raw in ignore.read_text().splitlines():
             line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            keep = line.startswith("!")
-            pattern = str(PurePosixPath(line.lstrip("!").strip()))
-            found.append((keep, _regex(pattern.lstrip("/"))))
+            if line and not line.startswith("#"):
+                found.append((line.startswith("!"), str(PurePosixPath(line.lstrip("!").strip())).lstrip("/")))
         return found
+
+    @cached_property
+    def rules(self) -> list[tuple[bool, re.Pattern[str]]]:
+        return [(keep, _regex(pattern)) for keep, pattern in self.patterns]
+
+    def may_hold(self, folder: str) -> bool:
+        """Whether anything under an excluded folder could be sent again (a `!` pattern reaching into it)."""
+        for keep, pattern in self.patterns:
+            head = pattern.split("*")[0].split("?")[0]
+            if keep and (pattern.startswith(folder + "/") or folder.startswith(head.rstrip("/")) or not head):
+                return True
+        return False
 
     def sent(self, relative: str) -> bool:
         """Whether the builder gets this path of the context."""
@@ -64,8 +78,12 @@ class Context:
         if start.is_file():
             return [relative] if self.sent(relative) else []
         found = []
-        for path in sorted(start.rglob("*")):
-            name = path.relative_to(self.root).as_posix()
-            if path.is_file() and self.sent(name):
-                found.append(name)
-        return found
+        for directory, dirs, files in os.walk(start):
+            here = Path(directory).relative_to(self.root).as_posix()
+            # An excluded folder no `!` pattern reaches into is not walked, as the builder does not walk it.
+            dirs[:] = sorted(d for d in dirs if self.sent(_join(here, d)) or self.may_hold(_join(here, d)))
+            for name in sorted(files):
+                relative = _join(here, name)
+                if self.sent(relative):
+                    found.append(relative)
+        return sorted(found)

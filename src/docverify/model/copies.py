@@ -31,7 +31,9 @@ def copies_of(stage: Stage) -> list[Copy]:
     found: list[Copy] = []
     workdir = stage.inherited_workdir()
     env = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
-    for instruction in stage.instructions:
+    # Only these keywords decide where a copy lands: a change to any other leaves the rows (and their proofs) be.
+    ordered = sorted(stage.all("WORKDIR") + stage.all("COPY") + stage.all("ADD"), key=lambda i: i.line)
+    for instruction in ordered:
         if instruction.keyword == "WORKDIR":
             raw = expand(instruction.unquoted(), env)
             workdir = clean_path(raw if raw.startswith("/") else f"{workdir}/{raw}")

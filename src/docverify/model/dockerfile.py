@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
 from ..errors import DockerfileError
-from . import shell
+from . import reads, shell
 from .accounts import User, created
 from .instruction import EXEC_FORM, KNOWN, Instruction, clean_path, expand, normalise_image
 
@@ -39,7 +39,7 @@ class Stage:
     name: str | None
     from_instruction: Instruction
     parent: Stage | None = None  # when FROM names an earlier stage
-    instructions: list[Instruction] = field(default_factory=list)
+    body: list[Instruction] = field(default_factory=list)
     arg_values: dict[str, str] = field(default_factory=dict)  # global ARG defaults, then build arguments
     dockerfile_stages: list[Stage] = field(default_factory=list, repr=False)  # every stage of the file
 
@@ -47,11 +47,22 @@ class Stage:
     def label(self) -> str:
         return self.name or f"stage {self.index + 1}"
 
+    def chain(self) -> list[Stage]:
+        """The stage and the earlier stages it builds on (`FROM builder`)."""
+        return [self, *(self.parent.chain() if self.parent else [])]
+
     def where(self, instruction: Instruction | None = None) -> str:
         return f"{(instruction or self.from_instruction).where} ({self.label})"
 
+    @property
+    def instructions(self) -> list[Instruction]:
+        """Every instruction of the stage, FROM first (a check reading them all depends on them all)."""
+        reads.note(f"dockerfile:{self.index}:*")
+        return self.body
+
     def all(self, keyword: str) -> list[Instruction]:
-        return [i for i in self.instructions if i.keyword == keyword]
+        reads.note(f"dockerfile:{self.index}:{keyword}")
+        return [i for i in self.body if i.keyword == keyword]
 
     def last(self, keyword: str) -> Instruction | None:
         found = self.all(keyword)
@@ -70,6 +81,7 @@ class Stage:
 
     def args(self) -> dict[str, str]:
         """The stage's ARGs with their values: build argument, else its default, else the global one."""
+        reads.note("dockerfile:args")
         found = dict(self.parent.args()) if self.parent else {}
         for instruction in self.all("ARG"):
             name, has_default, default = instruction.value.partition("=")
@@ -159,9 +171,15 @@ class Stage:
                 ports[port] = instruction
         return ports
 
-    @cached_property
+    @property
     def users(self) -> dict[str, User]:
         """Users the stage's RUNs create with useradd/adduser (and its parents' before them)."""
+        for stage in self.chain():
+            reads.note(f"dockerfile:{stage.index}:RUN")
+        return self._users
+
+    @cached_property
+    def _users(self) -> dict[str, User]:
         inherited = dict(self.parent.users) if self.parent else {}
         return {**inherited, **created(self.running("groupadd"), self.running("useradd") + self.running("adduser"))}
 
@@ -183,14 +201,17 @@ class Dockerfile:
 
     @property
     def instructions(self) -> list[Instruction]:
+        reads.note("dockerfile:stages", "dockerfile:args")
         return [*self.global_args, *(i for s in self.stages for i in s.instructions)]
 
     @property
     def final(self) -> Stage:
+        reads.note("dockerfile:stages")
         return self.stages[-1]
 
     def stage(self, number: int, name: str) -> Stage:
         """The stage a docs heading `Stage <number>: <name>` describes, by number and by name."""
+        reads.note("dockerfile:stages")
         if not 1 <= number <= len(self.stages):
             raise DockerfileError(
                 f"{self.path.name}: the docs describe stage {number} ({name}), "
@@ -210,6 +231,7 @@ class Dockerfile:
         return stage
 
     def stage_named(self, name: str) -> Stage | None:
+        reads.note("dockerfile:stages")
         return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
 
 
@@ -262,7 +284,7 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
             arg_values[name.strip()] = default.strip().strip('"').strip("'")
             global_args.append(instruction)
         else:
-            stages[-1].instructions.append(instruction)
+            stages[-1].body.append(instruction)
     if not stages:
         raise DockerfileError(f"{path.name}: no FROM instruction, so no stage")
     return Dockerfile(path, stages, global_args)

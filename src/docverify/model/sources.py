@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from ..config import Settings
 from ..errors import ClaimFailed, DockerfileError
 from . import dockerfile as model
+from . import reads
 from .compose import ComposeModel
 
 
@@ -44,12 +45,25 @@ class Sources:
     def root(self) -> Path:
         return self.settings.root
 
-    def text(self, relative: str | Path) -> str:
-        """A repository file's text; remembered with its hash for the report."""
+    def text(self, relative: str | Path, noted: str = "file") -> str:
+        """A repository file's text; remembered with its hash for the report, and as the check's input
+        (`noted` names what of it the check depends on: the whole `file`, or its `lint` view)."""
+        text, name = self._read(relative)
+        reads.note(f"{noted}:{name}")
+        return text
+
+    def script(self, relative: str | Path) -> str:
+        """A shell script's text: the check depends on its commands, not on its comments."""
+        text, name = self._read(relative)
+        reads.note(f"script:{name}")
+        return text
+
+    def _read(self, relative: str | Path) -> tuple[str, str]:
         path = self.root / relative
         data = path.read_bytes()
-        self.read_files[self.settings.relative(path)] = hashlib.sha256(data).hexdigest()
-        return data.decode()
+        name = self.settings.relative(path)
+        self.read_files[name] = hashlib.sha256(data).hexdigest()
+        return data.decode(), name
 
     def lines(self, relative: str | Path) -> list[str]:
         return self.text(relative).splitlines()
@@ -59,7 +73,7 @@ class Sources:
 
     @cached_property
     def dockerfile(self) -> model.Dockerfile:
-        self.text(self.settings.dockerfile)
+        self._read(self.settings.dockerfile)  # its readers note what of it they read
         return model.parse(self.settings.dockerfile, self.settings.build_args)
 
     @property
@@ -70,7 +84,7 @@ class Sources:
     def compose(self) -> ComposeModel:
         if self.settings.compose is None:
             raise ClaimFailed("no compose file is configured (`compose` in [tool.docverify])")
-        self.text(self.settings.compose)
+        self._read(self.settings.compose)  # compose's model is the input, not the text
         return ComposeModel(self.settings.compose)
 
     def stage(self, claim: Placed) -> model.Stage:

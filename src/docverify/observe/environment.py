@@ -23,7 +23,9 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, str]:
     return dict(os.environ)
 
 
-ENVIRONMENT: Observer[None, Environment] = Observer("environment", load, nothing, inside=inside)
+ENVIRONMENT: Observer[None, Environment] = Observer(
+    "environment", load, nothing, inside=inside, inputs=("config:self:Env",)
+)
 
 
 def need(on: str = "self") -> Need:

@@ -50,7 +50,7 @@ def host(request: None, image: Any) -> dict[str, Any]:
 
 
 HEALTH_FAILURE: Observer[None, HealthFailure] = Observer(
-    "health_failure", load, nothing, host=host, phase="host", where=("image",)
+    "health_failure", load, nothing, host=host, phase="host", where=("image",), inputs=("config:self:Healthcheck",)
 )
 
 

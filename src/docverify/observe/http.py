@@ -63,7 +63,9 @@ def host(request: tuple[str, ...], service: Any) -> dict[str, Any]:
     }
 
 
-HTTP: Observer[tuple[str, ...], Http] = Observer("http", load, union, host=host, phase="host", where=("container",))
+HTTP: Observer[tuple[str, ...], Http] = Observer(
+    "http", load, union, host=host, phase="host", where=("container",), inputs=("config:self:*", "script:entrypoint")
+)
 
 
 def need(*paths: str) -> Need:

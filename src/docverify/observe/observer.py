@@ -49,6 +49,10 @@ class Observer(Generic[R, F]):
     phase: Phase = "files"
     where: tuple[Where, ...] = ("image", "container")
     helpers: tuple[Callable[..., Any], ...] = field(default=())  # shipped before `inside`
+    # What its answer depends on besides the subject's build and compose (model/reads.py names; `self` is the
+    # subject's stage): a socket listens as the command says, so the sockets depend on the command.
+    inputs: tuple[str, ...] = ()
+    on_build: bool = True  # its answer depends on the image's file system
 
     def need(self, request: R, on: str = "self") -> Need:
         return Need(self, request, on)

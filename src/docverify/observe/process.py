@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import reads
 from .observer import Need, Observer, nothing
+
+# What each field of PID 1 depends on: the image config field that sets it, or compose, or the start-up script.
+DEPENDS = {
+    "argv": ("config:final:Entrypoint", "config:final:Cmd", "script:entrypoint", "compose"),
+    "uid": ("config:final:User", "compose"), "gid": ("config:final:User", "compose"),
+    "cwd": ("config:final:WorkingDir", "compose"), "env": ("config:final:Env", "script:entrypoint", "compose"),
+    "cap_eff": ("compose",), "cap_bnd": ("compose",), "no_new_privs": ("compose",),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,11 @@ class Process:
     cap_eff: int  # effective capabilities
     cap_bnd: int  # the bounding set: what anything it starts could ever hold
     no_new_privs: int
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in DEPENDS:
+            reads.note(*DEPENDS[name])
+        return object.__getattribute__(self, name)
 
 
 def load(raw: dict[str, Any]) -> Process:
@@ -53,7 +67,9 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-PROCESS: Observer[None, Process] = Observer("process", load, nothing, inside=inside, where=("container",))
+PROCESS: Observer[None, Process] = Observer(
+    "process", load, nothing, inside=inside, where=("container",), on_build=False
+)
 
 
 def need() -> Need:

@@ -59,7 +59,9 @@ def inside(request: None, context: dict[str, Any]) -> list[list[Any]]:
     return sorted([list(item) for item in found])
 
 
-SOCKETS: Observer[None, Sockets] = Observer("sockets", load, nothing, inside=inside, where=("container",))
+SOCKETS: Observer[None, Sockets] = Observer(
+    "sockets", load, nothing, inside=inside, where=("container",), inputs=("config:self:*", "script:entrypoint")
+)
 
 
 def need() -> Need:

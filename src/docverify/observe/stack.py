@@ -21,13 +21,14 @@ from pytest_docker.plugin import get_docker_services
 
 from ..config import Settings
 from ..errors import BuildFailed
+from ..model import reads
 from ..model.compose import ComposeModel, compose_files, file_options
 from ..model.sources import Sources
 from . import docker, probe
 from .docker import Reporter
 from .observer import Observed, Observer
 from .plan import Plan
-from .subjects import Container, Stack
+from .subjects import EVERYTHING, Container, Stack
 
 
 class Compose:
@@ -40,6 +41,7 @@ class Compose:
     def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         import os
 
+        reads.note(*EVERYTHING)  # a check asking compose (logs, stop) sees the whole running service
         command = self.command(*args)
         result = subprocess.run(
             command,

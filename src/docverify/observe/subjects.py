@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..model import dockerfile as model
+from ..model import reads
 from ..model.sources import Placed, Sources, stage_of
 from .observer import Observed, Observer
 
@@ -40,9 +41,20 @@ class Healthcheck:
         )
 
 
+FIELDS = {
+    "env": "Env", "workdir": "WorkingDir", "user": "User", "entrypoint": "Entrypoint", "cmd": "Cmd",
+    "healthcheck": "Healthcheck", "exposed_ports": "ExposedPorts", "volumes": "Volumes", "labels": "Labels",
+    "stop_signal": "StopSignal", "shell": "Shell",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ImageConfig:
-    """`docker inspect`'s Config: what a container of the image starts with."""
+    """`docker inspect`'s Config: what a container of the image starts with.
+
+    Reading a field notes it as the check's input (`config:STAGE:Field`), so a proof that read the
+    user stays valid when only the command changes.
+    """
 
     env: dict[str, str]
     workdir: str
@@ -55,9 +67,17 @@ class ImageConfig:
     labels: dict[str, str]
     stop_signal: str | None
     shell: tuple[str, ...]
+    noting: str = field(default="", compare=False, repr=False)  # `config:1`, `config:final`, or nothing to note
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in FIELDS:
+            prefix = object.__getattribute__(self, "noting")
+            if prefix:
+                reads.note(f"{prefix}:{FIELDS[name]}")
+        return object.__getattribute__(self, name)
 
     @classmethod
-    def load(cls, raw: dict[str, Any]) -> ImageConfig:
+    def load(cls, raw: dict[str, Any], noting: str = "") -> ImageConfig:
         return cls(
             env=dict(item.split("=", 1) for item in raw.get("Env") or []),
             workdir=raw.get("WorkingDir") or "/",
@@ -70,6 +90,7 @@ class ImageConfig:
             labels=dict(raw.get("Labels") or {}),
             stop_signal=raw.get("StopSignal"),
             shell=tuple(raw.get("Shell") or ()),
+            noting=noting,
         )
 
     @property
@@ -82,22 +103,51 @@ class Seen:
     """What an image and a container both answer: facts by the observer that saw them."""
 
     observations: Observed
+    stage_key: str = "final"  # the stage its inputs are named by
 
     def observed(self, observer: Observer[Any, F]) -> F:
+        self.note_observed(observer)
         return self.observations.get(observer)
+
+    def note_observed(self, observer: Observer[Any, Any]) -> None:
+        key = self.stage_key
+        reads.note(*(name.replace(":self:", f":{key}:") for name in observer.inputs))
+        if observer.on_build:
+            reads.note(f"build:{key}")
 
 
 @dataclass
 class Image(Seen):
     tag: str
     stage: model.Stage | None  # None for a base image
-    inspect: dict[str, Any]
+    raw: dict[str, Any]  # `docker inspect`
     observations: Observed
-    history: list[str] = field(default_factory=list)  # each layer's "created by"
+    built_by: list[str] = field(default_factory=list)  # each layer's "created by"
+
+    @property
+    def stage_key(self) -> str:  # type: ignore[override]
+        return str(self.stage.index) if self.stage else ""
+
+    def note_observed(self, observer: Observer[Any, Any]) -> None:
+        if self.stage is not None:  # a base image is no input of this project's
+            super().note_observed(observer)
+
+    @property
+    def inspect(self) -> dict[str, Any]:
+        """All of `docker inspect`: the whole config and the layers."""
+        if self.stage is not None:
+            reads.note(f"build:{self.stage_key}", f"config:{self.stage_key}:*")
+        return self.raw
+
+    @property
+    def history(self) -> list[str]:
+        if self.stage is not None:
+            reads.note(f"build:{self.stage_key}", f"config:{self.stage_key}:*")
+        return self.built_by
 
     @property
     def config(self) -> ImageConfig:
-        return ImageConfig.load(self.inspect["Config"])
+        return ImageConfig.load(self.raw["Config"], f"config:{self.stage_key}" if self.stage else "")
 
     @property
     def where(self) -> str:
@@ -107,23 +157,38 @@ class Image(Seen):
 
     @property
     def layers(self) -> list[str]:
-        return list(self.inspect["RootFS"]["Layers"])
+        if self.stage is not None:
+            reads.note(f"build:{self.stage_key}")
+        return list(self.raw["RootFS"]["Layers"])
+
+
+# What the running service as a whole depends on: its build, its config, its start-up script and compose.
+EVERYTHING = ("build:final", "config:final:*", "script:entrypoint", "compose")
 
 
 @dataclass
 class Container(Seen):
     service: str
-    inspect: dict[str, Any]
+    raw: dict[str, Any]  # `docker inspect` of the container
     observations: Observed
     base_url: str = ""  # http://127.0.0.1:PORT of its first published port, if any
 
+    def note_observed(self, observer: Observer[Any, Any]) -> None:
+        super().note_observed(observer)
+        reads.note("compose")  # volumes, environment and user compose gives the container
+
+    @property
+    def inspect(self) -> dict[str, Any]:
+        reads.note(*EVERYTHING)
+        return self.raw
+
     @property
     def id(self) -> str:
-        return str(self.inspect["Id"])
+        return str(self.raw["Id"])
 
     @property
     def name(self) -> str:
-        return str(self.inspect["Name"]).lstrip("/")
+        return str(self.raw["Name"]).lstrip("/")
 
     @property
     def where(self) -> str:
@@ -131,7 +196,9 @@ class Container(Seen):
 
     @property
     def state(self) -> dict[str, Any]:
-        return dict(self.inspect.get("State") or {})
+        """Running, healthy: what the service does, which depends on everything it is made of."""
+        reads.note(*EVERYTHING)
+        return dict(self.raw.get("State") or {})
 
     @property
     def health(self) -> dict[str, Any]:
@@ -139,24 +206,29 @@ class Container(Seen):
 
     @property
     def config(self) -> ImageConfig:
-        return ImageConfig.load(self.inspect["Config"])
+        reads.note("compose")  # compose may override the image's user, command, entrypoint, environment
+        return ImageConfig.load(self.raw["Config"], "config:final")
 
     @property
     def host_config(self) -> dict[str, Any]:
-        return dict(self.inspect.get("HostConfig") or {})
+        reads.note("compose")
+        return dict(self.raw.get("HostConfig") or {})
 
     @property
     def mounts(self) -> list[dict[str, Any]]:
-        return list(self.inspect.get("Mounts") or [])
+        reads.note("compose")
+        return list(self.raw.get("Mounts") or [])
 
     @property
     def published(self) -> dict[str, list[dict[str, str]]]:
-        return {port: list(b or []) for port, b in (self.inspect["NetworkSettings"]["Ports"] or {}).items()}
+        reads.note("compose")
+        return {port: list(b or []) for port, b in (self.raw["NetworkSettings"]["Ports"] or {}).items()}
 
     def refreshed(self) -> dict[str, Any]:
         """`docker inspect` now, not at the start of the session."""
         from . import docker
 
+        reads.note(*EVERYTHING)
         return docker.inspect(self.id, "container")
 
 
@@ -204,10 +276,12 @@ class Stack:
         """GET a path of the service under test from this machine, now (status, body)."""
         from .http import get
 
+        reads.note(*EVERYTHING)
         answer = get(f"{self.service.base_url}{path}")
         return answer["status"], str(answer["body"])
 
     def exec(self, service: str, *argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         from . import docker
 
+        reads.note(*EVERYTHING)
         return docker.run("exec", self.container(service).id, *argv, timeout=timeout)

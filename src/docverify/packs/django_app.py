@@ -143,11 +143,11 @@ print(json.dumps({"root": str(settings.STATIC_ROOT), "expected": len(expected), 
 
 
 DJANGO: Observer[DjangoRequest, DjangoFacts] = Observer(
-    "django", load, merge, inside=inside, phase="alone", where=("image",)
+    "django", load, merge, inside=inside, phase="alone", where=("image",), inputs=("config:self:Env",)
 )
 # In a running container the app already writes: side by side with the other programs is enough.
 DJANGO_RUNNING: Observer[DjangoRequest, DjangoFacts] = Observer(
-    "django_running", load, merge, inside=inside, phase="programs", where=("container",)
+    "django_running", load, merge, inside=inside, phase="programs", where=("container",), inputs=("config:self:Env",)
 )
 
 

@@ -103,12 +103,16 @@ class State:
             ]
         return self.recorder
 
-    def record(self, claim: Claim[Any], level: Level, failure: str | None, duration: float, cites: Cites) -> None:
+    def record(
+        self, claim: Claim[Any], level: Level, failure: str | None, duration: float, cites: Cites,
+        inputs: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         outcome = "failed" if failure else "passed"
         if failure and github.enabled():
             for line in github.lines(claim.page.as_posix(), claim.line, claim.title, failure, self.settings.root):
                 self.report(line)
-        self.recorder_ready().result(claim, list(self.walk.levels(claim)), level, outcome, failure, duration, cites)
+        expected: list[str] = list(self.walk.levels(claim))
+        self.recorder_ready().result(claim, expected, level, outcome, failure, duration, cites, inputs)
         self.write_report(now=False)
 
     def skipped(self, claim: Claim[Any], level: str, reason: str) -> None:

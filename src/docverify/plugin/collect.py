@@ -22,7 +22,7 @@ from ..vocabulary.label import LEVELS, Cites, Claim, Level
 
 # The fixture each level's checks receive.
 SUBJECTS: dict[str, str] = {"static": "sources", "image": "images", "running": "stack"}
-Recorder = Callable[[Claim[Any], Level, str | None, float, Cites], None]
+Recorder = Callable[[Claim[Any], Level, str | None, float, Cites, dict[str, str]], None]
 
 
 class Unreadable:
@@ -69,7 +69,7 @@ class ClaimParser:
             outcome = self.walk.static()[claim.id]
         else:
             outcome = self.walk.check(claim, level, example.namespace[SUBJECTS[level]])
-        self.record(claim, level, outcome.failure, time.monotonic() - started, outcome.cites)
+        self.record(claim, level, outcome.failure, time.monotonic() - started, outcome.cites, outcome.inputs)
         return outcome.failure
 
 

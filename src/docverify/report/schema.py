@@ -1,7 +1,7 @@
 """The verification report's shape: written by the pytest side, read by the site. One place for both.
 
 Schema 2: per claim its page, line, label, title, text and its hash, the levels it is expected at,
-each level's outcome, message, duration and date, and the `FILE:LINE`s its checks cite; per run
+each level's outcome, message, duration, date and inputs, and the `FILE:LINE`s its checks cite; per run
 the commit, whether the tree was dirty, the date and the Docker version; the hash of every page
 and every file a claim read; and the vocabulary (what each label's levels observe).
 """
@@ -21,6 +21,9 @@ class LevelRecord(TypedDict):
     message: str | None
     duration: float
     date: str
+    # What the level's checks read (model/reads.py names) and its digest then: the proof holds while each
+    # digest is the same now (`docverify.run.inputs.changed`).
+    inputs: dict[str, str]
 
 
 class ClaimRecord(TypedDict):

@@ -83,6 +83,7 @@ class Recorder:
         message: str | None,
         duration: float,
         cites: list[str],
+        inputs: dict[str, str] | None = None,
     ) -> None:
         record = self.claim(claim, expected)
         record["levels"][level] = {
@@ -90,6 +91,7 @@ class Recorder:
             "message": message,
             "duration": round(duration, 4),
             "date": now(),
+            "inputs": dict(inputs or {}),
         }
         record["cites"] = sorted(set(record["cites"]) | set(cites), key=_cite_order)
 

@@ -16,12 +16,14 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import ClaimFailed, ClaimUnreadable, ComposeError, DockerfileError, ProbeFailed
+from ..model import reads
 from ..model.sources import Sources, stage_of
 from ..observe.plan import Plan
 from ..read import items as item_reader
 from ..read import rendered
 from ..vocabulary.label import LEVELS, Cites, Claim, Level
 from ..vocabulary.registry import Registry
+from .inputs import Inputs
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Page:
 class StaticOutcome:
     cites: Cites
     failure: str | None  # the message of a failed claim
+    inputs: dict[str, str] = field(default_factory=dict)  # what the checks read, and its digest now
 
 
 def broken_file(claim: Claim[Any], error: Exception) -> str:
@@ -128,19 +131,29 @@ class Walk:
                 self._static = {claim.id: outcome for claim, outcome in zip(todo, outcomes, strict=True)}
             return self._static
 
+    @cached_property
+    def inputs(self) -> Inputs:
+        return Inputs(self.sources)
+
     def check(self, claim: Claim[Any], level: Level, subject: Any) -> StaticOutcome:
-        """Every applicable check of the claim at `level`, the lines they cite, or the first failure."""
+        """Every applicable check of the claim at `level`, the lines they cite, or the first failure.
+
+        What the checks read is noted as they read it; its digests make the outcome's inputs.
+        """
         cites: Cites = []
-        try:
-            for check in claim.label.checks_at(level, claim):
-                cites += check.run(claim, subject) or []
-        except (ClaimFailed, ClaimUnreadable) as failure:
-            return StaticOutcome([], str(failure))
-        except (DockerfileError, ComposeError) as error:
-            return StaticOutcome([], broken_file(claim, error))
-        except ProbeFailed as error:
-            return StaticOutcome([], f"{claim.where()} {claim.title}: {error}")
-        return StaticOutcome(sorted(set(cites), key=_cite_order), None)
+        failure: str | None = None
+        with reads.tracking() as read:  # the sentence itself is hashed apart: the report's text_sha256
+            try:
+                for check in claim.label.checks_at(level, claim):
+                    cites += check.run(claim, subject) or []
+            except (ClaimFailed, ClaimUnreadable) as error:
+                failure = str(error)
+            except (DockerfileError, ComposeError) as error:
+                failure = broken_file(claim, error)
+            except ProbeFailed as error:
+                failure = f"{claim.where()} {claim.title}: {error}"
+        inputs = self.inputs.of(read)
+        return StaticOutcome([] if failure else sorted(set(cites), key=_cite_order), failure, inputs)
 
     # --- what the container levels observe -----------------------------------------
 

@@ -232,7 +232,7 @@ def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.args.file
     changes: list[tuple[Instruction, bool]] = []
-    for instruction in stage.instructions:
+    for instruction in sorted(stage.all("COPY") + stage.all("ADD") + stage.all("RUN"), key=lambda i: i.line):
         copied = instruction.keyword in ("COPY", "ADD") and "chmod" in instruction.flags()
         if copied and any(_named(name, w) for w in instruction.arguments()):
             changes.append((instruction, _sets_execute(instruction.flags()["chmod"])))

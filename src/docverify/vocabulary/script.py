@@ -34,7 +34,7 @@ def script_of(claim: Claim[Any], sources: Sources) -> str:
 
 
 def steps(sources: Sources, script: str) -> list[Command]:
-    return shell.commands(sources.text(script))
+    return shell.commands(sources.script(script))
 
 
 def step(
@@ -47,7 +47,7 @@ def step(
     """The unconditional step the claim names, run for real: (the script, the command)."""
     script = script_of(claim, sources)
     words = spelling(tuple(shell.commands(wanted)[0].argv))
-    redefined = {spelling((name,))[0] for name in shell.shadowed(sources.text(script))} & {words[0]}
+    redefined = {spelling((name,))[0] for name in shell.shadowed(sources.script(script))} & {words[0]}
     if redefined:
         fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", script)
     for command in steps(sources, script):
@@ -76,9 +76,9 @@ def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
     script = entrypoint_script(sources)
     if script is None:
         return
-    first = (sources.lines(script) or [""])[0]
+    first = (sources.script(script).splitlines() or [""])[0]
     program = first.rsplit("/", 1)[-1].split()[-1] if first.startswith("#!") else ""
-    options = shell.set_options(sources.text(script))
+    options = shell.set_options(sources.script(script))
     if program and "e" in options:
         yield None, ShellArgs(program, "set -" + "".join(sorted(o for o in options if len(o) == 1)))
 
@@ -101,16 +101,16 @@ SHELL = Label(
 def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
     script = script_of(claim, sources)
     program, options = claim.args.shell, claim.args.options
-    lines = sources.lines(script)
+    lines = sources.script(script).splitlines()
     first = lines[0] if lines else ""
     if first not in (f"#!/bin/{program}", f"#!/usr/bin/env {program}"):
         fail(claim, f"a {program} script", f"the first line {first!r}", f"{script}:1")
     wanted = shell.set_options(options)
-    have = shell.set_options(sources.text(script))
+    have = shell.set_options(sources.script(script))
     if not wanted or not wanted <= have:
         fail(claim, f"options {sorted(wanted)} set", f"options {sorted(have)} set", script)
     # In effect at every step, not only by the end: `set -e` after the steps stops none of them.
-    for command, now in shell.options_at(sources.text(script)):
+    for command, now in shell.options_at(sources.script(script)):
         if command.program not in ("set", "echo", ":") and command.argv and not wanted <= now:
             fail(
                 claim,

@@ -25,7 +25,7 @@ def _same(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 def _steps(sources: Sources) -> Iterable[tuple[int | None, StepArgs]]:
     name = entrypoint_script(sources)
-    lines = sources.lines(name) if name else []
+    lines = sources.script(name).splitlines() if name else []
     for command in script.steps(sources, name) if name else ():
         if command.program not in QUIET and not command.conditional and command.argv:
             yield None, StepArgs(" ".join(lines[command.line - 1].split("#")[0].split()))
@@ -66,7 +66,7 @@ def default_of(text: str, variable: str) -> tuple[int, str] | None:
 
 def _defaults(sources: Sources) -> Iterable[tuple[int | None, DefaultArgs]]:
     name = entrypoint_script(sources)
-    for line in sources.lines(name) if name else ():
+    for line in sources.script(name).splitlines() if name else ():
         match = re.match(r'^\s*:\s+"?\$\{(?P<name>\w+):?=(?P<value>[^}]*)\}"?\s*$', line)
         if match:
             yield None, DefaultArgs(match["name"], match["value"])
@@ -86,7 +86,7 @@ START_UP_DEFAULT = Label(
 @START_UP_DEFAULT.static("the script's default for the variable, and no later assignment overriding it")
 def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cites:
     name = script.script_of(claim, sources)
-    found = default_of(sources.text(name), claim.args.variable)
+    found = default_of(sources.script(name), claim.args.variable)
     if found is None or found[1] != claim.args.value:
         fail(claim, f"{claim.args.variable} defaulting to {claim.args.value}",
              f"default {found[1]}" if found else "no default", name)  # fmt: skip

@@ -1,0 +1,42 @@
+"""What a check read, noted as it reads: the inputs a proof stays valid for.
+
+Names are position-free, so a comment or an unrelated instruction changes none of them:
+
+- `dockerfile:stages`: the stages (order, names, bases);
+- `dockerfile:N:KEYWORD`: stage N's instructions of one keyword (`*` for all), normalised;
+- `dockerfile:args`: the global ARGs;
+- `script:PATH`: a shell script's commands as a parser reads them (comments and spacing left out);
+- `compose`: compose's model of the stack;
+- `file:PATH`: a whole file;
+- `lint:PATH`: what a Dockerfile linter reads: its instructions, its pragma comments and the line above each;
+- `build:N`: what builds stage N's file system (its and earlier stages' instructions, the context);
+- `config:N:FIELD`: the instructions that set one field of stage N's image config.
+
+`run.inputs` turns each name into a digest of the files as they are now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_noted: ContextVar[set[str] | None] = ContextVar("docverify_reads", default=None)
+
+
+def note(*names: str) -> None:
+    """Record that the running check read these inputs (nothing happens outside a check)."""
+    found = _noted.get()
+    if found is not None:
+        found.update(names)
+
+
+@contextmanager
+def tracking() -> Iterator[set[str]]:
+    """Collect every input noted inside the block (per thread: each check runs in its own context)."""
+    found: set[str] = set()
+    token = _noted.set(found)
+    try:
+        yield found
+    finally:
+        _noted.reset(token)

@@ -1,0 +1,155 @@
+"""The digests of a proof's inputs, as the files are now: a proof holds while none of them changed.
+
+Each name `model/reads.py` defines is digested position-free: instructions normalised (keyword
+and words, not lines), scripts as their commands, compose as its model. So a comment, or an
+instruction no check read, leaves every other proof valid; a changed instruction stales exactly
+the proofs that read it, each naming it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+from ..errors import ComposeError, DockerfileError
+from ..model import shell
+from ..model.context import Context
+from ..model.dockerfile import Dockerfile, Instruction, Stage
+from ..model.scripts import entrypoint_script
+from ..model.sources import Sources
+
+# Instructions that set only the image config: they do not change the file system a build makes.
+CONFIG_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "STOPSIGNAL", "VOLUME", "ONBUILD", "MAINTAINER"}
+FIELD_KEYWORDS = {
+    "Env": ("ENV",), "WorkingDir": ("WORKDIR",), "User": ("USER",), "Entrypoint": ("ENTRYPOINT",),
+    "Cmd": ("CMD", "ENTRYPOINT"),  # an ENTRYPOINT in a later stage resets an inherited CMD
+    "Healthcheck": ("HEALTHCHECK",), "ExposedPorts": ("EXPOSE",), "Volumes": ("VOLUME",), "Labels": ("LABEL",),
+    "StopSignal": ("STOPSIGNAL",), "Shell": ("SHELL",), "OnBuild": ("ONBUILD",),
+}  # fmt: skip
+ABSENT = "absent"
+
+
+def digest(parts: Iterable[object]) -> str:
+    return hashlib.sha256(json.dumps(list(parts), default=str).encode()).hexdigest()[:16]
+
+
+def normal(instruction: Instruction) -> str:
+    return f"{instruction.keyword} {' '.join(instruction.value.split())}"
+
+
+class Inputs:
+    """Digests of named inputs for one state of the files (one per walk; each computed once)."""
+
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
+        self._seen: dict[str, str] = {}
+
+    def of(self, names: Iterable[str]) -> dict[str, str]:
+        return {name: self.digest(name) for name in sorted(names)}
+
+    def digest(self, name: str) -> str:
+        if name not in self._seen:
+            try:
+                self._seen[name] = self._compute(name)
+            except (OSError, DockerfileError, ComposeError, ValueError):
+                self._seen[name] = ABSENT
+        return self._seen[name]
+
+    @cached_property
+    def dockerfile(self) -> Dockerfile:
+        return self.sources.dockerfile
+
+    def stage(self, key: str) -> Stage | None:
+        stages = self.dockerfile.stages
+        index = len(stages) - 1 if key == "final" else int(key)
+        return stages[index] if 0 <= index < len(stages) else None
+
+    def _compute(self, name: str) -> str:
+        kind, _, rest = name.partition(":")
+        if kind == "file":
+            return hashlib.sha256((self.sources.root / rest).read_bytes()).hexdigest()[:16]
+        if kind == "script":
+            return self._script(rest)
+        if kind == "lint":
+            return self._lint(rest)
+        if kind == "compose":
+            return self._compose()
+        if kind == "dockerfile":
+            return self._dockerfile(rest)
+        if kind == "config":
+            key, _, field = rest.partition(":")
+            return self._config(key, field)
+        if kind == "build":
+            return self._build(rest)
+        return ABSENT
+
+    def _script(self, path: str) -> str:
+        if path == "entrypoint":
+            found = entrypoint_script(self.sources)
+            return digest([None]) if found is None else digest([found, self._script(found)])
+        text = (self.sources.root / path).read_text()
+        first = text.splitlines()[0] if text.startswith("#!") else ""
+        commands = [
+            (c.argv, c.assignments, c.conditional, c.guarded, c.background, c.chained) for c in shell.commands(text)
+        ]
+        return digest([first, commands])
+
+    def _lint(self, path: str) -> str:
+        lines = (self.sources.root / path).read_text().splitlines()
+        pragmas = [(lines[n - 1] if n else "", line) for n, line in enumerate(lines) if "hadolint" in line]
+        return digest([[normal(i) for i in self.dockerfile.instructions], pragmas])
+
+    def _compose(self) -> str:
+        settings = self.sources.settings
+        if settings.compose is None or not settings.compose.is_file():
+            return ABSENT
+        try:
+            return digest([json.dumps(self.sources.compose.raw, sort_keys=True)])
+        except ComposeError:  # no compose here (a docs-only machine): the files themselves, comments and all
+            return digest([settings.compose.read_text()])
+
+    def _dockerfile(self, rest: str) -> str:
+        if rest == "stages":
+            return digest((s.index, s.name, s.base, s.written_base) for s in self.dockerfile.stages)
+        if rest == "args":
+            return digest([[normal(i) for i in self.dockerfile.global_args], self.sources.settings.build_args])
+        key, _, keyword = rest.partition(":")
+        stage = self.stage(key)
+        if stage is None:
+            return ABSENT
+        return digest(normal(i) for i in stage.body if keyword == "*" or i.keyword == keyword)
+
+    def _config(self, key: str, field: str) -> str:
+        stage = self.stage(key)
+        if stage is None:
+            return ABSENT
+        keywords = (
+            {k for f in FIELD_KEYWORDS.values() for k in f} if field == "*" else set(FIELD_KEYWORDS.get(field, ()))
+        )
+        chain = stage.chain()
+        return digest([chain[-1].base, *(normal(i) for s in reversed(chain) for i in s.body if i.keyword in keywords)])
+
+    def _build(self, key: str) -> str:
+        stage = self.stage(key)
+        if stage is None:
+            return ABSENT
+        earlier = self.dockerfile.stages[: stage.index + 1]  # COPY --from may take any of them
+        instructions = [normal(i) for s in earlier for i in s.body if i.keyword not in CONFIG_ONLY]
+        return digest([instructions, self.context, self.sources.settings.build_args])
+
+    @cached_property
+    def context(self) -> str:
+        """Every file the builder gets, by content (after .dockerignore)."""
+        context = Context(self.sources.settings.context)
+        found: list[Any] = []
+        for relative in context.files("."):
+            found.append((relative, hashlib.sha256((context.root / relative).read_bytes()).hexdigest()))
+        return digest(found)
+
+
+def changed(recorded: dict[str, str], now: Inputs) -> list[str]:
+    """The recorded inputs whose digest differs now."""
+    return [name for name, value in sorted(recorded.items()) if now.digest(name) != value]
