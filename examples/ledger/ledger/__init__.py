@@ -1,0 +1,1 @@
+"""A tiny in-memory ledger served over HTTP with the standard library."""
