@@ -6,11 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docverify.model.sources import Sources
-from docverify.observe import files
-from docverify.observe.observer import Need, Observer, nothing
 from docverify.observe.subjects import Stack
 from docverify.vocabulary import environment
-from docverify.vocabulary.common import image_view_needs, running_view_needs
 from docverify.vocabulary.label import Cites, Claim, Label, fail
 from docverify.vocabulary.registry import Registry
 from docverify.vocabulary.users import USER_SETUP
@@ -85,93 +82,6 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             stage.where(then[0][0]),
         )
     return sorted({declared[-1].cite, *(i.cite for i, _ in pip + first + then)})
-
-
-@dataclass(frozen=True)
-class BytecodeArgs(environment.VariableArgs):
-    suffix: str = ""
-
-
-NO_BYTECODE = Label(
-    "No Bytecode",
-    BytecodeArgs,
-    ["{name}: Sets {value}, so the read-only code tree stays free of {suffix} files"],
-    example=BytecodeArgs("PYTHONDONTWRITEBYTECODE", "1", suffix=".pyc"),
-    summary="A variable that keeps Python from writing bytecode next to the code.",
-    nested=True,
-    title=lambda a: a.name,
-)
-NO_BYTECODE.static("the stage's effective ENV value")(environment.variable_static)
-NO_BYTECODE.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
-
-
-def _workdir_tree(claim: Claim[BytecodeArgs], sources: Sources) -> list[Need]:
-    found = sources.dockerfile.final.workdir()
-    return [files.need(trees=[found[0] if found else "/"])]
-
-
-@NO_BYTECODE.running(
-    "PID 1's environment, and no such file under the code tree the server runs from",
-    needs=lambda c, s: [
-        *running_view_needs(),
-        *_workdir_tree(c, s),
-    ],
-)
-def no_bytecode_running(claim: Claim[BytecodeArgs], stack: Stack) -> Cites:
-    environment.variable_running(claim, stack)
-    found = stack.sources.dockerfile.final.workdir()
-    root = found[0] if found else "/"
-    written = sorted(rel for rel in stack.service.observed(files.FILES).tree(root) if rel.endswith(claim.args.suffix))
-    if written:
-        fail(
-            claim,
-            f"no {claim.args.suffix} file under {root}",
-            f"{len(written)}, e.g. {root}/{written[0]}",
-            stack.service.where,
-        )
-    return []
-
-
-@dataclass(frozen=True)
-class UnbufferedArgs(environment.VariableArgs):
-    sink: str = ""
-
-
-def _write_through(request: None, context: dict[str, object]) -> bool:
-    import sys
-
-    return bool(getattr(sys.stdout, "write_through", False))
-
-
-WRITE_THROUGH: Observer[None, bool] = Observer(
-    "write_through", bool, nothing, inside=_write_through, where=("container",), inputs=("config:self:Env",)
-)
-
-UNBUFFERED = Label(
-    "Unbuffered Output",
-    UnbufferedArgs,
-    ["{name}: Sets {value}, so log lines reach {sink} at once"],
-    example=UnbufferedArgs("PYTHONUNBUFFERED", "1", sink="docker logs"),
-    summary="A variable that makes Python write its output through at once.",
-    nested=True,
-    title=lambda a: a.name,
-)
-UNBUFFERED.static("the stage's effective ENV value")(environment.variable_static)
-UNBUFFERED.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
-
-
-@UNBUFFERED.running(
-    "PID 1's environment, and Python in the container writing stdout through",
-    needs=lambda c, s: [
-        *running_view_needs(),
-        WRITE_THROUGH.need(None),
-    ],
-)
-def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
-    environment.variable_running(claim, stack)
-    if claim.args.sink != "docker logs" or not stack.service.observed(WRITE_THROUGH):
-        fail(claim, f"stdout reaching {claim.args.sink} at once", "Python buffering stdout", stack.service.where)
-    return []
 
 
 def settings_module_running(claim: Claim[environment.VariableArgs], stack: Stack) -> Cites:

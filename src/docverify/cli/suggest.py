@@ -8,6 +8,7 @@ walked too, for the closed-world claims only an image can show (Filesystem, Spec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,18 @@ def sentence(label: Label[Any], args: Any) -> str | None:
             continue
         item = Item(Path("suggested.md"), 1, label.group or label.name, written, (), 0, 1, label.nested, 0)
         claim = label.attempt(item)
-        if claim is not None and claim.args == args:
+        # The form states every value found (but one another field already holds), and reads them back.
+        found = {
+            f.name
+            for f in dataclasses.fields(args)
+            if getattr(args, f.name) != f.default and not f.metadata.get("implied")
+        }
+        if (
+            claim is not None
+            and claim.reading.form is form
+            and found <= form.names
+            and all(getattr(claim.args, name) == getattr(args, name) for name in form.names)
+        ):
             return written
     return None
 
@@ -66,7 +78,7 @@ def image_findings(sources: Sources) -> list[Finding]:
     added = tuple(sorted(t for t in mine.toplevel if t not in theirs.toplevel))
     changed = tuple(sorted(t for t in mine.toplevel if t in theirs.toplevel and mine.toplevel[t] != theirs.toplevel[t]))
     writable = tuple(sorted(w.path for w in mine.world_writable))
-    made: list[Finding] = [(FILESYSTEM, FilesystemArgs(added, changed))] if added else []
+    made: list[Finding] = [(FILESYSTEM, FilesystemArgs(added, changed))] if added or changed else []
     extra_special = set(mine.setuid) - set(theirs.setuid) or set(mine.setgid) - set(theirs.setgid)
     if writable and not extra_special:
         made.append((SPECIAL_FILES, SpecialArgs(final.base, writable)))

@@ -7,6 +7,7 @@ again at teardown. One-off `compose run` containers get a name and a deadline of
 
 from __future__ import annotations
 
+import json
 import shlex
 import socket
 import subprocess
@@ -70,6 +71,31 @@ class Compose:
             docker.run("rm", "-f", "-v", *found, timeout=120)
         self("down", "-v", "--remove-orphans", "--timeout", "5", check=False, timeout=180)
 
+    def why_unhealthy(self, error: Exception) -> str:
+        """One account of a stack that did not come up: each service's state and its health check's last words,
+        then the last log lines."""
+        states = []
+        for container in self.leftovers():
+            found = docker.run("inspect", "--format", "{{json .}}", container)
+            try:
+                raw = json.loads(found.stdout)
+            except ValueError:
+                continue
+            name = raw.get("Config", {}).get("Labels", {}).get("com.docker.compose.service", container[:12])
+            state = raw.get("State", {})
+            health = state.get("Health") or {}
+            said = ((health.get("Log") or [{}])[-1].get("Output") or "").strip()[-300:]
+            status = health.get("Status") or state.get("Status", "?")
+            exited = f" (exit {state.get('ExitCode')})" if state.get("Status") == "exited" else ""
+            states.append(f"{name}: {status}{exited}" + (f"; its health check said: {said}" if said else ""))
+        logs = self("logs", "--no-color", "--tail", "20", check=False).stdout.strip() or "(no log lines)"
+        first = str(error).strip().splitlines()[-1:] or ["no reason given"]
+        return (
+            f"the stack did not come up healthy ({first[0][:200]}): "
+            + "; ".join(states)
+            + f"\n--- last logs ---\n{logs}"
+        )
+
     def container_id(self, service: str) -> str:
         return self("ps", "--all", "-q", service).stdout.strip()
 
@@ -113,10 +139,7 @@ class Compose:
                             )
                         )
                     except Exception as error:  # pytest-docker raises a bare Exception with compose's output
-                        logs = self("logs", "--no-color", "--tail", "40", check=False).stdout
-                        raise BuildFailed(
-                            f"the stack did not come up healthy: {error}\n--- last logs ---\n{logs}"
-                        ) from None
+                        raise BuildFailed(self.why_unhealthy(error)) from None
                 yield self
         finally:
             self.clean()

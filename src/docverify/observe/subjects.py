@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ..errors import ProbeFailed
 from ..model import dockerfile as model
 from ..model import reads
 from ..model.sources import Placed, Sources, stage_of
@@ -230,6 +231,17 @@ class Container(Seen):
 
         reads.note(*EVERYTHING)
         return docker.inspect(self.id, "container")
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A subject that could not be made (a failed build, a stack that never came up healthy): every claim of
+    its level fails with the one reason, naming its own page and line."""
+
+    problem: str
+
+    def __getattr__(self, name: str) -> Any:
+        raise ProbeFailed(self.problem)
 
 
 @dataclass

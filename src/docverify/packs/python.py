@@ -110,8 +110,9 @@ VIRTUAL_ENVIRONMENT = Label(
     "Virtual Environment",
     VenvArgs,
     [
-        "Creates a [Python] virtual environment at {path} and installs <dependencies|packages|the requirements> "
-        "from {requirements} into it",
+        "Creates a [Python] virtual environment at {path} [with [plain] pip] and installs "
+        "<dependencies|packages|the requirements> from {requirements} into it [with [plain] pip]",
+        "Creates a [Python] virtual environment at {path} and installs {requirements} into it [with [plain] pip]",
         "Creates a [Python] virtual environment at {path}",
     ],
     example=VenvArgs("/venv", "requirements.txt"),
@@ -257,7 +258,10 @@ PYTHON_PACKAGES.image("each distribution in the image's system Python", needs=la
 
 
 def register(registry: Registry) -> None:
+    from . import python_runtime
+
     registry.add_module(sys.modules[__name__], "python")
+    registry.add_module(python_runtime, "python")
 
 
 __all__: Sequence[str] = ["PYTHON_PACKAGES", "VIRTUAL_ENVIRONMENT", "register"]

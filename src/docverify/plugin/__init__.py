@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from ..errors import BuildFailed, ConfigError, DocverifyError, ProbeFailed
 from ..model.dockerfile import Dockerfile
 from ..model.sources import Sources
 from ..observe import docker
-from ..observe.subjects import Images, Stack
+from ..observe.subjects import Broken, Images, Stack
 from ..run import vocab
 from ..run.recorder import Recorder, sha256_file
 from ..run.walk import Walk
@@ -250,13 +251,14 @@ def dockerfile(sources: Sources) -> Dockerfile:
 
 
 @pytest.fixture(scope="session")
-def images(docker_engine: None, docverify: State) -> Images:
+def images(docker_engine: None, docverify: State) -> Images | Broken:
+    """Every stage built and observed; if that fails, each image-level claim fails naming the reason."""
     from ..observe.images import build_images  # the image and running levels only: a static run never loads it
 
     try:
         return build_images(docverify.walk.sources, docverify.walk.plan("image"), docverify.report)
     except (BuildFailed, ProbeFailed, DocverifyError) as error:
-        pytest.fail(str(error), pytrace=False)
+        return Broken(f"the images could not be made: {error}")
 
 
 @pytest.fixture(scope="session")
@@ -265,8 +267,11 @@ def stack(docker_engine: None, docverify: State) -> Iterator[Stack]:
 
     if not docverify.settings.runs_stack:
         pytest.skip("no running level: `compose` is not set, its file is missing, or `running = false`")
-    try:
-        with running_stack(docverify.walk.sources, docverify.walk.plan("running"), docverify.report) as running:
-            yield running
-    except (BuildFailed, ProbeFailed, DocverifyError) as error:
-        pytest.fail(str(error), pytrace=False)
+    with ExitStack() as held:
+        try:
+            running: Stack | Broken = held.enter_context(
+                running_stack(docverify.walk.sources, docverify.walk.plan("running"), docverify.report)
+            )
+        except (BuildFailed, ProbeFailed, DocverifyError) as error:
+            running = Broken(str(error))  # each running-level claim fails with it, naming its own line
+        yield running  # type: ignore[misc]

@@ -35,7 +35,12 @@ ARTICLE = r"(?:(?:an?|the)\s+)?"
 LIST = rf"{VALUE}{NOTE}(?:{SEPARATOR}{ARTICLE}{VALUE}{NOTE})*"
 VALUE_TEXT = re.compile(r"`([^`]+)`")
 NOTE_TEXT = re.compile(r"`[^`]+`\s*\(([^`()]*)\)")
-TOKEN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\*?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+")
+TOKEN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*[*~]?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+")
+WORD = r"[A-Za-z][\w.'-]*"  # a plain word a form reads (`{subject~}`): no backticks, no spaces
+# What any sentence may add at its end, shown as narrative: a purpose or a reason (", so the server…",
+# " because …", " for …") or a remark in parentheses. Anything else is refused: "…, after the system
+# directories" would say something no check reads.
+TAIL = r"(?P<tail>\s*,?\s+(?:so|so that|because|since|for|to ensure|to make sure|in order to)\s+[^`]+?|\s*\([^`()]+\))?"
 
 
 class FormError(ValueError):
@@ -70,7 +75,8 @@ def _parse(tokens: list[str], closing: str | None) -> tuple[Node, int]:
             alternatives[-1].append(Node("optional" if token == "[" else "choice", children=inner.children))
         elif token.startswith("{"):
             name = token[1:-1]
-            alternatives[-1].append(Node("list" if name.endswith("*") else "value", name.rstrip("*")))
+            kind = "list" if name.endswith("*") else "word-value" if name.endswith("~") else "value"
+            alternatives[-1].append(Node(kind, name.rstrip("*~")))
         elif token == "...":
             alternatives[-1].append(Node("free"))
         else:
@@ -96,10 +102,10 @@ class _Compiler:
     def pattern(self, node: Node) -> str:
         if node.kind == "word":
             return _words_pattern(node.text)
-        if node.kind in ("value", "list"):
+        if node.kind in ("value", "list", "word-value"):
             group = f"v{len(self.groups)}"
             self.groups[group] = (node.text, node.kind)
-            return f"(?P<{group}>{VALUE if node.kind == 'value' else LIST})"
+            return f"(?P<{group}>{ {'value': VALUE, 'list': LIST, 'word-value': WORD}[node.kind] })"
         if node.kind == "free":
             group = f"f{len(self.free)}"
             self.free.append(group)
@@ -122,7 +128,7 @@ class _Compiler:
 
 def _names(node: Node, optional: bool = False) -> tuple[set[str], set[str]]:
     """(names bound on every reading, names bound on some reading)."""
-    if node.kind in ("value", "list"):
+    if node.kind in ("value", "list", "word-value"):
         return (set() if optional else {node.text}), {node.text}
     if node.kind == "sequence":
         always: set[str] = set()
@@ -166,7 +172,7 @@ class Form:
     def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, str]], list[str]]:
         """The regex, made when the form first reads a sentence: most forms of a vocabulary never do in a run."""
         compiler = _Compiler()
-        regex = re.compile(rf"\s*{compiler.pattern(self.tree)}\s*\.?\s*", re.IGNORECASE | re.DOTALL)
+        regex = re.compile(rf"\s*{compiler.pattern(self.tree)}{TAIL}\s*\.?\s*", re.IGNORECASE | re.DOTALL)
         return regex, compiler.groups, compiler.free
 
     def __repr__(self) -> str:
@@ -183,10 +189,15 @@ class Form:
             text = match.group(group)
             if text is None:
                 continue
+            if kind == "word-value":
+                bindings[name] = text
+                continue
             values = tuple(VALUE_TEXT.findall(text))
             bindings[name] = values if kind == "list" else values[0]
             narrative += NOTE_TEXT.findall(text)
         narrative += [match.group(g).strip() for g in free if match.group(g) and match.group(g).strip()]
+        if match.group("tail"):
+            narrative.append(match.group("tail").strip(" ,()"))
         return Reading(self, bindings, tuple(narrative))
 
     def render(self, bindings: Mapping[str, object]) -> str:
@@ -202,25 +213,29 @@ class Form:
             return node.text
         if node.kind == "free":
             return ""  # free words are the writer's: a rendered sentence has none
-        if node.kind in ("value", "list"):
+        if node.kind in ("value", "list", "word-value"):
             value = bindings.get(node.text)
             if value in (None, (), ""):
                 return None
+            if node.kind == "word-value":
+                return str(value)
             if node.kind == "value":
                 return f"`{value}`"
             return _join([f"`{v}`" for v in value]) if isinstance(value, (tuple, list)) else f"`{value}`"
         if node.kind == "sequence":
-            parts = [self._render(child, bindings) for child in node.children]
-            if any(p is None for p in parts):
+            rendered = [self._render(child, bindings) for child in node.children]
+            parts = [p for p in rendered if p is not None]
+            if len(parts) != len(rendered):
                 return None
-            return " ".join(p for p in parts if p)
+            optional = [child.kind == "optional" for child in node.children]
+            return " ".join(p for p in _articles(parts, optional) if p)
         if node.kind == "optional":
             bound = _names(node)[1]
             if not bound:
                 # Literal-only options are left out (the shortest sentence), but for an article.
                 first = node.children[0].children if node.children else ()
-                article = len(first) == 1 and first[0].kind == "word" and first[0].text.lower() in ("a", "an", "the")
-                return first[0].text if article else ""
+                kept = len(first) == 1 and first[0].kind == "word" and first[0].text.lower() in ("a", "an", "the", ",")
+                return first[0].text if kept else ""
             for child in node.children:
                 text = self._render(child, bindings)
                 if text is not None and _names(child)[1] & {k for k, v in bindings.items() if v not in (None, ())}:
@@ -239,6 +254,8 @@ class Form:
     def _skeleton(self, node: Node) -> str:
         if node.kind == "word":
             return node.text
+        if node.kind == "word-value":
+            return "x"
         if node.kind in ("value", "list"):
             return "{}"
         if node.kind == "free":
@@ -246,6 +263,20 @@ class Form:
         if node.kind == "sequence":
             return " ".join(self._skeleton(c) for c in node.children)
         return self._skeleton(node.children[0]) if node.children else ""
+
+
+ARTICLES = {"a", "an", "the"}
+
+
+def _articles(parts: list[str], optional: list[bool]) -> list[str]:
+    """An optional article stays before a value only when a noun follows the value (`the `x` script`)."""
+    kept = list(parts)
+    for index, part in enumerate(parts):
+        if optional[index] and part.lower() in ARTICLES:
+            after = [p for p in parts[index + 1 :] if p]
+            if not after or (after[0].startswith("`") and (len(after) < 2 or not after[1][:1].isalpha())):
+                kept[index] = ""
+    return kept
 
 
 def _join(values: Sequence[str]) -> str:

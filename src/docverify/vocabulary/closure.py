@@ -138,29 +138,45 @@ def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
     return []
 
 
+# The changes come from installing packages and creating users, not from copies.
+THROUGH = (
+    "Adds {added*} to the base image[,] and changes only {changed*}, through the packages and the <user|users> [above]"
+)
+
+
 @dataclass(frozen=True)
 class FilesystemArgs:
-    added: tuple[str, ...]
+    added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
 
 
 FILESYSTEM = Label(
     "Filesystem",
     FilesystemArgs,
-    ["Adds {added*} to the base image[,] and changes only {changed*}[, ...]", "Adds {added*} to the base image only"],
+    [
+        "Adds {added*} to the base image[,] and changes only {changed*}",
+        THROUGH,
+        "Adds {added*} to the base image only",
+        "Adds nothing to the base image[,] and changes only {changed*}",
+        "Changes only {changed*} of the base image",
+    ],
     example=FilesystemArgs(("/venv", "/app"), ("/etc", "/usr")),
     summary="The top-level paths the stage adds to its base, and the ones it changes, exactly (content included).",
 )
 
 
-@FILESYSTEM.static("the top-level destinations of the stage's COPYs are exactly the paths it says it adds")
+@FILESYSTEM.static("every top-level path a COPY lands in is one the sentence names (added, or changed unless the "
+                   "changes come through the packages and users), and each it adds has a COPY there")  # fmt: skip
 def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     added = {v.rstrip("/") for v in claim.args.added}
     rows = copies_of(stage)
     tops = {"/" + row.destination.strip("/").split("/")[0]: row for row in rows}
-    # A COPY brings something new; into a top-level path the base has, it is a change a COPY made.
-    stray = sorted(set(tops) - added)
+    # Which of them the base already has, only the image can tell; a COPY may change one the sentence names,
+    # unless the sentence says the changes come through the packages and the user.
+    through = " ".join(claim.reading.form.text.split()) == " ".join(THROUGH.split())
+    named = added if through else added | {v.rstrip("/") for v in claim.args.changed}
+    stray = sorted(set(tops) - named)
     if stray:
         row = tops[stray[0]]
         fail(
@@ -202,15 +218,15 @@ def filesystem_image(claim: Claim[FilesystemArgs], images: Images) -> Cites:
 @dataclass(frozen=True)
 class SpecialArgs:
     base: str
-    allowed: tuple[str, ...]
+    allowed: tuple[str, ...] = ()  # empty: exactly the base's world-writable paths
 
 
 SPECIAL_FILES = Label(
     "Special Files",
     SpecialArgs,
     [
-        "No set-uid or set-gid file beyond those {base} already has, and nothing world-writable outside {allowed*}"
-        "[, ...]"
+        "No set-uid or set-gid file beyond those {base} already has, and nothing world-writable outside {allowed*}",
+        "No set-uid, set-gid or world-writable file beyond those {base} already has",
     ],
     example=SpecialArgs("python:3.13-slim", ("/tmp",)),
     summary="The final image adds no set-uid or set-gid file to its base, and only the listed paths are "
@@ -239,7 +255,7 @@ def special_files_image(claim: Claim[SpecialArgs], images: Images) -> Cites:
         if extra:
             fail(claim, f"no {kind} file beyond {base.tag}'s", words(extra[:5]), image.where)
     # The exceptions are a list: each is world-writable, and nothing else is, sticky or not.
-    allowed = {v.rstrip("/") or "/" for v in claim.args.allowed}
+    allowed = {v.rstrip("/") or "/" for v in claim.args.allowed} or {w.path for w in theirs.world_writable}
     writable = {w.path for w in mine.world_writable}
     if writable != allowed:
         fail(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
+from ..model.shell import Command
 from ..model.sources import Sources
 from .common import cites, unconditional
 from .health import never_checks
@@ -26,13 +28,22 @@ RUNS = Label(
 )
 
 
+def as_written(command: Command, written: list[str]) -> bool:
+    """The command runs what the page writes: its words in order (a program named without a path matches it
+    by name), or a program and its subcommand with options between (`pip --no-cache-dir install`)."""
+    argv = list(command.argv)
+    head = (argv[0] if "/" in written[0] else PurePosixPath(argv[0]).name) if argv else ""
+    if argv[: len(written)] and [head, *argv[1 : len(written)]] == written:
+        return True
+    return command.runs(written[0], *written[1:])
+
+
 @RUNS.static("each command runs unconditionally, and not only to print something (--help, --version)")
 def runs_static(claim: Claim[RunsArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     found_all = []
     for command in claim.args.commands:
-        program, *rest = command.split()
-        found = unconditional(stage.running(program, *rest))
+        found = unconditional([(i, c) for i, c in stage.commands() if as_written(c, command.split())])
         if not found:
             fail(claim, f"RUN {command}", "no such command (that always runs)", stage.where())
         for instruction, run in found:

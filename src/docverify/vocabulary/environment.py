@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.sources import Sources
+from ..observe import files
+from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from ..read import items as item_reader
 from .common import image_view, image_view_needs, running_view, running_view_needs
@@ -25,13 +27,16 @@ class VariableArgs:
     name: str
     value: str | None = None  # the whole value
     entry: str | None = None  # one entry of a list variable (PATH)
+    programs: tuple[str, ...] = ()  # found on that PATH entry first: `python` is the environment's
 
 
 FIRST = (
-    "{name}: Prepends {entry} [to <the PATH|PATH|it>] [...]",
-    "{name}: Adds {entry} to the <PATH|front of the PATH|start of the PATH> [...]",
+    "{name}: Prepends {entry} [to <the PATH|PATH|it>]",
+    "{name}: Adds {entry} to the <PATH|front of the PATH|start of the PATH>",
+    "{name}: Prepends {entry}[,] so {programs*} <is|are> the <environment's|entry's|folder's>",
+    "{name}: Prepends {entry}[,] so {programs*} <resolves|resolve|is found|are found> there",
 )
-LAST = ("{name}: Appends {entry} [to <the PATH|PATH|it>] [...]",)
+LAST = ("{name}: Appends {entry} [to <the PATH|PATH|it>]",)
 EXACT = ("{name}: Sets {value}", "{name}: Sets [the] ... to {value}", "{name}: {value}")
 
 
@@ -52,7 +57,7 @@ VARIABLE = Label(
     VariableArgs,
     [*EXACT, *FIRST, *LAST],
     example=VariableArgs("DJANGO_SETTINGS_MODULE", "core.settings.dev"),
-    examples=[VariableArgs("PATH", entry="/venv/bin")],
+    examples=[VariableArgs("PATH", entry="/venv/bin"), VariableArgs("PATH", entry="/venv/bin", programs=("python",))],
     summary="An environment variable the stage sets (`ENV`), nested under a group such as **Environment Variables:**; "
     "the group lists every variable the stage sets.",
     nested=True,
@@ -116,12 +121,23 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
     return [i.cite for i in stage.all("ENV") if name in i.env()]
 
 
-@VARIABLE.image("the image config's environment", needs=lambda c, s: image_view_needs())
+def _programs(claim: Claim[VariableArgs], sources: Sources) -> list[Need]:
+    return [*image_view_needs(), files.need(which=claim.args.programs)] if claim.args.programs else image_view_needs()
+
+
+@VARIABLE.image("the image config's environment; a program said to be the entry's is found there first on PATH",
+                needs=_programs)  # fmt: skip
 def variable_image(claim: Claim[VariableArgs], images: Images) -> Cites:
-    view = image_view(images.image(claim))
+    image = images.image(claim)
+    view = image_view(image)
     value = view.env.get(claim.args.name)
     if not holds(claim, value):
         fail(claim, said(claim), f"{claim.args.name}={value} in the image config", view.where)
+    found = image.observed(files.FILES).which if claim.args.programs else {}
+    for program in claim.args.programs:
+        if not (found.get(program) or "").startswith(f"{(claim.args.entry or '').rstrip('/')}/"):
+            fail(claim, f"{program} found in {claim.args.entry}", f"{program} at {found.get(program) or 'nowhere'}",
+                 view.where)  # fmt: skip
     return []
 
 

@@ -45,11 +45,11 @@ COPIES = Label(
     "Copies",
     CopiesArgs,
     [
-        "Copies {sources*} [to {destination}]",
-        "Copies [the] {sources*} <script|file|files|folder|directory> to {destination}",
-        "Copies [the] ... ({sources*}) to {destination}",
-        "Copies [the] ... from [the] {stage} stage to {destination}",
-        "Copies {sources*} from [the] {stage} stage [to {destination}]",
+        "Copies {sources*} [<to|into> {destination}]",
+        "Copies [the] {sources*} <script|file|files|folder|directory|package|tree|code> <to|into> {destination}",
+        "Copies [the] ... ({sources*}) <to|into> {destination}",
+        "Copies [the] ... from [the] {stage} stage <to|into> {destination}",
+        "Copies {sources*} from [the] {stage} stage [<to|into> {destination}]",
     ],
     example=CopiesArgs(("entrypoint.sh",), "/entrypoint.sh"),
     examples=[CopiesArgs(("/venv",), "/venv", "builder")],
@@ -59,6 +59,18 @@ COPIES = Label(
     key=lambda a: " ".join(a.sources),
     suggest=_copies,
 )
+
+
+def _lands(row: Copy, stage: Stage, destination: str | None) -> bool:
+    """The row's copy lands at the destination the page names: that path, or in that folder when the COPY
+    copies into a folder. A relative destination is the COPY's working directory's."""
+    if destination is None:
+        return True
+    workdir = stage.workdir_at(row.instruction)
+    said = clean_path(destination if destination.startswith("/") else f"{workdir}/{destination}")
+    target = row.instruction.arguments()[-1]
+    into_folder = target.endswith("/") or target in (".", "./") or len(row.instruction.arguments()) > 2
+    return row.destination == said or (into_folder and str(PurePosixPath(row.destination).parent) == said)
 
 
 def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
@@ -72,12 +84,13 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
             for row in rows
             if (row.from_stage or "").lower() == (args.stage or "").lower()
             and (source is None or row.source == norm(source))
-            and (args.destination is None or row.destination == clean_path(args.destination))
+            and _lands(row, stage, args.destination)
         ]
         if not found:
-            has = "; ".join(f"{r.instruction.where} {r.source} -> {r.destination}" for r in rows) or "no COPY"
+            has = "; ".join(f"{r.source} to {r.destination} (line {r.instruction.line})" for r in rows) or "no COPY"
             frm = f"--from={args.stage} " if args.stage else ""
-            fail(claim, f"COPY {frm}{source or '(anything)'} to {args.destination or '(anywhere)'}", has, stage.where())
+            said = f"COPY {frm}{source or '(anything)'} to {args.destination or '(anywhere)'}"
+            fail(claim, said, f"copies of {has}", stage.where())
         hits += found
     return hits
 

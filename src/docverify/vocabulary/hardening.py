@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..model.sources import Sources
 from ..observe import process
@@ -12,6 +13,8 @@ from .common import running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 
+SUBJECTS = ("service", "container", "server", "app", "application")
+
 
 @dataclass(frozen=True)
 class ReadOnlyArgs:
@@ -19,6 +22,7 @@ class ReadOnlyArgs:
     tmpfs: tuple[str, ...] = ()
     kind: str = "tmpfs"
     volumes: tuple[str, ...] = ()
+    subject: str = "service"
 
 
 def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
@@ -33,8 +37,8 @@ READ_ONLY = Label(
     "Read-only Root Filesystem",
     ReadOnlyArgs,
     [
-        "[In the compose stack] [the] ... runs with {setting}. Only {tmpfs*} (a {kind}) and the volumes at {volumes*} "
-        "are writable"
+        "[In the compose stack] [the] {subject~} runs with {setting}. Only {tmpfs*} (a {kind}) [and the volumes at "
+        "{volumes*}] <is|are> writable"
     ],
     example=ReadOnlyArgs("read_only: true", ("/tmp",), "tmpfs", ("/app/staticfiles",)),
     summary="The service under test runs on a read-only root file system; only the places listed take writes.",
@@ -47,8 +51,17 @@ def _writable(claim: Claim[ReadOnlyArgs]) -> set[str]:
     return {v.rstrip("/") for v in (*claim.args.tmpfs, *claim.args.volumes)}
 
 
+def subject(claim: Claim[Any], sources: Sources) -> None:
+    """The sentence is about the service under test: by its name, or as "the service" (not "the whole stack")."""
+    said = getattr(claim.args, "subject", "service").lower()
+    name = service_under_test(sources).name
+    if said not in (*SUBJECTS, name.lower()):
+        fail(claim, f"the {said}", f"the service under test, {name}", f"{sources.compose.path.name} service {name}")
+
+
 @READ_ONLY.static("read_only: true, and tmpfs plus volumes are exactly the listed paths")
 def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
+    subject(claim, sources)
     service = service_under_test(sources)
     if claim.args.setting.replace(" ", "") != "read_only:true" or claim.args.kind != "tmpfs":
         fail(
@@ -110,6 +123,7 @@ def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
 class CapabilitiesArgs:
     dropped: str
     option: str
+    subject: str = "service"
 
 
 def _capabilities(sources: Sources) -> Iterable[tuple[int | None, CapabilitiesArgs]]:
@@ -124,7 +138,7 @@ def _capabilities(sources: Sources) -> Iterable[tuple[int | None, CapabilitiesAr
 CAPABILITIES = Label(
     "Capabilities",
     CapabilitiesArgs,
-    ["[The] ... drops {dropped} Linux capabilities and runs with {option}[, ...]"],
+    ["[The] {subject~} drops {dropped} Linux capabilities and runs with {option}"],
     example=CapabilitiesArgs("ALL", "no-new-privileges"),
     summary="The service under test holds no capability and cannot gain privileges.",
     scope="stack",
@@ -134,6 +148,7 @@ CAPABILITIES = Label(
 
 @CAPABILITIES.static("compose's cap_drop, cap_add, privileged and security_opt for the service")
 def capabilities_static(claim: Claim[CapabilitiesArgs], sources: Sources) -> Cites:
+    subject(claim, sources)
     service = service_under_test(sources)
     dropped = [str(c).upper() for c in service.spec.get("cap_drop") or []]
     added = [str(c).upper() for c in service.spec.get("cap_add") or []]

@@ -57,6 +57,12 @@ def same_tool(found: str, wanted: str) -> bool:
     return found == wanted or bool(pythons.fullmatch(found) and pythons.fullmatch(wanted))
 
 
+def runs_tool(argv: tuple[str, ...], tool: str) -> bool:
+    """The command starts with the tool as the page names it: `curl`, or `python -c` (its first words)."""
+    words = tool.split()
+    return len(argv) >= len(words) and same_tool(program_of(argv), words[0]) and list(argv[1 : len(words)]) == words[1:]
+
+
 @dataclass(frozen=True)
 class HealthcheckArgs:
     tool: str
@@ -70,7 +76,7 @@ def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
         return "no health check"
     if test[0] == "CMD-SHELL":
         script = test[1] if len(test) > 1 else ""
-        used = [c for c in shell.commands(script) if same_tool(c.program, tool)]
+        used = [c for c in shell.commands(script) if runs_tool(c.argv, tool)]
         if not used:
             return f"`{script}`, which does not run {tool}"
         try:
@@ -81,7 +87,7 @@ def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
         argv = used[-1].argv
     else:
         argv = test[1:] if test[0] == "CMD" else test
-        if not argv or not same_tool(program_of(argv), tool):
+        if not argv or not runs_tool(tuple(argv), tool):
             return f"`{' '.join(argv)}`, which does not run {tool}"
     shown = " ".join(argv)
     idle = never_checks(argv)
@@ -113,7 +119,8 @@ HEALTHCHECK = Label(
     HealthcheckArgs,
     [
         "Defines a health check that uses {tool} to ping [the] [...] health endpoint {path}",
-        "<Runs|Uses> {tool} [against|on] [the] [...] [endpoint] {path}",
+        "<Runs|Uses> {tool} <against|on> [the] [endpoint] {path}",
+        "<Runs|Uses> {tool} <against|on> the {path} endpoint",
         "<Runs|Uses> {tool}",
         "Checks {path} with {tool}",
     ],

@@ -66,7 +66,7 @@ def stop_signal_running(claim: Claim[StopSignalArgs], stack: Stack) -> Cites:
 
 @dataclass(frozen=True)
 class VolumesArgs:
-    paths: tuple[str, ...]
+    paths: tuple[str, ...] = ()  # none: the image declares no volume
 
 
 def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumesArgs]]:
@@ -79,7 +79,7 @@ def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumesArgs]]:
 VOLUMES = Label(
     "Volumes",
     VolumesArgs,
-    ["{paths*}", "Declares {paths*} [as volumes]"],
+    ["{paths*}", "Declares {paths*} [as volumes]", "Declares no volumes"],
     example=VolumesArgs(("/data",)),
     summary="The paths the image declares as volumes (`VOLUME`), exactly.",
     suggest=_volumes,

@@ -99,6 +99,9 @@ class Registry:
         if read:
             names = words(c.label.name for c in read)
             raise ClaimUnreadable(f"{item.where()}: {item.sentence!r} reads as more than one claim ({names})")
+        remarks = [hint for label in self.nested if (hint := label.remark_hint(item))]
+        if remarks:
+            raise ClaimUnreadable(f"{item.where()}: {item.sentence!r} (under **{item.label}:**): {remarks[0]}")
         forms = [form for label in self.nested for form in label.forms]
         near = closest(item.sentence, forms)
         owner = next((label for label in self.nested if near in label.forms), None)

@@ -23,6 +23,7 @@ from .label import Cites, Claim, Label, fail, words
 class NonRootArgs:
     user: str
     root: str = "root"
+    subject: str = "server"
 
 
 def _non_root(sources: Sources) -> Iterable[tuple[int | None, NonRootArgs]]:
@@ -35,7 +36,7 @@ def _non_root(sources: Sources) -> Iterable[tuple[int | None, NonRootArgs]]:
 NON_ROOT = Label(
     "Non-root",
     NonRootArgs,
-    ["The <server|container|process|app> runs as {user}, never as {root}"],
+    ["The {subject~} runs as {user}[,] [and] never as {root}"],
     example=NonRootArgs("appuser"),
     summary="The final image's process runs as this user and not as root, compose overrides included.",
     scope="image",
@@ -45,6 +46,8 @@ NON_ROOT = Label(
 
 @NON_ROOT.static("the final stage's effective USER, and no compose `user:` or `privileged` override")
 def non_root_static(claim: Claim[NonRootArgs], sources: Sources) -> Cites:
+    if claim.args.subject.lower() not in ("server", "container", "process", "app", "application", "service"):
+        fail(claim, f"the {claim.args.subject}", "the final image's process", claim.where())
     stage = sources.dockerfile.final
     current = stage.user()
     user = stage.user_named(current[0]) if current else None

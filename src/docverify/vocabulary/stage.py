@@ -87,7 +87,10 @@ def working_directory_static(claim: Claim[WorkdirArgs], sources: Sources) -> Cit
     wanted = clean_path(claim.args.path)
     workdirs = stage.all("WORKDIR")
     if not workdirs:
-        fail(claim, wanted, f"no WORKDIR (it works in {stage.inherited_workdir()})", stage.where())
+        # No WORKDIR of its own: the stage works where its base leaves it (`/`, or its parent stage's).
+        if stage.inherited_workdir() != wanted:
+            fail(claim, wanted, f"no WORKDIR, so it works in {stage.inherited_workdir()}", stage.where())
+        return [stage.from_instruction.cite]
     # A stage documented as working in one directory must not wander off: every WORKDIR lands there.
     current = stage.inherited_workdir()
     variables = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}

@@ -25,6 +25,15 @@ class UserSetupArgs:
     user: str
     uid: int | None = None
     gid: int | None = None
+    ids: int | None = None  # "UID and GID `2001`": both
+
+    @property
+    def wanted_uid(self) -> int | None:
+        return self.uid if self.uid is not None else self.ids
+
+    @property
+    def wanted_gid(self) -> int | None:
+        return self.gid if self.gid is not None else self.ids
 
 
 def _created(sources: Sources) -> Iterable[tuple[int | None, UserSetupArgs]]:
@@ -38,10 +47,15 @@ USER_SETUP = Label(
     "User Setup",
     UserSetupArgs,
     [
-        "Creates [a|the] [non-root|unprivileged] <user|account> {user} [with UID {uid}] [and GID {gid}]",
-        "Creates [a|the] [non-root|unprivileged] <user|account> {user} (UID {uid}[, GID {gid}])",
+        "Creates [a|an|the] [non-root|unprivileged] <user|account> {user} [and its group] [with UID {uid}] "
+        "[and GID {gid}]",
+        "Creates [a|an|the] [non-root|unprivileged] <user|account> {user} [and its group] (UID {uid}[, GID {gid}])",
+        "Creates [a|an|the] [non-root|unprivileged] {user} <user|account> [and group] [(UID {uid}[, GID {gid}])]",
+        "Creates [a|an|the] [non-root|unprivileged] {user} <user|account> [and group] (UID and GID {ids})",
+        "Creates [a|an|the] [non-root|unprivileged] <user|account> {user} [and its group] with UID and GID {ids}",
     ],
     example=UserSetupArgs("appuser", 1000),
+    examples=[UserSetupArgs("svc", ids=2001)],
     summary="An account the stage creates (`useradd`, `adduser`), with its UID and GID.",
     key=lambda a: a.user,
     suggest=_created,
@@ -50,6 +64,11 @@ USER_SETUP = Label(
 
 def _non_root_said(claim: Claim[UserSetupArgs] | Claim[UserArgs]) -> bool:
     return UNPRIVILEGED.search(claim.sentence) is not None
+
+
+def _group_said(claim: Claim[UserSetupArgs]) -> bool:
+    """ "and group" / "and its group": a group named after the user, the user's own group."""
+    return re.search(r"\band (its )?group\b", claim.sentence, re.IGNORECASE) is not None
 
 
 @USER_SETUP.static("the stage's useradd/groupadd: name, UID, GID; non-root means a UID other than 0")
@@ -65,10 +84,13 @@ def user_setup_static(claim: Claim[UserSetupArgs], sources: Sources) -> Cites:
             stage.where(),
         )
     where = stage.where(user.instruction)
-    if args.uid is not None and user.uid != args.uid:
-        fail(claim, f"{args.user} with UID {args.uid}", f"UID {user.uid if user.uid is not None else '(any)'}", where)
-    if args.gid is not None and user.gid != args.gid:
-        fail(claim, f"{args.user} with GID {args.gid}", f"GID {user.gid if user.gid is not None else '(any)'}", where)
+    uid, gid = args.wanted_uid, args.wanted_gid
+    if uid is not None and user.uid != uid:
+        fail(claim, f"{args.user} with UID {uid}", f"UID {user.uid if user.uid is not None else '(any)'}", where)
+    if gid is not None and user.gid != gid:
+        fail(claim, f"{args.user} with GID {gid}", f"GID {user.gid if user.gid is not None else '(any)'}", where)
+    if _group_said(claim) and user.group not in (args.user, None) and "-N" not in user.instruction.value:
+        fail(claim, f"a group {args.user} for {args.user}", f"{args.user} in group {user.group}", where)
     if _non_root_said(claim) and user.uid in (0, None):
         fail(claim, f"non-root {args.user}", f"UID {user.uid if user.uid is not None else '(not fixed)'}", where)
     return [user.instruction.cite]
@@ -78,32 +100,32 @@ def user_setup_static(claim: Claim[UserSetupArgs], sources: Sources) -> Cites:
 def user_setup_image(claim: Claim[UserSetupArgs], images: Images) -> Cites:
     image = images.image(claim)
     args = claim.args
-    user = image.observed(users.USERS).by_name.get(args.user)
-    wrong = user is None or (args.uid is not None and user.uid != args.uid)
-    wrong = wrong or (args.gid is not None and user is not None and user.gid != args.gid)
+    known = image.observed(users.USERS)
+    user = known.by_name.get(args.user)
+    uid, gid = args.wanted_uid, args.wanted_gid
+    wrong = user is None or (uid is not None and user.uid != uid)
+    wrong = wrong or (gid is not None and user is not None and user.gid != gid)
     if wrong or (_non_root_said(claim) and user is not None and user.uid == 0):
         has = f"{args.user} with UID {user.uid}, GID {user.gid}" if user else f"no user {args.user}"
-        fail(
-            claim,
-            f"{args.user} with UID {args.uid}" + (f" and GID {args.gid}" if args.gid is not None else ""),
-            has,
-            image.where,
-        )
+        fail(claim, f"{args.user} with UID {uid}" + (f" and GID {gid}" if gid is not None else ""), has, image.where)
+    if user is not None and _group_said(claim) and known.groups.get(args.user) != user.gid:
+        has = f"group {args.user} with GID {known.groups.get(args.user)}, {args.user} in GID {user.gid}"
+        fail(claim, f"{args.user}'s own group {args.user}", has, image.where)
     return []
 
 
 @USER_SETUP.running(
     "PID 1's real UID and GID (/proc/1/status)",
     needs=lambda c, s: running_view_needs(),
-    applies=lambda a: a.uid is not None or a.gid is not None,
+    applies=lambda a: a.wanted_uid is not None or a.wanted_gid is not None,
 )
 def user_setup_running(claim: Claim[UserSetupArgs], stack: Stack) -> Cites:
     from ..observe.process import PROCESS
 
-    args = claim.args
+    uid, gid = claim.args.wanted_uid, claim.args.wanted_gid
     pid1 = stack.service.observed(PROCESS)
-    if (args.uid is not None and pid1.uid != args.uid) or (args.gid is not None and pid1.gid != args.gid):
-        said = f"the server as {args.user} (UID {args.uid}" + (f", GID {args.gid})" if args.gid is not None else ")")
+    if (uid is not None and pid1.uid != uid) or (gid is not None and pid1.gid != gid):
+        said = f"the server as {claim.args.user} (UID {uid}" + (f", GID {gid})" if gid is not None else ")")
         fail(claim, said, f"PID 1 with UID {pid1.uid}, GID {pid1.gid}", stack.service.where)
     return []
 

@@ -1,0 +1,88 @@
+"""How Python behaves in the running container: no bytecode written, output written through at once.
+
+Part of the `python` pack. The variables are proven like any other (`Variable`), and their effect
+where it lands: `docker diff` of the running container holds no bytecode file, and Python in the
+container writes its standard output through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..observe import changes
+from ..observe.observer import Observer, nothing
+from ..observe.subjects import Stack
+from ..vocabulary import environment
+from ..vocabulary.common import image_view_needs, running_view_needs
+from ..vocabulary.label import Cites, Claim, Label, fail
+
+
+@dataclass(frozen=True)
+class BytecodeArgs(environment.VariableArgs):
+    suffix: str = ".pyc"
+
+
+NO_BYTECODE = Label(
+    "No Bytecode",
+    BytecodeArgs,
+    [
+        "{name}: Sets {value}, so the [read-only] code tree stays free of {suffix} files",
+        "{name}: Sets {value}, so Python writes no {suffix} files",
+    ],
+    example=BytecodeArgs("PYTHONDONTWRITEBYTECODE", "1", suffix=".pyc"),
+    summary="A variable that keeps Python from writing bytecode files, proven in the running container.",
+    nested=True,
+    group="Environment Variables",
+    title=lambda a: a.name,
+)
+NO_BYTECODE.static("the stage's effective ENV value")(environment.variable_static)
+NO_BYTECODE.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
+
+
+@NO_BYTECODE.running("PID 1's environment, and no such file among what the container wrote (`docker diff`)",
+                     needs=lambda c, s: [*running_view_needs(), changes.need()])  # fmt: skip
+def no_bytecode_running(claim: Claim[BytecodeArgs], stack: Stack) -> Cites:
+    environment.variable_running(claim, stack)
+    written = [p for p in stack.service.observed(changes.CHANGES).added() if p.endswith(claim.args.suffix)]
+    if written:
+        fail(claim, f"no {claim.args.suffix} file written", f"{len(written)}, e.g. {written[0]}", stack.service.where)
+    return []
+
+
+@dataclass(frozen=True)
+class UnbufferedArgs(environment.VariableArgs):
+    sink: str = ""
+
+
+def _write_through(request: None, context: dict[str, Any]) -> bool:
+    import sys
+
+    return bool(getattr(sys.stdout, "write_through", False))
+
+
+WRITE_THROUGH: Observer[None, bool] = Observer(
+    "write_through", bool, nothing, inside=_write_through, where=("container",), inputs=("config:self:Env",)
+)
+
+UNBUFFERED = Label(
+    "Unbuffered Output",
+    UnbufferedArgs,
+    ["{name}: Sets {value}, so [log] <lines|output> <reach|reaches> {sink} at once"],
+    example=UnbufferedArgs("PYTHONUNBUFFERED", "1", sink="docker logs"),
+    summary="A variable that makes Python write its output through at once, proven in the running container.",
+    nested=True,
+    group="Environment Variables",
+    title=lambda a: a.name,
+)
+UNBUFFERED.static("the stage's effective ENV value")(environment.variable_static)
+UNBUFFERED.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
+
+
+@UNBUFFERED.running("PID 1's environment, and Python in the container writing stdout through",
+                    needs=lambda c, s: [*running_view_needs(), WRITE_THROUGH.need(None)])  # fmt: skip
+def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
+    environment.variable_running(claim, stack)
+    if claim.args.sink not in ("docker logs", "the terminal") or not stack.service.observed(WRITE_THROUGH):
+        fail(claim, f"stdout reaching {claim.args.sink} at once", "Python buffering stdout", stack.service.where)
+    return []
