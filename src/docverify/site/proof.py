@@ -84,9 +84,10 @@ class Context:
         if result is not None and result.stale:
             return f"stale because {result.stale} changed"
         if shown.state == "stale":
-            return shown.reason
-        message = self.found.blocker or self.found.stale_pages.get(page, "")
-        return message.split(". Run ")[0].rstrip(".") or "the report no longer matches the files"
+            return f"stale: {shown.reason}"
+        message = (self.found.blocker or self.found.stale_pages.get(page, "")).split(". Run ")[0].rstrip(".")
+        message = message.replace("Not verified since", "stale since").replace("Not verified: ", "stale: ")
+        return message or "stale: the report no longer matches the files"
 
 
 def usable(shown: View) -> bool:
