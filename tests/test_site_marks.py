@@ -98,6 +98,10 @@ def test_a_fresh_clone_shows_static_proof_and_says_what_is_not_run(fresh: Path, 
                 assert state == "notrun" and "Not run here" in text and "python3 scripts/dev test" in text, text
     dockerfile = html_of(fresh_site, DOCKERFILE_URL)
     assert "No verification report" in dockerfile and "proved the static level" in dockerfile
+    # Each mutant a chip names links to its row of the mutation report.
+    mutants = set(re.findall(r'href="[./]*verification/mutations/#mutant-([\w.-]+)"', dockerfile))
+    rows = set(re.findall(r'id="mutant-([\w.-]+)"', html_of(fresh_site, "verification/mutations/")))
+    assert len(mutants) > 20 and mutants <= rows, f"mutant links without a row: {sorted(mutants - rows)}"
 
 
 def test_a_lie_fails_its_static_chip_without_a_report(tmp_path: Path) -> None:
