@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Build the docs with Zensical, and refuse a site that lacks the docverify plugin.
+"""Build the docs with Zensical, proof marks included, and refuse a site that lacks them.
 
     .venv/bin/python scripts/zensical_build.py                      # mkdocs.yml -> site/
     .venv/bin/python scripts/zensical_build.py -f path/mkdocs.yml
     .venv/bin/python scripts/zensical_build.py --keep-incomplete    # keep the site to look at
 
-Zensical reads mkdocs.yml but silently skips MkDocs plugins it does not know.
-The published site depends on the docverify plugin (verification marks and the
-Claims page), which marks every page with an element carrying a
-`data-docverify` attribute. A page without one was built without the plugin:
-the script then fails, names the missing feature and removes the site, so it
-cannot be published by accident. MkDocs (`python3 scripts/dev build`) is the
-generator that publishes.
+Zensical reads mkdocs.yml but silently skips MkDocs plugins. The proof (claim
+chips, real line numbers, cited lines, the Claims page) comes from the Markdown
+extension `docverify.site.extension`, which Zensical runs like any other, and
+which marks every page with an element carrying a `data-docverify` attribute.
+A page without one was built without the extension (mkdocs.yml does not list
+it): the script then fails, names the missing feature and removes the site, so
+it cannot be published by accident. Zensical's cache is cleared on every build
+(`--clean`): a page whose Markdown did not change may still show other proof.
+MkDocs (`python3 scripts/dev build`) is the generator that publishes.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ SITE_DIR = re.compile(r"^site_dir:[ \t]*(?P<value>\S.*?)[ \t]*(?:#.*)?$", re.M)
 
 
 class MarkerFinder(HTMLParser):
-    """Finds whether any element carries the plugin's attribute."""
+    """Finds whether any element carries the extension's attribute."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,7 +96,7 @@ def readable(output: str) -> list[str]:
 def build(config: Path) -> int:
     """Run `zensical build --strict` from the config's directory (snippet paths are relative to it)."""
     result = subprocess.run(
-        [zensical(), "build", "--strict", "--config-file", str(config)],
+        [zensical(), "build", "--strict", "--clean", "--config-file", str(config)],
         cwd=config.parent,
         env={**os.environ, "NO_COLOR": "1"},
         stdout=subprocess.PIPE,
@@ -109,7 +111,7 @@ def build(config: Path) -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml", help="default: mkdocs.yml")
-    parser.add_argument("--keep-incomplete", action="store_true", help="keep a site built without docverify")
+    parser.add_argument("--keep-incomplete", action="store_true", help="keep a site built without the proof")
     args = parser.parse_args(argv)
     config: Path = args.config_file.resolve()
     if not config.is_file():
@@ -130,13 +132,13 @@ def main(argv: list[str]) -> int:
         if not args.keep_incomplete:
             shutil.rmtree(site_dir)
         print(
-            f"zensical_build: the docverify plugin did not run: {len(unmarked)} of {len(built)} pages lack its "
-            f"{MARKER} marker{first}. Zensical skips MkDocs plugins it does not support, so the verification "
-            f"marks and the Claims page are missing; {fate}. Publish with MkDocs: python3 scripts/dev build",
+            f"zensical_build: the docverify extension did not run: {len(unmarked)} of {len(built)} pages lack its "
+            f"{MARKER} marker{first}. List docverify.site.extension under markdown_extensions in the config "
+            f"(Zensical skips MkDocs plugins), or the proof marks and the Claims page are missing; {fate}.",
             file=sys.stderr,
         )
         return 1
-    print(f"zensical_build: {len(built)} pages, each with the docverify marker, in {site_dir}")
+    print(f"zensical_build: {len(built)} pages, each with the docverify proof marker, in {site_dir}")
     return 0
 
 

@@ -9,9 +9,11 @@ snippet section), the claim bullets, and the article as a whole. Only the
 article is compared; the theme around it is each generator's own. Differences
 are listed page by page.
 
-Zensical skips the docverify plugin, so scripts/zensical_build.py refuses its
-site; the last tests show that it does, that it accepts a site whose pages all
-carry the plugin's marker, and that its strict build stops on a broken anchor.
+The proof (claim chips, anchors, cited lines, line numbers, gutter marks, the
+Claims table) comes from the Markdown extension docverify.site.extension, which
+Zensical runs too: it is compared on its own, page by page. The last tests show
+that scripts/zensical_build.py accepts the real site, refuses one built without
+the extension, and that its strict build stops on a broken anchor.
 """
 
 from __future__ import annotations
@@ -412,8 +414,7 @@ def test_both_generators_build_the_same_pages(builds: Builds) -> None:
     mkdocs, zensical = builds.pages("mkdocs"), builds.pages("zensical")
     problems = [f"{page}: only Zensical built it" for page in sorted(zensical - mkdocs)]
     for page in sorted(mkdocs - zensical):
-        # A page with no Markdown behind it comes from a plugin; Zensical skips
-        # plugins, and scripts/zensical_build.py refuses its site for that.
+        # A page with no Markdown behind it comes from a plugin, which Zensical skips.
         if source_of(builds, page) is not None or MARKER not in builds.html("mkdocs", page):
             problems.append(f"{page}: only MkDocs built it")
     assert not problems, "the generators built different pages:\n" + "\n".join(problems)
@@ -434,6 +435,59 @@ def test_articles_match(builds: Builds) -> None:
     """Everything else in the article: tags, attributes, links (resolved), text."""
     report = differences(builds, lambda page, m, z: compare_lists("articles", serialized(m, page), serialized(z, page)))
     assert not report, "the articles differ:\n" + "\n".join(report)
+
+
+def proof(html: str, page: str) -> list[str]:
+    """What docverify shows on a page, one line per mark, popovers without their build time."""
+    content = next(e for e in parse(html).iter() if e.tag == "article" and "md-content__inner" in e.classes())
+    shown: list[str] = []
+
+    def resolved(href: str) -> str:
+        return urljoin(SITE_BASE + page, href).removeprefix(SITE_BASE)
+
+    for element in content.iter():
+        kind = element.attrs.get(MARKER, "")
+        if element.tag == "li" and "dv-claim" in element.classes():
+            shown.append(f"claim #{element.attrs.get('id')}")
+        elif kind == "mark":
+            chips = [collapsed(b.text()) for b in element.iter() if b.tag == "button"]
+            facts = [
+                collapsed(f.text())
+                for f in element.iter()
+                if "dv-fact" in f.classes() and not f.text().strip().startswith("Date")
+            ]
+            cites = [f"{a.text()} -> {resolved(a.attrs['href'])}" for a in element.iter() if "dv-cite" in a.classes()]
+            shown.append(f"  mark {element.attrs.get('data-dv-state')} {chips} {cites} {facts}")
+        elif kind == "gutter":
+            link = next(a for a in element.iter() if a.tag == "a")
+            shown.append(f"  gutter line {element.attrs.get('data-dv-line')} -> {resolved(link.attrs['href'])}")
+        elif kind in ("legend", "banner"):
+            shown.append(f"{kind}: {collapsed(element.text())}")
+        elif element.tag == "td" and "linenos" in element.classes():
+            numbers = [a.text() for a in element.iter() if a.attrs.get("href", "").startswith("#__codelineno")]
+            shown.append(f"line numbers {' '.join(numbers)}")
+        elif element.tag == "span" and "dv-cited" in element.classes():
+            shown.append(f"  lit {element.attrs.get('id')} in {element.attrs.get('data-dv-group')}")
+        elif element.tag == "tr" and "data-state" in element.attrs:
+            cells = collapsed(element.text())
+            shown.append(f"row {element.attrs['data-page']} {element.attrs['data-state']} {cells}")
+    return shown
+
+
+def test_the_proof_matches(builds: Builds) -> None:
+    """The marks of docverify's Markdown extension, the same under both generators."""
+    report = []
+    counts: Counter[str] = Counter()
+    for page in shared_pages(builds):
+        mkdocs, zensical = (proof(builds.html(g, page), page) for g in GENERATORS)
+        counts.update(line.split()[0] for line in mkdocs)
+        found = compare_lists("proof", mkdocs, zensical)
+        if found:
+            report.append(f"{page}:")
+            report.extend(f"    {line}" for line in found)
+    assert counts["claim"] > 30 and counts["mark"] == counts["claim"], f"claims and marks not found: {counts}"
+    assert counts["gutter"] > 20 and counts["row"] == counts["claim"], f"gutter marks or table rows missing: {counts}"
+    assert not report, "the proof differs between the generators:\n" + "\n".join(report)
 
 
 def test_code_blocks_equal_the_real_files(builds: Builds) -> None:
@@ -472,33 +526,37 @@ def run_wrapper(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_wrapper_refuses_a_site_without_docverify(tmp_path: Path) -> None:
+EXTENSION_ENTRY = re.compile(r"^  - docverify\.site\.extension:\n(?:      .*\n)*", re.M)
+
+
+def test_the_wrapper_refuses_a_site_without_the_extension(tmp_path: Path) -> None:
     root = repository_copy(tmp_path)
+    config = root / "mkdocs.yml"
+    text, removed = EXTENSION_ENTRY.subn("", config.read_text("utf-8"))
+    assert removed == 1, "mkdocs.yml should list docverify.site.extension with its settings"
+    config.write_text(text, "utf-8")
     result = run_wrapper(root)
     output = result.stdout + result.stderr
-    assert result.returncode == 1, f"zensical_build.py should fail without the docverify plugin:\n{output}"
-    assert "docverify plugin did not run" in output and MARKER in output, output
+    assert result.returncode == 1, f"zensical_build.py should fail without the docverify extension:\n{output}"
+    assert "docverify extension did not run" in output and MARKER in output, output
     assert "Traceback" not in output, output
     assert not (root / "site").exists(), "the refused site was left behind to be published"
 
 
-def test_the_wrapper_accepts_a_site_whose_pages_all_carry_the_marker(tmp_path: Path) -> None:
+def test_the_wrapper_accepts_the_site_with_its_proof(tmp_path: Path) -> None:
     root = repository_copy(tmp_path)
-    for page in (root / "docs").rglob("*.md"):
-        page.write_text(page.read_text("utf-8") + f'\n<span {MARKER}="test" hidden></span>\n', "utf-8")
     result = run_wrapper(root)
     output = result.stdout + result.stderr
-    assert result.returncode == 0, f"zensical_build.py refused pages that carry the marker:\n{output}"
-    assert (root / "site" / "index.html").is_file()
+    assert result.returncode == 0, f"zensical_build.py refused the site:\n{output}"
+    page = (root / "site" / "backend" / "django" / "deploy" / "docker" / "Dockerfile" / "index.html").read_text()
+    assert 'data-docverify="mark"' in page and 'class="dv-chip dv-proven"' in page, "no proof marks"
 
 
-def test_every_mkdocs_page_carries_the_docverify_marker(builds: Builds) -> None:
-    """The contract the wrapper relies on: with the plugin configured, MkDocs marks every page."""
-    config = (builds.root / "mkdocs.yml").read_text("utf-8")
-    if not re.search(r"^plugins:\n(?:[ \t]+.*\n|\n)*?[ \t]+- docverify\b", config, re.M):
-        pytest.skip("mkdocs.yml does not list the docverify plugin yet")
-    unmarked = load_wrapper().unmarked_pages(builds.sites["mkdocs"].site)
-    assert not unmarked, f"pages MkDocs built with docverify but without a {MARKER} element: {unmarked}"
+def test_every_page_carries_the_docverify_marker(builds: Builds) -> None:
+    """The contract the wrapper relies on: with the extension configured, both generators mark every page."""
+    for generator in GENERATORS:
+        unmarked = load_wrapper().unmarked_pages(builds.sites[generator].site)
+        assert not unmarked, f"pages {generator} built with docverify but without a {MARKER} element: {unmarked}"
 
 
 def test_the_wrapper_fails_on_a_broken_anchor_naming_it(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ joins shard files with the standard library alone, naming a missing or duplicate
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,10 +76,10 @@ def test_merge_writes_one_report_from_the_shards(tmp_path: Path) -> None:
     text = report.read_text()
     assert "- Mutants: 4 of 4; run at a level that can see them: 3; killed: 2; kill rate: 67%" in text, text
     assert "- Only the image level sees these, and it was not run: delta" in text, text
-    assert "| delta | survived | not run |" in text, text
+    assert '| <a id="mutant-delta"></a>delta | survived | not run |' in text, text
     assert "acceptance rate: 100%" in text and "- Survivors: gamma" in text, text
     table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
-    assert [line.split(" | ")[0] for line in table] == [
+    assert [re.sub(r"<a id=[^>]*></a>", "", line.split(" | ")[0]) for line in table] == [
         "| Mutant",
         "| alpha",
         "| beta",
@@ -87,9 +88,11 @@ def test_merge_writes_one_report_from_the_shards(tmp_path: Path) -> None:
         "| Rewrite",
         "| same",
     ]
-    beta = next(line for line in table if line.startswith("| beta "))
+    beta = next(line for line in table if "</a>beta " in line)
     assert "<details><summary>12 tests (image 11, static 1)</summary>" in beta, beta
-    assert "`Dockerfile.md` image: L9, L10, L11" in beta, "long lists are grouped by page and level"
+    assert "`Dockerfile.md` image: [L9](../a/Dockerfile.md#claim-L9), [L10](" in beta, "grouped by page and level"
+    alpha = next(line for line in table if "</a>alpha " in line)
+    assert "[`Page.md::static:L3:alpha`](../a/Page.md#claim-L3)" in alpha, "each failing test links to its claim"
 
 
 def test_merge_names_a_missing_shard_and_still_writes_what_it_has(tmp_path: Path) -> None:
@@ -101,7 +104,9 @@ def test_merge_names_a_missing_shard_and_still_writes_what_it_has(tmp_path: Path
     assert result.stderr.splitlines() == ["mutate: incomplete merge: shard 2/3 missing; not run: beta, delta"], (
         result.stderr
     )
-    assert report.read_text().startswith("- Incomplete: shard 2/3 missing; not run: beta, delta\n")
+    text = report.read_text()
+    assert text.startswith("- Incomplete: shard 2/3 missing; not run: beta, delta\n")
+    assert "- Not in this run: beta, delta of the catalogues" in text, "every catalogue entry is accounted for"
 
 
 def test_merge_refuses_a_duplicated_shard_in_one_line(tmp_path: Path) -> None:
@@ -120,3 +125,12 @@ def test_merge_refuses_a_file_that_is_no_shard(tmp_path: Path) -> None:
     result = mutate("--merge", str(path), "--write", str(tmp_path / "report.md"), bare=True)
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "not a shard file" in result.stderr, result.stderr
+
+
+def test_the_committed_report_lists_every_catalogue_entry() -> None:
+    """benchmarks/mutation-report.md accounts for each mutant and rewrite, each with the anchor the site links to."""
+    text = (ROOT / "benchmarks" / "mutation-report.md").read_text()
+    anchored = set(re.findall(r'<a id="mutant-([\w.-]+)"></a>', text))
+    entries = {line.split()[1] for line in listed()}
+    missing = sorted(entries - anchored)
+    assert not missing, f"the mutation report lacks {len(missing)} catalogue entries: {', '.join(missing)}"

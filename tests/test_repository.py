@@ -25,3 +25,31 @@ def test_poetry_lock_is_fresh():
     assert result.returncode == 0, (
         f"poetry.lock is stale; run `python scripts/lock.py`:\n{result.stdout}{result.stderr}"
     )
+
+
+def map_links(page: Path) -> set[Path]:
+    """The pages a module map (the page's `| [name](link) | … |` rows) links to, resolved."""
+    import re
+
+    links = re.findall(r"^\| \[[^\]]+\]\(([^)#]+)\)", page.read_text(), re.M)
+    return {(page.parent / link).resolve() for link in links}
+
+
+def test_the_module_maps_list_every_page():
+    docs = ROOT / "docs"
+    home, verification = docs / "README.md", docs / "verification" / "README.md"
+    every = {p.resolve() for p in docs.rglob("*.md")} - {home.resolve()}
+    assert not every - map_links(home), f"the home page's module map leaves out {sorted(every - map_links(home))}"
+    own = {p.resolve() for p in (docs / "verification").glob("*.md")} - {verification.resolve()}
+    assert not own - map_links(verification), f"the verification map leaves out {sorted(own - map_links(verification))}"
+
+
+def test_the_home_page_gives_the_address_serve_serves():
+    import re
+
+    dev = (ROOT / "scripts" / "dev").read_text()
+    port = re.search(r"^DEFAULT_PORT = (\d+)$", dev, re.M)
+    said = re.findall(r"http://127\.0\.0\.1:(\d+)(/\S*)", (ROOT / "docs" / "README.md").read_text())
+    assert port and said, "the home page should give the local address of `scripts/dev serve`"
+    # mkdocs.yml leaves site_url to DOCS_SITE_URL, unset locally: `mkdocs serve` serves the site at /.
+    assert all((number, path) == (port[1], "/") for number, path in said), f"serve answers at :{port[1]}/, not {said}"

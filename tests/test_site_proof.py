@@ -1,12 +1,13 @@
-"""The published docs show their proof: the `docverify` MkDocs plugin.
+"""The published docs show their proof: docverify's Markdown extension and MkDocs plugin.
 
 The report reader refuses each kind of bad input with one clear sentence. A
 real `mkdocs build` of a copy of this repository, given a green report made
-from its current files, marks every claim, lists every claim Sybil collects
-on the Claims page, and links each claim to the real line it was proven
-against; Chromium shows that line highlighted, and every embedded line's
-number is its number in the real file. With publishing on, a changed file or
-a failed claim stops the build, naming it.
+from its current files, marks every claim with a chip per level, lists every
+claim Sybil collects on the Claims page, and links each claim to the real line
+it was proven against; Chromium shows that line highlighted, and every
+embedded line's number is its number in the real file. With publishing on, a
+changed file or a failed claim stops the build, naming it. (tests/test_site_marks.py
+covers the proof without a report, the legend, popovers, anchors and gutter marks.)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ COPIED = (
     "pyproject.toml",
     "poetry.lock",
     "benchmarks",
+    "tests",  # the project's labels (the build proves the static level itself when the report cannot)
 )
 HASHED = ("Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock")
 DOCKERFILE_PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
@@ -126,7 +128,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
         else:
             shutil.copy2(source, copy / name)
     (copy / ".gitignore").write_text("artifacts/\nsite/\n")
@@ -290,7 +292,9 @@ def test_a_corrupt_report_is_a_banner_when_serving_and_an_error_when_publishing(
     assert served.returncode == 0, served.stdout + served.stderr
     page = (scratch / "site/backend/django/deploy/docker/Dockerfile/index.html").read_text()
     assert "dv-banner" in page and "is not valid JSON" in page
-    assert 'data-dv-state="proven"' not in page, "an unreadable report must not leave ticks"
+    # The build proves the static level itself; nothing of the unreadable report is shown as proven.
+    assert 'dv-chip dv-proven" aria-expanded="false" aria-controls="dv-pop-L11-static"' in page
+    assert not re.search(r'class="dv-chip dv-proven"[^>]*>(image|running)<', page), "a level the build cannot prove"
     published = mkdocs_build(scratch, scratch / "site", publish=True)
     output = published.stdout + published.stderr
     assert published.returncode != 0 and "is not valid JSON" in output and "Traceback" not in output, output
@@ -368,15 +372,18 @@ def test_every_claim_on_the_dockerfile_page_is_marked_proven(page: Any, site: st
     bullets = scan.bullets((repo / DOCKERFILE_PAGE).read_text())
     commit = git(repo, "rev-parse", "HEAD")[:7]
     for bullet in bullets:
-        proof = page.locator(f"li #claim-L{bullet.line}")
-        assert proof.count() == 1, f"{DOCKERFILE_PAGE}:{bullet.line} {bullet.title} has no mark"
-        mark = proof.locator(".dv-mark")
-        label = mark.get_attribute("aria-label") or ""
-        assert "dv-proven" in (mark.get_attribute("class") or ""), f"line {bullet.line}: {label}"
-        assert label == mark.get_attribute("title"), "the tooltip and the accessible label differ"
-        assert label.startswith("Proven at static, image on 2026-11-27") and commit in label, label
-        assert mark.locator(".dv-passed").count() == 2, f"line {bullet.line} should show one tick per proven level"
-        assert mark.is_visible()
+        claim = page.locator(f"li#claim-L{bullet.line}")
+        assert claim.count() == 1, f"{DOCKERFILE_PAGE}:{bullet.line} {bullet.title} has no anchored item"
+        chips = claim.locator(":scope > .dv-proof button.dv-chip, :scope > p > .dv-proof button.dv-chip")
+        names = chips.evaluate_all("bs => bs.map(b => b.firstChild.textContent)")
+        assert names == LEVELS, f"line {bullet.line}: {names}"
+        states = chips.evaluate_all("bs => bs.map(b => b.className.split(' ')[1])")
+        assert states == ["dv-proven", "dv-proven", "dv-na"], f"line {bullet.line}: {states}"
+        assert [chips.nth(i).get_attribute("aria-expanded") for i in range(3)] == ["false"] * 3
+        pop = claim.locator(f"#dv-pop-L{bullet.line}-image")
+        text = pop.evaluate("p => p.textContent")
+        assert "image: proven" in text and "2026-11-27 21:04 UTC" in text and commit in text, text
+        assert chips.first.is_visible()
     assert page.locator(".dv-banner").count() == 0, "a green, current report must not raise a banner"
     # The stage code is open on the page, not behind a click.
     for block in ("src-dockerfile-builder", "src-dockerfile-runtime", "src-dockerfile"):
@@ -392,7 +399,8 @@ def numbered_lines(page: Any, block: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = page.evaluate(
         """block => {
             const root = document.getElementById(block);
-            const numbers = [...root.querySelectorAll('td.linenos a')].map(a => a.textContent.trim());
+            const numbers = [...root.querySelectorAll('td.linenos a[href^="#__codelineno"]')]
+                .map(a => a.textContent.trim());
             const lines = [...root.querySelectorAll('td.code code > span[id^="__span-"]')];
             return lines.map((line, i) => [numbers[i], line.textContent.replace(/\\n$/, '')]);
         }""",
@@ -485,9 +493,11 @@ def test_a_claim_the_report_lacks_is_listed_as_such(scratch: Path) -> None:
     result = mkdocs_build(scratch, scratch / "site")
     assert result.returncode == 0, result.stdout + result.stderr
     page = (scratch / "site/backend/django/deploy/docker/Dockerfile/index.html").read_text()
-    mark = re.search(rf'id="claim-L{dropped["line"]}" data-dv-state="(\w+)"', page)
-    assert mark and mark[1] == "missing", f"line {dropped['line']} should be marked as missing from the report"
+    mark = re.search(rf'data-dv-claim="L{dropped["line"]}" data-dv-state="(\w+)"', page)
+    assert mark and mark[1] == "notrun", f"line {dropped['line']} should be shown as not fully run"
+    pop = re.search(rf'id="dv-pop-L{dropped["line"]}-image".*?</span></span>', page)
+    assert pop and "Not run here" in pop[0] and "python3 scripts/dev test" in pop[0], pop and pop[0]
     claims = (scratch / "site/verification/claims/index.html").read_text()
-    rows = re.findall(r"<tr><td data-label=\"Page\">.*?</tr>", claims)
-    missing = [row for row in rows if 'class="dv-outcome dv-missing">no report<' in row]
-    assert len(missing) == 1 and f"#claim-L{dropped['line']}" in missing[0], missing
+    rows = re.findall(r"<tr data-page=.*?</tr>", claims)
+    unrun = [row for row in rows if 'class="dv-outcome dv-notrun">' in row]
+    assert len(unrun) == 1 and f"#claim-L{dropped['line']}" in unrun[0], unrun

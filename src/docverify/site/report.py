@@ -49,6 +49,8 @@ class ClaimResult:
     expected: tuple[str, ...]
     levels: dict[str, Level]
     cites: tuple[Cite, ...]
+    stage: str | None = None  # the stage heading the claim sits under
+    stale: str | None = None  # optional: the input whose change staled this claim's proof
 
     @property
     def green(self) -> bool:
@@ -74,6 +76,7 @@ class Report:
     date: str
     files: dict[str, str]
     claims: dict[tuple[str, int], ClaimResult] = field(default_factory=dict)
+    vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)  # label -> level -> what it observes
 
     @property
     def short_commit(self) -> str:
@@ -148,6 +151,8 @@ def _claim(data: Any, index: int) -> ClaimResult:
         expected=tuple(expected),
         levels={name: _level(name, value, where) for name, value in levels_data.items()},
         cites=tuple(_cite(text, where) for text in _need(data, "cites", list, where)),
+        stage=data["stage"] if isinstance(data.get("stage"), str) else None,
+        stale=data["stale"] if isinstance(data.get("stale"), str) and data["stale"] else None,
     )
 
 
@@ -180,7 +185,17 @@ def parse(data: Any, path: Path) -> Report:
         date=_need(run, "date", str, "the report's run"),
         files=dict(files),
         claims=claims,
+        vocabulary=_vocabulary(data.get("vocabulary")),
     )
+
+
+def _vocabulary(entries: Any) -> dict[str, dict[str, str]]:
+    """What each label's levels observe; an entry of another shape is left out, not an error."""
+    found: dict[str, dict[str, str]] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and isinstance(entry.get("levels"), dict):
+            found[entry["label"]] = {k: v for k, v in entry["levels"].items() if isinstance(v, str) and v}
+    return found
 
 
 def load(path: Path) -> Report:

@@ -1,0 +1,345 @@
+"""The proof a reader sees, from a fresh clone on: chips, legend, popovers, anchors, gutter marks, Claims page.
+
+A copy of the repository with no test report is built as `scripts/dev serve` builds it: the build
+proves the static level itself, and shows the image and running levels as not run here, with the
+command that runs them. A stale report keeps its static proof current and shows the rest as stale,
+naming the input that changed. In Chromium, at 1280 px and 390 px: the legend stands before the
+first claims; a chip's popover opens by hover, keyboard (Enter, Escape) and touch; a claim's anchor
+lands on the claim, below the sticky header, highlighted; a citation lights its whole instruction;
+each cited line's gutter mark leads back to its claim; the Claims page filters and keeps its
+summary in view; axe-core finds nothing serious or critical in either colour scheme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium, served
+from test_site_proof import COPIED, DOCKERFILE_PAGE, git, green_report, mkdocs_build, write_report
+
+from docverify.report.schema import LEVELS
+from docverify.site import live
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKERFILE_URL = "backend/django/deploy/docker/Dockerfile/"
+CLAIM_PAGES = ("backend/django/deploy/compose/", DOCKERFILE_URL, "backend/django/settings/")
+SCHEMES = ("light", "dark")
+
+
+def copy_repository(into: Path) -> Path:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+            shutil.copytree(source, into / name, ignore=ignore)
+        else:
+            shutil.copy2(source, into / name)
+    (into / ".gitignore").write_text("artifacts/\nsite/\n")
+    git(into, "init", "-q")
+    git(into, "add", "-A")
+    git(into, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
+    return into
+
+
+def built(repo: Path) -> Path:
+    result = mkdocs_build(repo, repo / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo / "site"
+
+
+def html_of(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text()
+
+
+def chip(html: str, line: int, level: str) -> tuple[str, str]:
+    """(state, popover text) of a claim's chip at a level."""
+    state = re.search(rf'class="dv-chip dv-(\w+)"[^>]*aria-controls="dv-pop-L{line}-{level}"', html)
+    pop = re.search(rf'id="dv-pop-L{line}-{level}".*?</span></span>', html, re.S)
+    assert state and pop, f"no {level} chip for line {line}"
+    return state[1], re.sub(r"<[^>]+>", " ", pop[0])
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh clone: no report."""
+    return copy_repository(tmp_path_factory.mktemp("fresh"))
+
+
+@pytest.fixture(scope="module")
+def fresh_site(fresh: Path) -> Path:
+    started = time.monotonic()
+    site = built(fresh)
+    print(f"fresh clone built with its static proof in {time.monotonic() - started:.1f} s")
+    return site
+
+
+def test_a_fresh_clone_shows_static_proof_and_says_what_is_not_run(fresh: Path, fresh_site: Path) -> None:
+    proven = live.run(fresh)
+    assert proven.error is None and len(proven.claims) > 30, proven.error
+    pages: dict[str, str] = {}
+    for ident, claim in proven.claims.items():
+        page, _, line = ident.rpartition(":")
+        url = page.removeprefix("docs/").removesuffix(".md").removesuffix("README").rstrip("/") + "/"
+        html = pages.setdefault(page, html_of(fresh_site, "" if url == "/" else url))
+        for level in LEVELS:
+            state, text = chip(html, int(line), level)
+            if level not in claim.levels:
+                assert state == "na", f"{ident} {level}: {state}"
+            elif level == "static":
+                assert state == "proven", f"{ident}: the build should prove its static level, shows {state}: {text}"
+            else:
+                assert state == "notrun" and "Not run here" in text and "python3 scripts/dev test" in text, text
+    dockerfile = html_of(fresh_site, DOCKERFILE_URL)
+    assert "No verification report" in dockerfile and "proved the static level" in dockerfile
+    # Each mutant a chip names links to its row of the mutation report.
+    mutants = set(re.findall(r'href="[./]*verification/mutations/#mutant-([\w.-]+)"', dockerfile))
+    rows = set(re.findall(r'id="mutant-([\w.-]+)"', html_of(fresh_site, "verification/mutations/")))
+    assert len(mutants) > 20 and mutants <= rows, f"mutant links without a row: {sorted(mutants - rows)}"
+
+
+def test_a_lie_fails_its_static_chip_without_a_report(tmp_path: Path) -> None:
+    repo = copy_repository(tmp_path)
+    dockerfile = repo / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("--uid 1000", "--uid 1001", 1))
+    html = html_of(built(repo), DOCKERFILE_URL)
+    page = (repo / DOCKERFILE_PAGE).read_text().splitlines()
+    line = next(n for n, text in enumerate(page, 1) if "User Setup" in text)
+    state, text = chip(html, line, "static")
+    assert state == "failed" and "1000" in text, text
+    assert re.search(rf'data-dv-claim="L{line}" data-dv-state="failed"', html)
+
+
+def test_a_stale_report_keeps_static_proof_and_stales_the_rest(tmp_path: Path) -> None:
+    repo = copy_repository(tmp_path)
+    data = green_report(repo)
+    data["files"]["Dockerfile"] = "0" * 64  # the report saw another Dockerfile
+    write_report(repo, data)
+    html = html_of(built(repo), DOCKERFILE_URL)
+    static, _ = chip(html, 11, "static")
+    image, text = chip(html, 11, "image")
+    assert (static, image) == ("proven", "stale"), (static, image)
+    assert "Dockerfile changed" in text and "python3 scripts/dev test" in text, text
+    assert 'class="admonition warning dv-banner"' in html
+
+
+def test_a_claim_the_report_names_stale_says_which_input_changed(tmp_path: Path) -> None:
+    repo = copy_repository(tmp_path)
+    data = green_report(repo)
+    named = next(c for c in data["claims"] if c["page"] == DOCKERFILE_PAGE and c["title"] == "Command")
+    named["stale"] = "Dockerfile:71"
+    write_report(repo, data)
+    html = html_of(built(repo), DOCKERFILE_URL)
+    state, text = chip(html, named["line"], "image")
+    assert state == "stale" and "stale because Dockerfile:71 changed" in text, text
+    others = [c for c in data["claims"] if c["page"] == DOCKERFILE_PAGE and c is not named]
+    assert all(chip(html, c["line"], "image")[0] == "proven" for c in others), "only the named claim is stale"
+
+
+# --- in the browser ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def url(fresh_site: Path) -> Iterator[str]:
+    with served(fresh_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+def tab(browser: Any, url: str, width: int, scheme: str = "light", touch: bool = False) -> Any:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900 if width > 500 else 844}, color_scheme=scheme, has_touch=touch
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page.errors = errors
+    return page
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def page(browser: Any, url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    opened = tab(browser, url, request.param)
+    opened.width = request.param
+    yield opened
+    errors = opened.errors
+    opened.context.close()
+    assert not errors, errors
+
+
+def test_the_legend_stands_before_the_first_claims(page: Any, url: str) -> None:
+    for path in CLAIM_PAGES:
+        page.goto(url + path)
+        legend = page.locator(".dv-legend")
+        assert legend.count() == 1 and legend.is_visible(), f"{path}: no visible legend"
+        before = legend.evaluate("l => !!(l.compareDocumentPosition(document.querySelector('li.dv-claim')) & 4)")
+        assert before, f"{path}: the legend is not before the first claim"
+        text = legend.inner_text()
+        assert all(word in text for word in ("proven", "failed", "not run", "not applicable", "stale")), text
+
+
+def popover_of(page: Any, line: int, level: str) -> tuple[Any, Any]:
+    return page.locator(f"#claim-L{line} button[aria-controls='dv-pop-L{line}-{level}']"), page.locator(
+        f"#dv-pop-L{line}-{level}"
+    )
+
+
+def test_a_chip_opens_by_keyboard_and_closes_with_escape(page: Any, url: str) -> None:
+    page.goto(url + DOCKERFILE_URL)
+    button, pop = popover_of(page, 43, "static")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true" and pop.is_visible()
+    text = pop.inner_text()
+    assert "static: proven" in text and "Observes" in text and "Test" in text and "User-Setup" in text, text
+    assert "Bites" in text and pop.locator("a[href*='mutations']").count() > 0, "the mutants should be links"
+    box, width = pop.bounding_box(), page.viewport_size["width"]
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"the popover leaves the screen: {box}"
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and not pop.is_visible()
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "dv-pop-L43-static"
+
+
+def test_a_chip_opens_by_hover(browser: Any, url: str) -> None:
+    page = tab(browser, url, 1280)
+    page.goto(url + DOCKERFILE_URL)
+    button, pop = popover_of(page, 43, "image")
+    button.hover()
+    assert pop.is_visible() and "image: not run" in pop.inner_text()
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(400)
+    assert not pop.is_visible(), "the popover stays after the pointer left"
+    page.context.close()
+
+
+def test_a_chip_opens_by_touch(browser: Any, url: str) -> None:
+    page = tab(browser, url, 390, touch=True)
+    page.goto(url + DOCKERFILE_URL)
+    button, pop = popover_of(page, 43, "running")
+    button.tap()
+    assert pop.is_visible() and button.get_attribute("aria-expanded") == "true"
+    page.locator("h1").tap()
+    assert not pop.is_visible(), "a tap elsewhere should close the popover"
+    page.context.close()
+
+
+def header_bottom(page: Any) -> float:
+    return float(page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom"))
+
+
+def test_a_claim_anchor_lands_on_the_claim_highlighted(page: Any, url: str) -> None:
+    page.goto(url + DOCKERFILE_URL + "#claim-L43")
+    page.wait_for_timeout(300)
+    target = page.locator(":target")
+    assert target.evaluate("t => t.tagName + '#' + t.id") == "LI#claim-L43"
+    box = target.bounding_box()
+    assert box and header_bottom(page) <= box["y"] < page.viewport_size["height"], f"under the header: {box}"
+    assert target.evaluate("t => getComputedStyle(t).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_a_citation_lights_the_whole_instruction(page: Any, url: str) -> None:
+    page.goto(url + DOCKERFILE_URL)
+    page.locator("#claim-L43 a.dv-cite").first.click()
+    page.wait_for_function("() => location.hash.length > 1")
+    lit = page.locator(".dv-lit")
+    text = "\n".join(lit.all_inner_texts())
+    assert lit.count() >= 2 and "useradd" in text and "--uid 1000" in text, f"only part of the instruction: {text}"
+    colour = lit.last.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), "the continued line is not lit"
+
+
+def test_every_cited_line_leads_back_to_its_claims(page: Any, url: str) -> None:
+    page.goto(url + DOCKERFILE_URL)
+    cited = page.eval_on_selector_all("li.dv-claim a.dv-cite", "as => as.map(a => a.textContent)")
+    lines = {int(text.split(":")[1]) for text in cited if text.startswith("Dockerfile:")}
+    marks = page.locator("#src-dockerfile .dv-gutter-tip")
+    marked = {int(n) for n in marks.evaluate_all("ms => ms.map(m => m.dataset.dvLine)")}
+    assert lines and lines <= marked, f"cited lines without a gutter mark: {sorted(lines - marked)}"
+    gutter = page.locator("#src-dockerfile .dv-gutter-tip[data-dv-line='52'] a.dv-gutter")
+    gutter.click()
+    page.wait_for_function("() => location.hash.startsWith('#claim-')")
+    target = page.locator(":target")
+    assert target.locator("a.dv-cite", has_text="Dockerfile:52").count() >= 1, "the gutter led to another claim"
+
+
+def test_every_claim_cites_a_line_or_says_why(page: Any, url: str) -> None:
+    for path in (*CLAIM_PAGES, "backend/django/health/", "backend/django/deploy/docker/security/"):
+        page.goto(url + path)
+        bare = page.eval_on_selector_all(
+            "li.dv-claim",
+            """items => items.filter(li => {
+                const mark = li.querySelector(':scope > .dv-proof, :scope > p > .dv-proof');
+                return !mark.querySelector('.dv-cite') && !(mark.querySelector('.dv-nocite')?.textContent.trim());
+            }).map(li => li.id)""",
+        )
+        assert not bare, f"{path}: claims with neither a citation nor a reason: {bare}"
+
+
+def test_the_claims_page_filters_and_keeps_its_summary_in_view(page: Any, url: str) -> None:
+    page.goto(url + "verification/claims/")
+    rows = page.locator(".dv-table tbody tr")
+    total = rows.count()
+    page.select_option("select[name=level]", "image")
+    page.select_option("select[name=state]", "notrun")
+    visible = page.locator(".dv-table tbody tr:not([hidden])")
+    states = visible.evaluate_all("rs => rs.map(r => r.dataset.image)")
+    assert 0 < len(states) < total and set(states) == {"notrun"}, states
+    assert page.locator("[data-dv-shown]").inner_text() == str(len(states))
+    page.select_option("select[name=state]", "failed")
+    assert visible.count() == 0 and page.locator(".dv-empty").is_visible()
+    page.select_option("select[name=state]", "")
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(200)
+    summary = page.locator(".dv-summary").bounding_box()
+    assert summary and header_bottom(page) - 1 <= summary["y"] <= header_bottom(page) + 4, f"scrolled away: {summary}"
+    if page.width > 500:
+        wide = page.evaluate("(c => c.scrollWidth > c.clientWidth)(document.querySelector('.dv-claims'))")
+        assert not wide, "the Claims table is wider than its column"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", ["verification/claims/", DOCKERFILE_URL])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_nothing_serious(browser: Any, url: str, scheme: str, path: str, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = tab(browser, url, width, scheme)
+    page.goto(url + path)
+    if page.locator("#claim-L43").count():
+        page.locator("#claim-L43 button.dv-chip").first.click()  # an open popover is checked too
+    found = Axe().run(page).response["violations"]
+    # Ours: what docverify adds (its classes start with dv-); the theme's own findings are the theme's.
+    serious = [
+        f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:160]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+        if "dv-" in str(node["target"]) or "dv-" in node.get("html", "") or "claim-L" in str(node["target"])
+    ]
+    page.context.close()
+    assert not serious, f"axe at {width} px, {scheme}, {path}:\n" + "\n".join(serious)
+
+
+def test_the_report_field_stale_is_read(tmp_path: Path) -> None:
+    """A later report may name, per claim, the input that staled it; the reader keeps it."""
+    from docverify.site import report as rp
+
+    data = green_report(copy_repository(tmp_path))
+    data["claims"][0]["stale"] = "Dockerfile:3"
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(data))
+    first = rp.load(path).claims[(data["claims"][0]["page"], data["claims"][0]["line"])]
+    assert first.stale == "Dockerfile:3"
