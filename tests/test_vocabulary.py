@@ -82,10 +82,11 @@ class ColourArgs:
 
 def test_a_label_types_its_values_and_refuses_forms_that_do_not_fit_its_args() -> None:
     colour = Label("Colour", ColourArgs, ["Painted {colour} [(shade {shade})]"], example=ColourArgs("red"), summary="")
-    claim = colour.read(item("Colour", "Painted `blue` (shade `3`)."))
+    claim = colour.attempt(item("Colour", "Painted `blue` (shade `3`)."))
+    assert claim is not None
     assert claim.args == ColourArgs("blue", 3) and claim.title == "Colour"
     with pytest.raises(ClaimUnreadable, match="shade must be a whole number"):
-        colour.read(item("Colour", "Painted `blue` (shade `dark`)."))
+        colour.attempt(item("Colour", "Painted `blue` (shade `dark`)."))
     with pytest.raises(ConfigError, match="names \\['hue'\\]"):
         Label("Colour", ColourArgs, ["{colour} {hue}"], example=ColourArgs("red"), summary="")
     with pytest.raises(ConfigError, match="does not always give \\['colour'\\]"):

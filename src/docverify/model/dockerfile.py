@@ -7,6 +7,7 @@ the ones that win after later instructions, inherited from an earlier stage `FRO
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,18 +18,7 @@ from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 from ..errors import DockerfileError
 from . import reads, shell
 from .accounts import User, created
-from .instruction import EXEC_FORM, KNOWN, Instruction, clean_path, expand, normalise_image
-
-
-@dataclass(frozen=True)
-class Healthcheck:
-    test: tuple[str, ...]  # ("CMD", argv...), ("CMD-SHELL", script) or ("NONE",)
-    options: dict[str, str]
-    instruction: Instruction | None = None
-
-    @property
-    def disabled(self) -> bool:
-        return not self.test or self.test[0] == "NONE"
+from .instruction import EXEC_FORM, KNOWN, Healthcheck, Instruction, clean_path, expand, normalise_image
 
 
 @dataclass
@@ -242,7 +232,7 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
     text = path.read_text()
     if text.rstrip().endswith("\\"):
         raise DockerfileError(f"{path.name}:{text.rstrip().count(chr(10)) + 1}: line continuation at end of file")
-    parser = DockerfileParser(fileobj=_Reader(text))
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode()))
     stages: list[Stage] = []
     global_args: list[Instruction] = []
     arg_values: dict[str, str] = {}
@@ -288,22 +278,6 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
     if not stages:
         raise DockerfileError(f"{path.name}: no FROM instruction, so no stage")
     return Dockerfile(path, stages, global_args)
-
-
-class _Reader:
-    """dockerfile-parse reads from a file object; give it the text we already hold."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text.encode()
-
-    def read(self) -> bytes:
-        return self._text
-
-    def seek(self, *_: object) -> int:
-        return 0
-
-    def readlines(self) -> list[str]:
-        return self._text.decode().splitlines(keepends=True)
 
 
 __all__ = ["Dockerfile", "DockerfileError", "Healthcheck", "Instruction", "Stage", "User", "clean_path", "expand"]

@@ -157,3 +157,14 @@ def option(argv: list[str], *names: str) -> str | None:
 
 def as_int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Healthcheck:
+    test: tuple[str, ...]  # ("CMD", argv...), ("CMD-SHELL", script) or ("NONE",)
+    options: dict[str, str]
+    instruction: Instruction | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return not self.test or self.test[0] == "NONE"

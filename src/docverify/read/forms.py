@@ -23,128 +23,11 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-VALUE = r"`[^`]+`"
-# A value may carry a note in parentheses (narrative): `libpq5` (PostgreSQL client library).
-NOTE = r"(?:\s*\([^`()]*\))?"
-SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+)"
-ARTICLE = r"(?:(?:an?|the)\s+)?"
-LIST = rf"{VALUE}{NOTE}(?:{SEPARATOR}{ARTICLE}{VALUE}{NOTE})*"
-VALUE_TEXT = re.compile(r"`([^`]+)`")
-NOTE_TEXT = re.compile(r"`[^`]+`\s*\(([^`()]*)\)")
-TOKEN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*[*~]?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+")
-WORD = r"[A-Za-z][\w.'-]*"  # a plain word a form reads (`{subject~}`): no backticks, no spaces
-# What any sentence may add at its end, shown as narrative: a purpose or a reason (", so the server…",
-# " because …", " for …") or a remark in parentheses. Anything else is refused: "…, after the system
-# directories" would say something no check reads.
-TAIL = r"(?P<tail>\s*,?\s+(?:so|so that|because|since|for|to ensure|to make sure|in order to)\s+[^`]+?|\s*\([^`()]+\))?"
-
-
-class FormError(ValueError):
-    """A form that cannot be compiled (the vocabulary's mistake, found when it is declared)."""
-
-
-@dataclass(frozen=True)
-class Node:
-    kind: str  # "word" | "value" | "list" | "free" | "optional" | "choice" | "sequence"
-    text: str = ""  # the word, or the value's name
-    children: tuple[Node, ...] = ()
-
-
-def _parse(tokens: list[str], closing: str | None) -> tuple[Node, int]:
-    """A sequence of alternatives up to `closing`; returns (node, tokens used)."""
-    alternatives: list[list[Node]] = [[]]
-    used = 0
-    while used < len(tokens):
-        token = tokens[used]
-        used += 1
-        if token == closing:
-            break
-        if token in ("]", ">"):
-            raise FormError(f"unbalanced {token!r}")
-        if token == "|":
-            if closing is None:
-                raise FormError("'|' outside [ ] or < >")
-            alternatives.append([])
-        elif token in ("[", "<"):
-            inner, taken = _parse(tokens[used:], "]" if token == "[" else ">")
-            used += taken
-            alternatives[-1].append(Node("optional" if token == "[" else "choice", children=inner.children))
-        elif token.startswith("{"):
-            name = token[1:-1]
-            kind = "list" if name.endswith("*") else "word-value" if name.endswith("~") else "value"
-            alternatives[-1].append(Node(kind, name.rstrip("*~")))
-        elif token == "...":
-            alternatives[-1].append(Node("free"))
-        else:
-            alternatives[-1].append(Node("word", token))
-    else:
-        if closing is not None:
-            raise FormError(f"missing {closing!r}")
-    sequences = tuple(Node("sequence", children=tuple(a)) for a in alternatives)
-    return Node("choice", children=sequences), used
-
-
-def _words_pattern(word: str) -> str:
-    # A comma is optional wherever a form writes one; other punctuation is literal.
-    parts = re.split(r"(,)", word)
-    return "".join(r"\s*,?" if part == "," else re.escape(part) for part in parts if part)
-
-
-@dataclass
-class _Compiler:
-    groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # regex group -> (name, kind)
-    free: list[str] = field(default_factory=list)  # regex groups of `...`
-
-    def pattern(self, node: Node) -> str:
-        if node.kind == "word":
-            return _words_pattern(node.text)
-        if node.kind in ("value", "list", "word-value"):
-            group = f"v{len(self.groups)}"
-            self.groups[group] = (node.text, node.kind)
-            return f"(?P<{group}>{ {'value': VALUE, 'list': LIST, 'word-value': WORD}[node.kind] })"
-        if node.kind == "free":
-            group = f"f{len(self.free)}"
-            self.free.append(group)
-            return rf"(?P<{group}>[^`]*?)"
-        if node.kind == "sequence":
-            out = ""
-            for index, child in enumerate(node.children):
-                if index:
-                    # Two literal words need a space between them; around anything else spacing is free.
-                    before = node.children[index - 1]
-                    glued = child.kind == "word" and before.kind == "word" and child.text[:1].isalnum()
-                    out += r"\s+" if glued else r"\s*"
-                out += self.pattern(child)
-            return out
-        inner = "|".join(self.pattern(child) for child in node.children)
-        if node.kind == "optional":
-            return rf"(?:{inner})?"
-        return f"(?:{inner})"
-
-
-def _names(node: Node, optional: bool = False) -> tuple[set[str], set[str]]:
-    """(names bound on every reading, names bound on some reading)."""
-    if node.kind in ("value", "list", "word-value"):
-        return (set() if optional else {node.text}), {node.text}
-    if node.kind == "sequence":
-        always: set[str] = set()
-        some: set[str] = set()
-        for child in node.children:
-            a, s = _names(child, optional)
-            always |= a
-            some |= s
-        return always, some
-    if node.kind in ("choice", "optional"):
-        readings = [_names(child, optional or node.kind == "optional") for child in node.children]
-        always = set.intersection(*(a for a, _ in readings)) if readings else set()
-        some = set().union(*(s for _, s in readings)) if readings else set()
-        return (set() if node.kind == "optional" else always), some
-    return set(), set()
-
+from .grammar import LIST, NOTE_TEXT, TAIL, TOKEN, VALUE_TEXT, Compiler, FormError, Node, names_of, parse_form
 
 Binding = str | tuple[str, ...]
 
@@ -163,15 +46,15 @@ class Form:
         self.text = " ".join(text.split())
         body = self.text[:-1] if self.text.endswith(".") and not self.text.endswith("...") else self.text
         try:
-            self.tree, _ = _parse(TOKEN.findall(body), None)
+            self.tree, _ = parse_form(TOKEN.findall(body), None)
         except FormError as error:
             raise FormError(f"form {text!r}: {error}") from None
-        self.always, self.names = _names(self.tree)
+        self.always, self.names = names_of(self.tree)
 
     @cached_property
     def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, str]], list[str]]:
         """The regex, made when the form first reads a sentence: most forms of a vocabulary never do in a run."""
-        compiler = _Compiler()
+        compiler = Compiler()
         regex = re.compile(rf"\s*{compiler.pattern(self.tree)}{TAIL}\s*\.?\s*", re.IGNORECASE | re.DOTALL)
         return regex, compiler.groups, compiler.free
 
@@ -230,7 +113,7 @@ class Form:
             optional = [child.kind == "optional" for child in node.children]
             return " ".join(p for p in _articles(parts, optional) if p)
         if node.kind == "optional":
-            bound = _names(node)[1]
+            bound = names_of(node)[1]
             if not bound:
                 # Literal-only options are left out (the shortest sentence), but for an article.
                 first = node.children[0].children if node.children else ()
@@ -238,7 +121,7 @@ class Form:
                 return first[0].text if kept else ""
             for child in node.children:
                 text = self._render(child, bindings)
-                if text is not None and _names(child)[1] & {k for k, v in bindings.items() if v not in (None, ())}:
+                if text is not None and names_of(child)[1] & {k for k, v in bindings.items() if v not in (None, ())}:
                     return text
             return ""
         for child in node.children:
@@ -321,3 +204,6 @@ def convert(name: str, kind: Any, value: Any) -> Any:
             raise ValueError(f"{name} must be a whole number, not `{value}`")
         return int(value)
     return value
+
+
+__all__ = ["VALUE_TEXT", "Form", "FormError", "Reading", "closest", "convert", "skeleton_of"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (
     closure,
+    command,
     commands,
     compose,
     environment,
@@ -35,6 +36,7 @@ AREAS = (
     commands,
     health,
     runtime,
+    command,
     metadata,
     script,
     startup,

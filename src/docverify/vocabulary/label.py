@@ -20,22 +20,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import re
 import sys
 import typing
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from ..errors import ClaimFailed, ClaimUnreadable, ConfigError
 from ..model.sources import Sources
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
-from ..read.forms import VALUE_TEXT, Form, FormError, Reading, closest, convert
+from ..read.forms import Form, FormError, Reading, convert
 from ..read.items import Item
 
-# A closing remark: a purpose or reason clause, or a parenthesis, at the end of a sentence.
-REMARK = re.compile(r"(\s*,?\s+(so|so that|because|since|for|to ensure|where|which)\s+.*|\s*\([^()]*\)|\s*,\s+[^`,]+)$")
 Level = Literal["static", "image", "running"]
 LEVELS: tuple[Level, ...] = ("static", "image", "running")
 # stage: the Dockerfile stage under whose `Stage N: Name` heading the claim sits (else the final one);
@@ -256,33 +253,6 @@ class Label(Generic[A]):
                 where = f"{item.where()}: " if item else ""
                 raise ClaimUnreadable(f"{where}**{self.name}**: {error}") from None
         return self.args(**values)
-
-    def read(self, item: Item) -> Claim[A]:
-        found = self.attempt(item)
-        if found is None:
-            raise ClaimUnreadable(f"{item.where()}: **{self.name}** cannot read {item.sentence!r}; {self.hint(item)}")
-        return found
-
-    def remark_hint(self, item: Item) -> str | None:
-        """Why a sentence this label would read without its closing remark is refused, if that is why."""
-        remark = REMARK.search(item.sentence.rstrip(". "))
-        if remark is None or not self.attempt(replace(item, sentence=item.sentence[: remark.start()])):
-            return None
-        unread = ", ".join(f"`{v}`" for v in VALUE_TEXT.findall(remark.group(0)))
-        if unread:
-            return (f"its closing remark holds {unread}, a value no form reads: write the remark without backticks "
-                    "(it is then shown as narrative), or leave it out")  # fmt: skip
-        return (
-            f"its closing remark {remark.group(0).strip()!r} is neither a purpose (so, because, for, to ensure) "
-            "nor a parenthesis, so it would say something no check reads: put it in parentheses, or leave it out"
-        )
-
-    def hint(self, item: Item) -> str:
-        found = self.remark_hint(item)
-        if found:
-            return found
-        near = closest(item.sentence, self.forms) or self.forms[0]
-        return f"the closest form it reads is `{near.text}`, e.g. {self.render(near)!r}"
 
     def render(self, form: Form | None = None, args: A | None = None) -> str:
         """A sentence in `form` (default: the first) for `args` (default: the first example it can write)."""

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from ..errors import ClaimUnreadable, ConfigError
 from ..read.forms import closest
 from ..read.items import Item
+from . import hints
 from .label import Claim, Label, words
 
 A = TypeVar("A")
@@ -90,7 +91,12 @@ class Registry:
             )
         if label.nested:
             raise ClaimUnreadable(f"{item.where()}: **{label.name}** is read only as an item nested under a group")
-        return label.read(item)
+        found = label.attempt(item)
+        if found is None:
+            raise ClaimUnreadable(
+                f"{item.where()}: **{label.name}** cannot read {item.sentence!r}; {hints.hint(label, item)}"
+            )
+        return found
 
     def _read_nested(self, item: Item) -> Claim[Any]:
         read = [claim for claim in (label.attempt(item) for label in self.nested) if claim is not None]
@@ -99,7 +105,7 @@ class Registry:
         if read:
             names = words(c.label.name for c in read)
             raise ClaimUnreadable(f"{item.where()}: {item.sentence!r} reads as more than one claim ({names})")
-        remarks = [hint for label in self.nested if (hint := label.remark_hint(item))]
+        remarks = [hint for label in self.nested if (hint := hints.remark_hint(label, item))]
         if remarks:
             raise ClaimUnreadable(f"{item.where()}: {item.sentence!r} (under **{item.label}:**): {remarks[0]}")
         forms = [form for label in self.nested for form in label.forms]

@@ -1,0 +1,165 @@
+"""What a container of the image runs: ENTRYPOINT and CMD as they compose into the process.
+
+Docker starts `ENTRYPOINT + CMD` when the entrypoint is in exec form; a shell-form entrypoint
+ignores CMD. An entrypoint script that ends in `exec "$@"` hands over to CMD. The running level
+reads the process (PID 1) and its listening sockets.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..model.dockerfile import Stage
+from ..model.scripts import entrypoint_script
+from ..model.sources import Sources
+from ..observe import sockets
+from ..observe.subjects import Images, Stack
+from . import script
+from .common import matches, running_view, running_view_needs
+from .label import Cites, Claim, Label, fail, words
+from .runtime import split_words as _split
+
+
+@dataclass(frozen=True)
+class CommandArgs:
+    program: str | None = None  # the program, or a whole command line
+    # Each may be several words (`--port 8080`); implied: a whole command line already holds them.
+    arguments: tuple[str, ...] = field(default=(), metadata={"implied": True})
+    address: str | None = None  # host:port it serves on
+    handover: str | None = None  # `exec`: the entrypoint script replaces itself with it
+    command: str | None = None  # the whole process, exactly
+
+
+def _process(stage: Stage, sources: Sources) -> tuple[list[str] | None, str | None]:
+    """What a container of the stage runs by default, as Docker composes ENTRYPOINT and CMD (and an
+    entrypoint script that hands over to its arguments): (argv, why none)."""
+    entry, cmd = stage.exec_list("ENTRYPOINT"), stage.exec_list("CMD")
+    if entry is not None and not entry[1].is_exec_form():
+        return None, f"shell-form ENTRYPOINT {entry[1].value}, which ignores CMD"
+    if entry is not None and stage is sources.dockerfile.final and entrypoint_script(sources) is not None:
+        return (list(cmd[0]) if cmd else None), None if cmd else "no CMD for the entrypoint script to run"
+    argv = [*(entry[0] if entry else []), *(cmd[0] if cmd else [])]
+    return (argv or None), None if argv else "no CMD and no ENTRYPOINT"
+
+
+def _suggested(sources: Sources) -> Iterable[tuple[int | None, CommandArgs]]:
+    stage = sources.dockerfile.final
+    argv, _ = _process(stage, sources)
+    cmd = stage.exec_list("CMD")
+    entry = stage.exec_list("ENTRYPOINT")
+    if argv is None or cmd is None:
+        return
+    if entry is not None and entrypoint_script(sources) is None:
+        yield stage.index, CommandArgs(arguments=tuple(cmd[0]), command=shlex.join(argv))
+    else:
+        yield stage.index, CommandArgs(shlex.join(argv))
+
+
+COMMAND = Label(
+    "Command",
+    CommandArgs,
+    [
+        "Runs {command} by default",
+        "Defaults to {program} [<with|running> {arguments*}]",
+        "Defaults to {program} serving {arguments*} on {address}[; the entrypoint {handover}s it]",
+        "Passes {arguments*} to the entrypoint [by default]",
+    ],
+    example=CommandArgs("gunicorn", ("core.wsgi:application",), "0.0.0.0:8000"),
+    examples=[CommandArgs(arguments=("--port", "8080"), command="python -m ledger --port 8080")],
+    summary="What a container runs by default: ENTRYPOINT and CMD as Docker composes them into the process (an "
+    "entrypoint script hands over to the CMD).",
+    suggest=_suggested,
+)
+
+
+def _words(args: CommandArgs) -> tuple[list[str], list[list[str]]]:
+    """(the program's words, each argument's words): `--port 8080` is two words, in that order."""
+    return (_split(args.program) if args.program else []), [
+        *(_split(a) for a in args.arguments),
+        *([[args.address]] if args.address else []),
+    ]
+
+
+def _has_run(argv: list[str] | tuple[str, ...], run: list[str]) -> bool:
+    """`run` appears in `argv` word for word; a lone word may also be an option's `=value`."""
+    if len(run) == 1:
+        return matches(run[0], argv)
+    return any(list(argv[i : i + len(run)]) == run for i in range(len(argv) - len(run) + 1))
+
+
+def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
+    args, form = claim.args, claim.reading.form.text
+    if args.command is not None:
+        wanted = _split(args.command)
+        return len(argv) == len(wanted) and same(argv[0], wanted[0]) and list(argv[1:]) == wanted[1:]
+    program, runs = _words(args)
+    if form.startswith("Passes"):  # the CMD, word for word, after the entrypoint's own words
+        flat = [w for run in runs for w in run]
+        return list(argv[len(argv) - len(flat) :]) == flat
+    for start in range(len(argv)):  # an interpreter or a launcher may stand before the program
+        rest = argv[start:]
+        if program and same(rest[0], program[0]) and list(rest[1 : len(program)]) == program[1:]:
+            return all(_has_run(rest[len(program) :], run) for run in runs)
+        if not PurePosixPath(rest[0]).name.startswith(("python", "sh", "bash", "env")):
+            break
+    return False
+
+
+def same(found: str, wanted: str) -> bool:
+    """A program by name or by path: `/venv/bin/gunicorn` runs `gunicorn`."""
+    return found == wanted or ("/" not in wanted and PurePosixPath(found).name == wanted)
+
+
+def said(claim: Claim[CommandArgs]) -> str:
+    return claim.args.command or " ".join([*_words(claim.args)[0], *(w for run in _words(claim.args)[1] for w in run)])
+
+
+@COMMAND.static("ENTRYPOINT and CMD composed into the default process (an entrypoint script hands over to CMD); "
+                "`exec`: the script replaces itself with it")  # fmt: skip
+def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    argv, problem = _process(stage, sources)
+    cmd, entry = stage.last("CMD"), stage.last("ENTRYPOINT")
+    cites = [i.cite for i in (cmd, entry) if i is not None]
+    if claim.reading.form.text.startswith("Passes") and entry is None:
+        fail(claim, "arguments passed to an entrypoint", "no ENTRYPOINT", stage.where(cmd))
+    if argv is None:
+        fail(claim, said(claim), problem, stage.where(entry or cmd))
+    if claim.reading.form.text.startswith("Passes"):
+        argv = stage.exec_list("CMD")[0] if stage.exec_list("CMD") else []  # type: ignore[index]
+    if not holds(claim, argv):
+        fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`", stage.where(cmd or entry))
+    if claim.args.handover is not None:
+        cites += script.handover(claim, sources, claim.args.handover)
+    return cites
+
+
+@COMMAND.image("the image config's entrypoint and cmd, composed")
+def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    config = image.config
+    passes = claim.reading.form.text.startswith("Passes")
+    scripted = image.stage is images.sources.dockerfile.final and entrypoint_script(images.sources) is not None
+    argv = config.cmd if passes or scripted else config.argv
+    if not holds(claim, argv):
+        fail(claim, said(claim), f"`{shlex.join(argv)}`", image.where)
+    return []
+
+
+@COMMAND.running("PID 1's argv, and a socket listening on the address",
+                 needs=lambda c, s: [*running_view_needs(), sockets.need()])  # fmt: skip
+def command_running(claim: Claim[CommandArgs], stack: Stack) -> Cites:
+    view = running_view(stack.service)
+    if not holds(claim, view.argv):
+        fail(claim, f"PID 1 running {said(claim)}", f"PID 1 `{' '.join(view.argv)}`", view.where)
+    if claim.args.address:
+        host, _, port = claim.args.address.rpartition(":")
+        listening = stack.service.observed(sockets.SOCKETS)
+        found = [s for s in listening.on_port(int(port)) if s.address == (host or "0.0.0.0")]
+        if not found:
+            fail(claim, f"the server listening on {claim.args.address}",
+                 f"sockets listening on {words(map(str, listening.listening)) or 'nothing'}", view.where)  # fmt: skip
+    return []
