@@ -79,7 +79,7 @@ def test_the_ledger_example_is_proven_at_every_level_and_a_false_sentence_named(
 
     # A false sentence on the page (proven at all three levels), and a Dockerfile line the page no
     # longer matches (the running stack stays healthy: the server still listens on 8080).
-    uid_line = edit(root / PAGE, "Creates a user `svc` with UID `2001`", "Creates a user `svc` with UID `2002`")
+    uid_line = edit(root / PAGE, "(UID and GID `2001`)", "(UID `2002`, GID `2001`)")
     port_line = line_of((root / PAGE).read_text(), "**Port:** Exposes `8080`.")
     expose_line = edit(root / "Dockerfile", "EXPOSE 8080\n", "EXPOSE 8081\n")
 

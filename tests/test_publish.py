@@ -32,7 +32,7 @@ def test_the_publish_build_accepts_this_runs_report(
             pytest.fail("CI=true runs the whole suite; the publish check needs every claim at every level")
         pytest.skip("the publish check needs the whole doc suite in this session")
     result = subprocess.run(
-        ["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=ROOT,
         capture_output=True,
         text=True,

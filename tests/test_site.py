@@ -32,7 +32,16 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request,
 
 ROOT = Path(__file__).resolve().parent.parent
 # Files outside docs/ that pages embed (and mkdocs.yml watches).
-EMBEDDED = ("Dockerfile", "entrypoint.sh", "compose.yaml", "benchmarks/results.md", "benchmarks/mutation-report.md")
+# Every file a page embeds (`--8<-- "path[:section]"`), as the pages name them.
+EMBEDDED = tuple(
+    sorted(
+        {
+            m.group(1).split(":")[0]
+            for page in (ROOT / "docs").rglob("*.md")
+            for m in re.finditer(r'^--8<--\s+"([^"]+)"', page.read_text(), re.M)
+        }
+    )
+)
 DOCKERFILE_PAGE = "backend/django/deploy/docker/Dockerfile/"
 DOCKER_INDEX = "backend/django/deploy/docker/"
 MUTATIONS_PAGE = "verification/mutations/"

@@ -12,12 +12,14 @@ covers the proof without a report, the legend, popovers, anchors and gutter mark
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +28,17 @@ from urllib.parse import urlsplit
 import pytest
 from browser import chromium, served
 
+from docverify.config import from_pyproject
 from docverify.report.schema import SCHEMA
+from docverify.run import vocab
+from docverify.run.walk import Walk
 from docverify.site import report as rp
 from docverify.site import scan, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = (
     "mkdocs.yml",
+    ".dockerignore",
     "docs",
     "Dockerfile",
     "entrypoint.sh",
@@ -40,6 +46,7 @@ COPIED = (
     "pyproject.toml",
     "poetry.lock",
     "benchmarks",
+    "src/docverify/README.md",  # the Vocabulary page embeds its reference section
     "tests",  # the project's labels (the build proves the static level itself when the report cannot)
 )
 HASHED = ("Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock")
@@ -74,8 +81,23 @@ def stage_start(page_text: str, dockerfile: list[str], line: int) -> int:
     return froms[stage - 1] if 0 < stage <= len(froms) else 1
 
 
+def recorded_inputs(repo: Path) -> dict[str, dict[str, dict[str, str]]]:
+    """Per claim id and level, what the engine records its proof read: the static pass's own inputs
+    (the stages, for a claim it has no check for); the image level's are those and the final stage's build."""
+    settings = from_pyproject(repo)
+    walk = Walk(settings, vocab.build(settings.packs, settings.vocabularies))
+    build, stages = walk.inputs.of(["build:final"]), walk.inputs.of(["dockerfile:stages"])
+    outcomes = walk.static()
+    found = {}
+    for claim in walk.claims():
+        static = outcomes[claim.id].inputs if claim.id in outcomes else stages
+        found[claim.id] = {"static": static, "image": static | build}
+    return found
+
+
 def green_report(repo: Path) -> dict[str, Any]:
     dockerfile = (repo / "Dockerfile").read_text().splitlines()
+    inputs = recorded_inputs(repo)
     pages = sorted(p.relative_to(repo).as_posix() for p in (repo / "docs").rglob("*.md"))
     claims = []
     for page in pages:
@@ -94,7 +116,13 @@ def green_report(repo: Path) -> dict[str, Any]:
                     "text_sha256": rp.sha256_text(bullet.text),
                     "expected_levels": LEVELS[:2],
                     "levels": {
-                        name: {"outcome": "passed", "message": None, "duration": 0.01, "date": "2026-11-27T21:04:05Z"}
+                        name: {
+                            "outcome": "passed",
+                            "message": None,
+                            "duration": 0.01,
+                            "date": "2026-11-27T21:04:05Z",
+                            "inputs": inputs.get(f"{page}:{bullet.line}", {}).get(name, {}),
+                        }
                         for name in LEVELS[:2]
                     },
                     "cites": cite_for(bullet.text, dockerfile, start) if page == DOCKERFILE_PAGE else [],
@@ -130,6 +158,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if source.is_dir():
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
         else:
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
     (copy / ".gitignore").write_text("artifacts/\nsite/\n")
     git(copy, "init", "-q")
@@ -137,6 +166,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(copy, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
     write_report(copy, green_report(copy))
     return copy
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text()
+    assert text.count(old) == count, f"{path.name}: {old!r} occurs {text.count(old)} times"
+    path.write_text(text.replace(old, new))
 
 
 def mkdocs_build(repo: Path, site: Path, publish: bool = False) -> subprocess.CompletedProcess[str]:
@@ -188,7 +223,7 @@ def assess(repo: Path, data: dict[str, Any], engine: str = ENGINE, tmp: Path | N
     path = (tmp or repo / "artifacts") / "assessed.json"
     path.write_text(json.dumps(data))
     pages = [p.relative_to(repo).as_posix() for p in (repo / "docs").rglob("*.md")]
-    return verdict.assess(path, repo, pages, engine, git(repo, "rev-parse", "HEAD"))
+    return verdict.assess(path, repo, pages, engine)
 
 
 def test_an_older_engine_blocks_every_tick(repo: Path, tmp_path: Path) -> None:
@@ -196,20 +231,56 @@ def test_an_older_engine_blocks_every_tick(repo: Path, tmp_path: Path) -> None:
     assert found.blocker and "written by docverify 0.1.9; this is docverify 0.2.0" in found.blocker
 
 
-def test_another_commit_and_a_dirty_tree_stop_publishing(repo: Path, tmp_path: Path) -> None:
+def test_a_dirty_tree_stops_publishing_and_another_commit_does_not(repo: Path, tmp_path: Path) -> None:
     data = green_report(repo)
-    data["run"] |= {"commit": "0" * 40, "dirty": True}
-    found = assess(repo, data, tmp=tmp_path)
-    errors = verdict.publish_errors(found, [])
-    assert any("from commit 0000000, not HEAD" in e for e in errors), errors
-    assert any("uncommitted changes" in e for e in errors), errors
+    data["run"] |= {"commit": "0" * 40}
+    assert verdict.publish_errors(assess(repo, data, tmp=tmp_path), []) == []
+    data["run"] |= {"dirty": True}
+    errors = verdict.publish_errors(assess(repo, data, tmp=tmp_path), [])
+    assert errors == ["the report comes from a tree with uncommitted changes (commit 0000000)"], errors
 
 
-def test_a_changed_file_is_named_as_stale(repo: Path, tmp_path: Path) -> None:
-    data = green_report(repo)
-    data["files"]["Dockerfile"] = "0" * 64
+def views(repo: Path, data: dict[str, Any], tmp_path: Path) -> list[verdict.View]:
     found = assess(repo, data, tmp=tmp_path)
-    assert found.blocker == "Not verified since Dockerfile changed. Run `python3 scripts/dev test`."
+    pages = sorted(p.relative_to(repo).as_posix() for p in (repo / "docs").rglob("*.md"))
+    return [
+        verdict.view(found, page, bullet, repo, {})
+        for page in pages
+        for bullet in scan.bullets((repo / page).read_text())
+    ]
+
+
+def test_a_changed_instruction_stales_only_the_claims_whose_proof_read_it(scratch: Path, tmp_path: Path) -> None:
+    data = json.loads((scratch / "artifacts/docverify-report.json").read_text())
+    edit(scratch / "Dockerfile", '"--workers", "2"', '"--workers", "3"')
+    shown = views(scratch, data, tmp_path)
+    stale = {v.bullet.title: v.reason for v in shown if v.state != "proven"}
+    assert set(stale) == {"Command", "Image Config", "Lint"}, stale
+    line = next(n for n, text in enumerate((scratch / "Dockerfile").read_text().splitlines(), 1) if "--workers" in text)
+    assert stale["Command"] == (
+        f"what its static proof read changed since the last test run: the CMD instructions of stage runtime "
+        f"(Dockerfile:{line})"
+    ), stale["Command"]
+    assert verdict.publish_errors(assess(scratch, data, tmp=tmp_path), shown), "a stale claim must stop publishing"
+
+
+def test_a_comment_stales_nothing(scratch: Path, tmp_path: Path) -> None:
+    data = json.loads((scratch / "artifacts/docverify-report.json").read_text())
+    edit(scratch / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port the server binds, below.\nEXPOSE 8000\n")
+    assert [v.where for v in views(scratch, data, tmp_path) if v.state != "proven"] == []
+
+
+def test_a_level_that_recorded_no_inputs_is_stale_when_any_file_changed(scratch: Path, tmp_path: Path) -> None:
+    data = json.loads((scratch / "artifacts/docverify-report.json").read_text())
+    claim = on_dockerfile_page(data)
+    claim["levels"]["image"].pop("inputs")
+    edit(scratch / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port the server binds, below.\nEXPOSE 8000\n")
+    shown = {v.bullet.line: v for v in views(scratch, data, tmp_path) if v.page == DOCKERFILE_PAGE}
+    assert (shown[claim["line"]].state, shown[claim["line"]].reason) == (
+        "stale",
+        "Dockerfile changed since the last test run",
+    )
+    assert [v.where for v in shown.values() if v.state != "proven" and v.bullet.line != claim["line"]] == []
 
 
 def claim_view(repo: Path, data: dict[str, Any], tmp_path: Path, line: int) -> verdict.View:
@@ -265,13 +336,29 @@ def test_a_green_report_publishes(repo: Path, tmp_path: Path) -> None:
 
 
 def test_a_changed_dockerfile_stops_publishing(scratch: Path) -> None:
-    dockerfile = scratch / "Dockerfile"
-    dockerfile.write_text(dockerfile.read_text().replace("WORKDIR /app", "WORKDIR /apq", 1))
+    edit(scratch / "Dockerfile", "WORKDIR /app", "WORKDIR /apq", count=3)
     result = mkdocs_build(scratch, scratch / "site", publish=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the publish build passed with a changed Dockerfile:\n{output}"
-    assert "Not verified since Dockerfile changed" in output, output
+    assert "what its static proof read changed since the last test run: the WORKDIR instructions of stage" in output
     assert "Traceback" not in output, output
+
+
+def test_a_comment_only_commit_publishes_citing_the_lines_as_they_are_now(scratch: Path) -> None:
+    edit(scratch / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port the server binds, below.\nEXPOSE 8000\n")
+    git(scratch, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qam", "a comment")
+    result = mkdocs_build(scratch, scratch / "site", publish=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (scratch / "site/backend/django/deploy/docker/Dockerfile/index.html").read_text()
+    line = next(
+        n for n, text in enumerate((scratch / "Dockerfile").read_text().splitlines(), 1) if text == "EXPOSE 8000"
+    )
+    port = next(b for b in scan.bullets((scratch / DOCKERFILE_PAGE).read_text()) if b.label == "Port")
+    mark = html[html.index(f'data-dv-claim="L{port.line}"') :]
+    mark = mark[: mark.index("</span></span></span>", mark.index("dv-cite"))]
+    # The lines moved under the report: the page cites EXPOSE where it is now, not the comment above it.
+    assert f'aria-label="Cited line Dockerfile:{line}"' in mark, mark
+    assert f"Dockerfile:{line - 1}" not in mark, mark
 
 
 def test_a_failed_claim_stops_publishing(scratch: Path) -> None:
@@ -501,3 +588,21 @@ def test_a_claim_the_report_lacks_is_listed_as_such(scratch: Path) -> None:
     rows = re.findall(r"<tr data-page=.*?</tr>", claims)
     unrun = [row for row in rows if 'class="dv-outcome dv-notrun">' in row]
     assert len(unrun) == 1 and f"#claim-L{dropped['line']}" in unrun[0], unrun
+
+
+def test_a_refused_publish_build_keeps_the_last_good_site(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loader = importlib.machinery.SourceFileLoader("dev_script", str(ROOT / "scripts" / "dev"))
+    dev = types.ModuleType(loader.name)
+    dev.__file__ = loader.path
+    loader.exec_module(dev)
+    monkeypatch.setattr(dev, "ROOT", scratch)
+    monkeypatch.setattr(dev, "VENV", Path(sys.executable).parent.parent)
+    monkeypatch.setattr(dev, "LOG", scratch / "dev.log")
+    assert dev.build([]) == 0
+    good = (scratch / "site/index.html").read_text()
+    data = json.loads((scratch / "artifacts/docverify-report.json").read_text())
+    on_dockerfile_page(data)["levels"]["image"] |= {"outcome": "failed", "message": "the image runs as root"}
+    write_report(scratch, data)
+    assert dev.build([]) == 1
+    assert (scratch / "site/index.html").read_text() == good, "a refused build must leave the published site as it was"
+    assert not (scratch / ".site.building").exists()

@@ -107,7 +107,9 @@ class Inputs:
         if settings.compose is None or not settings.compose.is_file():
             return ABSENT
         try:
-            return digest([json.dumps(self.sources.compose.raw, sort_keys=True)])
+            model = json.dumps(self.sources.compose.raw, sort_keys=True)
+            # Position-free: the checkout's own path (build contexts, bind mounts) is not part of the stack.
+            return digest([model.replace(json.dumps(str(self.sources.root.resolve()))[1:-1], "<root>")])
         except ComposeError:  # no compose here (a docs-only machine): the files themselves, comments and all
             return digest([settings.compose.read_text()])
 
@@ -148,6 +150,40 @@ class Inputs:
         for relative in context.files("."):
             found.append((relative, hashlib.sha256((context.root / relative).read_bytes()).hexdigest()))
         return digest(found)
+
+    def describe(self, name: str) -> str:
+        """The input as a reader finds it in the files now: `the CMD of stage runtime (Dockerfile:34)`."""
+        kind, _, rest = name.partition(":")
+        try:
+            return self._describe(kind, rest) or name
+        except (OSError, DockerfileError, ComposeError, ValueError):
+            return name
+
+    def _describe(self, kind: str, rest: str) -> str | None:
+        dockerfile = self.sources.settings.relative(self.sources.settings.dockerfile)
+        if kind == "file":
+            return rest
+        if kind == "script":
+            return "the entrypoint script" if rest == "entrypoint" else f"the commands of {rest}"
+        if kind == "lint":
+            return f"what the linter reads in {rest} (its instructions and pragmas)"
+        if kind == "compose":
+            return "the compose model of the stack"
+        if rest in ("stages", "args"):
+            return f"the {'stages' if rest == 'stages' else 'global ARGs and build arguments'} of {dockerfile}"
+        key, _, field = rest.partition(":")
+        stage = self.stage(key)
+        if stage is None:
+            return None
+        named = f"stage {stage.label}"
+        if kind == "build":
+            return f"what {named} builds from (its instructions, earlier stages' and the build context)"
+        keywords = FIELD_KEYWORDS.get(field, ()) if kind == "config" else () if field == "*" else (field,)
+        lines = [f"{dockerfile}:{i.line}" for i in stage.body if i.keyword in keywords] if keywords else []
+        where = f" ({', '.join(lines)})" if lines else f" ({dockerfile}, where it has none now)" if keywords else ""
+        if kind == "config":
+            return f"the image config's {field} of {named}{where}" if field != "*" else f"the image config of {named}"
+        return f"the {field} instructions of {named}{where}" if field != "*" else f"the instructions of {named}"
 
 
 def changed(recorded: dict[str, str], now: Inputs) -> list[str]:

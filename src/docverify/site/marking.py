@@ -44,6 +44,14 @@ def banner(site: model.Site, page: str) -> tuple[str, list[str]]:
             f"{why} This build proved the static level again; the image and running levels show the last "
             "run's results as stale."
         ]
+    stale = [v for v in site.views if v.page == repo_page and v.state == "stale"]
+    if stale:
+        titles = ", ".join(dict.fromkeys(v.bullet.title for v in stale))
+        return "warning", [
+            f"Not verified since what {len(stale)} claim(s)' proof read changed ({titles}); run `{command}`. "
+            "This build proved their static level again; their image and running levels show the last run's "
+            "results as stale, each naming what changed."
+        ]
     return "note", [f"Publishing would refuse this report: {note}." for note in found.notes]
 
 

@@ -168,7 +168,7 @@ def build(options: Options) -> Site:
         site.blocks[page] = _blocks(site, text)
     repo_pages = [site.prefix + page for page in site.texts]
     head = head_commit(options.root)
-    site.found = assess(options.report, options.root, repo_pages, installed_engine(), head)
+    site.found = assess(options.report, options.root, repo_pages, installed_engine())
     site.inputs |= (
         {options.report, *(options.root / name for name in site.found.report.files)}
         if site.found.report
@@ -178,7 +178,8 @@ def build(options: Options) -> Site:
     bullets = {page: scan.bullets(text) for page, text in site.texts.items()}
     for page, found in bullets.items():
         site.views += [view(site.found, site.prefix + page, bullet, options.root, lengths) for bullet in found]
-    if options.live and not all(proof.usable(shown) for shown in site.views):
+    # The static pass runs when the report cannot speak for a claim, or a file's lines moved since it.
+    if options.live and (site.found.changed or not all(proof.usable(shown) for shown in site.views)):
         site.live = lv.run(options.root)
         site.inputs |= set(site.live.read)
     known = bites.load(options.root, options.catalogue, options.mutation_report)

@@ -130,6 +130,8 @@ def claim(ctx: Context, page: str, bullet: Bullet, root: Path, lengths: dict[str
         else:
             chips.append(_rebuilt(ctx, base, here, result, ctx.stale_reason(page, shown, result)))
     cites = shown.result.cites if fresh and shown.result else here.cites if here else ()
+    if fresh and here and here.ran and any(c.file in ctx.found.changed for c in cites):
+        cites = here.cites  # the file changed where the proof did not look: its lines are cited as they are now
     proof = ClaimProof(page, bullet.line, bullet.label, title, bullet.text, tuple(chips), tuple(cites), "")
     return replace(proof, no_cite="" if cites else _no_cite(proof, expected))
 

@@ -28,6 +28,7 @@ class Level:
     outcome: str
     message: str | None
     date: str | None
+    inputs: dict[str, str] | None = None  # what its checks read, by digest; None: the run did not record them
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,14 @@ def _level(name: str, data: Any, where: str) -> Level:
         raise ReportError(f"{where} level {name!r} has outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}")
     message = data.get("message")
     date = data.get("date")
-    return Level(outcome, message if isinstance(message, str) else None, date if isinstance(date, str) else None)
+    inputs = data.get("inputs")
+    if inputs is not None and not (
+        isinstance(inputs, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items())
+    ):
+        raise ReportError(f"{where} level {name!r} has inputs that are not names with digests")
+    return Level(
+        outcome, message if isinstance(message, str) else None, date if isinstance(date, str) else None, inputs
+    )
 
 
 def _cite(text: Any, where: str) -> Cite:

@@ -6,8 +6,11 @@ import contextlib
 import importlib.metadata
 import subprocess
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from docverify.errors import ConfigError
+from docverify.run.inputs import Inputs, changed
 from docverify.site import report as rp
 from docverify.site.scan import Bullet
 
@@ -37,6 +40,35 @@ class Assessment:
     blocker: str | None = None  # no ticks anywhere, and why
     notes: list[str] = field(default_factory=list)  # doubts that only publishing refuses
     stale_pages: dict[str, str] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)  # files (not pages) whose content differs from the report's
+    root: Path = Path(".")
+
+    @cached_property
+    def now(self) -> Inputs | None:
+        """The digests of the inputs as the files are now (None when the project's settings cannot be read)."""
+        from docverify import config
+        from docverify.model.sources import Sources
+
+        try:
+            return Inputs(Sources(config.from_pyproject(self.root)))
+        except (ConfigError, OSError, ValueError):
+            return None
+
+    def stale_inputs(self, result: rp.ClaimResult) -> str | None:
+        """Why the report's proof of a claim no longer holds for the files as they are, naming what changed."""
+        for name in result.expected:
+            level = result.levels.get(name)
+            if level is None or level.outcome != "passed":
+                continue
+            if not level.inputs or self.now is None:  # nothing recorded to compare: any changed file stales it
+                if self.changed:
+                    return f"{', '.join(self.changed)} changed since the last test run"
+                continue
+            found = changed(level.inputs, self.now)
+            if found:
+                said = "; ".join(self.now.describe(n) for n in found[:3]) + ("; …" if len(found) > 3 else "")
+                return f"what its {name} proof read changed since the last test run: {said}"
+        return None
 
 
 def installed_engine() -> str | None:
@@ -56,7 +88,7 @@ def head_commit(root: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def assess(path: Path, root: Path, pages: list[str], engine: str | None, head: str | None) -> Assessment:
+def assess(path: Path, root: Path, pages: list[str], engine: str | None) -> Assessment:
     """Read the report at `path` and compare it with the files under `root`."""
     shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     if not path.exists():
@@ -67,16 +99,15 @@ def assess(path: Path, root: Path, pages: list[str], engine: str | None, head: s
         return Assessment(
             None, f"Unusable verification report: {str(error).replace(str(path), shown)}. Run `{RUN_TESTS}`."
         )
-    found = Assessment(report)
+    found = Assessment(report, root=root)
     old = rp.too_old(report, engine)
     if old:
         found.blocker = f"Not verified: {old}. Run `{RUN_TESTS}`."
         return found
-    changed = rp.changed_files(report, root)
-    changed_pages = [name for name in changed if name in pages]
-    others = [name for name in changed if name not in pages]
-    if others:
-        found.blocker = f"Not verified since {', '.join(others)} changed. Run `{RUN_TESTS}`."
+    differ = rp.changed_files(report, root)
+    changed_pages = [name for name in differ if name in pages]
+    # A changed file stales only the claims whose proof read what changed in it (their recorded inputs).
+    found.changed = [name for name in differ if name not in pages]
     for page in changed_pages:
         found.stale_pages[page] = f"Not verified since {page} changed. Run `{RUN_TESTS}`."
     for page in pages:
@@ -84,10 +115,7 @@ def assess(path: Path, root: Path, pages: list[str], engine: str | None, head: s
             found.stale_pages[page] = f"Not verified: the report has no hash of {page}. Run `{RUN_TESTS}`."
     if report.dirty:
         found.notes.append(f"the report comes from a tree with uncommitted changes (commit {report.short_commit})")
-    if head and report.commit != head:
-        found.notes.append(f"the report comes from commit {report.short_commit}, not HEAD {head[:7]}")
-    if not head:
-        found.notes.append("HEAD is unknown (not a git checkout), so the report's commit cannot be checked")
+    # Another commit is no doubt by itself: each claim is held to the inputs its proof read.
     return found
 
 
@@ -116,8 +144,12 @@ def view(found: Assessment, page: str, bullet: Bullet, root: Path, lengths: dict
         return View(page, bullet, "missing", f"the report has no entry for {page}:{bullet.line}", None)
     if result.text_sha256 != rp.sha256_text(bullet.text):
         return View(page, bullet, "stale", "the claim's text changed since the report", result)
+    stale = found.stale_inputs(result)
+    if stale:
+        return View(page, bullet, "stale", stale, result)
     for cite in result.cites:
-        problem = cite_problem(cite, root, lengths)
+        # In a changed file the lines move: the site cites them from its own static pass.
+        problem = None if cite.file in found.changed else cite_problem(cite, root, lengths)
         if problem:
             return View(page, bullet, "stale", problem, result)
     failures = result.failures()
