@@ -95,6 +95,18 @@ def test_suggest_for_the_hello_example_passes_as_written(tmp_path: Path) -> None
     assert result.returncode == 0 and " passed" in result.stdout, result.stdout[-3000:]
 
 
+def test_suggest_for_the_ledger_example_passes_as_written(tmp_path: Path) -> None:
+    root = shutil.copytree(ROOT / "examples" / "ledger", tmp_path / "ledger")
+    suggested = docverify("suggest", "--root", str(root))
+    assert suggested.returncode == 0, suggested.stderr
+    for page in (root / "docs").glob("*.md"):
+        page.unlink()
+    (root / "docs" / "image.md").write_text(suggested.stdout)
+    result = static_suite(root, "-p", "no:django")
+    assert result.returncode == 0 and " passed" in result.stdout, result.stdout[-3000:]
+    assert "reverse-coverage" not in result.stdout, "suggest documents every instruction and step"
+
+
 def test_fix_rewrites_a_drifted_value_and_leaves_what_it_cannot(repo_copy: Path) -> None:
     dockerfile = repo_copy / "Dockerfile"
     dockerfile.write_text(

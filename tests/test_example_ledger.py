@@ -96,3 +96,24 @@ def test_the_ledger_example_is_proven_at_every_level_and_a_false_sentence_named(
     for message in expected:
         assert message in out, f"{message!r} not in:\n{out[-4000:]}"
     assert f"::running:L{uid_line}:User-Setup FAILED" in out, out[-3000:]
+
+
+def test_suggest_with_the_image_writes_a_page_proven_at_every_level(fresh_venv: Path, tmp_path: Path) -> None:
+    """`docverify suggest --image` (the closed-world claims included) passes unedited, at every level."""
+    root = shutil.copytree(EXAMPLE, tmp_path / "ledger")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"docverify-example-ledger"', f'"{PREFIX}"'))
+    suggested = subprocess.run(
+        [str(fresh_venv / "bin" / "docverify"), "suggest", "--image", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert suggested.returncode == 0, suggested.stderr[-3000:]
+    for page in (root / "docs").glob("*.md"):
+        page.unlink()
+    (root / PAGE).write_text(suggested.stdout)
+    passed = run_example(fresh_venv, root)
+    assert passed.returncode == 0, passed.stdout[-3000:]
+    outcomes = set(re.findall(r"::(static|image|running):\S+ PASSED", passed.stdout))
+    assert outcomes == {"static", "image", "running"}, passed.stdout[-3000:]

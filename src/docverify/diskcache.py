@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-ROOT = Path.home() / ".cache" / "docverify"
+# DOCVERIFY_CACHE moves it (a CI cache directory, or an empty one for a cold run).
+ROOT = Path(os.environ.get("DOCVERIFY_CACHE") or Path.home() / ".cache" / "docverify")
 
 
 @cache

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 from ..config import Settings
 from ..errors import BuildFailed
@@ -18,8 +23,25 @@ def image_tag(settings: Settings, stage: Stage) -> str:
     return f"{settings.image_prefix}:{stage.name.lower() if stage.name else f'stage-{stage.index + 1}'}"
 
 
+@contextmanager
+def building(prefix: str) -> Iterator[None]:
+    """One build of a prefix's images at a time on this machine: parallel workers wait, then reuse its cache."""
+    path = Path(tempfile.gettempdir()) / f"docverify-build-{prefix.replace('/', '_')}.lock"
+    with path.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
 def build(sources: Sources, report: Reporter) -> dict[int, str]:
     """Each stage built as its own target, one after the other (each reuses the last one's cache)."""
+    with building(sources.settings.image_prefix):
+        return _build(sources, report)
+
+
+def _build(sources: Sources, report: Reporter) -> dict[int, str]:
     settings, dockerfile = sources.settings, sources.dockerfile
     args = docker.resolve_build_args(settings.build_args)
     tags = {}

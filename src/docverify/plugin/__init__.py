@@ -29,7 +29,7 @@ from ..run import vocab
 from ..run.recorder import Recorder, sha256_file
 from ..run.walk import Walk
 from ..vocabulary.label import LEVELS, Cites, Claim, Level
-from . import github
+from . import github, workers
 
 STATE = pytest.StashKey["State"]()
 REPORT_EVERY = 2.0  # seconds between report writes while claims run
@@ -56,7 +56,8 @@ class State:
         # Programs whose answers come later, asked now so they run while pytest collects.
         self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docverify")
         self._engine = self._background.submit(docker.engine_version)
-        if self._collects_docs(config):
+        # Not in an xdist worker: only the one that gets the claims needs the pass, and runs it then.
+        if self._collects_docs(config) and not workers.is_worker(config):
             self._background.submit(self.walk.static)
 
     def _collects_docs(self, config: pytest.Config, whole: bool = False) -> bool:
@@ -148,6 +149,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
+    config.addinivalue_line("markers", workers.MARKER_TEXT)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(workers.GroupIds(), "docverify-xdist-groups")
     try:
         config.stash[STATE] = State(config)
     except ConfigError as error:
@@ -178,11 +182,15 @@ class CoverageItem(pytest.Item):
         return str(excinfo.value)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
     current = state(session.config)
     first_page = None
+    owned = []
     for item in items:
         level = item.name.split(":", 1)[0]
+        if workers.needs_owner(item, level in (*LEVELS, "read", "doctest")):
+            owned.append(item)
         if level in LEVELS:
             item.add_marker(getattr(pytest.mark, level))
         if level in ("image", "running", "doctest"):
@@ -196,6 +204,10 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
         coverage = CoverageItem.from_parent(first_page, name="static:reverse-coverage")
         coverage.add_marker(pytest.mark.static)
         items.append(coverage)
+        owned.append(coverage)
+    if not session.config.pluginmanager.hasplugin("xdist"):
+        owned = [item for item in owned if item.get_closest_marker(workers.REPORT_MARKER)]
+    workers.assign(items, owned, workers.group(current.settings.project))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -219,6 +231,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if current is not None:
         current.write_report()
         current._background.shutdown(wait=False)
+        if workers.is_controller(session.config) and current.settings.runs_stack and docker.engine_problem() is None:
+            from ..observe.stack import Compose, compose_environment
+
+            # A worker that died mid-run cannot take its stack down: the controller always does.
+            settings = current.settings
+            assert settings.compose is not None
+            Compose(settings.compose, settings.project, compose_environment(settings)).clean()
 
 
 def require_docker() -> None:
