@@ -346,6 +346,9 @@ def test_a_changed_dockerfile_stops_publishing(scratch: Path) -> None:
 
 def test_a_comment_only_commit_publishes_citing_the_lines_as_they_are_now(scratch: Path) -> None:
     edit(scratch / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port the server binds, below.\nEXPOSE 8000\n")
+    uncommitted = mkdocs_build(scratch, scratch / "site", publish=True)
+    output = uncommitted.stdout + uncommitted.stderr
+    assert uncommitted.returncode != 0 and "uncommitted changes (Dockerfile)" in output, output[-2000:]
     git(scratch, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qam", "a comment")
     result = mkdocs_build(scratch, scratch / "site", publish=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -22,6 +22,7 @@ from docverify.site.verdict import (
     head_commit,
     installed_engine,
     publish_errors,
+    uncommitted,
     view,
 )
 
@@ -144,7 +145,7 @@ class Site:
         return [item for page in self.texts for item in self.claims.get(page, [])]
 
     def publish_errors(self) -> list[str]:
-        return publish_errors(self.found, self.views)
+        return publish_errors(self.found, self.views, uncommitted(self.options.root, self.options.docs))
 
 
 def relative_url(target: str, base: str) -> str:

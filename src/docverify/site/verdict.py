@@ -163,9 +163,32 @@ def view(found: Assessment, page: str, bullet: Bullet, root: Path, lengths: dict
     return View(page, bullet, "unproven", f"not proven at {', '.join(missing) or 'any level'}", result)
 
 
-def publish_errors(found: Assessment, views: list[View]) -> list[str]:
+def uncommitted(root: Path, docs: Path) -> list[str]:
+    """Changed tracked files, and pages not yet committed: what a publish build would show unrecorded."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all", "--", "."],
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+    except OSError:
+        return []
+    if done.returncode != 0:
+        return []
+    pages = docs.resolve().relative_to(root.resolve()).as_posix() + "/" if docs.is_relative_to(root) else None
+    found = []
+    for line in done.stdout.splitlines():
+        state, name = line[:2], line[3:].split(" -> ")[-1].strip('"')
+        if state != "??" or (pages and name.startswith(pages)):
+            found.append(name)
+    return found
+
+
+def publish_errors(found: Assessment, views: list[View], dirty: list[str] | None = None) -> list[str]:
     """Everything that forbids publishing, one line each."""
     errors = []
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        errors.append(f"the working tree has uncommitted changes ({shown}): commit them, then publish")
     if found.blocker:
         errors.append(found.blocker)
     errors.extend(found.notes)
