@@ -263,3 +263,22 @@ def test_disk_cached_labels_follow_the_page_and_the_settings(tmp_path: Path, mon
 def test_options_are_in_effect_from_their_set_onwards() -> None:
     found = [(c.argv[0], sorted(now)) for c, now in shell.options_at("a\nset -eu\nb\nset +e -- x\nc\n")]
     assert found == [("a", []), ("set", []), ("b", ["e", "u"]), ("set", ["e", "u"]), ("c", ["u"])]
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+def test_a_wording_that_carries_meaning_is_bound_to_a_field() -> None:
+    from docverify.read.forms import Form, convert
+
+    form = Form("{names*}; without {how=either|any of them|it}, {module} refuses to start")
+    reading = form.read("`A` and `B`; without ANY  of them, `m` refuses to start.")
+    assert reading is not None and reading.bindings == {"names": ("A", "B"), "how": "any of them", "module": "m"}
+    assert form.read("`A`; without neither, `m` refuses to start") is None
+    assert form.shown == "{names*}; without <either|any of them|it>, {module} refuses to start"
+    assert form.render({"names": ("A",), "how": "it", "module": "m"}) == "`A`; without it, `m` refuses to start."
+    flagged = Form("{name} [{optional=(optional)}]")
+    assert flagged.read("`X` (optional)").bindings == {"name": "X", "optional": "(optional)"}  # type: ignore[union-attr]
+    assert flagged.read("`X`").bindings == {"name": "X"}  # type: ignore[union-attr]
+    assert convert("optional", bool, "(optional)") is True
+    assert flagged.render({"name": "X", "optional": False}) == "`X`."

@@ -49,7 +49,7 @@ def entry(label: Label[Any]) -> list[str]:
     )
     lines = [f"#### {label.name}", "", label.summary, "", f"*About:* {where}.", "", "Sentences it reads:", ""]
     for form in label.forms:
-        lines.append(f"- {code(form.text)}, e.g. {example(label, label.render(form, label.example_for(form)))}")
+        lines.append(f"- {code(form.shown)}, e.g. {example(label, label.render(form, label.example_for(form)))}")
     lines += ["", "What proves it:", ""]
     for level in LEVELS:
         for check in label.checks_at(level):
