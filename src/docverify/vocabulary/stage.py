@@ -125,6 +125,7 @@ class BuildArgumentArgs:
     name: str
     default: str | None = None
     commands: tuple[str, ...] = ()
+    optional: bool = False  # "(optional)": the ARG has a default
 
 
 def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs]]:
@@ -134,13 +135,13 @@ def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs
             if has_default and default.strip("\"'"):
                 yield stage.index, BuildArgumentArgs(name.strip(), default.strip("\"'"))
             elif has_default:
-                yield stage.index, BuildArgumentArgs(name.strip())
+                yield stage.index, BuildArgumentArgs(name.strip(), optional=True)
 
 
 BUILD_ARGUMENT = Label(
     "Build Argument",
     BuildArgumentArgs,
-    ["{name} [(optional)] [, defaulting to {default}] [, read by {commands*}]"],
+    ["{name} [{optional=(optional)}] [, defaulting to {default}] [, read by {commands*}]"],
     example=BuildArgumentArgs("PACKAGE_INDEX_URL"),
     summary='An `ARG` of the stage that its commands read; "optional" means it has a default.',
     suggest=_arguments,
@@ -155,19 +156,19 @@ def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> 
     if not declared:
         fail(claim, f"ARG {name}", f"ARGs {words(i.value for i in stage.all('ARG')) or 'none'}", stage.where())
     last = declared[-1]
-    optional = "optional" in claim.sentence.lower() or claim.args.default is not None
+    optional = claim.args.optional or claim.args.default is not None
     default = last.value.partition("=")[2].strip().strip("\"'") if "=" in last.value else None
     if optional and default is None:
         fail(claim, f"{name} optional (with a default)", f"ARG {last.value}", stage.where(last))
     if claim.args.default is not None and default != claim.args.default:
         fail(claim, f"{name} defaulting to {claim.args.default}", f"ARG {last.value}", stage.where(last))
     # The argument must reach a command: a RUN that reads it.
-    readers = [(i, c) for i, c in stage.commands() if any(f"${name}" in w or f"${{{name}" in w for w in c.argv)]
+    readers = [(i, c) for i, c in stage.commands() if c.reads(name)]
     if not readers:
         fail(claim, f"{name} handed to the build's tools", "no RUN that reads it", stage.where())
     for tool in claim.args.commands:
         program, *sub = tool.split()
-        users = [(i, c) for i, c in stage.running(program, *sub) if any(name in w for w in c.argv)]
+        users = [(i, c) for i, c in stage.running(program, *sub) if c.reads(name)]
         if not users:
             fail(claim, f"`{tool}` reading {name}", f"no `{tool}` that passes ${name}", stage.where())
     return [a.cite for a in declared] + sorted({i.cite for i, _ in readers})
