@@ -599,4 +599,39 @@ EQUIVALENT: list[Mutation] = [
     ),
     mutant("page-dash-marker", PAGE, ("*   **Port:** Exposes", "-   **Port:** Exposes")),
     mutant("workdir-from-arg", D, ("WORKDIR /app\n\nEXPOSE", "ARG APPDIR=/app\nWORKDIR ${APPDIR}\n\nEXPOSE")),
+    # Read as their tools read them: stage indexes, quoting, relative paths, shell default idioms.
+    mutant("copy-from-index", D, ("COPY --from=builder /venv /venv", "COPY --from=0 /venv /venv")),
+    mutant(
+        "workdir-slash-everywhere",
+        D,
+        [
+            ("WORKDIR /app\n\n# Compilers", "WORKDIR /app/\n\n# Compilers"),
+            ("WORKDIR /app\n\n# libpq", "WORKDIR /app/\n\n# libpq"),
+            ("WORKDIR /app\n\nEXPOSE", "WORKDIR /app/\n\nEXPOSE"),
+        ],
+    ),
+    mutant(
+        "workdir-quoted",
+        D,
+        [
+            ("WORKDIR /app\n\n# Compilers", 'WORKDIR "/app"\n\n# Compilers'),
+            ("WORKDIR /app\n\n# libpq", 'WORKDIR "/app"\n\n# libpq'),
+            ("WORKDIR /app\n\nEXPOSE", "WORKDIR '/app'\n\nEXPOSE"),
+        ],
+    ),
+    mutant(
+        "workdir-relative",
+        D,
+        [
+            (
+                "WORKDIR /app\n\n# libpq",
+                "WORKDIR /\n# Relative on purpose: resolved against the one above.\n# hadolint ignore=DL3000\nWORKDIR app\n\n# libpq",
+            ),
+            (
+                "WORKDIR /app\n\nEXPOSE",
+                "# Relative on purpose: the stage already works in /app.\n# hadolint ignore=DL3000\nWORKDIR .\n\nEXPOSE",
+            ),
+        ],
+    ),
+    mutant("default-by-assignment", E, (': "${DB_WAIT_TIMEOUT:=30}"', 'DB_WAIT_TIMEOUT="${DB_WAIT_TIMEOUT:-30}"')),
 ]

@@ -93,7 +93,8 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             unused = _pip_uses(command, name, configured)
             if unused:
                 shown = f"`{' '.join(command.argv)}` ({unused})"
-                fail(claim, f"pip installing from ${name} instead of its default index", shown, stage.where(instruction))
+                said = f"pip installing from ${name} instead of its default index"
+                fail(claim, said, shown, stage.where(instruction))
     if not pip:
         fail(claim, f"pip installing from ${name}", "no pip install", stage.where())
     program, *sub = claim.args.first.split()

@@ -209,12 +209,13 @@ def settings_modules_image(claim: Claim[ModulesArgs], images: Images) -> Cites:
 class RequiredArgs:
     names: tuple[str, ...]
     module: str
+    each: str = "it"  # "either" (two names), "any of them" (two or more), "it" (one)
 
 
 REQUIRED = Label(
     "Required in Production",
     RequiredArgs,
-    ["{names*}; without <either|any of them|it>, {module} refuses to start and names it"],
+    ["{names*}; without {each=either|any of them|it}, {module} refuses to start and names it"],
     example=RequiredArgs(("SECRET_KEY",), "core.settings.prod"),
     summary="A settings module that refuses to start without each of these variables, naming the one missing.",
     scope="image",
@@ -227,6 +228,10 @@ def _required(claim: Claim[RequiredArgs], sources: Sources) -> list[Any]:
 
 @REQUIRED.image("the module, started without each variable (the others set), exits non-zero naming it", needs=_required)
 def required_image(claim: Claim[RequiredArgs], images: Images) -> Cites:
+    count = len(claim.args.names)
+    if not {"either": count == 2, "it": count == 1}.get(claim.args.each, count >= 2):
+        said = f"{words(claim.args.names)}: without {claim.args.each}"
+        fail(claim, said, f"{count} variable(s) named", claim.where())
     outcomes = images.final.observed(DJANGO).required
     for name in claim.args.names:
         outcome = outcomes.get(f"{claim.args.module}:{name}")

@@ -70,6 +70,10 @@ def step(
 class ShellArgs:
     shell: str
     options: str
+    posix: bool = False  # "POSIX `sh`": a POSIX shell, not bash or zsh
+
+
+POSIX_SHELLS = {"sh", "dash", "ash", "posh", "busybox"}
 
 
 def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
@@ -86,7 +90,7 @@ def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
 SHELL = Label(
     "Shell",
     ShellArgs,
-    ["[POSIX] {shell} with {options}, so a failed step stops the start-up"],
+    ["[{posix=POSIX}] {shell} with {options}, so a failed step stops the start-up"],
     example=ShellArgs("sh", "set -eu"),
     summary="The entrypoint script's shell and the options in effect at every step; a failed step stops the start.",
     scope="image",
@@ -105,6 +109,8 @@ def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
     first = lines[0] if lines else ""
     if first not in (f"#!/bin/{program}", f"#!/usr/bin/env {program}"):
         fail(claim, f"a {program} script", f"the first line {first!r}", f"{script}:1")
+    if claim.args.posix and program not in POSIX_SHELLS:
+        fail(claim, f"a POSIX shell, {program}", f"{program}, not one of {sorted(POSIX_SHELLS)}", f"{script}:1")
     wanted = shell.set_options(options)
     have = shell.set_options(sources.script(script))
     if not wanted or not wanted <= have:
