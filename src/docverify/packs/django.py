@@ -73,6 +73,7 @@ def _steps(name: str, command: str) -> Label[StepArgs]:
 MIGRATIONS = _steps("Migrations", "python manage.py migrate --noinput")
 STATIC_FILES = _steps("Static Files", "python manage.py collectstatic --noinput")
 for _label in (MIGRATIONS, STATIC_FILES):
+    script.ordered(_label)
     _label.static("an unconditional step of the entrypoint script, not one that only reports")(step_static)
     _label.image("the command is Django's own, not an app's override", needs=lambda c, s: [need()])(own_command_image)
 

@@ -5,65 +5,23 @@ The script is the one the final stage's ENTRYPOINT runs, as copied in by the Doc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ClaimFailed
 from ..model import shell
 from ..model.scripts import entrypoint_script
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
-from .health import never_checks
 from .label import Cites, Claim, Label, fail
+from .steps import ordered as ordered
+from .steps import script_of as script_of
+from .steps import step as step
+from .steps import steps as steps
 
 ALL_ARGUMENTS = ("$@", "${@}")
-
-
-def script_of(claim: Claim[Any], sources: Sources) -> str:
-    found = entrypoint_script(sources)
-    if found is None:
-        where = sources.dockerfile.final.where()
-        raise ClaimFailed(
-            f"{claim.where()} {claim.title}: docs describe an entrypoint script; {where} has no "
-            "ENTRYPOINT that runs a script the Dockerfile copies in"
-        )
-    return found
-
-
-def steps(sources: Sources, script: str) -> list[Command]:
-    return shell.commands(sources.script(script))
-
-
-def step(
-    claim: Claim[Any],
-    sources: Sources,
-    wanted: str,
-    spelling: Callable[[tuple[str, ...]], tuple[str, ...]],
-    idle: Collection[str] = frozenset(),
-) -> tuple[str, Command]:
-    """The unconditional step the claim names, run for real: (the script, the command)."""
-    script = script_of(claim, sources)
-    words = spelling(tuple(shell.commands(wanted)[0].argv))
-    redefined = {spelling((name,))[0] for name in shell.shadowed(sources.script(script))} & {words[0]}
-    if redefined:
-        fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", script)
-    for command in steps(sources, script):
-        if spelling(command.argv)[: len(words)] == words and not command.conditional:
-            printing = never_checks(command.argv[len(words) - 1 :]) or next(
-                (w for w in command.argv[len(words) :] if w in idle), None
-            )
-            if printing:
-                fail(
-                    claim,
-                    f"`{wanted}` run",
-                    f"`{' '.join(command.argv)}`, which only prints ({printing})",
-                    f"{script}:{command.line}",
-                )
-            return script, command
-    fail(claim, f"`{wanted}` run at every start", "no such unconditional step", script)
 
 
 @dataclass(frozen=True)
