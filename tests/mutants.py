@@ -416,7 +416,12 @@ CATALOGUE: list[Mutation] = [
     ),
     # Security
     mutant("runtime-gcc", D, ("libpq5 curl", "libpq5 curl gcc"), ("No Build Tools", "Runtime/Dependencies")),
-    mutant("read-write", C, ("read_only: true", "read_only: false"), "Read-only Root Filesystem"),
+    mutant(
+        "read-write",
+        C,
+        ("read_only: true", "read_only: false"),
+        ("Read-only Root Filesystem", "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE"),
+    ),
     mutant(
         "lint-finding",
         D,

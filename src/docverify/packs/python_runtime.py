@@ -46,7 +46,7 @@ NO_BYTECODE.static("the stage's effective ENV value")(environment.variable_stati
 def no_bytecode_read_only(claim: Claim[BytecodeArgs], sources: Sources) -> Cites:
     service = service_under_test(sources) if sources.has_compose else None
     if service is None or service.spec.get("read_only") is not True:
-        has = f"read_only: {service.spec.get('read_only')}" if service else "no compose stack"
+        has = f"read_only: {service.spec.get('read_only') or 'false (not set)'}" if service else "no compose stack"
         fail(claim, "a read-only code tree", has, f"service {service.name}" if service else "the configuration")
     return [sources.compose.cite("read_only:")]
 

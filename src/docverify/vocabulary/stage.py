@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.dockerfile import clean_path, expand, normalise_image
+from ..model.dockerfile import clean_path, normalise_image
+from ..model.shell import parameters
 from ..model.sources import Sources
 from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, running_view, running_view_needs
@@ -91,15 +92,21 @@ def working_directory_static(claim: Claim[WorkdirArgs], sources: Sources) -> Cit
         if stage.inherited_workdir() != wanted:
             fail(claim, wanted, f"no WORKDIR, so it works in {stage.inherited_workdir()}", stage.where())
         return [stage.from_instruction.cite]
-    # A stage documented as working in one directory must not wander off: every WORKDIR lands there.
+    # A stage documented as working in one directory must not wander off: every WORKDIR an instruction works in
+    # lands there (one another WORKDIR follows at once is a step on the way: `WORKDIR /` then `WORKDIR app`).
     current = stage.inherited_workdir()
     variables = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
     for workdir in workdirs:
-        raw = expand(workdir.unquoted(), variables)
+        raw = workdir.word(variables)
         current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
-        if current != wanted:
+        following = stage.instructions[stage.instructions.index(workdir) + 1 :] if current != wanted else []
+        if current != wanted and not (following and following[0].keyword == "WORKDIR"):
             fail(claim, wanted, f"WORKDIR {workdir.value} (that is {current})", stage.where(workdir))
-    return [w.cite for w in workdirs]
+    # The ARGs and ENVs a WORKDIR expands are part of the proof.
+    named = {name for w in workdirs for name in parameters(w.value)}
+    defining = [i for i in stage.all("ARG") if i.value.partition("=")[0].strip() in named]
+    defining += [i for i in stage.all("ENV") if named & set(i.env())]
+    return sorted({i.cite for i in [*workdirs, *defining]}, key=lambda c: int(c.rsplit(":", 1)[1]))
 
 
 def _same_directory(claim: Claim[WorkdirArgs], cwd: str, where: str) -> Cites:
