@@ -163,7 +163,7 @@ def log_directory_image(claim: Claim[LogArgs], images: Images) -> Cites:
         fail(claim, f"log files in {claim.args.directory}", f"file handlers writing to {folders}", images.final.where)
     if claim.args.besides is not None:
         streams = [h["stream"] for h in handlers if "StreamHandler" in h["class"]]
-        if claim.args.besides != "stdout" or not any("stdout" in s for s in streams):
+        if claim.args.besides != "stdout" or not {"ext://sys.stdout", "sys.stdout"} & set(streams):
             fail(
                 claim,
                 f"logs on {claim.args.besides} too",

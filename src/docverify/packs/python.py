@@ -72,7 +72,8 @@ def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> l
         elif "/" in str(program) and program.parent.name == "bin":
             into = str(program.parent.parent)
         elif _path_first(stage, instruction, venv) or any(
-            a.startswith(f"VIRTUAL_ENV={venv}") for a in command.assignments
+            a.partition("=")[0] == "VIRTUAL_ENV" and clean_path(a.partition("=")[2]) == venv
+            for a in command.assignments
         ):
             into = venv
         reads = requirements is None or any(

@@ -181,10 +181,20 @@ def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
     return []
 
 
+# Programs that write nothing but the paths they name: run in a folder, they leave its other files be.
+NAMED_ONLY = {"mkdir", "chown", "chmod", "chgrp", "touch", "rm", "rmdir", "ln", "install", "echo", "printf", "true",
+              "apt-get", "apt", "apk", "groupadd", "useradd", "adduser", "addgroup", "usermod", ":", "[", "test"}  # fmt: skip
+
+
 def _may_rewrite(stage: Stage, row: Copy, target: str) -> bool:
-    """Whether a later RUN of the stage works in the file's folder or names it (`poetry lock` rewrites its lock)."""
+    """Whether a later RUN of the stage may change the copied file: a command names it (a path that resolves
+    to it), or works in its folder and is not one that writes only what it names (`poetry lock` rewrites its
+    lock)."""
     folder = str(PurePosixPath(target).parent)
-    later = [i for i in stage.all("RUN") if i.line > row.instruction.line]
-    return any(
-        stage.workdir_at(i) == folder or target in i.value or PurePosixPath(target).name in i.value for i in later
-    )
+    for instruction in (i for i in stage.all("RUN") if i.line > row.instruction.line):
+        workdir = stage.workdir_at(instruction)
+        for command in instruction.commands():
+            named = {clean_path(w if w.startswith("/") else f"{workdir}/{w}") for w in command.argv[1:] if w}
+            if target in named or (workdir == folder and command.program not in NAMED_ONLY):
+                return True
+    return False
