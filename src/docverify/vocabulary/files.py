@@ -182,33 +182,12 @@ def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
 
 
 # Programs that write nothing but the paths they name: run in a folder, they leave its other files be.
-NAMED_ONLY = set(
-    [
-        "mkdir",
-        "chown",
-        "chmod",
-        "chgrp",
-        "touch",
-        "rm",
-        "rmdir",
-        "ln",
-        "install",
-        "echo",
-        "printf",
-        "true",
-        "apt-get",
-        "apt",
-        "apk",
-        "groupadd",
-        "useradd",
-        "adduser",
-        "addgroup",
-        "usermod",
-        ":",
-        "[",
-        "test",
-    ]
-)
+# fmt: off
+NAMED_ONLY = {
+    "mkdir", "chown", "chmod", "chgrp", "touch", "rm", "rmdir", "ln", "install", "echo", "printf", "true",
+    "apt-get", "apt", "apk", "groupadd", "useradd", "adduser", "addgroup", "usermod", ":", "[", "test",
+}
+# fmt: on
 
 
 def _may_rewrite(stage: Stage, row: Copy, target: str) -> bool:
