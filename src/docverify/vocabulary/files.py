@@ -8,7 +8,6 @@ its own verb. Copies are checked against the build context as the builder sends 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,8 +20,6 @@ from ..observe import files
 from ..observe.observer import Need
 from ..observe.subjects import Images
 from .label import Cites, Claim, Label, fail
-
-OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
