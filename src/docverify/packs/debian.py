@@ -39,6 +39,7 @@ DEPENDENCIES = Label(
     DependenciesArgs,
     ["Installs {packages*} [for ...]", "Installs {packages*}, {among_others=among others}"],
     example=DependenciesArgs(("libpq5", "curl")),
+    examples=[DependenciesArgs(("libpq5",), among_others=True)],
     summary='The system packages a stage installs with apt-get, exactly (unless "among others"), and keeps.',
     suggest=_installed,
 )

@@ -42,7 +42,7 @@ NO_BYTECODE = Label(
 NO_BYTECODE.static("the stage's effective ENV value")(environment.variable_static)
 
 
-@NO_BYTECODE.static("read-only: the service under test runs with read_only: true", applies=lambda a: a.read_only)
+@NO_BYTECODE.static('"read-only": the service under test runs with read_only: true', applies=lambda a: a.read_only)
 def no_bytecode_read_only(claim: Claim[BytecodeArgs], sources: Sources) -> Cites:
     service = service_under_test(sources) if sources.has_compose else None
     if service is None or service.spec.get("read_only") is not True:

@@ -116,8 +116,9 @@ class Form:
 
     @property
     def shown(self) -> str:
-        """The form for a reader: `{name=a|b}` written `<a|b>` (a lone wording as itself)."""
-        return re.sub(r"\{[A-Za-z_]\w*=([^{}]+)\}", lambda m: m[1] if "|" not in m[1] else f"<{m[1]}>", self.text)
+        """The form for a reader: `{name=a|b}` written `<a|b>` (`[a|b]` when optional; a lone wording as itself)."""
+        text = re.sub(r"\[\{[A-Za-z_]\w*=([^{}]+)\}\]", r"[\1]", self.text)
+        return re.sub(r"\{[A-Za-z_]\w*=([^{}]+)\}", lambda m: m[1] if "|" not in m[1] else f"<{m[1]}>", text)
 
     def render(self, bindings: Mapping[str, object]) -> str:
         """The sentence this form writes for `bindings` (optional parts only where their values are given)."""

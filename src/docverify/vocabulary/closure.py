@@ -165,6 +165,7 @@ FILESYSTEM = Label(
         "Changes only {changed*} of the base image",
     ],
     example=FilesystemArgs(("/venv", "/app"), ("/etc", "/usr")),
+    examples=[FilesystemArgs(("/venv", "/app"), ("/etc", "/usr"), users="user")],
     summary="The top-level paths the stage adds to its base, and the ones it changes, exactly (content included).",
 )
 

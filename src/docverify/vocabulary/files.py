@@ -56,7 +56,10 @@ COPIES = Label(
         f"Copies {{sources*}} from [the] {{stage}} stage [{HOW} {{destination}}]",
     ],
     example=CopiesArgs(("entrypoint.sh",), "/entrypoint.sh"),
-    examples=[CopiesArgs(("/venv",), "/venv", "builder")],
+    examples=[
+        CopiesArgs(("/venv",), "/venv", "builder"),
+        CopiesArgs(("entrypoint.sh",), "/entrypoint.sh", what="script"),
+    ],
     summary="A `COPY`/`ADD` of the stage: what (from the build context, or from another stage) and where it lands.",
     nested=True,
     group="Copy Artifacts",

@@ -56,6 +56,7 @@ CREATES = Label(
         "Creates [the] [directories|folders] {paths*}, {among_others=among others}",
     ],
     example=CreatesArgs(("/app/staticfiles", "/app/mediafiles")),
+    examples=[CreatesArgs(("/app/staticfiles",), among_others=True)],
     summary='Directories the stage makes (`mkdir`, `install -d`); the list is complete unless it says "among others".',
     nested=True,
     group="Permissions & Directories",

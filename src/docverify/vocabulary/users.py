@@ -58,7 +58,7 @@ USER_SETUP = Label(
         f"Creates [a|an|the] {UNPRIVILEGED} <user|account> {{user}} [{{own_group=and its group}}] "
         "with UID and GID {ids}",
     ],
-    example=UserSetupArgs("appuser", 1000),
+    example=UserSetupArgs("appuser", 1000, unprivileged=True),
     examples=[UserSetupArgs("svc", ids=2001)],
     summary="An account the stage creates (`useradd`, `adduser`), with its UID and GID.",
     key=lambda a: a.user,
