@@ -320,7 +320,7 @@ def test_a_parameter_is_read_by_its_whole_name() -> None:
         (': "${T:=30}"\nT=${T:-300}\n', "30", None),  # already set: the second default changes nothing
         ('echo "${T:-30}"\n', None, None),  # read, never assigned
         (': "${T:=30}"\nT=300\n', "30", "T=300"),
-        ('if [ -z "$X" ]; then T=1; fi\n: "${T:=30}"\n', "30", None),  # on a condition: not every start
+        ('if [ -z "$X" ]; then T=1; fi\n: "${T:=30}"\n', "30", "T=1"),  # on a condition, it still overrides
     ],
 )
 def test_a_default_is_what_the_shell_gives(script: str, default: str | None, override: str | None) -> None:

@@ -48,16 +48,14 @@ def settings_of(script: str, variable: str) -> list[Setting]:
     """What the script's unconditional commands do to `variable`, in order, as the shell reads them.
 
     `${VAR:=v}` (or `${VAR=v}`) in any word defaults it; `VAR=${VAR:-v}` (also `:=`, with `export` or
-    `readonly` before it) defaults it too; any other `VAR=…` sets it. Assignments before a command's
-    program (`VAR=1 cmd`) are that command's only.
+    `readonly` before it) defaults it too; any other `VAR=…` sets it, even on a condition (then the default
+    holds only sometimes). Assignments before a command's program (`VAR=1 cmd`) are that command's only.
     """
     assigning, reading = _expansion(variable, ":?="), _expansion(variable, ":?[-=]")
     found = []
     for command in commands(script):
-        if command.conditional:
-            continue
         words = [*command.argv, *command.assignments]
-        for word in words:
+        for word in words if not command.conditional else ():
             for match in assigning.finditer(word):
                 found.append(Setting("default", match["value"], command.line, word))
         plain = [] if command.argv else list(command.assignments)
@@ -67,7 +65,7 @@ def settings_of(script: str, variable: str) -> list[Setting]:
             name, _, value = word.partition("=")
             if name != variable:
                 continue
-            whole = reading.fullmatch(value)
+            whole = reading.fullmatch(value) if not command.conditional else None
             found.append(Setting("default" if whole else "set", whole["value"] if whole else value, command.line, word))
     return found
 
