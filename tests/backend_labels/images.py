@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from docverify.model.instruction import option
 from docverify.model.shell import Command, parameters
 from docverify.model.sources import Sources
-from docverify.observe.subjects import Stack
+from docverify.observe.docker import resolve_build_args
+from docverify.observe.observer import Observer, nothing
+from docverify.observe.subjects import Images, Stack
 from docverify.vocabulary import environment
 from docverify.vocabulary.label import Cites, Claim, Label, fail
 from docverify.vocabulary.registry import Registry
@@ -120,6 +123,54 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             stage.where(then[0][0]),
         )
     return sorted({declared[-1].cite, *(i.cite for i, _ in pip + first + then)})
+
+
+@dataclass(frozen=True)
+class IndexSeen:
+    pip: dict[str, str]  # `pip config list`: key -> value
+    sources: list[dict[str, Any]]  # the Poetry sources of pyproject.toml where the stage works
+
+
+def _index_inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
+    import os
+    import subprocess
+    import sys
+    import tomllib
+
+    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, timeout=60)
+    pip = {}
+    for line in listed.stdout.splitlines():
+        key, _, value = line.partition("=")
+        pip[key.strip()] = value.strip().strip("'\"")
+    try:
+        with open(os.path.join(context["workdir"], "pyproject.toml"), "rb") as handle:
+            sources = tomllib.load(handle).get("tool", {}).get("poetry", {}).get("source", [])
+    except (OSError, ValueError):
+        sources = []
+    return {"pip": pip, "sources": sources}
+
+
+PACKAGE_INDEX: Observer[None, IndexSeen] = Observer(
+    "package_index", lambda raw: IndexSeen(raw["pip"], raw["sources"]), nothing, inside=_index_inside,
+    phase="programs", where=("image",),
+)  # fmt: skip
+
+
+@BUILD_ARGUMENT.image(
+    "in the built stage, with the index the suite builds with: pip's configured index-url is it, and "
+    "pyproject.toml holds a primary Poetry source at it",
+    needs=lambda c, s: [PACKAGE_INDEX.need(None)],
+)
+def package_index_image(claim: Claim[IndexArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    given = resolve_build_args(images.sources.settings.build_args).get(claim.args.name, "")
+    seen = image.observed(PACKAGE_INDEX)
+    pip = {key: value for key, value in seen.pip.items() if key in PIP_INDEX}
+    poetry = [s.get("url") for s in seen.sources if str(s.get("priority", "primary")) in POETRY_PRIMARY]
+    if sorted(set(pip.values())) != ([given] if given else []) or (given and given not in poetry):
+        has = f"pip's {pip or 'default index'} and Poetry's primary sources {poetry or 'none'}"
+        fail(claim, f"pip and Poetry using {given or 'their defaults'} ({claim.args.name})", has, image.where)
+    return []
 
 
 def settings_module_running(claim: Claim[environment.VariableArgs], stack: Stack) -> Cites:
