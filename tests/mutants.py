@@ -614,6 +614,21 @@ CATALOGUE: list[Mutation] = [
         ("environment at `/venv` and installs", "environment at `/venv` with pip and installs"),
         "Builder/Virtual Environment",
     ),
+    # A page naming a shorter path, or settings pointing at a longer one.
+    mutant(
+        "page-log-dir-shorter",
+        "docs/backend/django/settings.md",
+        ("**Log Directory:** `/app/logs/backend`", "**Log Directory:** `/app/logs`"),
+        "Log Directory",
+        level="image",
+    ),
+    mutant(
+        "media-root-longer",
+        "src/backend_django/core/settings/base.py",
+        ('MEDIA_ROOT = BASE_DIR / "mediafiles"', 'MEDIA_ROOT = BASE_DIR / "mediafiles" / "uploads"'),
+        "Media Root",
+        level="image",
+    ),
     # Lists of exceptions, checked as lists.
     mutant(
         "page-at-least",
