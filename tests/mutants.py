@@ -416,7 +416,12 @@ CATALOGUE: list[Mutation] = [
     ),
     # Security
     mutant("runtime-gcc", D, ("libpq5 curl", "libpq5 curl gcc"), ("No Build Tools", "Runtime/Dependencies")),
-    mutant("read-write", C, ("read_only: true", "read_only: false"), "Read-only Root Filesystem"),
+    mutant(
+        "read-write",
+        C,
+        ("read_only: true", "read_only: false"),
+        ("Read-only Root Filesystem", "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE"),
+    ),
     mutant(
         "lint-finding",
         D,
@@ -538,6 +543,211 @@ CATALOGUE: list[Mutation] = [
         ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}", "POSTGRES_PASSWORD: backend-dev-password"),
         "Credentials",
     ),
+    # Issue 18: values compared whole. A command with more words, a variable of a longer name, a PATH that
+    # drops what it held, an index pip only adds, a path the page makes shorter or settings make longer.
+    mutant(
+        "migrate-more-words",
+        E,
+        ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput --fake\n"),
+        "Migrations",
+    ),
+    mutant(
+        "wait-other-variable",
+        E,
+        ('--timeout "$DB_WAIT_TIMEOUT"\n', '--timeout "${DB_WAIT_TIMEOUT_MAX:-300}"\n'),
+        "Database Wait",
+    ),
+    mutant(
+        "path-replaced",
+        D,
+        ('PATH="/venv/bin:$PATH"', 'PATH="/venv/bin:/usr/local/bin:/usr/bin:/bin"'),
+        "Runtime/Environment Variables PATH",
+    ),
+    mutant(
+        "pip-extra-index",
+        D,
+        ("pip config --global set global.index-url", "pip config --global set global.extra-index-url"),
+        "Builder/Build Argument",
+    ),
+    mutant(
+        "pip-isolated",
+        D,
+        ("&& pip --python /venv/bin/python install", "&& pip --isolated --python /venv/bin/python install"),
+        "Builder/Build Argument",
+    ),
+    mutant(
+        "poetry-supplemental",
+        D,
+        ("poetry source add --priority=primary", "poetry source add --priority=supplemental"),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+    mutant(
+        "export-with",
+        D,
+        ("poetry export --only django,shared", "poetry export --with django,shared"),
+        "Builder/Dependency Export Exports",
+    ),
+    mutant(
+        "code-appended",
+        D,
+        (
+            "    && chmod +x /entrypoint.sh\n",
+            "    && chmod +x /entrypoint.sh \\\n    && printf '# x\\n' >> /app/manage.py\n",
+        ),
+        "Runtime/Copy Artifacts Copies",
+        level="image",
+    ),
+    mutant(
+        "unhealthy-nested",
+        "src/backend_django/health/views.py",
+        (
+            '{"status": "error", "database": "unavailable", "reason"',
+            '{"status": "error", "detail": {"database": "unavailable"}, "reason"',
+        ),
+        "Unhealthy Response",
+        level="image",
+    ),
+    mutant(
+        "page-venv-with-pip",
+        PAGE,
+        ("environment at `/venv` and installs", "environment at `/venv` with pip and installs"),
+        "Builder/Virtual Environment",
+    ),
+    # A page naming a shorter path, or settings pointing at a longer one.
+    mutant(
+        "page-log-dir-shorter",
+        "docs/backend/django/settings.md",
+        ("**Log Directory:** `/app/logs/backend`", "**Log Directory:** `/app/logs`"),
+        "Log Directory",
+        level="image",
+    ),
+    mutant(
+        "media-root-longer",
+        "src/backend_django/core/settings/base.py",
+        ('MEDIA_ROOT = BASE_DIR / "mediafiles"', 'MEDIA_ROOT = BASE_DIR / "mediafiles" / "uploads"'),
+        "Media Root",
+        level="image",
+    ),
+    # Lists of exceptions, checked as lists.
+    mutant(
+        "page-at-least",
+        PAGE,
+        ("Installs `gcc`, `g++`, `libpq-dev` for building", "Installs `gcc`, `libpq-dev` for at least building"),
+        "Builder/Dependencies",
+    ),
+    mutant(
+        "page-writable-shorter",
+        SECURITY,
+        ("`/var/tmp` and `/run/lock` (the", "`/var/tmp` and `/run` (the"),
+        "Special Files",
+        level="image",
+    ),
+    mutant(
+        "page-writable-dropped",
+        SECURITY,
+        ("outside `/tmp`, `/var/tmp` and `/run/lock` (the", "outside `/tmp` and `/run/lock` (the"),
+        "Special Files",
+        level="image",
+    ),
+    mutant(
+        "page-changes-more",
+        PAGE,
+        ("changes only `/etc`, `/usr` and `/var`, through", "changes only `/etc`, `/opt`, `/usr` and `/var`, through"),
+        "Runtime/Filesystem",
+        level="image",
+    ),
+    # Words that carry meaning: read, or the sentence refused.
+    mutant(
+        "page-copy-into-file",
+        PAGE,
+        (
+            "Copies the `entrypoint.sh` script to `/entrypoint.sh`",
+            "Copies the `entrypoint.sh` script into `/entrypoint.sh`",
+        ),
+        "Runtime/Copy Artifacts Copies",
+    ),
+    mutant(
+        "page-script-folder",
+        PAGE,
+        ("Copies the `entrypoint.sh` script to", "Copies the `entrypoint.sh` folder to"),
+        "Runtime/Copy Artifacts Copies",
+    ),
+    mutant(
+        "page-users",
+        PAGE,
+        ("through the packages and the user above", "through the packages and the users above"),
+        "Runtime/Filesystem",
+    ),
+    mutant(
+        "page-either-one",
+        "docs/backend/django/settings.md",
+        ("`SECRET_KEY` and `DATABASE_URL`; without either", "`SECRET_KEY`; without either"),
+        "Required in Production",
+        level="image",
+    ),
+    # The order of two steps, and steps that never run.
+    mutant(
+        "migrate-before-wait",
+        E,
+        [
+            ('echo "entrypoint: applying migrations"\npython manage.py migrate --noinput\n', ""),
+            ("# --8<-- [start:wait]\n", "# --8<-- [start:wait]\npython manage.py migrate --noinput\n"),
+        ],
+        "Migrations",
+    ),
+    mutant(
+        "collectstatic-after-exec",
+        E,
+        [
+            ('echo "entrypoint: collecting static files"\npython manage.py collectstatic --noinput\n', ""),
+            ('exec "$@"\n', 'exec "$@"\npython manage.py collectstatic --noinput\n'),
+        ],
+        "Static Files",
+    ),
+    # A default the shell never gives: the expansion only reads it.
+    mutant(
+        "default-not-assigned",
+        E,
+        (': "${DB_WAIT_TIMEOUT:=30}"', 'echo "${DB_WAIT_TIMEOUT:-30}" >/dev/null'),
+        "Database Wait",
+    ),
+    # hadolint's own pragmas: a global ignore hides the rule everywhere, reason or not.
+    mutant(
+        "lint-global-ignore",
+        D,
+        [
+            (
+                "# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc",
+                "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc",
+            ),
+            (
+                "# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends libpq5",
+                "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends libpq5",
+            ),
+            (
+                "# --8<-- [start:builder]\n",
+                "# Debian's packages follow the base image's release.\n# hadolint global ignore=DL3008\n# --8<-- [start:builder]\n",
+            ),
+        ],
+        "Lint",
+    ),
+    mutant(
+        "lint-marker-as-reason",
+        D,
+        [
+            (
+                "# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc",
+                "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc",
+            ),
+            ("# --8<-- [start:builder]\nFROM python:3.13-slim AS builder\n", "FROM python:3.13-slim AS builder\n"),
+            (
+                "ARG PACKAGE_INDEX_URL=\"\"\n\nWORKDIR /app\n\n# Compilers and libpq headers build psycopg's C implementation. Packages\n# follow the base image's Debian release, so their versions are not pinned.\n",
+                'ARG PACKAGE_INDEX_URL=""\n\nWORKDIR /app\n\n# --8<-- [start:builder]\n# hadolint ignore=DL3008\n',
+            ),
+        ],
+        "Lint",
+    ),
 ]
 
 # Refactors that change nothing a page says: the whole suite must stay green.
@@ -599,4 +809,52 @@ EQUIVALENT: list[Mutation] = [
     ),
     mutant("page-dash-marker", PAGE, ("*   **Port:** Exposes", "-   **Port:** Exposes")),
     mutant("workdir-from-arg", D, ("WORKDIR /app\n\nEXPOSE", "ARG APPDIR=/app\nWORKDIR ${APPDIR}\n\nEXPOSE")),
+    # Read as their tools read them: stage indexes, quoting, relative paths, shell default idioms.
+    mutant("copy-from-index", D, ("COPY --from=builder /venv /venv", "COPY --from=0 /venv /venv")),
+    mutant(
+        "workdir-slash-everywhere",
+        D,
+        [
+            ("WORKDIR /app\n\n# Compilers", "WORKDIR /app/\n\n# Compilers"),
+            ("WORKDIR /app\n\n# libpq", "WORKDIR /app/\n\n# libpq"),
+            ("WORKDIR /app\n\nEXPOSE", "WORKDIR /app/\n\nEXPOSE"),
+        ],
+    ),
+    mutant(
+        "workdir-quoted",
+        D,
+        [
+            ("WORKDIR /app\n\n# Compilers", 'WORKDIR "/app"\n\n# Compilers'),
+            ("WORKDIR /app\n\n# libpq", 'WORKDIR "/app"\n\n# libpq'),
+            ("WORKDIR /app\n\nEXPOSE", "WORKDIR '/app'\n\nEXPOSE"),
+        ],
+    ),
+    mutant(
+        "workdir-relative",
+        D,
+        [
+            (
+                "WORKDIR /app\n\n# libpq",
+                "WORKDIR /\n# Relative on purpose: resolved against the one above.\n# hadolint ignore=DL3000\nWORKDIR app\n\n# libpq",
+            ),
+            (
+                "WORKDIR /app\n\nEXPOSE",
+                "# Relative on purpose: the stage already works in /app.\n# hadolint ignore=DL3000\nWORKDIR .\n\nEXPOSE",
+            ),
+        ],
+    ),
+    mutant("default-by-assignment", E, (': "${DB_WAIT_TIMEOUT:=30}"', 'DB_WAIT_TIMEOUT="${DB_WAIT_TIMEOUT:-30}"')),
+    mutant("default-exported", E, (': "${DB_WAIT_TIMEOUT:=30}"', 'export DB_WAIT_TIMEOUT="${DB_WAIT_TIMEOUT:-30}"')),
+    mutant("default-unquoted", E, (': "${DB_WAIT_TIMEOUT:=30}"', ": ${DB_WAIT_TIMEOUT:=30}")),
+    mutant("path-braced", D, ('PATH="/venv/bin:$PATH"', 'PATH="/venv/bin/:${PATH}"')),
+    mutant(
+        "poetry-default-priority",
+        D,
+        ("poetry source add --priority=primary package-index", "poetry source add package-index"),
+    ),
+    mutant(
+        "page-copy-into",
+        PAGE,
+        ("code (`src/backend_django`) to `/app`", "code (`src/backend_django`) into `/app`"),
+    ),
 ]

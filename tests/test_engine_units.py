@@ -263,3 +263,68 @@ def test_disk_cached_labels_follow_the_page_and_the_settings(tmp_path: Path, mon
 def test_options_are_in_effect_from_their_set_onwards() -> None:
     found = [(c.argv[0], sorted(now)) for c, now in shell.options_at("a\nset -eu\nb\nset +e -- x\nc\n")]
     assert found == [("a", []), ("set", []), ("b", ["e", "u"]), ("set", ["e", "u"]), ("c", ["u"])]
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+def test_a_wording_that_carries_meaning_is_bound_to_a_field() -> None:
+    from docverify.read.forms import Form, convert
+
+    form = Form("{names*}; without {how=either|any of them|it}, {module} refuses to start")
+    reading = form.read("`A` and `B`; without ANY  of them, `m` refuses to start.")
+    assert reading is not None and reading.bindings == {"names": ("A", "B"), "how": "any of them", "module": "m"}
+    assert form.read("`A`; without neither, `m` refuses to start") is None
+    assert form.shown == "{names*}; without <either|any of them|it>, {module} refuses to start"
+    assert form.render({"names": ("A",), "how": "it", "module": "m"}) == "`A`; without it, `m` refuses to start."
+    flagged = Form("{name} [{optional=(optional)}]")
+    assert flagged.read("`X` (optional)").bindings == {"name": "X", "optional": "(optional)"}  # type: ignore[union-attr]
+    assert flagged.read("`X`").bindings == {"name": "X"}  # type: ignore[union-attr]
+    assert convert("optional", bool, "(optional)") is True
+    assert flagged.render({"name": "X", "optional": False}) == "`X`."
+
+
+# --- values read whole, as their tools read them ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ('"/app"', "/app"),
+        ("'/app'", "/app"),
+        ("$APP/x", "/srv/x"),
+        ("'$APP'", "$APP"),
+        ('"$APP"/y', "/srv/y"),
+        ("${NONE:-/d}", "/d"),
+        ("my\\ dir", "my dir"),
+    ],
+)
+def test_a_word_is_read_as_the_builders_lexer_reads_it(written: str, read: str) -> None:
+    from docverify.model.instruction import docker_word
+
+    assert docker_word(written, {"APP": "/srv", "NONE": ""}) == read
+
+
+def test_a_parameter_is_read_by_its_whole_name() -> None:
+    command = shell.commands('pip config set global.index-url "${INDEX_URL_2:-x}"')[0]
+    assert not command.reads("INDEX_URL") and command.reads("INDEX_URL_2")
+    assert shell.parameters("--timeout=${T}$U") == {"T", "U"}
+
+
+@pytest.mark.parametrize(
+    ("script", "default", "override"),
+    [
+        (': "${T:=30}"\n', "30", None),
+        ('T="${T:-30}"\n', "30", None),
+        ("export T=${T:-30}\n", "30", None),
+        (': "${T:=30}"\nT=${T:-300}\n', "30", None),  # already set: the second default changes nothing
+        ('echo "${T:-30}"\n', None, None),  # read, never assigned
+        (': "${T:=30}"\nT=300\n', "30", "T=300"),
+        ('if [ -z "$X" ]; then T=1; fi\n: "${T:=30}"\n', "30", "T=1"),  # on a condition, it still overrides
+    ],
+)
+def test_a_default_is_what_the_shell_gives(script: str, default: str | None, override: str | None) -> None:
+    from docverify.model.scripts import default_of
+
+    found, overriding = default_of(script, "T")
+    assert (found.value if found else None, overriding.text if overriding else None) == (default, override)

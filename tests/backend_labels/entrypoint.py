@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from docverify.model.shell import parameters
 from docverify.model.sources import Sources
 from docverify.packs.django import spelling
 from docverify.vocabulary import script
-from docverify.vocabulary.label import Cites, Claim, Label, fail
+from docverify.vocabulary.label import Cites, Claim, Label
 from docverify.vocabulary.registry import Registry
-from docverify.vocabulary.startup import default_of
+from docverify.vocabulary.startup import defaulted
 
 
 @dataclass(frozen=True)
@@ -27,32 +29,25 @@ DATABASE_WAIT = Label(
     summary="The entrypoint waits for the database with the project's command, bounded by a variable's seconds.",
     scope="image",
 )
+script.ordered(DATABASE_WAIT)
+
+
+def _bounded(variable: str) -> Callable[[tuple[str, ...]], str | None]:
+    """The words after the command bound it by the variable: `--timeout "$VAR"` (or `--timeout=$VAR`), nothing else."""
+
+    def problem(rest: tuple[str, ...]) -> str | None:
+        words = [w for word in rest for w in word.split("=", 1)] if rest else []
+        bound = len(words) == 2 and words[0].startswith("-") and parameters(words[1]) == {variable}
+        return None if bound else f"not bounded by {variable} alone: {' '.join(rest) or 'no bound'}"
+
+    return problem
 
 
 @DATABASE_WAIT.static("the unconditional wait step reads the variable, whose default is the value and stays so")
 def database_wait_static(claim: Claim[WaitArgs], sources: Sources) -> Cites:
     args = claim.args
-    name, found = script.step(claim, sources, args.command, spelling)
-    if not any(f"${args.variable}" in w or f"${{{args.variable}" in w for w in found.argv):
-        fail(claim, f"{args.command} bounded by {args.variable}", f"`{' '.join(found.argv)}`", f"{name}:{found.line}")
-    defaulted = default_of(sources.script(name), args.variable)
-    if defaulted is None or defaulted[1] != str(args.default):
-        fail(
-            claim,
-            f"{args.variable} defaulting to {args.default}",
-            f"default {defaulted[1]}" if defaulted else "no default",
-            name,
-        )
-    for command in script.steps(sources, name):
-        for assignment in command.assignments if not command.argv else ():
-            if assignment.split("=", 1)[0] == args.variable:
-                fail(
-                    claim,
-                    f"{args.variable} defaulting to {args.default}",
-                    f"`{assignment}` overriding it",
-                    f"{name}:{command.line}",
-                )
-    return [f"{name}:{found.line}", f"{name}:{defaulted[0]}"]
+    name, found = script.step(claim, sources, args.command, spelling, rest=_bounded(args.variable))
+    return [f"{name}:{found.line}", *defaulted(claim, sources, args.variable, str(args.default))]
 
 
 def extend(registry: Registry) -> None:

@@ -104,8 +104,13 @@ def _down(claim: Claim[UnhealthyArgs], sources: Sources) -> list[object]:
 def unhealthy_image(claim: Claim[UnhealthyArgs], images: Images) -> Cites:
     answer = images.final.observed(DJANGO).setting("responses").get("/health/", {})
     body = str(answer.get("body", ""))
-    part = claim.args.body.replace(" ", "") in body.replace(" ", "")
-    if answer.get("status") != claim.args.status or not part or "reason" not in body:
+    try:  # the page's part of the body is members of the JSON object, each with its value, and a reason beside them
+        said, got = json.loads("{" + claim.args.body + "}"), json.loads(body)
+        part = isinstance(got, dict) and all(got.get(key) == value for key, value in said.items())
+        reason = isinstance(got, dict) and isinstance(got.get("reason"), str) and bool(got["reason"].strip())
+    except ValueError:
+        part = reason = False
+    if answer.get("status") != claim.args.status or not part or not reason:
         fail(
             claim,
             f"{claim.args.status} with {claim.args.body} and a reason",

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from docverify.model.instruction import option
+from docverify.model.shell import Command, parameters
 from docverify.model.sources import Sources
-from docverify.observe.subjects import Stack
+from docverify.observe.docker import resolve_build_args
+from docverify.observe.observer import Observer, nothing
+from docverify.observe.subjects import Images, Stack
 from docverify.vocabulary import environment
 from docverify.vocabulary.label import Cites, Claim, Label, fail
 from docverify.vocabulary.registry import Registry
@@ -41,8 +46,34 @@ BUILD_ARGUMENT = Label(
 )
 
 
+PIP_INDEX = ("global.index-url", "install.index-url")  # `extra-index-url` adds an index, it replaces none
+POETRY_PRIMARY = ("primary", "default")  # a supplemental or explicit source leaves PyPI first
+
+
+def _pip_configures(command: Command, name: str) -> bool:
+    """`pip config [--global|--site|--user] set global.index-url "$NAME"`: every later pip reads it."""
+    words = [w for w in command.invocation()[1:] if w not in ("--global", "--site", "--user")]
+    return command.runs("pip", "config") and words[1:3] in (["set", k] for k in PIP_INDEX) and command.reads(name)
+
+
+def _pip_uses(command: Command, name: str, configured: bool) -> str | None:
+    """Why a `pip install` does not use the index `$NAME` instead of its default, or None when it does."""
+    argv = list(command.invocation())
+    given = option(argv, "--index-url", "-i")
+    if "--no-index" in argv:
+        return "--no-index"
+    if given is not None:
+        return None if name in parameters(given) else f"--index-url {given}"
+    if any(a.startswith("PIP_INDEX_URL=") and name in parameters(a) for a in command.assignments):
+        return None
+    if "--isolated" in argv or any(a.startswith(("PIP_CONFIG_FILE=", "PIP_INDEX_URL=")) for a in command.assignments):
+        return "pip told to ignore its configuration"
+    return None if configured else "no index-url configured before it"
+
+
 @BUILD_ARGUMENT.static(
-    "an ARG defaulting to empty; a pip command and the first Poetry command read it, the first before the second"
+    "an ARG defaulting to empty; every pip install uses it as its index (--index-url, or pip config's index-url set "
+    "before it), and a primary Poetry source reads it before `poetry lock`"
 )
 def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -56,15 +87,21 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             stage.where(declared[-1] if declared else None),
         )
 
-    def reads(argv: tuple[str, ...]) -> bool:
-        return any(f"${name}" in w or f"${{{name}" in w for w in argv)
-
     commands = stage.commands()
-    pip = [(i, c) for i, c in commands if c.runs("pip") and reads(c.argv)]
+    configured, pip = False, []
+    for instruction, command in commands:
+        configured = configured or _pip_configures(command, name)
+        if command.runs("pip", "install"):
+            pip.append((instruction, command))
+            unused = _pip_uses(command, name, configured)
+            if unused:
+                shown = f"`{' '.join(command.argv)}` ({unused})"
+                said = f"pip installing from ${name} instead of its default index"
+                fail(claim, said, shown, stage.where(instruction))
     if not pip:
-        fail(claim, f"pip using {name}", "no pip command that reads it", stage.where())
+        fail(claim, f"pip installing from ${name}", "no pip install", stage.where())
     program, *sub = claim.args.first.split()
-    first = [(i, c) for i, c in stage.running(program, *sub) if reads(c.argv)]
+    first = [(i, c) for i, c in stage.running(program, *sub) if c.reads(name)]
     after, *rest = claim.args.then.split()
     then = stage.running(after, *rest)
     if not first or not then:
@@ -74,6 +111,10 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             f"{len(first)} `{claim.args.first}` reading it, {len(then)} `{claim.args.then}`",
             stage.where(),
         )
+    priority = option(list(first[0][1].argv), "--priority") or "primary"
+    if priority not in POETRY_PRIMARY:
+        shown = f"`{' '.join(first[0][1].argv)}`, a {priority} source Poetry asks only after its default"
+        fail(claim, f"Poetry using ${name} instead of its default", shown, stage.where(first[0][0]))
     if (first[0][0].line, commands.index(first[0])) > (then[0][0].line, commands.index(then[0])):
         fail(
             claim,
@@ -82,6 +123,54 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             stage.where(then[0][0]),
         )
     return sorted({declared[-1].cite, *(i.cite for i, _ in pip + first + then)})
+
+
+@dataclass(frozen=True)
+class IndexSeen:
+    pip: dict[str, str]  # `pip config list`: key -> value
+    sources: list[dict[str, Any]]  # the Poetry sources of pyproject.toml where the stage works
+
+
+def _index_inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
+    import os
+    import subprocess
+    import sys
+    import tomllib
+
+    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, timeout=60)
+    pip = {}
+    for line in listed.stdout.splitlines():
+        key, _, value = line.partition("=")
+        pip[key.strip()] = value.strip().strip("'\"")
+    try:
+        with open(os.path.join(context["workdir"], "pyproject.toml"), "rb") as handle:
+            sources = tomllib.load(handle).get("tool", {}).get("poetry", {}).get("source", [])
+    except (OSError, ValueError):
+        sources = []
+    return {"pip": pip, "sources": sources}
+
+
+PACKAGE_INDEX: Observer[None, IndexSeen] = Observer(
+    "package_index", lambda raw: IndexSeen(raw["pip"], raw["sources"]), nothing, inside=_index_inside,
+    phase="programs", where=("image",),
+)  # fmt: skip
+
+
+@BUILD_ARGUMENT.image(
+    "in the built stage, with the index the suite builds with: pip's configured index-url is it, and "
+    "pyproject.toml holds a primary Poetry source at it",
+    needs=lambda c, s: [PACKAGE_INDEX.need(None)],
+)
+def package_index_image(claim: Claim[IndexArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    given = resolve_build_args(images.sources.settings.build_args).get(claim.args.name, "")
+    seen = image.observed(PACKAGE_INDEX)
+    pip = {key: value for key, value in seen.pip.items() if key in PIP_INDEX}
+    poetry = [s.get("url") for s in seen.sources if str(s.get("priority", "primary")) in POETRY_PRIMARY]
+    if sorted(set(pip.values())) != ([given] if given else []) or (given and given not in poetry):
+        has = f"pip's {pip or 'default index'} and Poetry's primary sources {poetry or 'none'}"
+        fail(claim, f"pip and Poetry using {given or 'their defaults'} ({claim.args.name})", has, image.where)
+    return []
 
 
 def settings_module_running(claim: Claim[environment.VariableArgs], stack: Stack) -> Cites:
@@ -102,7 +191,9 @@ def settings_module_running(claim: Claim[environment.VariableArgs], stack: Stack
 
 def extend(registry: Registry) -> None:
     registry.replace(BUILD_ARGUMENT, "backend_labels")
-    registry.extend(USER_SETUP).add_forms("Creates a non-root user {user} with UID {uid} [and GID {gid}] for security")
+    registry.extend(USER_SETUP).add_forms(
+        "Creates a {unprivileged=non-root} user {user} with UID {uid} [and GID {gid}] for security"
+    )
     registry.extend(environment.VARIABLE).running(
         "the settings module the running app announces in its log",
         applies=lambda args: args.name == "DJANGO_SETTINGS_MODULE",

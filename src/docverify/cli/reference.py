@@ -49,7 +49,7 @@ def entry(label: Label[Any]) -> list[str]:
     )
     lines = [f"#### {label.name}", "", label.summary, "", f"*About:* {where}.", "", "Sentences it reads:", ""]
     for form in label.forms:
-        lines.append(f"- {code(form.text)}, e.g. {example(label, label.render(form, label.example_for(form)))}")
+        lines.append(f"- {code(form.shown)}, e.g. {example(label, label.render(form, label.example_for(form)))}")
     lines += ["", "What proves it:", ""]
     for level in LEVELS:
         for check in label.checks_at(level):
@@ -69,7 +69,9 @@ def render(registry: Registry, project: bool = False) -> str:
     out = [
         "Every label, the sentences each reads (`{name}` is a backticked value, `{name*}` a list of them, "
         "`[...]` optional words, `<a|b>` one of several, `...` free words shown as narrative), and what proves "
-        'it at each level. A list is complete unless its sentence says "among others".',
+        'it at each level. A list is complete unless its sentence says "among others". A word that changes what '
+        'a sentence says ("into", "either", "non-root", "on loopback only", "with pip", …) is read by a check; '
+        "the other choices are ways of saying the same.",
         "",
         "### Core labels",
         "",

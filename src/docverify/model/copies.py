@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .dockerfile import Stage
-from .instruction import Instruction, clean_path, expand
+from .instruction import Instruction, clean_path
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def copies_of(stage: Stage) -> list[Copy]:
     ordered = sorted(stage.all("WORKDIR") + stage.all("COPY") + stage.all("ADD"), key=lambda i: i.line)
     for instruction in ordered:
         if instruction.keyword == "WORKDIR":
-            raw = expand(instruction.unquoted(), env)
+            raw = instruction.word(env)
             workdir = clean_path(raw if raw.startswith("/") else f"{workdir}/{raw}")
         if instruction.keyword not in ("COPY", "ADD"):
             continue

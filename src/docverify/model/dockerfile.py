@@ -91,7 +91,7 @@ class Stage:
     def workdir(self) -> tuple[str, Instruction] | None:
         current = self.parent.workdir() if self.parent else None
         for instruction in self.all("WORKDIR"):
-            raw = expand(instruction.unquoted(), {**self.args(), **{k: v for k, (v, _) in self.env().items()}})
+            raw = instruction.word({**self.args(), **{k: v for k, (v, _) in self.env().items()}})
             base = current[0] if current and not raw.startswith("/") else "/"
             resolved = str(PurePosixPath(base) / raw)
             current = (clean_path(resolved), instruction)
@@ -104,7 +104,7 @@ class Stage:
         for earlier in self.all("WORKDIR"):
             if earlier.line >= instruction.line:
                 break
-            raw = expand(earlier.unquoted(), variables)
+            raw = earlier.word(variables)
             current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
         return current
 

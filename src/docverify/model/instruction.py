@@ -48,18 +48,39 @@ def normalise_image(reference: str) -> str:
     return name
 
 
+def _value(match: re.Match[str], variables: dict[str, str]) -> str:
+    name = match["braced"] or match["plain"]
+    if name in variables and variables[name] != "":
+        return variables[name]
+    if match["default"] is not None:
+        return match["default"]
+    return variables.get(name, match.group(0))
+
+
 def expand(text: str, variables: dict[str, str]) -> str:
     """`$NAME`, `${NAME}` and `${NAME:-default}` as the builder substitutes them."""
+    return VARIABLE.sub(lambda match: _value(match, variables), text)
 
-    def value(match: re.Match[str]) -> str:
-        name = match["braced"] or match["plain"]
-        if name in variables and variables[name] != "":
-            return variables[name]
-        if match["default"] is not None:
-            return match["default"]
-        return variables.get(name, match.group(0))
 
-    return VARIABLE.sub(value, text)
+def docker_word(text: str, variables: dict[str, str]) -> str:
+    """One word as the builder's lexer reads it (WORKDIR, USER, …): `\\` escapes, single quotes keep
+    everything, double quotes keep all but `$` expansions and `\\"`, unquoted `$NAME` expands."""
+    out, index, quote = [], 0, ""
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and (not quote or (quote == '"' and text[index + 1] in '"$\\')):
+            out.append(text[index + 1])
+            index += 2
+        elif char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+            index += 1
+        elif char == "$" and quote != "'" and (match := VARIABLE.match(text, index)):
+            out.append(_value(match, variables))
+            index = match.end()
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -94,12 +115,9 @@ class Instruction:
             rest = rest.split(None, 1)[1] if " " in rest else ""
         return rest.strip()
 
-    def unquoted(self) -> str:
-        """The value with shell quoting removed, as the builder reads WORKDIR, USER and the like."""
-        try:
-            return " ".join(shlex.split(self.value, posix=True))
-        except ValueError:
-            return self.value
+    def word(self, variables: dict[str, str]) -> str:
+        """The value as the builder reads WORKDIR, USER and the like: one word, quotes and `$` processed."""
+        return docker_word(self.value, variables)
 
     def is_exec_form(self) -> bool:
         return self.rest().startswith("[")

@@ -1,10 +1,14 @@
-"""The script the image's ENTRYPOINT runs, found the way the builder put it there (a COPY)."""
+"""The script the image's ENTRYPOINT runs, found the way the builder put it there (a COPY), and the
+values its variables get, as a POSIX shell gives them."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .copies import copies_of
+from .shell import commands
 from .sources import Sources
 
 SHELLS = {"sh", "bash", "dash", "ash", "busybox"}
@@ -24,3 +28,51 @@ def entrypoint_script(sources: Sources) -> str | None:
             if path.is_file():
                 return sources.settings.relative(path)
     return None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A value the script gives a variable: a `default` (only when it is unset or empty) or a plain `set`."""
+
+    kind: str  # "default" | "set"
+    value: str
+    line: int
+    text: str  # the words that give it, for a message
+
+
+def _expansion(variable: str, operators: str) -> re.Pattern[str]:
+    return re.compile(rf"\$\{{{re.escape(variable)}(?P<op>{operators})(?P<value>[^}}]*)\}}")
+
+
+def settings_of(script: str, variable: str) -> list[Setting]:
+    """What the script's unconditional commands do to `variable`, in order, as the shell reads them.
+
+    `${VAR:=v}` (or `${VAR=v}`) in any word defaults it; `VAR=${VAR:-v}` (also `:=`, with `export` or
+    `readonly` before it) defaults it too; any other `VAR=…` sets it, even on a condition (then the default
+    holds only sometimes). Assignments before a command's program (`VAR=1 cmd`) are that command's only.
+    """
+    assigning, reading = _expansion(variable, ":?="), _expansion(variable, ":?[-=]")
+    found = []
+    for command in commands(script):
+        words = [*command.argv, *command.assignments]
+        for word in words if not command.conditional else ():
+            for match in assigning.finditer(word):
+                found.append(Setting("default", match["value"], command.line, word))
+        plain = [] if command.argv else list(command.assignments)
+        if command.argv[:1] in (("export",), ("readonly",)):
+            plain = [w for w in command.argv[1:] if "=" in w]
+        for word in plain:
+            name, _, value = word.partition("=")
+            if name != variable:
+                continue
+            whole = reading.fullmatch(value) if not command.conditional else None
+            found.append(Setting("default" if whole else "set", whole["value"] if whole else value, command.line, word))
+    return found
+
+
+def default_of(script: str, variable: str) -> tuple[Setting | None, Setting | None]:
+    """(the first default the script gives the variable, the first plain setting of it): a plain setting,
+    before the default or after it, decides the value whatever the environment says."""
+    found = settings_of(script, variable)
+    default = next((s for s in found if s.kind == "default"), None)
+    return default, next((s for s in found if s.kind == "set"), None)

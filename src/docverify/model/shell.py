@@ -17,6 +17,8 @@ from . import shelltree
 from .shelltree import ShellError as ShellError
 
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# `$NAME`, `${NAME}`, `${NAME:-x}`, `${#NAME}`: a parameter read by name, whole (`$NAME2` is another).
+PARAMETER = re.compile(r"\$(?:\{[#!]?(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 # Options before a subcommand that take a value as the next word.
 GLOBAL_VALUE_OPTIONS = {"--python", "--cache-dir", "--log", "--proxy", "--directory", "-C", "--project", "-P"}
 
@@ -64,9 +66,18 @@ class Command:
                 words.append(word)
         return list(words[: len(subcommand)]) == list(subcommand)
 
+    def reads(self, name: str) -> bool:
+        """Whether a word or an assignment of the command expands the parameter `name` (by its whole name)."""
+        return any(name in parameters(word) for word in (*self.argv, *self.assignments))
+
     def operands(self, after: int = 1) -> list[str]:
         """Arguments that are neither options nor option values we know take one."""
         return [w for w in self.invocation()[after:] if not w.startswith("-")]
+
+
+def parameters(word: str) -> set[str]:
+    """The parameters a word expands: `--timeout=${DB_WAIT_TIMEOUT:-30}` -> {DB_WAIT_TIMEOUT}."""
+    return {m["braced"] or m["plain"] for m in PARAMETER.finditer(word)}
 
 
 def _unescape_continuations(script: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,12 +15,11 @@ from ..vocabulary.common import cites, install_operands, unconditional
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
 
-OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class DependenciesArgs:
     packages: tuple[str, ...]
+    among_others: bool = False  # "among others": the list is not the whole of them
 
 
 def apt_installs(stage: Stage) -> tuple[list[tuple[Instruction, Command]], list[str]]:
@@ -39,8 +37,9 @@ def _installed(sources: Sources) -> Iterable[tuple[int | None, DependenciesArgs]
 DEPENDENCIES = Label(
     "Dependencies",
     DependenciesArgs,
-    ["Installs {packages*} [for ...]", "Installs {packages*}, among others"],
+    ["Installs {packages*} [for ...]", "Installs {packages*}, {among_others=among others}"],
     example=DependenciesArgs(("libpq5", "curl")),
+    examples=[DependenciesArgs(("libpq5",), among_others=True)],
     summary='The system packages a stage installs with apt-get, exactly (unless "among others"), and keeps.',
     suggest=_installed,
 )
@@ -60,7 +59,7 @@ def dependencies_static(claim: Claim[DependenciesArgs], sources: Sources) -> Cit
     if removals:
         i, c = removals[0]
         fail(claim, f"{words(claim.args.packages)} installed", f"`{' '.join(c.argv)}` removing one", stage.where(i))
-    exact = not OPEN_LIST.search(claim.sentence)
+    exact = not claim.args.among_others
     missing = sorted(wanted - set(installed))
     extra = sorted(set(installed) - wanted) if exact else []
     if missing or extra:
@@ -86,7 +85,7 @@ def dependencies_image(claim: Claim[DependenciesArgs], images: Images) -> Cites:
     missing = [p for p in claim.args.packages if p not in mine.installed]
     if missing:
         fail(claim, f"{words(claim.args.packages)} installed", f"no {words(missing)} in the dpkg database", image.where)
-    if not OPEN_LIST.search(claim.sentence):
+    if not claim.args.among_others:
         theirs = images.base_of(image).observed(packages.PACKAGES)
         added = sorted(set(mine.manual) - set(theirs.manual))
         if set(added) != set(claim.args.packages):

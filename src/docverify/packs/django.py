@@ -73,6 +73,7 @@ def _steps(name: str, command: str) -> Label[StepArgs]:
 MIGRATIONS = _steps("Migrations", "python manage.py migrate --noinput")
 STATIC_FILES = _steps("Static Files", "python manage.py collectstatic --noinput")
 for _label in (MIGRATIONS, STATIC_FILES):
+    script.ordered(_label)
     _label.static("an unconditional step of the entrypoint script, not one that only reports")(step_static)
     _label.image("the command is Django's own, not an app's override", needs=lambda c, s: [need()])(own_command_image)
 
@@ -162,7 +163,7 @@ def log_directory_image(claim: Claim[LogArgs], images: Images) -> Cites:
         fail(claim, f"log files in {claim.args.directory}", f"file handlers writing to {folders}", images.final.where)
     if claim.args.besides is not None:
         streams = [h["stream"] for h in handlers if "StreamHandler" in h["class"]]
-        if claim.args.besides != "stdout" or not any("stdout" in s for s in streams):
+        if claim.args.besides != "stdout" or not {"ext://sys.stdout", "sys.stdout"} & set(streams):
             fail(
                 claim,
                 f"logs on {claim.args.besides} too",
@@ -209,12 +210,13 @@ def settings_modules_image(claim: Claim[ModulesArgs], images: Images) -> Cites:
 class RequiredArgs:
     names: tuple[str, ...]
     module: str
+    each: str = "it"  # "either" (two names), "any of them" (two or more), "it" (one)
 
 
 REQUIRED = Label(
     "Required in Production",
     RequiredArgs,
-    ["{names*}; without <either|any of them|it>, {module} refuses to start and names it"],
+    ["{names*}; without {each=either|any of them|it}, {module} refuses to start and names it"],
     example=RequiredArgs(("SECRET_KEY",), "core.settings.prod"),
     summary="A settings module that refuses to start without each of these variables, naming the one missing.",
     scope="image",
@@ -227,6 +229,10 @@ def _required(claim: Claim[RequiredArgs], sources: Sources) -> list[Any]:
 
 @REQUIRED.image("the module, started without each variable (the others set), exits non-zero naming it", needs=_required)
 def required_image(claim: Claim[RequiredArgs], images: Images) -> Cites:
+    count = len(claim.args.names)
+    if not {"either": count == 2, "it": count == 1}.get(claim.args.each, count >= 2):
+        said = f"{words(claim.args.names)}: without {claim.args.each}"
+        fail(claim, said, f"{count} variable(s) named", claim.where())
     outcomes = images.final.observed(DJANGO).required
     for name in claim.args.names:
         outcome = outcomes.get(f"{claim.args.module}:{name}")

@@ -44,6 +44,11 @@ POETRY_SETUP.image("each distribution in the image's system Python", needs=lambd
 class ExportsArgs:
     groups: tuple[str, ...]
     file: str
+    production: bool = False  # "production dependencies": no tooling group among them
+
+
+# Groups that hold tooling, not what the app runs with (besides any group pyproject.toml marks optional).
+TOOLING = {"dev", "test", "tests", "docs", "lint", "typing", "ci"}
 
 
 def _exports(sources: Sources) -> Iterable[tuple[int | None, ExportsArgs]]:
@@ -58,7 +63,7 @@ EXPORTS = Label(
     "Exports",
     ExportsArgs,
     [
-        "Exports [production] dependencies (including {groups*} group) to {file}",
+        "Exports [{production=production}] dependencies (including {groups*} group) to {file}",
         "Exports the {groups*} <group|groups> to {file}",
     ],
     example=ExportsArgs(("main",), "requirements.txt"),
@@ -70,25 +75,33 @@ EXPORTS = Label(
 
 
 def _export_options(argv: list[str]) -> tuple[set[str], str | None]:
-    groups: set[str] = set()
+    """The groups `poetry export` writes, as Poetry reads its options (`main` unless --only or --without it),
+    and the output file."""
+    chosen: dict[str, set[str]] = {"--only": set(), "--with": set(), "--without": set()}
     output = None
     for index, word in enumerate(argv):
         value = argv[index + 1] if index + 1 < len(argv) else ""
-        for option in ("--only", "--with"):
+        for option in chosen:
             if word == option:
-                groups |= set(value.split(","))
+                chosen[option] |= set(value.split(","))
             elif word.startswith(option + "="):
-                groups |= set(word.split("=", 1)[1].split(","))
+                chosen[option] |= set(word.split("=", 1)[1].split(","))
         if word in ("--output", "-o"):
             output = value
         elif word.startswith("--output="):
             output = word.split("=", 1)[1]
+    groups = chosen["--only"] or ({"main"} | chosen["--with"]) - chosen["--without"]
     return groups, output
 
 
 def declared_groups(sources: Sources) -> set[str]:
     groups = set(sources.toml("pyproject.toml").get("tool", {}).get("poetry", {}).get("group", {}))
     return groups | {"main"}
+
+
+def tooling_groups(sources: Sources) -> set[str]:
+    declared = sources.toml("pyproject.toml").get("tool", {}).get("poetry", {}).get("group", {})
+    return {name for name, spec in declared.items() if name in TOOLING or spec.get("optional") is True}
 
 
 @EXPORTS.static("`poetry export` with exactly these groups (--only/--with) to the file")
@@ -109,6 +122,9 @@ def exports_static(claim: Claim[ExportsArgs], sources: Sources) -> Cites:
             f"`{' '.join(command.argv)}`",
             stage.where(instruction),
         )
+    tooling = sorted(groups & tooling_groups(sources)) if claim.args.production else []
+    if tooling:
+        fail(claim, "production dependencies only", f"the tooling groups {words(tooling)} exported", "pyproject.toml")
     return [instruction.cite]
 
 

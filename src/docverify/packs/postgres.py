@@ -195,7 +195,8 @@ def database_volume_running(claim: Claim[VolumeArgs], stack: Stack) -> Cites:
     db = running_database(claim, stack)
     wanted = clean_path(claim.args.path)
     mounted = [m for m in db.mounts if m["Type"] == "volume" and m["Destination"].rstrip("/") == wanted]
-    if not mounted or not mounted[0]["Name"].endswith(claim.args.volume):
+    # Compose names a project's volume `<project>_<volume>` (an external or named one keeps its own name).
+    if not mounted or mounted[0]["Name"] not in (f"{stack.project}_{claim.args.volume}", claim.args.volume):
         fail(
             claim,
             f"volume {claim.args.volume} at {wanted}",

@@ -72,7 +72,8 @@ def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> l
         elif "/" in str(program) and program.parent.name == "bin":
             into = str(program.parent.parent)
         elif _path_first(stage, instruction, venv) or any(
-            a.startswith(f"VIRTUAL_ENV={venv}") for a in command.assignments
+            a.partition("=")[0] == "VIRTUAL_ENV" and clean_path(a.partition("=")[2]) == venv
+            for a in command.assignments
         ):
             into = venv
         reads = requirements is None or any(
@@ -89,6 +90,12 @@ def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> l
 class VenvArgs:
     path: str
     requirements: str | None = None
+    seeded: bool = False  # "at `/venv` with pip": the venv holds its own pip
+    by_pip: bool = False  # "installs … with pip": pip installs into it, not `uv pip`
+
+
+PIP = "with pip|with plain pip"
+UNSEEDED = {"--without-pip", "--no-pip", "--no-seed"}
 
 
 def _venvs(sources: Sources) -> Iterable[tuple[int | None, VenvArgs]]:
@@ -110,9 +117,9 @@ VIRTUAL_ENVIRONMENT = Label(
     "Virtual Environment",
     VenvArgs,
     [
-        "Creates a [Python] virtual environment at {path} [with [plain] pip] and installs "
-        "<dependencies|packages|the requirements> from {requirements} into it [with [plain] pip]",
-        "Creates a [Python] virtual environment at {path} and installs {requirements} into it [with [plain] pip]",
+        f"Creates a [Python] virtual environment at {{path}} [{{seeded={PIP}}}] and installs "
+        f"<dependencies|packages|the requirements> from {{requirements}} into it [{{by_pip={PIP}}}]",
+        f"Creates a [Python] virtual environment at {{path}} and installs {{requirements}} into it [{{by_pip={PIP}}}]",
         "Creates a [Python] virtual environment at {path}",
     ],
     example=VenvArgs("/venv", "requirements.txt"),
@@ -134,6 +141,13 @@ def venv_static(claim: Claim[VenvArgs], sources: Sources) -> Cites:
             stage.where(),
         )
     filled = installs_into(stage, path, claim.args.requirements)
+    maker = made[-1][1]
+    has_pip = "--seed" in maker.argv if maker.program == "uv" else not UNSEEDED & set(maker.argv)
+    if claim.args.seeded and not has_pip:
+        fail(claim, f"{path} made with its own pip", f"`{' '.join(maker.argv)}`", stage.where(made[-1][0]))
+    uv = [c for _, c in filled if c.program == "uv"]
+    if claim.args.by_pip and uv:
+        fail(claim, f"pip installing into {path}", f"`{' '.join(uv[0].argv)}`, uv's installer", stage.where())
     if claim.args.requirements and not filled:
         fail(
             claim,

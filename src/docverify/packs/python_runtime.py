@@ -10,24 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..model.sources import Sources
 from ..observe import changes
 from ..observe.observer import Observer, nothing
 from ..observe.subjects import Stack
 from ..vocabulary import environment
 from ..vocabulary.common import image_view_needs, running_view_needs
+from ..vocabulary.compose import service_under_test
 from ..vocabulary.label import Cites, Claim, Label, fail
 
 
 @dataclass(frozen=True)
 class BytecodeArgs(environment.VariableArgs):
     suffix: str = ".pyc"
+    read_only: bool = False  # "the read-only code tree": the service runs on a read-only root file system
 
 
 NO_BYTECODE = Label(
     "No Bytecode",
     BytecodeArgs,
     [
-        "{name}: Sets {value}, so the [read-only] code tree stays free of {suffix} files",
+        "{name}: Sets {value}, so the [{read_only=read-only}] code tree stays free of {suffix} files",
         "{name}: Sets {value}, so Python writes no {suffix} files",
     ],
     example=BytecodeArgs("PYTHONDONTWRITEBYTECODE", "1", suffix=".pyc"),
@@ -37,6 +40,17 @@ NO_BYTECODE = Label(
     title=lambda a: a.name,
 )
 NO_BYTECODE.static("the stage's effective ENV value")(environment.variable_static)
+
+
+@NO_BYTECODE.static('"read-only": the service under test runs with read_only: true', applies=lambda a: a.read_only)
+def no_bytecode_read_only(claim: Claim[BytecodeArgs], sources: Sources) -> Cites:
+    service = service_under_test(sources) if sources.has_compose else None
+    if service is None or service.spec.get("read_only") is not True:
+        has = f"read_only: {service.spec.get('read_only') or 'false (not set)'}" if service else "no compose stack"
+        fail(claim, "a read-only code tree", has, f"service {service.name}" if service else "the configuration")
+    return [sources.compose.cite("read_only:")]
+
+
 NO_BYTECODE.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
 
 
@@ -44,6 +58,8 @@ NO_BYTECODE.image("the image config's environment", needs=lambda c, s: image_vie
                      needs=lambda c, s: [*running_view_needs(), changes.need()])  # fmt: skip
 def no_bytecode_running(claim: Claim[BytecodeArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
+    if claim.args.read_only and not stack.service.host_config.get("ReadonlyRootfs"):
+        fail(claim, "a read-only code tree", "a writable root file system", stack.service.where)
     written = [p for p in stack.service.observed(changes.CHANGES).added() if p.endswith(claim.args.suffix)]
     if written:
         fail(claim, f"no {claim.args.suffix} file written", f"{len(written)}, e.g. {written[0]}", stack.service.where)

@@ -7,7 +7,9 @@ A form is the sentence with its values named::
     Installs {packages*} [for ...]
 
 - `{name}` is one backticked value, `{name*}` a list of them (joined by commas, "and", "or");
-- `[a|b]` is optional, `<a|b>` one of several; both nest;
+- `{name=a|b c}` is one of several literal wordings that carries meaning: the one written is bound to
+  `name` (a `str` field), or inside `[...]` whether it is written at all (a `bool` field);
+- `[a|b]` is optional, `<a|b>` one of several; both nest (their words change nothing a check reads);
 - `...` is free words without values: narrative, shown as such, never proof;
 - any other word is literal: case and spacing are free, a comma is optional, the final period too.
 
@@ -27,7 +29,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .grammar import LIST, NOTE_TEXT, TAIL, TOKEN, VALUE_TEXT, Compiler, FormError, Node, names_of, parse_form
+from .grammar import (
+    LIST,
+    NOTE_TEXT,
+    TAIL,
+    TOKEN,
+    VALUE_TEXT,
+    Compiler,
+    FormError,
+    Node,
+    names_of,
+    parse_form,
+    wording,
+)
 
 Binding = str | tuple[str, ...]
 
@@ -75,6 +89,10 @@ class Form:
             if kind == "word-value":
                 bindings[name] = text
                 continue
+            if kind == "word-choice":  # the wording as the form writes it, whatever its case and spacing
+                said = " ".join(text.lower().split())
+                bindings[name] = next(w for w in self.wordings(name) if w.lower() == said)
+                continue
             values = tuple(VALUE_TEXT.findall(text))
             bindings[name] = values if kind == "list" else values[0]
             narrative += NOTE_TEXT.findall(text)
@@ -82,6 +100,25 @@ class Form:
         if match.group("tail"):
             narrative.append(match.group("tail").strip(" ,()"))
         return Reading(self, bindings, tuple(narrative))
+
+    def wordings(self, name: str) -> list[str]:
+        """The wordings a `{name=a|b}` choice reads, as the form writes them."""
+        found: list[str] = []
+
+        def walk(node: Node) -> None:
+            if node.kind == "word-choice" and node.text == name:
+                found.extend(wording(child) for child in node.children)
+            for child in node.children if node.kind != "word-choice" else ():
+                walk(child)
+
+        walk(self.tree)
+        return found
+
+    @property
+    def shown(self) -> str:
+        """The form for a reader: `{name=a|b}` written `<a|b>` (`[a|b]` when optional; a lone wording as itself)."""
+        text = re.sub(r"\[\{[A-Za-z_]\w*=([^{}]+)\}\]", r"[\1]", self.text)
+        return re.sub(r"\{[A-Za-z_]\w*=([^{}]+)\}", lambda m: m[1] if "|" not in m[1] else f"<{m[1]}>", text)
 
     def render(self, bindings: Mapping[str, object]) -> str:
         """The sentence this form writes for `bindings` (optional parts only where their values are given)."""
@@ -96,9 +133,15 @@ class Form:
             return node.text
         if node.kind == "free":
             return ""  # free words are the writer's: a rendered sentence has none
+        if node.kind == "word-choice":
+            value = bindings.get(node.text)
+            written = [wording(child) for child in node.children]
+            if value is True:
+                return written[-1]  # the shortest wording
+            return str(value) if isinstance(value, str) and value in written else None
         if node.kind in ("value", "list", "word-value"):
             value = bindings.get(node.text)
-            if value in (None, (), ""):
+            if not given(value):
                 return None
             if node.kind == "word-value":
                 return str(value)
@@ -121,7 +164,7 @@ class Form:
                 return first[0].text if kept else ""
             for child in node.children:
                 text = self._render(child, bindings)
-                if text is not None and names_of(child)[1] & {k for k, v in bindings.items() if v not in (None, ())}:
+                if text is not None and names_of(child)[1] & {k for k, v in bindings.items() if given(v)}:
                     return text
             return ""
         for child in node.children:
@@ -139,6 +182,8 @@ class Form:
             return node.text
         if node.kind == "word-value":
             return "x"
+        if node.kind == "word-choice":
+            return wording(node.children[-1])
         if node.kind in ("value", "list"):
             return "{}"
         if node.kind == "free":
@@ -146,6 +191,11 @@ class Form:
         if node.kind == "sequence":
             return " ".join(self._skeleton(c) for c in node.children)
         return self._skeleton(node.children[0]) if node.children else ""
+
+
+def given(value: object) -> bool:
+    """A binding a sentence writes: not absent, not empty, not a `False` flag (0 is a value)."""
+    return value is not None and value is not False and value != () and value != ""
 
 
 ARTICLES = {"a", "an", "the"}
@@ -199,6 +249,8 @@ def convert(name: str, kind: Any, value: Any) -> Any:
         return tuple(convert(name, element, v) for v in items)
     if isinstance(value, tuple):
         value = value[0] if len(value) == 1 else value
+    if kind is bool:  # `[{name=wording}]`: the wording is written
+        return isinstance(value, str) or value is True
     if kind is int:
         if not (isinstance(value, str) and value.isdigit()):
             raise ValueError(f"{name} must be a whole number, not `{value}`")

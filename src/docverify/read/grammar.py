@@ -16,7 +16,10 @@ ARTICLE = r"(?:(?:an?|the)\s+)?"
 LIST = rf"{VALUE}{NOTE}(?:{SEPARATOR}{ARTICLE}{VALUE}{NOTE})*"
 VALUE_TEXT = re.compile(r"`([^`]+)`")
 NOTE_TEXT = re.compile(r"`[^`]+`\s*\(([^`()]*)\)")
-TOKEN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*[*~]?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+")
+# `{name=a|b c}`: one of several literal wordings, bound to `name` (a word that carries meaning, read by a check).
+TOKEN = re.compile(
+    r"\{[A-Za-z_][A-Za-z0-9_]*=[^{}]+\}|\{[A-Za-z_][A-Za-z0-9_]*[*~]?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+"
+)
 WORD = r"[A-Za-z][\w.'-]*"  # a plain word a form reads (`{subject~}`): no backticks, no spaces
 # What any sentence may add at its end, shown as narrative: a purpose or a reason (", so the server…",
 # " because …", " for …") or a remark in parentheses. Anything else is refused: "…, after the system
@@ -30,7 +33,7 @@ class FormError(ValueError):
 
 @dataclass(frozen=True)
 class Node:
-    kind: str  # "word" | "value" | "list" | "free" | "optional" | "choice" | "sequence"
+    kind: str  # "word" | "value" | "list" | "word-value" | "word-choice" | "free" | "optional" | "choice" | "sequence"
     text: str = ""  # the word, or the value's name
     children: tuple[Node, ...] = ()
 
@@ -54,6 +57,9 @@ def parse_form(tokens: list[str], closing: str | None) -> tuple[Node, int]:
             inner, taken = parse_form(tokens[used:], "]" if token == "[" else ">")
             used += taken
             alternatives[-1].append(Node("optional" if token == "[" else "choice", children=inner.children))
+        elif token.startswith("{") and "=" in token:
+            name, _, wordings = token[1:-1].partition("=")
+            alternatives[-1].append(Node("word-choice", name, choices(wordings)))
         elif token.startswith("{"):
             name = token[1:-1]
             kind = "list" if name.endswith("*") else "word-value" if name.endswith("~") else "value"
@@ -67,6 +73,20 @@ def parse_form(tokens: list[str], closing: str | None) -> tuple[Node, int]:
             raise FormError(f"missing {closing!r}")
     sequences = tuple(Node("sequence", children=tuple(a)) for a in alternatives)
     return Node("choice", children=sequences), used
+
+
+def choices(wordings: str) -> tuple[Node, ...]:
+    """`a|b c` as word sequences, the longest first (so `any of them` is tried before `any`)."""
+    found = [tuple(Node("word", w) for w in wording.split()) for wording in wordings.split("|")]
+    if not all(found):
+        raise FormError(f"empty wording in {{...={wordings}}}")
+    ordered = sorted(found, key=lambda words: -len(" ".join(w.text for w in words)))
+    return tuple(Node("sequence", children=words) for words in ordered)
+
+
+def wording(node: Node) -> str:
+    """A `word-choice` alternative as the form writes it."""
+    return " ".join(word.text for word in node.children)
 
 
 def _words_pattern(word: str) -> str:
@@ -83,6 +103,10 @@ class Compiler:
     def pattern(self, node: Node) -> str:
         if node.kind == "word":
             return _words_pattern(node.text)
+        if node.kind == "word-choice":
+            group = f"v{len(self.groups)}"
+            self.groups[group] = (node.text, node.kind)
+            return f"(?P<{group}>{'|'.join(self.pattern(child) for child in node.children)})"
         if node.kind in ("value", "list", "word-value"):
             group = f"v{len(self.groups)}"
             self.groups[group] = (node.text, node.kind)
@@ -97,7 +121,7 @@ class Compiler:
                 if index:
                     # Two literal words need a space between them; around anything else spacing is free.
                     before = node.children[index - 1]
-                    glued = child.kind == "word" and before.kind == "word" and child.text[:1].isalnum()
+                    glued = _wordlike(child) and _wordlike(before) and _first(child)[:1].isalnum()
                     out += r"\s+" if glued else r"\s*"
                 out += self.pattern(child)
             return out
@@ -107,9 +131,17 @@ class Compiler:
         return f"(?:{inner})"
 
 
+def _wordlike(node: Node) -> bool:
+    return node.kind in ("word", "word-choice")
+
+
+def _first(node: Node) -> str:
+    return node.text if node.kind == "word" else min((wording(c) for c in node.children), key=len)
+
+
 def names_of(node: Node, optional: bool = False) -> tuple[set[str], set[str]]:
     """(names bound on every reading, names bound on some reading)."""
-    if node.kind in ("value", "list", "word-value"):
+    if node.kind in ("value", "list", "word-value", "word-choice"):
         return (set() if optional else {node.text}), {node.text}
     if node.kind == "sequence":
         always: set[str] = set()

@@ -52,6 +52,7 @@ def _described(claim: Claim[Any], sources: Sources) -> set[str]:
 @dataclass(frozen=True)
 class ConfigArgs:
     fields: tuple[str, ...]
+    described: bool = False  # "each described above": a claim of the stage describes every field
 
 
 def _config_fields(sources: Sources) -> Iterable[tuple[int | None, ConfigArgs]]:
@@ -64,7 +65,7 @@ def _config_fields(sources: Sources) -> Iterable[tuple[int | None, ConfigArgs]]:
 IMAGE_CONFIG = Label(
     "Image Config",
     ConfigArgs,
-    ["Differs from the base image only in {fields*}[, each described above]"],
+    ["Differs from the base image only in {fields*}[, {described=each described above}]"],
     example=ConfigArgs(("Env", "User", "Cmd")),
     summary="The fields of the image config that differ from the base image's, exactly, each described by a claim "
     "of the same stage.",
@@ -87,7 +88,7 @@ def image_config_static(claim: Claim[ConfigArgs], sources: Sources) -> Cites:
             f"instructions setting {words(sorted(changed))}",
             where,
         )
-    if "each described" in claim.sentence:
+    if claim.args.described:
         described = _described(claim, sources)
         for name in sorted(changed):
             label = FIELDS[name][1]
@@ -140,14 +141,17 @@ def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
 
 # The changes come from installing packages and creating users, not from copies.
 THROUGH = (
-    "Adds {added*} to the base image[,] and changes only {changed*}, through the packages and the <user|users> [above]"
+    "Adds {added*} to the base image[,] and changes only {changed*}, through the packages and the {users=user|users} "
+    "[above]"
 )
+INSTALLS = (("apt-get", "install"), ("apt", "install"), ("apk", "add"), ("dnf", "install"), ("yum", "install"))
 
 
 @dataclass(frozen=True)
 class FilesystemArgs:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
+    users: str | None = None  # "through the packages and the user(s)": how many accounts the stage creates
 
 
 FILESYSTEM = Label(
@@ -161,6 +165,7 @@ FILESYSTEM = Label(
         "Changes only {changed*} of the base image",
     ],
     example=FilesystemArgs(("/venv", "/app"), ("/etc", "/usr")),
+    examples=[FilesystemArgs(("/venv", "/app"), ("/etc", "/usr"), users="user")],
     summary="The top-level paths the stage adds to its base, and the ones it changes, exactly (content included).",
 )
 
@@ -176,6 +181,8 @@ def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
     # unless the sentence says the changes come through the packages and the user.
     through = " ".join(claim.reading.form.text.split()) == " ".join(THROUGH.split())
     named = added if through else added | {v.rstrip("/") for v in claim.args.changed}
+    if through:
+        _through(claim, stage)
     stray = sorted(set(tops) - named)
     if stray:
         row = tops[stray[0]]
@@ -189,6 +196,15 @@ def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
     if missing:
         fail(claim, f"{words(missing)} added by the stage", "no COPY there", stage.where())
     return sorted({row.instruction.cite for row in rows})
+
+
+def _through(claim: Claim[FilesystemArgs], stage: Stage) -> None:
+    """ "through the packages and the user(s)": the stage installs packages, and creates that many accounts."""
+    installs = [i for program, sub in INSTALLS for i, _ in stage.running(program, sub)]
+    made = [u.name for u in stage.users.values() if u.instruction.stage_index == stage.index]
+    if not installs or (len(made) == 1) != (claim.args.users == "user") or not made:
+        has = f"{len(installs)} package installs and the accounts {words(made) or 'none'}"
+        fail(claim, f"changes through the packages and the {claim.args.users}", has, stage.where())
 
 
 @FILESYSTEM.image(

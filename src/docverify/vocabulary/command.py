@@ -7,6 +7,7 @@ reads the process (PID 1) and its listening sockets.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from . import script
 from .common import matches, running_view, running_view_needs
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
+
+# What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
+LAUNCHER = re.compile(r"python[0-9.]*|sh|bash|dash|ash|env|tini|dumb-init|exec")
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
         rest = argv[start:]
         if program and same(rest[0], program[0]) and list(rest[1 : len(program)]) == program[1:]:
             return all(_has_run(rest[len(program) :], run) for run in runs)
-        if not PurePosixPath(rest[0]).name.startswith(("python", "sh", "bash", "env")):
+        if not LAUNCHER.fullmatch(PurePosixPath(rest[0]).name):
             break
     return False
 

@@ -6,6 +6,7 @@ every equivalent spelling reads the same; the running level reads the containers
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,6 +63,14 @@ def services_running(claim: Claim[ServicesArgs], stack: Stack) -> Cites:
 class PublishedArgs:
     address: str  # host address:port
     port: str  # the container's port
+    loopback: bool = False  # "on loopback only": the host address is a loopback one
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return address == "localhost"
 
 
 def _published(sources: Sources) -> Iterable[tuple[int | None, PublishedArgs]]:
@@ -75,7 +84,7 @@ PUBLISHED_PORT = Label(
     "Published Port",
     PublishedArgs,
     [
-        "{address} → container port {port}[, on loopback only]",
+        "{address} → container port {port}[, {loopback=on loopback only}]",
         "{address} to container port {port}",
         "Publishes container port {port} on {address}",
     ],
@@ -101,7 +110,7 @@ def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cite
         )
     if ports != [(host_ip, published, target)]:
         fail(claim, f"only {host_ip}:{published} -> {target}", ports or "no ports", f"service {service.name}")
-    if "loopback" in claim.sentence and not host_ip.startswith("127."):
+    if claim.args.loopback and not _loopback(host_ip):
         fail(claim, "a port on loopback only", f"host address {host_ip}", f"service {service.name}")
     return [sources.compose.cite(f":{target}")]
 

@@ -2,7 +2,8 @@
 
 A group of variable items is the complete list of what the stage sets with ENV: the first item
 checks that no other variable is set. "Sets `X`" means the value is exactly X; "Prepends" and
-"Adds … to the PATH" put the entry first, "Appends" last.
+"Adds … to the PATH" put the entry before what the variable held (the ENV writes `X:$PATH`; the image's
+is X, then the base image's), "Appends" after it.
 """
 
 from __future__ import annotations
@@ -68,26 +69,33 @@ VARIABLE = Label(
 )
 
 
-def holds(claim: Claim[VariableArgs], value: str | None) -> bool:
+def _entries(value: str) -> list[str]:
+    return [e.rstrip("/") or "/" for e in value.split(":")]
+
+
+def holds(claim: Claim[VariableArgs], value: str | None, before: str | None = None) -> bool:
+    """The value is the one the sentence says: exactly, or with the entry added first (last) to `before`, what
+    the variable held before (when known)."""
     args = claim.args
     if value is None:
         return False
     if args.value is not None:
         return value == args.value
-    entries = [e.rstrip("/") or "/" for e in value.split(":")]
-    wanted = (args.entry or "").rstrip("/") or "/"
-    form = claim.reading.form.text
-    if form in LAST:
-        return entries[-1] == wanted
-    return entries[0] == wanted
+    entries, wanted = _entries(value), _entries(args.entry or "")
+    last = claim.reading.form.text in LAST
+    added, rest = (
+        (entries[-len(wanted) :], entries[: -len(wanted)]) if last else (entries[: len(wanted)], entries[len(wanted) :])
+    )
+    return added == wanted and (before is None or rest == _entries(before))
 
 
 def said(claim: Claim[VariableArgs]) -> str:
     args = claim.args
     if args.value is not None:
         return f"{args.name}={args.value}"
-    where = "last" if claim.reading.form.text in LAST else "first"
-    return f"{args.entry} {where} in {args.name}"
+    if claim.reading.form.text in LAST:
+        return f"{args.name}=${args.name}:{args.entry} ({args.entry} after what {args.name} held)"
+    return f"{args.name}={args.entry}:${args.name} ({args.entry} before what {args.name} held)"
 
 
 def siblings(claim: Claim[VariableArgs], sources: Sources) -> list[str]:
@@ -116,8 +124,11 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
     if name not in effective:
         fail(claim, f"ENV {name}", "no ENV of it", stage.where())
     value, instruction = effective[name]
-    if not holds(claim, value):
-        fail(claim, said(claim), f"{name}={value}", stage.where(instruction))
+    # Prepended or appended to what it held: the ENV writes the variable itself beside the entry.
+    written = instruction.env()[name]
+    itself = next((w for w in (f"${name}", f"${{{name}}}") if w in _entries(written)), f"${name}")
+    if not holds(claim, value) or (claim.args.entry is not None and not holds(claim, written, itself)):
+        fail(claim, said(claim), f"{name}={written}", stage.where(instruction))
     return [i.cite for i in stage.all("ENV") if name in i.env()]
 
 
@@ -131,11 +142,14 @@ def variable_image(claim: Claim[VariableArgs], images: Images) -> Cites:
     image = images.image(claim)
     view = image_view(image)
     value = view.env.get(claim.args.name)
-    if not holds(claim, value):
-        fail(claim, said(claim), f"{claim.args.name}={value} in the image config", view.where)
+    base = image_view(images.base_of(image)).env.get(claim.args.name) if claim.args.entry is not None else None
+    if not holds(claim, value, base):
+        shown = f" (the base image's: {base})" if base is not None else ""
+        fail(claim, said(claim), f"{claim.args.name}={value} in the image config{shown}", view.where)
     found = image.observed(files.FILES).which if claim.args.programs else {}
     for program in claim.args.programs:
-        if not (found.get(program) or "").startswith(f"{(claim.args.entry or '').rstrip('/')}/"):
+        where = found.get(program) or ""
+        if _entries(where.rpartition("/")[0] or "/") != _entries(claim.args.entry or ""):
             fail(claim, f"{program} found in {claim.args.entry}", f"{program} at {found.get(program) or 'nowhere'}",
                  view.where)  # fmt: skip
     return []

@@ -8,7 +8,6 @@ its own verb. Copies are checked against the build context as the builder sends 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,14 +21,19 @@ from ..observe.observer import Need
 from ..observe.subjects import Images
 from .label import Cites, Claim, Label, fail
 
-OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class CopiesArgs:
     sources: tuple[str, ...] = ()
     destination: str | None = None
     stage: str | None = None  # --from
+    how: str = "to"  # "into": inside the destination folder (a folder's contents, or files put in it)
+    what: str | None = None  # "script", "file", "folder", ...: what each source is
+
+
+# What a noun says each source is: a file (a script: one with a `#!` line), or a folder.
+NOUNS = {"script": "script", "file": "file", "files": "file", "folder": "dir", "directory": "dir", "tree": "dir"}
+HOW = "{how=to|into}"
 
 
 def _copies(sources: Sources) -> Iterable[tuple[int | None, CopiesArgs]]:
@@ -45,14 +49,17 @@ COPIES = Label(
     "Copies",
     CopiesArgs,
     [
-        "Copies {sources*} [<to|into> {destination}]",
-        "Copies [the] {sources*} <script|file|files|folder|directory|package|tree|code> <to|into> {destination}",
-        "Copies [the] ... ({sources*}) <to|into> {destination}",
-        "Copies [the] ... from [the] {stage} stage <to|into> {destination}",
-        "Copies {sources*} from [the] {stage} stage [<to|into> {destination}]",
+        f"Copies {{sources*}} [{HOW} {{destination}}]",
+        f"Copies [the] {{sources*}} {{what={'|'.join([*NOUNS, 'package', 'code'])}}} {HOW} {{destination}}",
+        f"Copies [the] ... ({{sources*}}) {HOW} {{destination}}",
+        f"Copies [the] ... from [the] {{stage}} stage {HOW} {{destination}}",
+        f"Copies {{sources*}} from [the] {{stage}} stage [{HOW} {{destination}}]",
     ],
     example=CopiesArgs(("entrypoint.sh",), "/entrypoint.sh"),
-    examples=[CopiesArgs(("/venv",), "/venv", "builder")],
+    examples=[
+        CopiesArgs(("/venv",), "/venv", "builder"),
+        CopiesArgs(("entrypoint.sh",), "/entrypoint.sh", what="script"),
+    ],
     summary="A `COPY`/`ADD` of the stage: what (from the build context, or from another stage) and where it lands.",
     nested=True,
     group="Copy Artifacts",
@@ -61,16 +68,31 @@ COPIES = Label(
 )
 
 
-def _lands(row: Copy, stage: Stage, destination: str | None) -> bool:
-    """The row's copy lands at the destination the page names: that path, or in that folder when the COPY
-    copies into a folder. A relative destination is the COPY's working directory's."""
+def _lands(row: Copy, stage: Stage, destination: str | None, how: str) -> bool:
+    """The row's copy lands at the destination the page names: "to" that path, or in that folder when the COPY
+    copies into a folder; "into" that folder only (a folder's contents, or files put in it). A relative
+    destination is the COPY's working directory's."""
     if destination is None:
         return True
     workdir = stage.workdir_at(row.instruction)
     said = clean_path(destination if destination.startswith("/") else f"{workdir}/{destination}")
     target = row.instruction.arguments()[-1]
     into_folder = target.endswith("/") or target in (".", "./") or len(row.instruction.arguments()) > 2
-    return row.destination == said or (into_folder and str(PurePosixPath(row.destination).parent) == said)
+    inside = into_folder and str(PurePosixPath(row.destination).parent) == said
+    if how == "into":  # a folder's contents land in it; a file lands at a path of its own inside it
+        return inside or (row.destination == said and (row.from_stage is not None or _kind(row, stage) == "dir"))
+    return row.destination == said or inside
+
+
+def _kind(row: Copy, stage: Stage) -> str:
+    """What the build context holds at a row's source: dir, script (a file with a `#!` line), file, or missing."""
+    local = stage.from_instruction.path.parent / row.source
+    if local.is_dir():
+        return "dir"
+    if not local.is_file():
+        return "missing"
+    with local.open("rb") as handle:
+        return "script" if handle.read(2) == b"#!" else "file"
 
 
 def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
@@ -84,14 +106,19 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
             for row in rows
             if (row.from_stage or "").lower() == (args.stage or "").lower()
             and (source is None or row.source == norm(source))
-            and _lands(row, stage, args.destination)
+            and _lands(row, stage, args.destination, args.how)
         ]
         if not found:
             has = "; ".join(f"{r.source} to {r.destination} (line {r.instruction.line})" for r in rows) or "no COPY"
             frm = f"--from={args.stage} " if args.stage else ""
-            said = f"COPY {frm}{source or '(anything)'} to {args.destination or '(anywhere)'}"
+            said = f"COPY {frm}{source or '(anything)'} {args.how} {args.destination or '(anywhere)'}"
             fail(claim, said, f"copies of {has}", stage.where())
         hits += found
+    wanted = NOUNS.get(args.what or "")
+    for row in hits if wanted and not args.stage else ():
+        kind = _kind(row, stage)
+        if kind != wanted and not (wanted == "file" and kind == "script"):
+            fail(claim, f"{row.source} copied, a {args.what}", f"{row.source}, a {kind}", stage.where(row.instruction))
     return hits
 
 
@@ -154,10 +181,24 @@ def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
     return []
 
 
+# Programs that write nothing but the paths they name: run in a folder, they leave its other files be.
+# fmt: off
+NAMED_ONLY = {
+    "mkdir", "chown", "chmod", "chgrp", "touch", "rm", "rmdir", "ln", "install", "echo", "printf", "true",
+    "apt-get", "apt", "apk", "groupadd", "useradd", "adduser", "addgroup", "usermod", ":", "[", "test",
+}
+# fmt: on
+
+
 def _may_rewrite(stage: Stage, row: Copy, target: str) -> bool:
-    """Whether a later RUN of the stage works in the file's folder or names it (`poetry lock` rewrites its lock)."""
+    """Whether a later RUN of the stage may change the copied file: a command names it (a path that resolves
+    to it), or works in its folder and is not one that writes only what it names (`poetry lock` rewrites its
+    lock)."""
     folder = str(PurePosixPath(target).parent)
-    later = [i for i in stage.all("RUN") if i.line > row.instruction.line]
-    return any(
-        stage.workdir_at(i) == folder or target in i.value or PurePosixPath(target).name in i.value for i in later
-    )
+    for instruction in (i for i in stage.all("RUN") if i.line > row.instruction.line):
+        workdir = stage.workdir_at(instruction)
+        for command in instruction.commands():
+            named = {clean_path(w if w.startswith("/") else f"{workdir}/{w}") for w in command.argv[1:] if w}
+            if target in named or (workdir == folder and command.program not in NAMED_ONLY):
+                return True
+    return False

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..model.instruction import clean_path
 from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
@@ -48,7 +49,7 @@ READ_ONLY = Label(
 
 
 def _writable(claim: Claim[ReadOnlyArgs]) -> set[str]:
-    return {v.rstrip("/") for v in (*claim.args.tmpfs, *claim.args.volumes)}
+    return {clean_path(v) for v in (*claim.args.tmpfs, *claim.args.volumes)}
 
 
 def subject(claim: Claim[Any], sources: Sources) -> None:
@@ -72,9 +73,9 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
         )
     if service.spec.get("read_only") is not True:
         fail(claim, "read_only: true", f"read_only: {service.spec.get('read_only')}", f"service {service.name}")
-    tmpfs = set(service.tmpfs)
-    mounted = {str(v.get("target", "")).rstrip("/") for v in service.volumes}
-    if tmpfs != set(claim.args.tmpfs) or mounted != {v.rstrip("/") for v in claim.args.volumes}:
+    tmpfs = {clean_path(t.split(":")[0]) for t in service.tmpfs}
+    mounted = {clean_path(str(v.get("target", ""))) for v in service.volumes}
+    if tmpfs != {clean_path(t) for t in claim.args.tmpfs} or mounted != {clean_path(v) for v in claim.args.volumes}:
         fail(
             claim,
             f"tmpfs at {words(claim.args.tmpfs)}; volumes at {words(claim.args.volumes)}",
@@ -97,7 +98,8 @@ def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
     service = stack.service
     if not service.host_config.get("ReadonlyRootfs"):
         fail(claim, "a read-only root filesystem", "a writable one", service.where)
-    mounted = {m["Destination"].rstrip("/") for m in service.mounts} | set(service.host_config.get("Tmpfs") or {})
+    mounted = {clean_path(m["Destination"]) for m in service.mounts}
+    mounted |= {clean_path(path) for path in service.host_config.get("Tmpfs") or {}}
     if mounted != _writable(claim):
         fail(
             claim,

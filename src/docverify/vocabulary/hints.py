@@ -35,4 +35,4 @@ def hint(label: Label[Any], item: Item) -> str:
     if found:
         return found
     near = closest(item.sentence, label.forms) or label.forms[0]
-    return f"the closest form it reads is `{near.text}`, e.g. {label.render(near)!r}"
+    return f"the closest form it reads is `{near.shown}`, e.g. {label.render(near)!r}"

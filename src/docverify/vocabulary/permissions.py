@@ -19,15 +19,13 @@ from ..observe.subjects import Images
 from .common import unconditional
 from .label import Cites, Claim, Label, fail, words
 
-OPEN_LIST = re.compile(r"\bamong others\b|\bat least\b", re.IGNORECASE)
-
-
 # --- directories the stage creates ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CreatesArgs:
     paths: tuple[str, ...]
+    among_others: bool = False  # "among others": the stage may make more
 
 
 def made_directories(stage: Stage) -> tuple[list[str], list[str]]:
@@ -55,9 +53,10 @@ CREATES = Label(
     [
         "Creates [the] [necessary] <directories|directory|folders> ({paths*})",
         "Creates [the] [necessary] [directories|directory|folders] {paths*}",
-        "Creates [the] [directories|folders] {paths*}, among others",
+        "Creates [the] [directories|folders] {paths*}, {among_others=among others}",
     ],
     example=CreatesArgs(("/app/staticfiles", "/app/mediafiles")),
+    examples=[CreatesArgs(("/app/staticfiles",), among_others=True)],
     summary='Directories the stage makes (`mkdir`, `install -d`); the list is complete unless it says "among others".',
     nested=True,
     group="Permissions & Directories",
@@ -71,7 +70,7 @@ def creates_static(claim: Claim[CreatesArgs], sources: Sources) -> Cites:
     made, cited = made_directories(stage)
     wanted = [clean_path(v) for v in claim.args.paths]
     missing = [v for v in wanted if v not in made]
-    extra = sorted(set(made) - set(wanted)) if not OPEN_LIST.search(claim.sentence) else []
+    extra = sorted(set(made) - set(wanted)) if not claim.args.among_others else []
     if missing or extra:
         has = f"mkdir of {words(made) or 'nothing'}" + (f" (not documented: {words(extra)})" if extra else "")
         fail(claim, f"mkdir {words(wanted)}", has, stage.where())

@@ -114,5 +114,5 @@ class Registry:
         example = f", e.g. {owner.render(near)!r}" if owner and near else ""
         raise ClaimUnreadable(
             f"{item.where()}: no nested claim reads {item.sentence!r} (under **{item.label}:**); "
-            f"the closest form is `{near.text if near else '?'}`{example}"
+            f"the closest form is `{near.shown if near else '?'}`{example}"
         )

@@ -5,71 +5,33 @@ The script is the one the final stage's ENTRYPOINT runs, as copied in by the Doc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ClaimFailed
 from ..model import shell
 from ..model.scripts import entrypoint_script
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
-from .health import never_checks
 from .label import Cites, Claim, Label, fail
+from .steps import ordered as ordered
+from .steps import script_of as script_of
+from .steps import step as step
+from .steps import steps as steps
 
 ALL_ARGUMENTS = ("$@", "${@}")
-
-
-def script_of(claim: Claim[Any], sources: Sources) -> str:
-    found = entrypoint_script(sources)
-    if found is None:
-        where = sources.dockerfile.final.where()
-        raise ClaimFailed(
-            f"{claim.where()} {claim.title}: docs describe an entrypoint script; {where} has no "
-            "ENTRYPOINT that runs a script the Dockerfile copies in"
-        )
-    return found
-
-
-def steps(sources: Sources, script: str) -> list[Command]:
-    return shell.commands(sources.script(script))
-
-
-def step(
-    claim: Claim[Any],
-    sources: Sources,
-    wanted: str,
-    spelling: Callable[[tuple[str, ...]], tuple[str, ...]],
-    idle: Collection[str] = frozenset(),
-) -> tuple[str, Command]:
-    """The unconditional step the claim names, run for real: (the script, the command)."""
-    script = script_of(claim, sources)
-    words = spelling(tuple(shell.commands(wanted)[0].argv))
-    redefined = {spelling((name,))[0] for name in shell.shadowed(sources.script(script))} & {words[0]}
-    if redefined:
-        fail(claim, f"`{wanted}` run at every start", f"{words[0]} redefined by the script (function or alias)", script)
-    for command in steps(sources, script):
-        if spelling(command.argv)[: len(words)] == words and not command.conditional:
-            printing = never_checks(command.argv[len(words) - 1 :]) or next(
-                (w for w in command.argv[len(words) :] if w in idle), None
-            )
-            if printing:
-                fail(
-                    claim,
-                    f"`{wanted}` run",
-                    f"`{' '.join(command.argv)}`, which only prints ({printing})",
-                    f"{script}:{command.line}",
-                )
-            return script, command
-    fail(claim, f"`{wanted}` run at every start", "no such unconditional step", script)
 
 
 @dataclass(frozen=True)
 class ShellArgs:
     shell: str
     options: str
+    posix: bool = False  # "POSIX `sh`": a POSIX shell, not bash or zsh
+
+
+POSIX_SHELLS = {"sh", "dash", "ash", "posh", "busybox"}
 
 
 def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
@@ -86,7 +48,7 @@ def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
 SHELL = Label(
     "Shell",
     ShellArgs,
-    ["[POSIX] {shell} with {options}, so a failed step stops the start-up"],
+    ["[{posix=POSIX}] {shell} with {options}, so a failed step stops the start-up"],
     example=ShellArgs("sh", "set -eu"),
     summary="The entrypoint script's shell and the options in effect at every step; a failed step stops the start.",
     scope="image",
@@ -105,6 +67,8 @@ def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
     first = lines[0] if lines else ""
     if first not in (f"#!/bin/{program}", f"#!/usr/bin/env {program}"):
         fail(claim, f"a {program} script", f"the first line {first!r}", f"{script}:1")
+    if claim.args.posix and program not in POSIX_SHELLS:
+        fail(claim, f"a POSIX shell, {program}", f"{program}, not one of {sorted(POSIX_SHELLS)}", f"{script}:1")
     wanted = shell.set_options(options)
     have = shell.set_options(sources.script(script))
     if not wanted or not wanted <= have:

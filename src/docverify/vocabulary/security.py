@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -190,7 +191,35 @@ LINT = Label(
 )
 
 
-@LINT.static("the linter with an empty config reports nothing; each inline ignore has a reason above it")
+# An inline pragma as hadolint reads it: `# hadolint ignore=DL3008,SC2086` (`global` makes it the whole file's).
+PRAGMA = re.compile(r"^\s*#\s*hadolint\s+(?P<scope>global\s+)?ignore\s*=\s*(?P<codes>[\w, ]+)", re.IGNORECASE)
+
+
+def _findings(program: str, target: Path, root: Path, *options: str) -> list[dict[str, object]]:
+    """hadolint's findings as JSON, with an empty config file (no rules hidden there)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as config:
+        config.write("{}\n")
+        config.flush()
+        command = [program, "--no-color", "--config", config.name, "--format", "json", *options, str(target)]
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    try:
+        found: list[dict[str, object]] = json.loads(result.stdout or "[]")
+    except ValueError:
+        found = [{"line": 0, "code": "hadolint", "message": (result.stdout + result.stderr).strip()[:300]}]
+    return found
+
+
+def _reason(lines: list[str], number: int) -> bool:
+    """The comment line above a pragma says why: words of its own, not another pragma or a snippet marker."""
+    above = lines[number - 2].strip() if number >= 2 else ""
+    text = above.lstrip("#").strip()
+    return above.startswith("#") and len(text) >= 8 and "hadolint" not in text and "--8<--" not in text
+
+
+@LINT.static(
+    "the linter with an empty config reports nothing; every finding its pragmas hide is hidden by an inline "
+    "ignore directly above its instruction, with a reason above that (no global ignore)"
+)
 def lint_static(claim: Claim[LintArgs], sources: Sources) -> Cites:
     if claim.args.linter != "hadolint":
         fail(claim, f"{claim.args.linter} clean", "a linter docverify does not know (it runs hadolint)", claim.where())
@@ -201,26 +230,25 @@ def lint_static(claim: Claim[LintArgs], sources: Sources) -> Cites:
     target = sources.settings.dockerfile
     if Path(claim.args.file).name != target.name:
         fail(claim, f"{claim.args.file} linted", f"the Dockerfile being {target.name}", claim.where())
-    # An empty config file: ignores must sit next to their instruction, not in .hadolint.yaml.
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as config:
-        config.write("{}\n")
-        config.flush()
-        result = subprocess.run(
-            [program, "--config", config.name, str(target)], cwd=sources.root, capture_output=True, text=True
-        )
-    if result.returncode != 0 or result.stdout.strip():
-        fail(claim, "no findings", (result.stdout + result.stderr).strip(), target.name)
     lines = sources.text(target, noted="lint").splitlines()  # what a linter reads: instructions and pragmas
-    cited = []
-    for number, line in enumerate(lines, start=1):
-        if "hadolint" in line and "ignore" in line:
-            cited.append(f"{target.name}:{number}")
-            reason = lines[number - 2].strip() if number >= 2 else ""
-            if "global" in line or not reason.startswith("#") or "hadolint" in reason or len(reason) < 8:
-                fail(
-                    claim,
-                    "each ignore justified in a comment next to its instruction",
-                    f"`{line.strip()}`",
-                    f"{target.name}:{number}",
-                )
+    found = _findings(program, target, sources.root)
+    if found:
+        first = found[0]
+        shown = "; ".join(f"line {f.get('line')} {f.get('code')}: {f.get('message')}" for f in found[:3])
+        fail(claim, "no findings", shown, f"{target.name}:{first.get('line')}")
+    # What the pragmas hide: each hidden finding needs an inline ignore of its rule right above its line.
+    hidden = _findings(program, target, sources.root, "--disable-ignore-pragma")
+    pragmas = {n: m for n, line in enumerate(lines, start=1) if (m := PRAGMA.match(line))}
+    cited = [f"{target.name}:{n}" for n in pragmas]
+    for number, match in pragmas.items():
+        if match["scope"] or not _reason(lines, number):
+            why = "a global ignore, next to no instruction" if match["scope"] else "no reason in a comment above it"
+            fail(claim, "each ignore justified in a comment next to its instruction", f"`{lines[number - 1].strip()}` "
+                 f"({why})", f"{target.name}:{number}")  # fmt: skip
+    for finding in hidden:
+        line, code = int(str(finding.get("line") or 0)), str(finding.get("code"))
+        local = pragmas.get(line - 1)
+        if local is None or code not in {c.strip() for c in local["codes"].split(",")}:
+            fail(claim, f"{code} ignored next to its instruction", f"{code} on line {line} hidden by no pragma "
+                 "above it", f"{target.name}:{line}")  # fmt: skip
     return cited

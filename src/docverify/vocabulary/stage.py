@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.dockerfile import clean_path, expand, normalise_image
+from ..model.dockerfile import clean_path, normalise_image
+from ..model.shell import parameters
 from ..model.sources import Sources
 from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, running_view, running_view_needs
@@ -91,15 +92,21 @@ def working_directory_static(claim: Claim[WorkdirArgs], sources: Sources) -> Cit
         if stage.inherited_workdir() != wanted:
             fail(claim, wanted, f"no WORKDIR, so it works in {stage.inherited_workdir()}", stage.where())
         return [stage.from_instruction.cite]
-    # A stage documented as working in one directory must not wander off: every WORKDIR lands there.
+    # A stage documented as working in one directory must not wander off: every WORKDIR an instruction works in
+    # lands there (one another WORKDIR follows at once is a step on the way: `WORKDIR /` then `WORKDIR app`).
     current = stage.inherited_workdir()
     variables = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
     for workdir in workdirs:
-        raw = expand(workdir.unquoted(), variables)
+        raw = workdir.word(variables)
         current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
-        if current != wanted:
+        following = stage.instructions[stage.instructions.index(workdir) + 1 :] if current != wanted else []
+        if current != wanted and not (following and following[0].keyword == "WORKDIR"):
             fail(claim, wanted, f"WORKDIR {workdir.value} (that is {current})", stage.where(workdir))
-    return [w.cite for w in workdirs]
+    # The ARGs and ENVs a WORKDIR expands are part of the proof.
+    named = {name for w in workdirs for name in parameters(w.value)}
+    defining = [i for i in stage.all("ARG") if i.value.partition("=")[0].strip() in named]
+    defining += [i for i in stage.all("ENV") if named & set(i.env())]
+    return sorted({i.cite for i in [*workdirs, *defining]}, key=lambda c: int(c.rsplit(":", 1)[1]))
 
 
 def _same_directory(claim: Claim[WorkdirArgs], cwd: str, where: str) -> Cites:
@@ -125,6 +132,7 @@ class BuildArgumentArgs:
     name: str
     default: str | None = None
     commands: tuple[str, ...] = ()
+    optional: bool = False  # "(optional)": the ARG has a default
 
 
 def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs]]:
@@ -134,13 +142,13 @@ def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs
             if has_default and default.strip("\"'"):
                 yield stage.index, BuildArgumentArgs(name.strip(), default.strip("\"'"))
             elif has_default:
-                yield stage.index, BuildArgumentArgs(name.strip())
+                yield stage.index, BuildArgumentArgs(name.strip(), optional=True)
 
 
 BUILD_ARGUMENT = Label(
     "Build Argument",
     BuildArgumentArgs,
-    ["{name} [(optional)] [, defaulting to {default}] [, read by {commands*}]"],
+    ["{name} [{optional=(optional)}] [, defaulting to {default}] [, read by {commands*}]"],
     example=BuildArgumentArgs("PACKAGE_INDEX_URL"),
     summary='An `ARG` of the stage that its commands read; "optional" means it has a default.',
     suggest=_arguments,
@@ -155,19 +163,19 @@ def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> 
     if not declared:
         fail(claim, f"ARG {name}", f"ARGs {words(i.value for i in stage.all('ARG')) or 'none'}", stage.where())
     last = declared[-1]
-    optional = "optional" in claim.sentence.lower() or claim.args.default is not None
+    optional = claim.args.optional or claim.args.default is not None
     default = last.value.partition("=")[2].strip().strip("\"'") if "=" in last.value else None
     if optional and default is None:
         fail(claim, f"{name} optional (with a default)", f"ARG {last.value}", stage.where(last))
     if claim.args.default is not None and default != claim.args.default:
         fail(claim, f"{name} defaulting to {claim.args.default}", f"ARG {last.value}", stage.where(last))
     # The argument must reach a command: a RUN that reads it.
-    readers = [(i, c) for i, c in stage.commands() if any(f"${name}" in w or f"${{{name}" in w for w in c.argv)]
+    readers = [(i, c) for i, c in stage.commands() if c.reads(name)]
     if not readers:
         fail(claim, f"{name} handed to the build's tools", "no RUN that reads it", stage.where())
     for tool in claim.args.commands:
         program, *sub = tool.split()
-        users = [(i, c) for i, c in stage.running(program, *sub) if any(name in w for w in c.argv)]
+        users = [(i, c) for i, c in stage.running(program, *sub) if c.reads(name)]
         if not users:
             fail(claim, f"`{tool}` reading {name}", f"no `{tool}` that passes ${name}", stage.where())
     return [a.cite for a in declared] + sorted({i.cite for i, _ in readers})

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from ..model.scripts import entrypoint_script
+from ..model.scripts import default_of, entrypoint_script
 from ..model.sources import Sources
 from . import script
 from .label import Cites, Claim, Label, fail
@@ -40,6 +41,7 @@ START_UP_STEP = Label(
     scope="image",
     suggest=_steps,
 )
+script.ordered(START_UP_STEP)
 
 
 @START_UP_STEP.static("an unconditional step of the entrypoint script, the same words, not one that only prints")
@@ -54,14 +56,17 @@ class DefaultArgs:
     value: str
 
 
-def default_of(text: str, variable: str) -> tuple[int, str] | None:
-    """`: "${VAR:=30}"` or `VAR="${VAR:-30}"`: the line and the default."""
-    pattern = re.compile(rf"\$\{{{re.escape(variable)}:?[=-](?P<default>[^}}]*)\}}")
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = pattern.search(line.split("#", 1)[0])
-        if match:
-            return number, match["default"]
-    return None
+def defaulted(claim: Claim[Any], sources: Sources, variable: str, value: str) -> Cites:
+    """The script defaults the variable to the value, as the shell reads it (`: "${VAR:=v}"`, `VAR=${VAR:-v}`,
+    `export VAR="${VAR:-v}"`), and sets it nowhere else."""
+    name = script.script_of(claim, sources)
+    default, override = default_of(sources.script(name), variable)
+    if override is not None:
+        fail(claim, f"{variable} defaulting to {value}", f"`{override.text}` setting it", f"{name}:{override.line}")
+    if default is None or default.value != value:
+        has = f"`{default.text}`, a default of {default.value}" if default else "no default"
+        fail(claim, f"{variable} defaulting to {value}", has, f"{name}:{default.line}" if default else name)
+    return [f"{name}:{default.line}"]
 
 
 def _defaults(sources: Sources) -> Iterable[tuple[int | None, DefaultArgs]]:
@@ -85,14 +90,4 @@ START_UP_DEFAULT = Label(
 
 @START_UP_DEFAULT.static("the script's default for the variable, and no later assignment overriding it")
 def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cites:
-    name = script.script_of(claim, sources)
-    found = default_of(sources.script(name), claim.args.variable)
-    if found is None or found[1] != claim.args.value:
-        fail(claim, f"{claim.args.variable} defaulting to {claim.args.value}",
-             f"default {found[1]}" if found else "no default", name)  # fmt: skip
-    for command in script.steps(sources, name):
-        for assignment in command.assignments if not command.argv else ():
-            if assignment.split("=", 1)[0] == claim.args.variable:
-                fail(claim, f"{claim.args.variable} defaulting to {claim.args.value}", f"`{assignment}` overriding it",
-                     f"{name}:{command.line}")  # fmt: skip
-    return [f"{name}:{found[0]}"]
+    return defaulted(claim, sources, claim.args.variable, claim.args.value)

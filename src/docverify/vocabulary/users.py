@@ -2,12 +2,11 @@
 
 `USER 1000` and `USER appuser` are the same user when the stage's useradd gives appuser UID
 1000; the image and running levels compare UIDs, never spellings. "non-root" and "unprivileged"
-are read: the user's UID is not 0.
+are read (the user's UID is not 0), and so is "and its group" (a group of the user's own name).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from ..observe.subjects import Images, Stack
 from .common import image_view, running_view, running_view_needs
 from .label import Cites, Claim, Label, fail
 
-UNPRIVILEGED = re.compile(r"\b(non-root|unprivileged)\b", re.IGNORECASE)
+UNPRIVILEGED = "[{unprivileged=non-root|unprivileged}]"
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,8 @@ class UserSetupArgs:
     uid: int | None = None
     gid: int | None = None
     ids: int | None = None  # "UID and GID `2001`": both
+    unprivileged: bool = False  # "non-root": a UID other than 0
+    own_group: bool = False  # "and its group": a group of the user's name, the user's own
 
     @property
     def wanted_uid(self) -> int | None:
@@ -47,14 +48,17 @@ USER_SETUP = Label(
     "User Setup",
     UserSetupArgs,
     [
-        "Creates [a|an|the] [non-root|unprivileged] <user|account> {user} [and its group] [with UID {uid}] "
+        f"Creates [a|an|the] {UNPRIVILEGED} <user|account> {{user}} [{{own_group=and its group}}] [with UID {{uid}}] "
         "[and GID {gid}]",
-        "Creates [a|an|the] [non-root|unprivileged] <user|account> {user} [and its group] (UID {uid}[, GID {gid}])",
-        "Creates [a|an|the] [non-root|unprivileged] {user} <user|account> [and group] [(UID {uid}[, GID {gid}])]",
-        "Creates [a|an|the] [non-root|unprivileged] {user} <user|account> [and group] (UID and GID {ids})",
-        "Creates [a|an|the] [non-root|unprivileged] <user|account> {user} [and its group] with UID and GID {ids}",
+        f"Creates [a|an|the] {UNPRIVILEGED} <user|account> {{user}} [{{own_group=and its group}}] "
+        "(UID {uid}[, GID {gid}])",
+        f"Creates [a|an|the] {UNPRIVILEGED} {{user}} <user|account> [{{own_group=and group}}] "
+        "[(UID {uid}[, GID {gid}])]",
+        f"Creates [a|an|the] {UNPRIVILEGED} {{user}} <user|account> [{{own_group=and group}}] (UID and GID {{ids}})",
+        f"Creates [a|an|the] {UNPRIVILEGED} <user|account> {{user}} [{{own_group=and its group}}] "
+        "with UID and GID {ids}",
     ],
-    example=UserSetupArgs("appuser", 1000),
+    example=UserSetupArgs("appuser", 1000, unprivileged=True),
     examples=[UserSetupArgs("svc", ids=2001)],
     summary="An account the stage creates (`useradd`, `adduser`), with its UID and GID.",
     key=lambda a: a.user,
@@ -63,12 +67,12 @@ USER_SETUP = Label(
 
 
 def _non_root_said(claim: Claim[UserSetupArgs] | Claim[UserArgs]) -> bool:
-    return UNPRIVILEGED.search(claim.sentence) is not None
+    return claim.args.unprivileged
 
 
 def _group_said(claim: Claim[UserSetupArgs]) -> bool:
     """ "and group" / "and its group": a group named after the user, the user's own group."""
-    return re.search(r"\band (its )?group\b", claim.sentence, re.IGNORECASE) is not None
+    return claim.args.own_group
 
 
 @USER_SETUP.static("the stage's useradd/groupadd: name, UID, GID; non-root means a UID other than 0")
@@ -134,6 +138,7 @@ def user_setup_running(claim: Claim[UserSetupArgs], stack: Stack) -> Cites:
 class UserArgs:
     user: str
     uid: int | None = None
+    unprivileged: bool = False  # "non-root": a UID other than 0
 
 
 def _switched(sources: Sources) -> Iterable[tuple[int | None, UserArgs]]:
@@ -148,8 +153,8 @@ USER = Label(
     "User",
     UserArgs,
     [
-        "Switches to [the] [non-root|unprivileged] [user|account] {user} [(UID {uid})]",
-        "<Runs|Switches> as [the] [non-root|unprivileged] {user} [user|account] [(UID {uid})]",
+        f"Switches to [the] {UNPRIVILEGED} [user|account] {{user}} [(UID {{uid}})]",
+        f"<Runs|Switches> as [the] {UNPRIVILEGED} {{user}} [user|account] [(UID {{uid}})]",
     ],
     example=UserArgs("appuser"),
     summary="The user the stage's later instructions, and the container's process, run as (`USER`).",
