@@ -25,6 +25,9 @@ COPIED = [
     "mkdocs.yml",
     "docs",
     "src",
+    # Pages include these through pymdownx.snippets, and the reader reads pages as the site renders them.
+    "benchmarks/results.md",
+    "benchmarks/mutation-report.md",
 ]
 
 

@@ -66,6 +66,7 @@ def copy_repository(root: Path, into: Path, names: list[str]) -> Path:
         if source.is_dir():
             shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
         elif source.exists():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, into / name)
     return into
 

@@ -9,6 +9,16 @@ from docverify.site import chips, model, render
 
 LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s")
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+NARRATIVE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*narrative\b|\{[^{}]*\.narrative\b[^{}]*\}\s*$")
+
+
+def place(lines: list[str], index: int, shape: str, html: str) -> None:
+    """A claim's marks after its own text: in a table row, inside its last cell."""
+    if shape == "row":
+        row = lines[index].rstrip()
+        lines[index] = f"{row[:-1]} {html} |" if row.endswith("|") and not row.endswith("\\|") else f"{row} {html}"
+        return
+    lines[own_end(lines, index)] += " " + html
 
 
 def own_end(lines: list[str], start: int) -> int:

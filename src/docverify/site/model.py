@@ -175,7 +175,7 @@ def build(options: Options) -> Site:
         else {options.report}
     )
     lengths: dict[str, int | None] = {}
-    bullets = {page: scan.bullets(text) for page, text in site.texts.items()}
+    bullets = {page: scan.bullets(text, options.root) for page, text in site.texts.items()}
     for page, found in bullets.items():
         site.views += [view(site.found, site.prefix + page, bullet, options.root, lengths) for bullet in found]
     # The static pass runs when the report cannot speak for a claim, or a file's lines moved since it.
