@@ -75,7 +75,7 @@ def _is_python_reference(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("!!python")
 
 
-FORMAT = "rendered 2"
+FORMAT = "reading 1"  # what the disk cache holds: the reader's findings
 FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*\n", re.DOTALL)
 
@@ -98,7 +98,9 @@ class Renderer:
         self._plain = {name for text in texts for name in languages(text)}
         self._converter: Any = None
         self._expander: Any = None
-        self._setup = json.dumps([names, settings], sort_keys=True, default=str)
+        # The key of a rendering: where snippets come from is no part of it (what they bring is in the text).
+        keyed = {name: value for name, value in settings.items() if name != SNIPPETS}
+        self._setup = json.dumps([names, keyed], sort_keys=True, default=str)
         self._lock = threading.RLock()  # one converter: the static pass's threads take turns
 
     def learn(self, texts: Iterable[str]) -> None:
@@ -134,12 +136,9 @@ class Renderer:
         with self._lock:
             return "\n".join(lines.tag(lines.PRIVATE.sub("", text).splitlines(), expand, failed))
 
-    def html(self, text: str, failed: list[lines.SnippetError] | None = None) -> str:
+    def html(self, text: str) -> str:
         """The page as the site renders it, every line's number in it."""
-        tagged = self.tagged(text, failed)
-        parts = [FORMAT, *(stamp(p) for p in ("markdown", "pymdownx", "pygments")), self._setup, tagged]
-        found: str = cached("rendered", parts, lambda: self._render(tagged))
-        return found
+        return self._render(self.tagged(text))
 
     def _render(self, tagged: str) -> str:
         with self._lock:
@@ -154,8 +153,12 @@ class Renderer:
         return html
 
     def reading(self, text: str) -> statements.Reading:
+        """What the reader finds in the page's rendering; kept on disk, keyed by the tagged text."""
         failed: list[lines.SnippetError] = []
-        found = statements.read(dom.parse(self.html(text, failed)))
+        tagged = self.tagged(text, failed)
+        parts = [FORMAT, *(stamp(p) for p in ("markdown", "pymdownx", "pygments")), self._setup, tagged]
+        read = lambda: statements.read(dom.parse(self._render(tagged))).to_json()  # noqa: E731
+        found = statements.Reading.from_json(cached("rendered", parts, read))
         found.problems += [(error.line, f"the snippet cannot be included: {error.reason}") for error in failed]
         return found
 

@@ -10,7 +10,9 @@ elsewhere a backticked value or a code block is a statement no claim reads, and 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import characters
 from .dom import Node
@@ -41,6 +43,18 @@ class Reading:
     narrative: list[int] = field(default_factory=list)  # the line of each narrative block
     problems: list[tuple[int, str]] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reading:
+        pairs = {name: [tuple(pair) for pair in data[name]] for name in ("groups", "loose", "counted", "problems")}
+        found = [
+            Statement(**{**s, "headings": tuple(s["headings"]), "problems": tuple(s["problems"])})
+            for s in data["statements"]
+        ]
+        return cls(found, narrative=list(data["narrative"]), **pairs)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -54,6 +68,10 @@ def bold_label(node: Node) -> str | None:
         return None
     words = text_of(node).words()
     return words[:-1].strip() if words.endswith(":") else None
+
+
+def descendants(node: Node) -> list[Node]:
+    return [found for child in node.elements() for found in (child, *descendants(child))]
 
 
 def inner_lists(node: Node) -> list[Node]:
@@ -84,8 +102,15 @@ class Reader:
     # --- the walk -----------------------------------------------------------------------------
 
     def visit(self, node: Node | str, ctx: Context) -> None:
-        if isinstance(node, str) or hidden(node) or node.tag.startswith("#") and node.tag != "#root":
-            return  # text a reader never sees says nothing
+        if isinstance(node, str) or node.tag.startswith("#") and node.tag != "#root":
+            return
+        why = hidden(node)
+        if why:  # text a reader never sees says nothing, but a claim hidden whole is a claim lost
+            for bold in (b for b in descendants(node) if bold_label(b) is not None):
+                self.found.problems.append(
+                    (self.line(bold), f"**{bold_label(bold)}:** is hidden ({why}); the site shows no such claim")
+                )
+            return
         narrative = ctx.narrative or self.narrative_level is not None
         if node.tag in HEADINGS:
             self.heading(node, narrative)

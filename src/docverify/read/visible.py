@@ -25,7 +25,7 @@ HIDING_STYLE = re.compile(
 )
 HIDING_CLASS = re.compile(r"hidden|sr-only|visually|invisible|d-none|collapse", re.IGNORECASE)
 PLAIN_ATTRIBUTES = {"href", "title", "class", "id", "rel"}  # what Markdown itself puts inside a claim
-SPACES = re.compile(r"\s+")
+SPACES = re.compile(r"[ \t\r\n]+")  # plain whitespace only: a no-break space is no space to the reader
 
 
 def hidden(node: Node) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import ClaimUnreadable
 from ..read.items import PageItems
+from ..report.schema import PageRecord
 from ..vocabulary.label import Claim
 
 LINE = re.compile(r"^\S+?:(\d+):")
@@ -24,7 +25,7 @@ def _lines(problems: list[ClaimUnreadable]) -> set[int]:
     return {int(found[1]) for problem in problems if (found := LINE.match(str(problem)))}
 
 
-def of(found: PageItems, claims: list[Claim[Any]], problems: list[ClaimUnreadable]) -> dict[str, int]:
+def of(found: PageItems, claims: list[Claim[Any]], problems: list[ClaimUnreadable]) -> PageRecord:
     """What the page renders and what was collected from it, for the report and the Claims page."""
     items = {item.line for item in found.items if not item.nested}
     return {

@@ -21,6 +21,7 @@ from ..model.sources import Sources, stage_of
 from ..observe.plan import Plan
 from ..read import items as item_reader
 from ..read import rendered
+from ..report.schema import PageRecord
 from ..vocabulary.label import LEVELS, Cites, Claim, Level
 from ..vocabulary.registry import Registry
 from . import counts
@@ -34,7 +35,7 @@ class Page:
     problems: list[ClaimUnreadable] = field(default_factory=list)
     # Unreadable items by line, so each is reported as its own failing item.
     unreadable: dict[int, ClaimUnreadable] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # the rendered labels against what was collected
+    counts: PageRecord | None = None  # the rendered labels against what was collected
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ class Walk:
             except ClaimUnreadable as error:
                 page.problems.append(error)
                 page.unreadable[item.line] = error
-        page.counts = counts.of(found, page.claims, page.problems)
         page.problems += counts.missed(relative, found, page.claims, page.problems)
+        page.counts = counts.of(found, page.claims, page.problems)
         return page
 
     def pages(self) -> list[Page]:

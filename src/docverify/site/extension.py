@@ -24,12 +24,13 @@ from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped
 
 from docverify.site import chips, live, marking, model, render, scan
 from docverify.site.narrative import Narrative
-from docverify.site.table import Row, table, vocabulary
+from docverify.site.table import Row, counts, table, vocabulary
 from docverify.site.verdict import RUN_TESTS
 
 ASSETS = Path(__file__).parent / "assets"
 TABLE_MARKER = "<!-- docverify:claims -->"
 VOCABULARY_MARKER = "<!-- docverify:vocabulary -->"
+ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")  # a heading's attribute list (`{ .narrative }`)
 TOKEN = re.compile("\ue000dv(\\d+)\ue001")  # survives Python-Markdown's whitespace step, unlike its own
 
 
@@ -109,7 +110,8 @@ class Marks(Preprocessor):  # type: ignore[misc]
         state.legend = chips.legend(site.href(page, claims_page, "", source) if here and claims_page else None)
         for index, line in enumerate(lines):
             if line.strip() == TABLE_MARKER:
-                lines[index] = state.token(chips.legend(None) + table(self._rows(site, page, source)))
+                pages = [(self._title(site, p), site.href(page, p, "", source), n) for p, n in site.counts.items()]
+                lines[index] = state.token(chips.legend(None) + table(self._rows(site, page, source)) + counts(pages))
                 state.styled = True
             elif line.strip() == VOCABULARY_MARKER:
                 lines[index : index + 1] = vocabulary(self._vocabulary(site), self.options.command).splitlines()
@@ -120,10 +122,15 @@ class Marks(Preprocessor):  # type: ignore[misc]
         return lines
 
     @staticmethod
-    def _rows(site: model.Site, here: str, source: bool) -> list[Row]:
+    def _title(site: model.Site, page: str) -> str:
+        title = next((ln[2:].strip() for ln in site.texts[page].splitlines() if ln.startswith("# ")), page)
+        return ATTRIBUTES.sub("", title)
+
+    @classmethod
+    def _rows(cls, site: model.Site, here: str, source: bool) -> list[Row]:
         rows = []
         for page in site.texts:
-            title = next((ln[2:].strip() for ln in site.texts[page].splitlines() if ln.startswith("# ")), page)
+            title = cls._title(site, page)
             for item in site.claims.get(page, []):
                 cites = [(str(cite), site.cite_href(here, cite, source)) for cite in item.cites]
                 rows.append((item, title, site.href(here, page, f"claim-L{item.line}", source), cites))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from docverify import config
@@ -54,8 +55,26 @@ NAMED = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
 
 def bullets(text: str, root: Path | None = None) -> list[Bullet]:
     """Every labelled item of a page, in page order, read by the engine's own item reader."""
-    found = items.read(Path("page.md"), text, renderer(root)).items
+    found = _read(text, root).items
     return [Bullet(item.line, item.label, _title(item), item.text, item.shape) for item in found]
+
+
+def counts(text: str, root: Path | None = None) -> dict[str, int]:
+    """What the page's rendering shows against what the reader took from it, for the Claims page."""
+    found = _read(text, root)
+    own = {item.line for item in found.items if not item.nested}
+    return {
+        "shown": len(found.counted),
+        "claims": len(found.items),
+        "groups": sum(1 for labelled in found.labelled if labelled.line not in own),
+        "unreadable": len(found.problems),
+        "narrative": found.narrative,
+    }
+
+
+@lru_cache(maxsize=256)
+def _read(text: str, root: Path | None) -> items.PageItems:
+    return items.read(Path("page.md"), text, renderer(root))
 
 
 def renderer(root: Path | None) -> rendered.Renderer:
