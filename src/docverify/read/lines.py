@@ -54,8 +54,9 @@ def mark(line: str, tag: str) -> str:
     if not line.strip() or any(pattern.match(line) for pattern in UNTOUCHED):
         return line
     stripped = line.lstrip()
-    if stripped.startswith("|"):
-        at = line.index("|") + 1
+    if stripped.startswith("|"):  # in the first cell, after its spaces: Markdown trims a cell's own
+        cell = line.index("|") + 1
+        at = cell + len(line[cell:]) - len(line[cell:].lstrip(" "))
         return line[:at] + tag + line[at:]
     titled = ADMONITION.match(line)
     if titled:

@@ -156,7 +156,8 @@ class Renderer:
         """What the reader finds in the page's rendering; kept on disk, keyed by the tagged text."""
         failed: list[lines.SnippetError] = []
         tagged = self.tagged(text, failed)
-        parts = [FORMAT, *(stamp(p) for p in ("markdown", "pymdownx", "pygments")), self._setup, tagged]
+        readers = ("markdown", "pymdownx", "pygments", "docverify.read")  # the reader's own code too
+        parts = [FORMAT, *(stamp(p) for p in readers), self._setup, tagged]
         read = lambda: statements.read(dom.parse(self._render(tagged))).to_json()  # noqa: E731
         found = statements.Reading.from_json(cached("rendered", parts, read))
         found.problems += [(error.line, f"the snippet cannot be included: {error.reason}") for error in failed]

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import characters
 from .dom import Node
-from .visible import BOLD, LISTS, Where, hidden, locate, meaningful, text_of
+from .visible import BOLD, LISTS, Text, Where, hidden, locate, meaningful, text_of
 
 HEADINGS = {f"h{level}": level for level in range(1, 7)}
 NARRATIVE = "narrative"
@@ -145,10 +145,11 @@ class Reader:
     def code_block(self, node: Node, narrative: bool) -> None:
         kinds = self.where.kinds.get(id(node), set())
         embedded = kinds == {True}  # every line brought in by a snippet: the file itself
-        doctest = text_of(node).words().startswith(">>>")  # run by the doc suite itself
+        code = Text()
+        code.add(node, code=True)
+        doctest = code.words().startswith(">>>")  # run by the doc suite itself
         if not (narrative or embedded or doctest):
-            first = text_of(node).words().split(" ")[0:6]
-            self.found.loose.append((self.line(node), "a code block: " + " ".join(first)))
+            self.found.loose.append((self.line(node), "a code block: " + " ".join(code.words().split(" ")[:6])))
 
     # --- labelled statements ------------------------------------------------------------------
 

@@ -30,13 +30,17 @@ def own_end(lines: list[str], start: int) -> int:
 
 
 def own_placeholders(item: etree.Element) -> list[str]:
-    """Stash placeholders in a list item's own text, not in its nested lists."""
+    """Stash placeholders in an element's own text (a list item's, a row's cells'), not in its nested lists."""
+    return [f"\x02wzxhzdk:{n}\x03" for n in _own_numbers(item)]
+
+
+def _own_numbers(item: etree.Element) -> list[str]:
     found = PLACEHOLDER.findall(item.text or "")
     for child in item:
         if child.tag not in ("ul", "ol"):
-            found += own_placeholders(child)
+            found += _own_numbers(child)
         found += PLACEHOLDER.findall(child.tail or "")
-    return [f"\x02wzxhzdk:{n}\x03" for n in found]
+    return found
 
 
 def banner(site: model.Site, page: str) -> tuple[str, list[str]]:
