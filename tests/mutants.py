@@ -617,7 +617,7 @@ CATALOGUE += [
         "rendered-mid-sentence-label",
         PAGE,
         ("What the entrypoint does before", "The image also says **Port:** 8080. What the entrypoint does before"),
-        "Runtime/Port",
+        "(unreadable page)",
     ),
     # A value or a command outside claims and narrative: a statement no check reads.
     mutant(

@@ -80,7 +80,8 @@ def target_of(claim: Claim[Any]) -> str:
     return f"{stage[1]}/{claim.title}" if stage else claim.title
 
 
-PROBLEM = re.compile(r"^(?P<page>\S+?\.md):(?P<line>\d+):.*?\*\*(?P<label>[^*]+?):?\*\*")
+# A problem with a statement opens with its label: "docs/x.md:12: **Port:** …", "… **User** cannot read …".
+PROBLEM = re.compile(r"^(?P<page>\S+?\.md):(?P<line>\d+): \*\*(?P<label>[^*]+?):?\*\*")
 HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*)$")
 
 
@@ -96,7 +97,7 @@ def intended(label: str, names: Sequence[str]) -> str:
 
 def problem_target(root: Path, message: str, names: Sequence[str] = ()) -> str:
     """The claim an unreadable item would be ("Runtime/Port"): its label, under the stage heading above its
-    line; "(unreadable page)" for a problem that names no label."""
+    line; "(unreadable page)" for a problem that is no statement's (a stray value, a label mid-sentence)."""
     found = PROBLEM.match(message)
     if not found:
         return "(unreadable page)"
