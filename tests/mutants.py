@@ -552,6 +552,7 @@ def port_moved(name: str, block: str, targets: str | tuple[str, ...] = ()) -> Mu
 
 
 ROW = "| Fact | Statement |\n| --- | --- |\n| **Port:** | Exposes `{port}`. |\n"
+LABEL_COLUMN = "| Label | Statement |\n| --- | --- |\n| Port | Exposes `{port}`. |\n"
 ADMONITION = '!!! note "Ports"\n\n    *   **Port:** Exposes `{port}`.\n'
 NARRATIVE = '!!! narrative "Ports"\n\n    *   **Port:** Exposes `{port}`.\n'
 PARAGRAPH = "**Port:** Exposes `{port}`.\n"
@@ -559,6 +560,7 @@ LIE = "8080"
 
 CATALOGUE += [
     port_moved("rendered-table-row", ROW.format(port=LIE), "Runtime/Port"),
+    port_moved("rendered-label-column", LABEL_COLUMN.format(port=LIE), "Runtime/Port"),
     port_moved("rendered-admonition", ADMONITION.format(port=LIE), "Runtime/Port"),
     port_moved("rendered-bold-paragraph", PARAGRAPH.format(port=LIE), "Runtime/Port"),
     # A labelled statement is a claim even inside narrative: narrative excuses prose, never a label.
@@ -698,6 +700,7 @@ EQUIVALENT: list[Mutation] = [
     mutant("workdir-from-arg", D, ("WORKDIR /app\n\nEXPOSE", "ARG APPDIR=/app\nWORKDIR ${APPDIR}\n\nEXPOSE")),
     # The same claim in another shape the site renders, and narrative marked as such.
     port_moved("page-table-row", ROW.format(port=8000)),
+    port_moved("page-label-column", LABEL_COLUMN.format(port=8000)),
     port_moved("page-admonition", ADMONITION.format(port=8000)),
     port_moved("page-bold-paragraph", PARAGRAPH.format(port=8000)),
     port_moved("page-narrative-claim", NARRATIVE.format(port=8000)),

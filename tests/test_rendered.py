@@ -77,6 +77,13 @@ def test_table_rows_admonitions_paragraphs_and_html_labels_are_claims_at_their_l
     assert [(c.line, c.label) for c in found.counted] == [(i[0], i[1]) for i in claims(page)]
 
 
+def test_a_table_whose_first_column_is_headed_label_holds_a_claim_in_each_row() -> None:
+    page = "| Label | Statement |\n| --- | --- |\n| Port | Exposes `8080`. |\n| **User:** | `root` |\n"
+    assert claims(page) == [(3, "Port", "Exposes `8080`.", "row"), (4, "User", "`root`", "row")]
+    other = "| Fact | Statement |\n| --- | --- |\n| Port | Exposes `8080`. |\n"
+    assert claims(other) == [] and problems(other)[0].startswith("p.md:3: `8080` (a number or port)")
+
+
 def test_a_claim_reads_as_shown_over_its_lines_with_entities_and_escapes_resolved() -> None:
     page = "*   **Permissions &amp; Directories:** Makes `entrypoint.sh`\n    executable \\*here\\*.\n"
     assert claims(page) == [(1, "Permissions & Directories", "Makes `entrypoint.sh` executable *here*.", "item")]

@@ -1,7 +1,8 @@
 """The labelled statements of a rendered page, and what it shows outside them.
 
 A labelled statement is a list item, a paragraph or a table row that opens with bold text ending
-in a colon (`**Label:**`, `<b>Label:</b>`), wherever it sits: in an admonition, in a block of
+in a colon (`**Label:**`, `<b>Label:</b>`), or a row of a table whose first column is headed
+"Label", wherever it sits: in an admonition, in a block of
 HTML, in text a snippet brought in. A labelled item with no words and a nested list is a group,
 each nested item a statement of its own. Outside statements, narrative blocks (an admonition of
 type `narrative`, or the section under a heading with the `.narrative` class) may say anything;
@@ -60,6 +61,7 @@ class Reading:
 class Context:
     narrative: bool = False
     in_item: bool = False
+    label_column: bool = False  # in a table whose first column is headed "Label"
 
 
 def bold_label(node: Node) -> str | None:
@@ -118,6 +120,9 @@ class Reader:
         if NARRATIVE in node.classes() and (node.tag == "details" or "admonition" in node.classes()):
             self.found.narrative.append(self.line(node))
             ctx = Context(True, ctx.in_item)
+        elif node.tag == "table":
+            heads = [cell for cell in descendants(node) if cell.tag == "th"]
+            ctx = Context(ctx.narrative, ctx.in_item, bool(heads) and text_of(heads[0]).words().strip("*:") == "Label")
         elif (node.tag == "li" and self.item(node, ctx)) or (node.tag in ("p", "tr") and self.opened(node, ctx)):
             return
         elif node.tag == "pre":
@@ -175,6 +180,12 @@ class Reader:
 
     def opened(self, node: Node, ctx: Context) -> bool:
         """A paragraph or table row that opens with a label: read as a statement."""
+        cells = [c for c in node.elements() if c.tag in ("td", "th")]
+        if ctx.label_column and cells and cells[0].tag == "td":  # its first cell is the label, bold or not
+            said = text_of(*cells[1:])
+            name = text_of(cells[0]).words().strip("*_").rstrip(":").strip()
+            self.statement(node, cells[0], name, said.words(), said.problems, "row")
+            return True
         found = self.opener(node)
         if found is None:
             return False
