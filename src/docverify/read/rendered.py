@@ -21,7 +21,8 @@ from ..diskcache import cached, stamp
 from . import dom, lines, statements
 
 SNIPPETS = "pymdownx.snippets"
-DEFAULT = ["tables", "attr_list", "md_in_html", "admonition", "pymdownx.details", "pymdownx.superfences"]
+# Without mkdocs.yml: Python-Markdown's own extensions, which the engine's one Markdown dependency brings.
+DEFAULT = ["tables", "attr_list", "md_in_html", "admonition", "fenced_code"]
 
 
 class _Loader(yaml.SafeLoader):

@@ -20,7 +20,7 @@ UNSEEN_TAGS = {"script", "style", "template", "noscript", "head", "title"}
 STRUCK = {"del", "s", "strike"}
 HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(hidden|collapse)|font-size\s*:\s*0|opacity\s*:\s*0(?![.\d]*[1-9])"
-    r"|(width|height)\s*:\s*0|clip|text-indent\s*:\s*-",
+    r"|(width|height)\s*:\s*0(px|em|rem|%)?\s*(;|$)|clip|text-indent\s*:\s*-",
     re.IGNORECASE,
 )
 HIDING_CLASS = re.compile(r"hidden|sr-only|visually|invisible|d-none|collapse", re.IGNORECASE)
