@@ -7,6 +7,7 @@ first (`lines`), so what the reader finds in the HTML names its page:line.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import threading
@@ -21,8 +22,10 @@ from ..diskcache import cached, stamp
 from . import dom, lines, statements
 
 SNIPPETS = "pymdownx.snippets"
-# Without mkdocs.yml: Python-Markdown's own extensions, which the engine's one Markdown dependency brings.
-DEFAULT = ["tables", "attr_list", "md_in_html", "admonition", "fenced_code"]
+# Without mkdocs.yml: Python-Markdown's own extensions (the engine's one Markdown dependency), and
+# pymdownx's fences (nested in lists and admonitions) and details where pymdown-extensions is installed.
+DEFAULT = ["tables", "attr_list", "md_in_html", "admonition"]
+PYMDOWNX = ["pymdownx.superfences", "pymdownx.details"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -44,7 +47,7 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _any_tag)
 def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions and their settings, as the site renders pages."""
     if not mkdocs_yml.is_file():
-        return list(DEFAULT), {}
+        return defaults(), {}
     config = yaml.load(mkdocs_yml.read_text(), Loader=_Loader) or {}
     names: list[str] = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
     settings: dict[str, dict[str, Any]] = {}
@@ -171,7 +174,12 @@ def default() -> Renderer:
 
 @lru_cache(maxsize=1)
 def _default() -> Renderer:
-    return Renderer(list(DEFAULT), {})
+    return Renderer(defaults(), {})
+
+
+def defaults() -> list[str]:
+    fences = PYMDOWNX if importlib.util.find_spec("pymdownx") else ["fenced_code"]
+    return [*DEFAULT, *fences]
 
 
 @lru_cache(maxsize=8)
