@@ -750,6 +750,105 @@ CATALOGUE: list[Mutation] = [
     ),
 ]
 
+# Everything the site renders is read (issue 18, class 1): a lie wherever the page shows it fails the claim it
+# would be, at its line; hidden, disguised and stray statements are errors naming page:line.
+PORT = "*   **Port:** Exposes `8000`.\n"
+LIST_END = "each described above.\n"  # the Runtime stage's last claim
+
+
+def port_moved(name: str, block: str, targets: str | tuple[str, ...] = ()) -> Mutation:
+    """The Port claim moved out of the list into `block`, after the stage's claims (`{port}` its value)."""
+    return mutant(name, PAGE, [(PORT, ""), (LIST_END, LIST_END + "\n" + block)], targets)
+
+
+ROW = "| Fact | Statement |\n| --- | --- |\n| **Port:** | Exposes `{port}`. |\n"
+LABEL_COLUMN = "| Label | Statement |\n| --- | --- |\n| Port | Exposes `{port}`. |\n"
+ADMONITION = '!!! note "Ports"\n\n    *   **Port:** Exposes `{port}`.\n'
+NARRATIVE = '!!! narrative "Ports"\n\n    *   **Port:** Exposes `{port}`.\n'
+PARAGRAPH = "**Port:** Exposes `{port}`.\n"
+LIE = "8080"
+
+CATALOGUE += [
+    port_moved("rendered-table-row", ROW.format(port=LIE), "Runtime/Port"),
+    port_moved("rendered-label-column", LABEL_COLUMN.format(port=LIE), "Runtime/Port"),
+    port_moved("rendered-admonition", ADMONITION.format(port=LIE), "Runtime/Port"),
+    port_moved("rendered-bold-paragraph", PARAGRAPH.format(port=LIE), "Runtime/Port"),
+    # A labelled statement is a claim even inside narrative: narrative excuses prose, never a label.
+    port_moved("rendered-narrative-claim", NARRATIVE.format(port=LIE), "Runtime/Port"),
+    mutant("rendered-html-label", PAGE, (PORT, "*   <b>Port:</b> Exposes `8080`.\n"), "Runtime/Port"),
+    mutant(
+        "rendered-snippet",
+        PAGE,
+        (PORT, '--8<-- "ports.md"\n'),
+        ("Runtime/Port", "Runtime/Image Config"),
+        creates=(("ports.md", "*   **Port:** Exposes `8080`.\n"),),
+    ),
+    mutant(
+        "rendered-hidden-value",
+        PAGE,
+        ("Exposes `8000`.", 'Exposes `8000`{: style="display:none" } `8080`.'),
+        ("Runtime/Port", "Runtime/Image Config"),
+    ),
+    mutant(
+        "rendered-comment",
+        PAGE,
+        ("Exposes `8000`.", "Exposes `8080`<!-- `8000` -->."),
+        ("Runtime/Port", "Runtime/Image Config"),
+    ),
+    mutant("rendered-hidden-claim", PAGE, (PORT, PORT + "    {: hidden }\n"), ("Runtime/Port", "Runtime/Image Config")),
+    mutant(
+        "rendered-zero-width-label",
+        PAGE,
+        ("*   **Port:**", "*   **Po\u200brt:**"),
+        ("Runtime/Port", "Runtime/Image Config"),
+    ),
+    mutant(
+        "rendered-homoglyph-label",
+        PAGE,
+        ("*   **Port:**", "*   **P\u043ert:**"),
+        ("Runtime/Port", "Runtime/Image Config"),
+    ),
+    mutant(
+        "rendered-nbsp-label", PAGE, ("*   **Image Config:**", "*   **Image\u00a0Config:**"), "Runtime/Image Config"
+    ),
+    mutant(
+        "rendered-zero-width-value",
+        PAGE,
+        ("Switches to `appuser`", "Switches to `app\u200buser`"),
+        ("Runtime/User", "Runtime/Image Config"),
+    ),
+    mutant(
+        "rendered-homoglyph-value",
+        PAGE,
+        ("Switches to `appuser`", "Switches to `\u0430ppuser`"),
+        ("Runtime/User", "Runtime/Image Config"),
+    ),
+    mutant("rendered-bidi-value", PAGE, ("UID `1000`", "UID `\u202e0001\u202c`"), "Runtime/User Setup"),
+    # A bold label in the middle of a sentence: the site shows it, no claim reads it.
+    mutant(
+        "rendered-mid-sentence-label",
+        PAGE,
+        ("What the entrypoint does before", "The image also says **Port:** 8080. What the entrypoint does before"),
+        "(unreadable page)",
+    ),
+    # A value or a command outside claims and narrative: a statement no check reads.
+    mutant(
+        "rendered-prose-value",
+        PAGE,
+        ("the\nhealth endpoint is described", "the server\nlistens on `8080`; the health endpoint is described"),
+        "(unreadable page)",
+    ),
+    mutant(
+        "rendered-command-block",
+        PAGE,
+        (
+            "## The whole Dockerfile\n",
+            "Run it:\n\n```sh\ndocker run -p 8080:8080 backend\n```\n\n## The whole Dockerfile\n",
+        ),
+        "(unreadable page)",
+    ),
+]
+
 # Refactors that change nothing a page says: the whole suite must stay green.
 EQUIVALENT: list[Mutation] = [
     mutant("user-by-uid", D, ("\nUSER appuser\n", "\nUSER 1000\n")),
@@ -856,5 +955,28 @@ EQUIVALENT: list[Mutation] = [
         "page-copy-into",
         PAGE,
         ("code (`src/backend_django`) to `/app`", "code (`src/backend_django`) into `/app`"),
+    ),
+    # The same claim in another shape the site renders, and narrative marked as such.
+    port_moved("page-table-row", ROW.format(port=8000)),
+    port_moved("page-label-column", LABEL_COLUMN.format(port=8000)),
+    port_moved("page-admonition", ADMONITION.format(port=8000)),
+    port_moved("page-bold-paragraph", PARAGRAPH.format(port=8000)),
+    port_moved("page-narrative-claim", NARRATIVE.format(port=8000)),
+    mutant("page-html-label", PAGE, (PORT, "*   <b>Port:</b> Exposes `8000`.\n")),
+    mutant(
+        "page-narrative-command",
+        PAGE,
+        (
+            "## The whole Dockerfile\n",
+            '!!! narrative "Run it"\n\n    ```sh\n    docker run -p 8080:8080 backend\n    ```\n\n## The whole Dockerfile\n',
+        ),
+    ),
+    mutant(
+        "page-narrative-section",
+        PAGE,
+        (
+            "## The whole Dockerfile\n",
+            "## Run it { .narrative }\n\nPublish `8000` on `8080` with `docker run -p 8080:8000`.\n\n## The whole Dockerfile\n",
+        ),
     ),
 ]

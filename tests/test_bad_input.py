@@ -138,12 +138,14 @@ def test_every_unreadable_claim_of_every_page_fails_on_its_own_and_the_rest_stil
 
 
 def test_a_rendered_claim_the_reader_misses_is_an_error(repo_copy: Path) -> None:
-    """A bold label in a list inside a blockquote renders like a claim; it must not pass unread."""
+    """A quoted list right under a claim renders inside that claim's item: its label must not pass unread."""
     page = repo_copy / PAGE
-    page.write_text(page.read_text().replace("*   **Port:** Exposes `8000`.", "> *   **Port:** Exposes `8000`."))
+    text = page.read_text()
+    line = text[: text.index("*   **Port:** Exposes")].count("\n") + 1
+    page.write_text(text.replace("*   **Port:** Exposes `8000`.", "> *   **Port:** Exposes `8000`."))
     result = run_doc_suite(repo_copy, "docs", "-m", "not docker")
     assert result.returncode != 0
-    assert "renders 1 list item(s) opening with **Port:** that the claim reader does not read" in result.stdout
+    assert f"{PAGE}:{line}: **Port:** is nested; claims with a label are top-level items" in result.stdout
 
 
 def test_other_list_markers_and_bold_spellings_are_read() -> None:
@@ -169,7 +171,7 @@ def test_a_value_no_check_reads_is_an_error(repo_copy: Path, registry: Registry)
     page = repo_copy / PAGE
     page.write_text(page.read_text().replace("UID `1000` for security", "UID `1000` and a shell `5` for security"))
     failures = mutations.static_failures(repo_copy, registry)
-    message = failures["(unreadable page)"][0]
+    message = failures["Runtime/User Setup"][0]  # an unreadable item counts against the claim it would be
     assert f"{PAGE}:" in message and "**User Setup** cannot read" in message and "a shell `5`" in message, failures
 
 

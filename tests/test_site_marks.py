@@ -117,6 +117,44 @@ def test_a_lie_fails_its_static_chip_without_a_report(tmp_path: Path) -> None:
     assert re.search(rf'data-dv-claim="L{line}" data-dv-state="failed"', html)
 
 
+def test_narrative_is_tagged_as_narrative_and_each_page_counted(fresh_site: Path) -> None:
+    compose = html_of(fresh_site, "backend/django/deploy/compose/")
+    tags = re.findall(
+        r'<span class="dv-narrative-tag" data-docverify="narrative" title="([^"]+)">([^<]+)</span>', compose
+    )
+    assert len(tags) == 4 and all(text == "narrative · not proven" and "no test proves" in why for why, text in tags)
+    assert 'class="admonition narrative"' in compose and "data-dv-narrated" in compose
+    section = compose[compose.index('id="start-the-stack"') :]  # the heading keeps its anchor; its blocks are marked
+    assert section.index("dv-narrative-note") < section.index("data-dv-narrated")
+    # The legend says what the tag means; a page that is narrative as a whole says so under its title.
+    assert "narrative · not proven</span> is explanation, commands or examples" in compose
+    home = html_of(fresh_site, "")
+    assert home.index("<h1") < home.index('<p class="dv-narrative-note">') < home.index('id="module-map"')
+    assert "<p data-dv-narrated" not in home
+    claims = html_of(fresh_site, "verification/claims/")
+    counted = re.search(r'data-docverify="counts".*?</table>', claims, re.S)
+    assert counted and "Statements per page" in counted[0], "the Claims page should count each page's statements"
+    row = re.search(r"Dockerfile</a></td>((?:<td>\d+</td>){5})", counted[0])
+    assert row and re.findall(r"\d+", row[1])[:3] == ["22", "31", "4"], row and row[1]
+
+
+def test_a_claim_in_a_table_row_or_a_paragraph_gets_its_chips_and_anchor(tmp_path: Path) -> None:
+    repo = copy_repository(tmp_path)
+    page = repo / DOCKERFILE_PAGE
+    table = "\n| Fact | Statement |\n| --- | --- |\n| **Port:** | Exposes `8000`. |\n"  # at the end: lines stay
+    page.write_text(page.read_text() + table + "\n**Stop Signal:** `SIGTERM`.\n")
+    html = html_of(built(repo), DOCKERFILE_URL)
+    lines = page.read_text().splitlines()
+    row = next(n for n, text in enumerate(lines, 1) if text.startswith("| **Port:**"))
+    paragraph = next(n for n, text in enumerate(lines, 1) if text.startswith("**Stop Signal:**"))
+    assert re.search(rf'<tr class="dv-claim" id="claim-L{row}">|<tr id="claim-L{row}" class="dv-claim">', html)
+    assert re.search(
+        rf'<p class="dv-claim" id="claim-L{paragraph}">|<p id="claim-L{paragraph}" class="dv-claim">', html
+    )
+    assert chip(html, row, "static")[0] == "proven"
+    assert chip(html, paragraph, "static")[0] in ("proven", "failed")  # read and checked, whichever it is
+
+
 def test_a_stale_report_keeps_static_proof_and_stales_the_rest(tmp_path: Path) -> None:
     repo = copy_repository(tmp_path)
     write_report(repo, green_report(repo))

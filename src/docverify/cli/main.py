@@ -3,6 +3,7 @@
 docverify suggest [--root DIR] [--image]   # claim bullets that pass as written, for a page
 docverify fix [--root DIR] [--dry-run]     # rewrite drifted values in the pages, show the diff
 docverify reference [--all-packs]          # every label, its forms and what proves it, as Markdown
+docverify diagram [--check|--write FILE]   # the stages as an SVG, every word from the proven claims
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ def parser() -> argparse.ArgumentParser:
     reference.add_argument("--root", type=Path, default=None, help="a project: its packs and its own labels too")
     reference.add_argument("--check", type=Path, default=None, help="fail when FILE's reference section is stale")
     reference.add_argument("--write", type=Path, default=None, help="rewrite FILE's reference section")
+    drawn = commands.add_parser("diagram", help="draw the Dockerfile's stages and their claims as an SVG")
+    drawn.add_argument("--root", type=Path, default=Path("."))
+    drawn.add_argument("--check", type=Path, default=None, help="fail when FILE is not what would be drawn")
+    drawn.add_argument("--write", type=Path, default=None, help="draw into FILE")
     return made
 
 
@@ -42,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             from .fix import fix
 
             return fix(args.root.resolve(), write=not args.dry_run)
+        if args.command == "diagram":
+            from .diagram import diagram
+
+            return diagram(args.root, args.check, args.write)
         from .reference import reference
 
         return reference(args.root, args.check, args.write)

@@ -45,7 +45,9 @@ def example(label: Label[Any], sentence: str) -> str:
 
 def entry(label: Label[Any]) -> list[str]:
     where = (
-        "nested under a group label (any name, e.g. " + f"**{label.group}:**)" if label.nested else SCOPES[label.scope]
+        "nested under a group label (any name, e.g. " + code(f"**{label.group}:**") + ")"
+        if label.nested
+        else SCOPES[label.scope]
     )
     lines = [f"#### {label.name}", "", label.summary, "", f"*About:* {where}.", "", "Sentences it reads:", ""]
     for form in label.forms:

@@ -112,7 +112,7 @@ def suggest(root: Path, with_image: bool = False) -> str:
     out = [
         f"# {name}",
         "",
-        f"What `{name}` builds, stage by stage. Written by `docverify suggest`; every claim is proven.",
+        f"What {name} builds, stage by stage. Written by docverify suggest; every claim is proven.",
         "",
     ]
     for stage in sources.dockerfile.stages:

@@ -127,6 +127,7 @@ class State:
             return
         paths = [*self.walk.page_paths(), *(self.settings.root / name for name in self.walk.sources.read_files)]
         files = {self.settings.relative(p): self._hash(p) for p in paths if p.is_file()}
+        self.recorder.pages = {page.path.as_posix(): page.counts for page in self.walk.pages() if page.counts}
         self.recorder.write(files)
         self._written = time.monotonic()
 
@@ -224,6 +225,25 @@ def pytest_runtest_makereport(
         else:
             state(item.config).record(claim, level, f"setup failed: {report.longreprtext[-500:]}", 0, [])  # type: ignore[arg-type]
     return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Per page: the bold labels its rendering shows, and the claims, groups and failing items collected."""
+    current = config.stash.get(STATE, None)
+    if current is None or current.recorder is None:
+        return
+    counted = [(page.path.as_posix(), page.counts) for page in current.walk.pages() if page.counts]
+    terminalreporter.section("docverify: statements per page")
+    for name, n in counted:
+        if n["rendered"] or n["unreadable"]:
+            terminalreporter.write_line(
+                f"{name}: {n['rendered']} labels shown; {n['claims']} claims, {n['nested']} nested, "
+                f"{n['groups']} groups, {n['unreadable']} unreadable; {n['narrative']} narrative blocks"
+            )
+    rest = [n for _, n in counted if not (n["rendered"] or n["unreadable"])]
+    if rest:
+        blocks = sum(n["narrative"] for n in rest)
+        terminalreporter.write_line(f"{len(rest)} more pages show no label: {blocks} narrative blocks among them")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

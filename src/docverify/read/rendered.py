@@ -1,26 +1,31 @@
-"""The claim reader checked against the site's own rendering.
+"""Pages rendered as the site renders them, for the claim reader to read.
 
-Each page is rendered by Python-Markdown with the Markdown extensions that mkdocs.yml lists.
-Every rendered list item that opens with a bold ``Label:`` must be one the reader took as a
-labelled item, and the other way round; a mismatch is an error naming page:line.
+Each page is rendered by Python-Markdown with the Markdown extensions that mkdocs.yml lists,
+pymdownx.snippets included (its base paths taken from the root), every line tagged with its number
+first (`lines`), so what the reader finds in the HTML names its page:line.
 """
 
 from __future__ import annotations
 
-import html
+import importlib.util
 import json
 import re
-from collections import Counter
+import threading
 from collections.abc import Iterable
-from html.parser import HTMLParser
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..diskcache import cached, stamp
-from ..errors import ClaimUnreadable
-from .items import LabelLine
+from . import dom, lines, statements
+
+SNIPPETS = "pymdownx.snippets"
+# Without mkdocs.yml: Python-Markdown's own extensions (the engine's one Markdown dependency), and
+# pymdownx's fences (nested in lists and admonitions) and details where pymdown-extensions is installed.
+DEFAULT = ["tables", "attr_list", "md_in_html", "admonition"]
+PYMDOWNX = ["pymdownx.superfences", "pymdownx.details"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -42,7 +47,7 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _any_tag)
 def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions and their settings, as the site renders pages."""
     if not mkdocs_yml.is_file():
-        return ["tables", "attr_list", "md_in_html"], {}
+        return defaults(), {}
     config = yaml.load(mkdocs_yml.read_text(), Loader=_Loader) or {}
     names: list[str] = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
     settings: dict[str, dict[str, Any]] = {}
@@ -50,54 +55,33 @@ def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         names.append(name)
         settings[name] = dict(options or {})
-    # Embedded files are code blocks, never claims: the check renders the page's own text.
-    names = [n for n in names if n != "pymdownx.snippets"]
-    settings.pop("pymdownx.snippets", None)
     for name in list(settings):
         settings[name] = {k: v for k, v in settings[name].items() if not _is_python_reference(v)}
+    if SNIPPETS in settings:
+        settings[SNIPPETS] = _snippet_settings(settings[SNIPPETS], mkdocs_yml, root, config)
     return list(dict.fromkeys(names)), settings
+
+
+def _snippet_settings(options: dict[str, Any], mkdocs_yml: Path, root: Path, config: dict[str, Any]) -> dict[str, Any]:
+    """Base paths from the root (the site builds there), never anything fetched."""
+    bases = options.get("base_path", ["."])
+    places = {"$config_dir": mkdocs_yml.parent, "$docs_dir": root / str(config.get("docs_dir", "docs"))}
+    resolved = []
+    for base in [bases] if isinstance(bases, str) else bases:
+        text = str(base)
+        head = next((key for key in places if text.startswith(key)), None)
+        path = places[head] / text[len(head) :].lstrip("/") if head else root / text
+        resolved.append(str(path.resolve()))
+    return {**options, "base_path": resolved, "url_download": False, "auto_append": []}
 
 
 def _is_python_reference(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("!!python")
 
 
-class _Items(HTMLParser):
-    """Labels of `<li>` items whose first element is `<strong>Label:</strong>`."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.labels: list[str] = []
-        self._after_li = False
-        self._strong: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "li":
-            self._after_li = True
-        elif tag == "p" and self._after_li:
-            pass
-        elif tag == "strong" and self._after_li:
-            self._strong = []
-            self._after_li = False
-        else:
-            self._after_li = False
-
-    def handle_data(self, data: str) -> None:
-        if self._strong is not None:
-            self._strong.append(data)
-        elif data.strip():
-            self._after_li = False
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "strong" and self._strong is not None:
-            text = html.unescape("".join(self._strong)).strip()
-            if text.endswith(":"):
-                self.labels.append(text[:-1].strip())
-            self._strong = None
-
-
-FORMAT = "rendered 1"
+FORMAT = "reading 1"  # what the disk cache holds: the reader's findings
 FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*\n", re.DOTALL)
 
 
 def languages(text: str) -> set[str]:
@@ -112,10 +96,20 @@ class Renderer:
     """
 
     def __init__(self, names: list[str], settings: dict[str, dict[str, Any]], texts: Iterable[str] = ()) -> None:
-        self._names, self._settings = names, settings
+        self._names = [name for name in names if name != SNIPPETS]
+        self._snippets = settings.get(SNIPPETS) if SNIPPETS in names else None
+        self._settings = {name: value for name, value in settings.items() if name != SNIPPETS}
         self._plain = {name for text in texts for name in languages(text)}
         self._converter: Any = None
-        self._setup = json.dumps([names, settings], sort_keys=True, default=str)
+        self._expander: Any = None
+        # The key of a rendering: where snippets come from is no part of it (what they bring is in the text).
+        keyed = {name: value for name, value in settings.items() if name != SNIPPETS}
+        self._setup = json.dumps([names, keyed], sort_keys=True, default=str)
+        self._lock = threading.RLock()  # one converter: the static pass's threads take turns
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Fence languages of the pages to come, so one converter serves them all."""
+        self._plain |= {name for text in texts for name in languages(text)}
 
     def _make(self) -> Any:
         import markdown  # type: ignore[import-untyped]  # only when the disk cache has no answer
@@ -126,47 +120,70 @@ class Renderer:
             settings["pymdownx.highlight"] = {**settings["pymdownx.highlight"], "extend_pygments_lang": plain}
         return markdown.Markdown(extensions=self._names, extension_configs=settings)
 
-    def labels(self, text: str) -> list[str]:
-        """The labels of the page's labelled list items, as the site renders them."""
-        parts = [FORMAT, *(stamp(p) for p in ("markdown", "pymdownx", "pygments")), self._setup, text]
-        found: list[str] = cached("rendered", parts, lambda: self._render(text))
+    def _expand(self, group: list[str]) -> list[str]:
+        """What pymdownx.snippets makes of one include (or block of includes), configured as the site's."""
+        if self._expander is None:
+            import markdown
+
+            converter = markdown.Markdown(extensions=[SNIPPETS], extension_configs={SNIPPETS: self._snippets})
+            self._expander = converter.preprocessors["snippet"]
+        self._expander.seen = set()
+        found: list[str] = self._expander.parse_snippets(group)
         return found
 
-    def _render(self, text: str) -> list[str]:
-        if self._converter is None or not languages(text) <= self._plain:
-            self._plain |= languages(text)
+    def tagged(self, text: str, failed: list[lines.SnippetError] | None = None) -> str:
+        """The page's text, front matter blanked, each line tagged with its number; failed includes noted."""
+        front = FRONT_MATTER.match(text)
+        if front:
+            text = "\n" * front[0].count("\n") + text[front.end() :]
+        expand = self._expand if self._snippets is not None else None
+        with self._lock:
+            return "\n".join(lines.tag(lines.PRIVATE.sub("", text).splitlines(), expand, failed))
+
+    def html(self, text: str) -> str:
+        """The page as the site renders it, every line's number in it."""
+        return self._render(self.tagged(text))
+
+    def _render(self, tagged: str) -> str:
+        with self._lock:
+            return self._convert(tagged)
+
+    def _convert(self, tagged: str) -> str:
+        if self._converter is None or not languages(tagged) <= self._plain:
+            self._plain |= languages(tagged)
             self._converter = self._make()
         self._converter.reset()
-        items = _Items()
-        items.feed(self._converter.convert(text))
-        return items.labels
+        html: str = self._converter.convert(tagged)
+        return html
+
+    def reading(self, text: str) -> statements.Reading:
+        """What the reader finds in the page's rendering; kept on disk, keyed by the tagged text."""
+        failed: list[lines.SnippetError] = []
+        tagged = self.tagged(text, failed)
+        readers = ("markdown", "pymdownx", "pygments", "docverify.read")  # the reader's own code too
+        parts = [FORMAT, *(stamp(p) for p in readers), self._setup, tagged]
+        read = lambda: statements.read(dom.parse(self._render(tagged))).to_json()  # noqa: E731
+        found = statements.Reading.from_json(cached("rendered", parts, read))
+        found.problems += [(error.line, f"the snippet cannot be included: {error.reason}") for error in failed]
+        return found
 
 
-# Only bold text ending in a colon renders as a claim label; a page without any needs no rendering.
-BOLD_LABEL = re.compile(r"(\*\*|__)[^*_\n]*:\s*(\*\*|__)|<strong>", re.IGNORECASE)
+def default() -> Renderer:
+    return _default()
 
 
-def check(page: Path, text: str, read: list[LabelLine], renderer: Renderer) -> None:
-    rendered = Counter(renderer.labels(text) if BOLD_LABEL.search(text) else [])
-    taken = Counter(item.label for item in read)
-    if rendered == taken:
-        return
-    for label, count in (rendered - taken).items():
-        line = _line_of(text, label)
-        raise ClaimUnreadable(
-            f"{page}:{line}: the site renders {count} list item(s) opening with **{label}:** that the claim reader "
-            "does not read as claims; write them as `*   **Label:** text` items"
-        )
-    for label in taken - rendered:
-        line = next(item.line for item in read if item.label == label)
-        raise ClaimUnreadable(
-            f"{page}:{line}: **{label}:** is read as a claim but the site does not render it as a labelled list item"
-        )
+@lru_cache(maxsize=1)
+def _default() -> Renderer:
+    return Renderer(defaults(), {})
 
 
-def _line_of(text: str, label: str) -> int:
-    pattern = re.compile(rf"(\*\*|__){re.escape(label)}:?(\*\*|__)")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.search(line):
-            return number
-    return 1
+def defaults() -> list[str]:
+    fences = PYMDOWNX if importlib.util.find_spec("pymdownx") else ["fenced_code"]
+    return [*DEFAULT, *fences]
+
+
+@lru_cache(maxsize=8)
+def for_site(mkdocs_yml: Path, root: Path) -> Renderer:
+    """The renderer of a project's site: one per process, shared by the walk and the checks."""
+    names, settings = extensions(mkdocs_yml, root)
+    return Renderer(names, settings)

@@ -3,7 +3,8 @@
 Schema 2: per claim its page, line, label, title, text and its hash, the levels it is expected at,
 each level's outcome, message, duration, date and inputs, and the `FILE:LINE`s its checks cite; per run
 the commit, whether the tree was dirty, the date and the Docker version; the hash of every page
-and every file a claim read; and the vocabulary (what each label's levels observe).
+and every file a claim read; the vocabulary (what each label's levels observe); and per page, the bold
+labels its rendering shows against the claims, groups and failing items collected from it.
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ class VocabularyRecord(TypedDict):
     levels: dict[str, str]  # level -> what it observes
 
 
+class PageRecord(TypedDict):
+    """What a page's rendering shows against what was collected from it (`docverify.run.counts`)."""
+
+    rendered: int  # bold labels the rendered page shows
+    claims: int  # top-level claims collected
+    nested: int  # nested claims (under groups)
+    groups: int
+    unreadable: int  # failing items of their own: unreadable statements and stray values
+    narrative: int  # narrative blocks
+
+
 class ReportRecord(TypedDict):
     schema: int
     engine: str
@@ -60,3 +72,4 @@ class ReportRecord(TypedDict):
     files: dict[str, str]  # relative path -> sha256
     vocabulary: list[VocabularyRecord]
     claims: list[ClaimRecord]
+    pages: dict[str, PageRecord]  # per page; a reader of an older report finds none

@@ -7,12 +7,16 @@ them to a copy of the repository and runs the static pass there.
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import from_pyproject
+from ..read.characters import suspicious
+from ..read.items import STAGE
 from ..vocabulary.label import Claim
 from ..vocabulary.registry import Registry
 from .walk import Walk
@@ -66,6 +70,7 @@ def copy_repository(root: Path, into: Path, names: list[str]) -> Path:
         if source.is_dir():
             shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
         elif source.exists():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, into / name)
     return into
 
@@ -75,12 +80,45 @@ def target_of(claim: Claim[Any]) -> str:
     return f"{stage[1]}/{claim.title}" if stage else claim.title
 
 
+# A problem with a statement opens with its label: "docs/x.md:12: **Port:** …", "… **User** cannot read …".
+PROBLEM = re.compile(r"^(?P<page>\S+?\.md):(?P<line>\d+): \*\*(?P<label>[^*]+?):?\*\*")
+HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*)$")
+
+
+def intended(label: str, names: Sequence[str]) -> str:
+    """The label a disguised one stands for: invisible characters out, odd spaces plain, and a look-alike
+    letter matched to the letter a known label has there."""
+    plain = "".join(" " if c.isspace() else c for c in label if c.isspace() or c.isalpha() or not suspicious(c))
+    for name in names:
+        if len(name) == len(plain) and all(a == b or suspicious(a) for a, b in zip(plain, name, strict=True)):
+            return name
+    return plain
+
+
+def problem_target(root: Path, message: str, names: Sequence[str] = ()) -> str:
+    """The claim an unreadable item would be ("Runtime/Port"): its label, under the stage heading above its
+    line; "(unreadable page)" for a problem that is no statement's (a stray value, a label mid-sentence)."""
+    found = PROBLEM.match(message)
+    if not found:
+        return "(unreadable page)"
+    label = intended(found["label"], names)
+    try:
+        above = (root / found["page"]).read_text().splitlines()[: int(found["line"])]
+    except OSError:
+        above = []
+    titles = [heading["title"] for line in above if (heading := HEADING.match(line))]
+    stage = next((m["name"] for title in reversed(titles) if (m := STAGE.search(title))), None)
+    return f"{stage}/{label}" if stage else label
+
+
 def static_failures(root: Path, registry: Registry) -> dict[str, list[str]]:
-    """The static level of every page under `root`: {target: [failure messages]}, unreadable pages included."""
+    """The static level of every page under `root`: {target: [failure messages]}, an unreadable item
+    under the claim it would be (`problem_target`)."""
     walk = Walk(from_pyproject(root), registry)
     failures: dict[str, list[str]] = {}
+    names = [label.name for label in registry.labels()]
     for error in walk.problems():
-        failures.setdefault("(unreadable page)", []).append(str(error))
+        failures.setdefault(problem_target(root, str(error), names), []).append(str(error))
     outcomes = walk.static()
     for claim in walk.claims():
         outcome = outcomes.get(claim.id)

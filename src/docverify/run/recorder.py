@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..report.schema import SCHEMA, ClaimRecord, ReportRecord, VocabularyRecord
+from ..report.schema import SCHEMA, ClaimRecord, PageRecord, ReportRecord, VocabularyRecord
 from ..vocabulary.label import Claim
 
 
@@ -45,6 +45,7 @@ class Recorder:
     claims: dict[str, ClaimRecord] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     vocabulary: list[VocabularyRecord] = field(default_factory=list)  # label -> what each level observes
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # page -> rendered labels against what was collected
     _old: dict[str, Any] = field(default_factory=dict)
     _tree: tuple[str | None, bool] | None = None
 
@@ -110,6 +111,7 @@ class Recorder:
             "files": dict(sorted(self.files.items())),
             "vocabulary": self.vocabulary,
             "claims": [claims[key] for key in sorted(claims, key=_claim_order)],
+            "pages": dict(sorted(self.pages.items())),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         scratch = self.path.with_suffix(".tmp")

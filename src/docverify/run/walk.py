@@ -21,8 +21,10 @@ from ..model.sources import Sources, stage_of
 from ..observe.plan import Plan
 from ..read import items as item_reader
 from ..read import rendered
+from ..report.schema import PageRecord
 from ..vocabulary.label import LEVELS, Cites, Claim, Level
 from ..vocabulary.registry import Registry
+from . import counts
 from .inputs import Inputs
 
 
@@ -33,6 +35,7 @@ class Page:
     problems: list[ClaimUnreadable] = field(default_factory=list)
     # Unreadable items by line, so each is reported as its own failing item.
     unreadable: dict[int, ClaimUnreadable] = field(default_factory=dict)
+    counts: PageRecord | None = None  # the rendered labels against what was collected
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,9 @@ class Walk:
 
     @cached_property
     def renderer(self) -> rendered.Renderer:
-        names, settings = rendered.extensions(self.settings.mkdocs, self.settings.root)
-        texts = (self.sources.text(Path(self.settings.relative(path))) for path in self.page_paths())
-        return rendered.Renderer(names, settings, texts)
+        renderer = rendered.for_site(self.settings.mkdocs, self.settings.root)
+        renderer.learn(self.sources.text(Path(self.settings.relative(path))) for path in self.page_paths())
+        return renderer
 
     def page_paths(self) -> list[Path]:
         return sorted(p for p in self.settings.docs.rglob("*.md"))
@@ -77,18 +80,16 @@ class Walk:
     def _read(self, relative: Path) -> Page:
         page = Page(relative)
         text = self.sources.text(relative)
-        found = item_reader.read(relative, text)
+        found = item_reader.read(relative, text, self.renderer)
         page.problems += found.problems
-        try:
-            rendered.check(relative, text, found.labelled, self.renderer)
-        except ClaimUnreadable as error:
-            page.problems.append(error)
         for item in found.items:
             try:
                 page.claims.append(self.registry.read(item))
             except ClaimUnreadable as error:
                 page.problems.append(error)
                 page.unreadable[item.line] = error
+        page.problems += counts.missed(relative, found, page.claims, page.problems)
+        page.counts = counts.of(found, page.claims, page.problems)
         return page
 
     def pages(self) -> list[Page]:

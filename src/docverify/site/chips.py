@@ -89,7 +89,9 @@ def legend(claims_href: str | None) -> str:
         '<div class="dv-legend" data-docverify="legend" role="note" aria-label="How to read the proof marks">'
         f"<p><strong>Proof marks.</strong> Each claim carries one chip per level: {levels}. "
         f"A chip is one of: {samples}. Select a chip (hover, tap, or Tab and Enter) to see what the level observed, "
-        f"when, at which commit, by which test, and the mutants that show the check bites.{more}</p></div>"
+        f"when, at which commit, by which test, and the mutants that show the check bites. Text tagged "
+        '<span class="dv-narrative-tag">narrative · not proven</span> is explanation, commands or examples: '
+        f"no test reads it.{more}</p></div>"
     )
 
 

@@ -23,12 +23,14 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 
 from docverify.site import chips, live, marking, model, render, scan
-from docverify.site.table import Row, table, vocabulary
+from docverify.site.narrative import Narrative
+from docverify.site.table import Row, counts, table, vocabulary
 from docverify.site.verdict import RUN_TESTS
 
 ASSETS = Path(__file__).parent / "assets"
 TABLE_MARKER = "<!-- docverify:claims -->"
 VOCABULARY_MARKER = "<!-- docverify:vocabulary -->"
+ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")  # a heading's attribute list (`{ .narrative }`)
 TOKEN = re.compile("\ue000dv(\\d+)\ue001")  # survives Python-Markdown's whitespace step, unlike its own
 
 
@@ -89,15 +91,15 @@ class Marks(Preprocessor):  # type: ignore[misc]
             return lines
         offset = max(len(site.texts[page].splitlines()) - len(lines), 0)  # front matter the generator took off
         claims = {item.line: item for item in site.claims.get(page, [])}
-        for bullet in scan.bullets("\n".join(lines)):
+        for bullet in scan.bullets("\n".join(lines), self.options.root):
             item = claims.get(bullet.line + offset)
             if item is None:
                 continue
             cites = [(str(cite), site.cite_href(page, cite, source)) for cite in item.cites]
             html = chips.mark(item, cites, lambda name: site.mutant_href(page, name, source))
-            end = marking.own_end(lines, bullet.line - 1)
-            lines[end] += " " + state.token(html, item.line)
+            marking.place(lines, bullet.line - 1, bullet.shape, state.token(html, item.line))
             state.styled = True
+        state.styled = state.styled or any(marking.NARRATIVE.search(line) for line in lines)
         for block in site.blocks.get(page, []):
             index = block.embed.line - 1 - offset
             if 0 <= index < len(lines) and lines[index].strip().startswith(block.embed.fence):
@@ -108,7 +110,8 @@ class Marks(Preprocessor):  # type: ignore[misc]
         state.legend = chips.legend(site.href(page, claims_page, "", source) if here and claims_page else None)
         for index, line in enumerate(lines):
             if line.strip() == TABLE_MARKER:
-                lines[index] = state.token(chips.legend(None) + table(self._rows(site, page, source)))
+                pages = [(self._title(site, p), site.href(page, p, "", source), n) for p, n in site.counts.items()]
+                lines[index] = state.token(chips.legend(None) + table(self._rows(site, page, source)) + counts(pages))
                 state.styled = True
             elif line.strip() == VOCABULARY_MARKER:
                 lines[index : index + 1] = vocabulary(self._vocabulary(site), self.options.command).splitlines()
@@ -119,10 +122,15 @@ class Marks(Preprocessor):  # type: ignore[misc]
         return lines
 
     @staticmethod
-    def _rows(site: model.Site, here: str, source: bool) -> list[Row]:
+    def _title(site: model.Site, page: str) -> str:
+        title = next((ln[2:].strip() for ln in site.texts[page].splitlines() if ln.startswith("# ")), page)
+        return ATTRIBUTES.sub("", title)
+
+    @classmethod
+    def _rows(cls, site: model.Site, here: str, source: bool) -> list[Row]:
         rows = []
         for page in site.texts:
-            title = next((ln[2:].strip() for ln in site.texts[page].splitlines() if ln.startswith("# ")), page)
+            title = cls._title(site, page)
             for item in site.claims.get(page, []):
                 cites = [(str(cite), site.cite_href(here, cite, source)) for cite in item.cites]
                 rows.append((item, title, site.href(here, page, f"claim-L{item.line}", source), cites))
@@ -153,7 +161,7 @@ class Stash(Preprocessor):  # type: ignore[misc]
 
 
 class Anchors(Treeprocessor):  # type: ignore[misc]
-    """Each claim's `<li>` becomes its anchor; the legend goes before the first claims' list."""
+    """Each claim's `<li>`, `<p>` or `<tr>` becomes its anchor; the legend goes before the first claims."""
 
     def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
@@ -165,17 +173,20 @@ class Anchors(Treeprocessor):  # type: ignore[misc]
             return
         parents = {child: parent for parent in root.iter() for child in parent}
         first: etree.Element | None = None
-        for item in root.iter("li"):
-            line = next((self.state.lines[p] for p in marking.own_placeholders(item) if p in self.state.lines), None)
-            if line is None:
+        used: set[str] = set()
+        for item in (element for element in root.iter() if element.tag in ("li", "p", "tr")):
+            found = [p for p in marking.own_placeholders(item) if p in self.state.lines and p not in used]
+            if not found:
                 continue
+            used.update(found)
+            line = self.state.lines[found[0]]
             item.set("id", f"claim-L{line}")
             item.set("class", (item.get("class", "") + " dv-claim").strip())
             first = first if first is not None else item
         if first is None or not self.state.legend:
             return
         top = first
-        while parents.get(top) is not None and parents[top].tag in ("li", "ul", "ol"):
+        while parents.get(top) is not None and parents[top].tag in ("li", "ul", "ol", "tr", "thead", "tbody", "table"):
             top = parents[top]
         holder = parents.get(top)
         if holder is not None:
@@ -253,6 +264,7 @@ class DocverifyExtension(Extension):  # type: ignore[misc]
         md.preprocessors.register(Marks(md, self.options(), state), "docverify_marks", 35)
         md.preprocessors.register(Stash(md, state), "docverify_stash", 29)
         md.treeprocessors.register(Anchors(md, state), "docverify_anchors", 15)
+        md.treeprocessors.register(Narrative(md), "docverify_narrative", 4)  # after the table of contents
         md.postprocessors.register(Lines(md, state), "docverify_lines", 5)
 
 

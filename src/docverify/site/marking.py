@@ -9,6 +9,16 @@ from docverify.site import chips, model, render
 
 LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s")
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+NARRATIVE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*narrative\b|\{[^{}]*\.narrative\b[^{}]*\}\s*$")
+
+
+def place(lines: list[str], index: int, shape: str, html: str) -> None:
+    """A claim's marks after its own text: in a table row, inside its last cell."""
+    if shape == "row":
+        row = lines[index].rstrip()
+        lines[index] = f"{row[:-1]} {html} |" if row.endswith("|") and not row.endswith("\\|") else f"{row} {html}"
+        return
+    lines[own_end(lines, index)] += " " + html
 
 
 def own_end(lines: list[str], start: int) -> int:
@@ -20,13 +30,17 @@ def own_end(lines: list[str], start: int) -> int:
 
 
 def own_placeholders(item: etree.Element) -> list[str]:
-    """Stash placeholders in a list item's own text, not in its nested lists."""
+    """Stash placeholders in an element's own text (a list item's, a row's cells'), not in its nested lists."""
+    return [f"\x02wzxhzdk:{n}\x03" for n in _own_numbers(item)]
+
+
+def _own_numbers(item: etree.Element) -> list[str]:
     found = PLACEHOLDER.findall(item.text or "")
     for child in item:
         if child.tag not in ("ul", "ol"):
-            found += own_placeholders(child)
+            found += _own_numbers(child)
         found += PLACEHOLDER.findall(child.tail or "")
-    return [f"\x02wzxhzdk:{n}\x03" for n in found]
+    return found
 
 
 def banner(site: model.Site, page: str) -> tuple[str, list[str]]:

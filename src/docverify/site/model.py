@@ -55,6 +55,7 @@ class Site:
     texts: dict[str, str] = field(default_factory=dict)  # docs-relative page -> Markdown
     blocks: dict[str, list[Block]] = field(default_factory=dict)
     claims: dict[str, list[proof.ClaimProof]] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # per page: labels shown, claims, narrative
     views: list[View] = field(default_factory=list)
     found: Assessment = field(default_factory=lambda: Assessment(None))
     live: lv.Live | None = None
@@ -176,7 +177,7 @@ def build(options: Options) -> Site:
         else {options.report}
     )
     lengths: dict[str, int | None] = {}
-    bullets = {page: scan.bullets(text) for page, text in site.texts.items()}
+    bullets = {page: scan.bullets(text, options.root) for page, text in site.texts.items()}
     for page, found in bullets.items():
         site.views += [view(site.found, site.prefix + page, bullet, options.root, lengths) for bullet in found]
     # The static pass runs when the report cannot speak for a claim, or a file's lines moved since it.
@@ -191,6 +192,7 @@ def build(options: Options) -> Site:
     ctx = proof.Context(site.found, site.live, known, options.command, head, vocabulary)
     for page, found in bullets.items():
         site.claims[page] = [proof.claim(ctx, site.prefix + page, bullet, options.root, lengths) for bullet in found]
+        site.counts[page] = scan.counts(site.texts[page], options.root)
     return site
 
 

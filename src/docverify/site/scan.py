@@ -1,7 +1,8 @@
-"""What a page's Markdown holds: claim bullets and fences that embed a real file.
+"""What a page's Markdown holds: claims and fences that embed a real file.
 
-Claim bullets are read by the engine's own claim reader, so the site lists
-exactly the claims the test suite collects.
+Claims (list items, paragraphs and table rows opening with a bold label) are read by the engine's
+own claim reader, through the project's own rendering, so the site lists exactly the claims the
+test suite collects.
 Embeds are fences whose only line is a pymdownx.snippets include; for each,
 the real line numbers of the lines it shows are worked out from the file.
 """
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from docverify.read import items
+from docverify import config
+from docverify.errors import ConfigError
+from docverify.read import items, rendered
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<info>.*)$")
 SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(?P<quote>["'])(?P<spec>[^"']+)(?P=quote)\s*$""")
@@ -30,6 +34,7 @@ class Bullet:
     label: str
     title: str  # label, plus the nested bullet's verb or variable
     text: str  # as the engine hashes it: the bullet's text after the label
+    shape: str = "item"  # "item", "nested", "paragraph" or "row": where its marks go
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,39 @@ class Embed:
 NAMED = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
 
 
-def bullets(text: str) -> list[Bullet]:
+def bullets(text: str, root: Path | None = None) -> list[Bullet]:
     """Every labelled item of a page, in page order, read by the engine's own item reader."""
-    found = items.read(Path("page.md"), text).items
-    return [Bullet(item.line, item.label, _title(item), item.text) for item in found]
+    found = _read(text, root).items
+    return [Bullet(item.line, item.label, _title(item), item.text, item.shape) for item in found]
+
+
+def counts(text: str, root: Path | None = None) -> dict[str, int]:
+    """What the page's rendering shows against what the reader took from it, for the Claims page."""
+    found = _read(text, root)
+    own = {item.line for item in found.items if not item.nested}
+    return {
+        "shown": len(found.counted),
+        "claims": len(found.items),
+        "groups": sum(1 for labelled in found.labelled if labelled.line not in own),
+        "unreadable": len(found.problems),
+        "narrative": found.narrative,
+    }
+
+
+@lru_cache(maxsize=256)
+def _read(text: str, root: Path | None) -> items.PageItems:
+    return items.read(Path("page.md"), text, renderer(root))
+
+
+def renderer(root: Path | None) -> rendered.Renderer:
+    """The project's rendering (its mkdocs.yml's extensions), as the engine reads its pages."""
+    if root is None:
+        return rendered.default()
+    try:
+        settings = config.from_pyproject(root)
+    except ConfigError:
+        return rendered.for_site(root / "mkdocs.yml", root)
+    return rendered.for_site(settings.mkdocs, settings.root)
 
 
 def _title(item: items.Item) -> str:

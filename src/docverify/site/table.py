@@ -90,3 +90,24 @@ def vocabulary(entries: dict[str, dict[str, str]], command: str) -> str:
         cells = [esc(entries[label].get(level, "") or "—") for level in LEVELS]
         rows.append(f"| **{esc(label)}** | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def counts(pages: list[tuple[str, str, dict[str, int]]]) -> str:
+    """Per page: the bold labels its rendering shows, and what the reader took from it (`run.counts`)."""
+    head = "".join(
+        f'<th scope="col">{name}</th>'
+        for name in ("Page", "Labels shown", "Claims", "Groups", "Unreadable", "Narrative blocks")
+    )
+    body = "".join(
+        f'<tr><td><a href="{esc(href)}">{esc(title)}</a></td>'
+        + "".join(f"<td>{n[key]}</td>" for key in ("shown", "claims", "groups", "unreadable", "narrative"))
+        + "</tr>"
+        for title, href, n in pages
+    )
+    return (
+        '<div class="dv-counts" data-docverify="counts"><p><strong>Statements per page.</strong> Every bold label a '
+        "page shows is a claim, a group of nested claims, or a failing test of its own: the test suite counts "
+        "them in each page's rendering apart from the claim reader and fails a page where the two differ. "
+        "Nested claims count in Claims, not in Labels shown.</p>"
+        f'<table class="dv-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    )

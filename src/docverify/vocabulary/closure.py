@@ -45,7 +45,7 @@ def _chain(stage: Stage) -> list[Stage]:
 
 def _described(claim: Claim[Any], sources: Sources) -> set[str]:
     """Labels with an item under the same stage heading of the same page."""
-    found = item_reader.read(claim.page, sources.text(claim.page))
+    found = item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page))
     return {i.label for i in found.items if i.stage_heading == claim.stage_heading}
 
 
@@ -124,7 +124,9 @@ def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
             f"differences in {words(sorted(changed))} {diff or ''}".strip(),
             image.where,
         )
-    found = item_reader.read(claim.page, images.sources.text(claim.page))
+    found = item_reader.of_site(
+        images.sources.settings.mkdocs, images.sources.root, claim.page, images.sources.text(claim.page)
+    )
     documented = {i.values[0] for i in found.items if i.nested and i.stage_heading == claim.stage_heading and i.values}
     base_env = dict(item.split("=", 1) for item in there.get("Env") or [])
     for item in here.get("Env") or []:

@@ -59,8 +59,8 @@ VARIABLE = Label(
     [*EXACT, *FIRST, *LAST],
     example=VariableArgs("DJANGO_SETTINGS_MODULE", "core.settings.dev"),
     examples=[VariableArgs("PATH", entry="/venv/bin"), VariableArgs("PATH", entry="/venv/bin", programs=("python",))],
-    summary="An environment variable the stage sets (`ENV`), nested under a group such as **Environment Variables:**; "
-    "the group lists every variable the stage sets.",
+    summary="An environment variable the stage sets (`ENV`), nested under a group such as "
+    "`**Environment Variables:**`; the group lists every variable the stage sets.",
     nested=True,
     group="Environment Variables",
     title=lambda a: a.name,
@@ -100,7 +100,7 @@ def said(claim: Claim[VariableArgs]) -> str:
 
 def siblings(claim: Claim[VariableArgs], sources: Sources) -> list[str]:
     """The variables the claim's group names, in order (the group is the list)."""
-    found = item_reader.read(claim.page, sources.text(claim.page))
+    found = item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page))
     group = [i for i in found.items if i.nested and i.group == claim.item.group]
     return [m["name"] for i in group if (m := NAME.match(i.sentence))]
 
