@@ -72,8 +72,11 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
         )
     if service.spec.get("read_only") is not True:
         fail(claim, "read_only: true", f"read_only: {service.spec.get('read_only')}", f"service {service.name}")
-    tmpfs = set(service.tmpfs)
-    mounted = {str(v.get("target", "")).rstrip("/") for v in service.volumes}
+    # A tmpfs in the long syntax is a volume entry of type tmpfs: a tmpfs all the same.
+    tmpfs = set(service.tmpfs) | {
+        str(v.get("target", "")).rstrip("/") for v in service.volumes if v.get("type") == "tmpfs"
+    }
+    mounted = {str(v.get("target", "")).rstrip("/") for v in service.volumes if v.get("type") != "tmpfs"}
     if tmpfs != set(claim.args.tmpfs) or mounted != {v.rstrip("/") for v in claim.args.volumes}:
         fail(
             claim,
@@ -91,18 +94,21 @@ def _writes(stack: Stack, path: str) -> bool:
 
 
 @READ_ONLY.running(
-    "ReadonlyRootfs, the mounts, and real write attempts as the server's user", needs=lambda c, s: running_view_needs()
+    "ReadonlyRootfs, the mounts (a tmpfs where it says tmpfs), and real write attempts as the server's user",
+    needs=lambda c, s: running_view_needs(),
 )
 def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
     service = stack.service
     if not service.host_config.get("ReadonlyRootfs"):
         fail(claim, "a read-only root filesystem", "a writable one", service.where)
-    mounted = {m["Destination"].rstrip("/") for m in service.mounts} | set(service.host_config.get("Tmpfs") or {})
-    if mounted != _writable(claim):
+    tmpfs = {p.rstrip("/") for p in service.host_config.get("Tmpfs") or {}}
+    tmpfs |= {m["Destination"].rstrip("/") for m in service.mounts if m["Type"] == "tmpfs"}
+    volumes = {m["Destination"].rstrip("/") for m in service.mounts if m["Type"] != "tmpfs"}
+    if tmpfs | volumes != _writable(claim) or tmpfs != {p.rstrip("/") for p in claim.args.tmpfs}:
         fail(
             claim,
-            f"writable {words(sorted(_writable(claim)))} only",
-            f"mounts at {words(sorted(mounted))}",
+            f"a tmpfs at {words(claim.args.tmpfs)} and volumes at {words(claim.args.volumes)} writable, only",
+            f"tmpfs at {words(sorted(tmpfs)) or 'none'}; other mounts at {words(sorted(volumes)) or 'none'}",
             service.where,
         )
     # Writes as the server's user: the documented places take them, the rest of the tree refuses.
