@@ -10,6 +10,7 @@ goes on past the failed step is seen: negated (`! step`), piped without `pipefai
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterable
@@ -92,7 +93,10 @@ def _one(compose: Any, service: str, path: str, folder: Path, step: Step, token:
     environment = {"PATH": f"{SHIMS}:{path}", "DOCVERIFY_FAIL_PROGRAM": step.program}
     environment["DOCVERIFY_FAIL_WORDS"] = " ".join(step.words)
     options = [f"--env={name}={value}" for name, value in environment.items()]
-    done = compose.run_once("--no-deps", "-T", f"--volume={folder}:{SHIMS}:ro", *options, service, WENT_ON)
+    try:
+        done = compose.run_once("--no-deps", "-T", f"--volume={folder}:{SHIMS}:ro", *options, service, WENT_ON)
+    except subprocess.TimeoutExpired:
+        return Outcome(step, None, False, False, "the one-off start did not end within its deadline")
     output = (done.stdout + done.stderr).strip()
     return Outcome(
         step,

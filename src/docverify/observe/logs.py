@@ -60,9 +60,12 @@ def probe(service: Any, directory: str, line: str = "Not Found: {path}") -> Land
     status = get(f"{service.base_url}{path}")["status"] if service.base_url else None
     deadline = time.monotonic() + WINDOW
     while True:
-        logs = subprocess.run(
-            ["docker", "logs", "--since", since, service.id], capture_output=True, text=True, timeout=60
-        )
+        try:
+            logs = subprocess.run(
+                ["docker", "logs", "--since", since, service.id], capture_output=True, text=True, timeout=60
+            )
+        except subprocess.TimeoutExpired:
+            return Landed(path, False, False, (), status, "`docker logs` did not answer within 60 s")
         files, error = _files(service.id, directory, needle.encode())
         landed = Landed(path, needle in logs.stdout, needle in logs.stderr, files, status, error)
         if (landed.stdout and landed.files) or time.monotonic() > deadline:

@@ -7,11 +7,13 @@ with the time Docker received it. The container is removed afterwards, whatever 
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..errors import ProbeFailed
 from . import docker
 
 
@@ -41,9 +43,14 @@ def start(compose: Any, service: str, environment: dict[str, str], command: tupl
     name = f"{compose.project}-once-{uuid.uuid4().hex[:8]}"
     options = [f"--env={key}={value}" for key, value in environment.items()]
     try:
-        compose("run", "--no-deps", "-T", "--name", name, *options, service, *command, check=False, timeout=300)
+        done = compose("run", "--no-deps", "-T", "--name", name, *options, service, *command, check=False, timeout=300)
         state = docker.inspect(name, "container")["State"]
         logged = docker.run("logs", "--timestamps", name, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise ProbeFailed(f"a one-off start of service {service} did not end within 300 s") from None
+    except RuntimeError:
+        said = (done.stderr or done.stdout).strip()[-300:]
+        raise ProbeFailed(f"`docker compose run` made no container of service {service}: {said}") from None
     finally:
         docker.run("rm", "-f", "-v", name, timeout=60)
     started = _moment(state["StartedAt"])

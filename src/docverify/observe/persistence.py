@@ -9,6 +9,7 @@ containers and its volumes are removed afterwards, whatever happened.
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -38,16 +39,22 @@ def recreate(stack_compose: Any, service: str, write: list[str], read: list[str]
         stack_compose.file, f"{stack_compose.project}-recreate-{uuid.uuid4().hex[:6]}", stack_compose.environment
     )
     try:
-        up = ("up", "--detach", "--wait", "--no-deps", service)
-        done = own(*up, check=False, timeout=300)
-        if done.returncode != 0:
-            return Recreated("", "", False, f"`docker compose up` of {service} failed: {done.stderr.strip()[-300:]}")
-        first = own.container_id(service)
-        wrote = _exec(first, write)
-        done = own(*up[:-1], "--force-recreate", service, check=False, timeout=300)
-        if done.returncode != 0:
-            return Recreated(wrote, "", False, f"recreating {service} failed: {done.stderr.strip()[-300:]}")
-        second = own.container_id(service)
-        return Recreated(wrote, _exec(second, read), first == second)
+        return _write_and_read(own, service, write, read)
+    except subprocess.TimeoutExpired as error:
+        return Recreated("", "", False, f"`{' '.join(map(str, error.cmd))}` did not end within {error.timeout:.0f} s")
     finally:
         own.clean()
+
+
+def _write_and_read(own: Compose, service: str, write: list[str], read: list[str]) -> Recreated:
+    up = ("up", "--detach", "--wait", "--no-deps", service)
+    done = own(*up, check=False, timeout=300)
+    if done.returncode != 0:
+        return Recreated("", "", False, f"`docker compose up` of {service} failed: {done.stderr.strip()[-300:]}")
+    first = own.container_id(service)
+    wrote = _exec(first, write)
+    done = own(*up[:-1], "--force-recreate", service, check=False, timeout=300)
+    if done.returncode != 0:
+        return Recreated(wrote, "", False, f"recreating {service} failed: {done.stderr.strip()[-300:]}")
+    second = own.container_id(service)
+    return Recreated(wrote, _exec(second, read), first == second)
