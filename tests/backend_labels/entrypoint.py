@@ -76,9 +76,11 @@ def database_wait_running(claim: Claim[WaitArgs], stack: Stack) -> Cites:
 
     def started(seconds: int) -> oneoff.Ended:
         environment = {"DATABASE_URL": UNREACHABLE, claim.args.variable: str(seconds)}
-        return oneoff.start(stack.compose, service, environment, ("true",))
+        return oneoff.start(compose, service, environment, ("true",))
 
-    at_once, bounded = started(0), started(BOUND)
+    # The image the stack runs, whatever another build has since tagged with the name compose gives it.
+    with stack.compose.pinned(service, stack.service.inspect["Image"]) as compose:
+        at_once, bounded = started(0), started(BOUND)
     where = f"a one-off start of {stack.service.where} with DATABASE_URL={UNREACHABLE}"
     for ended, seconds in ((at_once, 0), (bounded, BOUND)):
         if ended.code in (0, None) or "127.0.0.1:9" not in ended.text:

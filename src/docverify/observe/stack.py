@@ -12,6 +12,7 @@ import os
 import shlex
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,7 +25,7 @@ from pytest_docker.plugin import get_docker_services
 from ..config import Settings
 from ..errors import BuildFailed
 from ..model import reads
-from ..model.compose import ComposeModel, file_options, own_environment
+from ..model.compose import ComposeModel, compose_files, file_options, own_environment
 from ..model.sources import Sources
 from . import docker, probe
 from .docker import Reporter
@@ -34,11 +35,21 @@ from .subjects import EVERYTHING, Container, Stack
 
 
 class Compose:
-    def __init__(self, file: Path, project: str, environment: dict[str, str]) -> None:
-        self.file, self.project, self.environment = file, project, environment
+    def __init__(self, file: Path, project: str, environment: dict[str, str], pins: tuple[Path, ...] = ()) -> None:
+        self.file, self.project, self.environment, self.pins = file, project, environment, pins
 
     def command(self, *args: str) -> list[str]:
-        return ["docker", "compose", *file_options(self.file), "-p", self.project, *args]
+        files = [o for f in (*compose_files(self.file), *self.pins) for o in ("-f", str(f))]
+        return ["docker", "compose", *(files if self.pins else file_options(self.file)), "-p", self.project, *args]
+
+    @contextmanager
+    def pinned(self, service: str, image: str) -> Iterator[Compose]:
+        """This project with `service` run from exactly `image` (an image ID): a one-off start then runs what the
+        stack runs, even when another build has since moved the tag compose names."""
+        with tempfile.TemporaryDirectory(prefix="docverify-pin-") as folder:
+            pin = Path(folder) / "pin.yaml"
+            pin.write_text(json.dumps({"services": {service: {"image": image}}}))  # JSON is YAML
+            yield Compose(self.file, self.project, self.environment, (*self.pins, pin))
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         reads.note(*EVERYTHING)  # a check asking compose (logs, stop) sees the whole running service

@@ -115,7 +115,9 @@ def shell_running(claim: Claim[script.ShellArgs], stack: Stack) -> Cites:
              "path, so docverify cannot make it fail", f"{name}:{by_path[0].line}")  # fmt: skip
     path = stack.service.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     chosen = [failing.Step(c.program, failing.literal(c.argv[1:]), c.line) for c in steps]
-    for outcome in failing.fail_each(stack.compose, stack.service.service, path, chosen):
+    with stack.compose.pinned(stack.service.service, stack.service.inspect["Image"]) as compose:
+        outcomes = failing.fail_each(compose, stack.service.service, path, chosen)
+    for outcome in outcomes:
         step = f"`{' '.join((outcome.step.program, *outcome.step.words))}`"
         where = f"{name}:{outcome.step.line}, in a one-off container of {stack.service.where}"
         if not outcome.reached:
