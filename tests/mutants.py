@@ -16,6 +16,9 @@ D = "Dockerfile"
 C = "compose.yaml"
 E = "entrypoint.sh"
 PAGE = "docs/backend/django/deploy/docker/Dockerfile.md"
+BASE = "src/backend_django/core/settings/base.py"
+WAIT = "src/backend_django/health/management/commands/wait_for_db.py"
+COMMANDS = "src/backend_django/health/management/commands"
 SECURITY = "docs/backend/django/deploy/docker/security.md"
 ENTRYPOINT_PAGE = "docs/backend/django/deploy/docker/entrypoint.md"
 
@@ -505,6 +508,173 @@ CATALOGUE: list[Mutation] = [
     mutant(
         "exec-conditional", E, ('exec "$@"', 'if [ "$#" -gt 1 ]; then exec "$@"; fi'), ("Server", "Runtime/Command")
     ),
+    # The system as its users run it (issue 18, class 3): the effect where it lands.
+    mutant(
+        "migrate-negated",
+        E,
+        ("python manage.py migrate --noinput\n", "! python manage.py migrate --noinput\n"),
+        "Shell",
+    ),
+    mutant(
+        "migrate-piped",
+        E,
+        ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput | cat\n"),
+        "Shell",
+    ),
+    mutant(
+        "migrate-overridden",
+        f"{COMMANDS}/migrate.py",
+        (
+            "",
+            "from django.core.management.commands.migrate import Command as Base\n\n\nclass Command(Base):\n    def handle(self, *args, **options):\n        return None\n",
+        ),
+        "Migrations",
+        new_file=True,
+        level="running",
+    ),
+    mutant(
+        "collectstatic-overridden",
+        BASE,
+        ('    "django.contrib.staticfiles",\n    "health",\n', '    "health",\n    "django.contrib.staticfiles",\n'),
+        "Static Files",
+        creates=(
+            (
+                f"{COMMANDS}/collectstatic.py",
+                "from django.contrib.staticfiles.management.commands.collectstatic import Command as Base\n\n\nclass Command(Base):\n    def handle(self, **options):\n        return None\n",
+            ),
+        ),
+        level="running",
+    ),
+    mutant(
+        "static-not-served",
+        BASE,
+        ('    "whitenoise.middleware.WhiteNoiseMiddleware",\n', ""),
+        "Static Files",
+        level="running",
+    ),
+    mutant(
+        "no-finders",
+        BASE,
+        ('STATIC_URL = "static/"\n', 'STATIC_URL = "static/"\nSTATICFILES_FINDERS = []\n'),
+        "Static Files",
+        level="running",
+    ),
+    mutant(
+        "log-file-unused",
+        BASE,
+        ('"handlers": ["console", "file"],', '"handlers": ["console"],'),
+        "Log Directory",
+        level="running",
+    ),
+    mutant(
+        "log-stdout-unused",
+        BASE,
+        ('"handlers": ["console", "file"],', '"handlers": ["file"],'),
+        "Log Directory",
+        level="running",
+    ),
+    mutant(
+        "wait-longer", WAIT, ("if elapsed >= timeout:", "if elapsed >= 3 * timeout:"), "Database Wait", level="running"
+    ),
+    mutant(
+        "dotenv-compose-file",
+        ".env",
+        ("", "COMPOSE_FILE=compose.yaml:compose.local.yaml\n"),
+        "Read-only Root Filesystem",
+        new_file=True,
+        creates=(("compose.local.yaml", "services:\n  backend:\n    read_only: false\n"),),
+    ),
+    mutant("dotenv-port", ".env", ("", "BACKEND_PORT=8001\n"), "Published Port", new_file=True),
+    mutant(
+        "pgdata-outside",
+        C,
+        (
+            "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n",
+            "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n      PGDATA: /var/lib/postgresql/data/../pgdata\n",
+        ),
+        "Database Volume",
+    ),
+    mutant(
+        "tmp-volume",
+        C,
+        [
+            ("    tmpfs:\n      - /tmp\n", ""),
+            (
+                "      - backend-logs:/app/logs/backend\n",
+                "      - backend-logs:/app/logs/backend\n      - scratch:/tmp\n",
+            ),
+            ("  backend-logs:\n", "  backend-logs:\n  scratch:\n"),
+        ],
+        "Read-only Root Filesystem",
+    ),
+    mutant(
+        "sticky-writable",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && chmod 1777 /app/mediafiles\n"),
+        "Special Files",
+        level="image",
+    ),
+    mutant(
+        "same-size-edit",
+        D,
+        (
+            "    && chmod +x /entrypoint.sh\n",
+            "    && chmod +x /entrypoint.sh \\\n    && sed -i 's/umask 022/umask 027/' /root/.bashrc\n",
+        ),
+        "Runtime/Filesystem",
+        level="image",
+    ),
+    mutant(
+        "password-in-history",
+        D,
+        (
+            "    && chmod +x /entrypoint.sh\n",
+            "    && chmod +x /entrypoint.sh \\\n    && printf '%s\\n' 'appuser:backend-dev-password' > /tmp/users && chpasswd < /tmp/users && rm /tmp/users\n",
+        ),
+        "No Secrets",
+        level="image",
+    ),
+    mutant(
+        "password-in-code",
+        BASE,
+        (
+            "default=f\"sqlite:///{BASE_DIR / 'db.sqlite3'}\"",
+            'default="postgres://backend:backend-dev-password@db:5432/backend"',
+        ),
+        "No Secrets",
+        level="image",
+    ),
+    mutant(
+        "pgdata-on-tmpfs",
+        C,
+        [
+            (
+                "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n",
+                "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n      PGDATA: /var/lib/postgresql/data/pgdata\n",
+            ),
+            (
+                "      - db-data:/var/lib/postgresql/data\n",
+                "      - db-data:/var/lib/postgresql/data\n    tmpfs:\n      - /var/lib/postgresql/data/pgdata\n",
+            ),
+        ],
+        "Database Volume",
+    ),
+    mutant(
+        "compose-expose",
+        C,
+        ("    read_only: true\n", '    read_only: true\n    expose:\n      - "9000"\n'),
+        "Runtime/Port",
+    ),
+    mutant(
+        "loopback-bind",
+        C,
+        (
+            "    read_only: true\n",
+            '    read_only: true\n    command: ["gunicorn", "core.wsgi:application", "--bind", "127.0.0.1:8000"]\n',
+        ),
+        "Published Port",
+        level="running",
+    ),
     # compose.yaml
     mutant("db-image", C, ("image: postgres:17", "image: postgres:16"), "Database Image"),
     mutant(
@@ -979,4 +1149,55 @@ EQUIVALENT: list[Mutation] = [
             "## Run it { .narrative }\n\nPublish `8000` on `8080` with `docker run -p 8080:8000`.\n\n## The whole Dockerfile\n",
         ),
     ),
+    # The system as its users run it (issue 18, class 3): the same effect, another way.
+    mutant(
+        "migrate-derived",
+        f"{COMMANDS}/migrate.py",
+        (
+            "",
+            'from django.core.management.commands.migrate import Command as Base\n\n\nclass Command(Base):\n    def handle(self, *args, **options):\n        self.stdout.write("migrating")\n        return super().handle(*args, **options)\n',
+        ),
+        new_file=True,
+    ),
+    mutant(
+        "pipe-with-pipefail",
+        E,
+        [
+            ("set -eu\n", "set -eu -o pipefail\n"),
+            ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput | cat\n"),
+        ],
+    ),
+    mutant("set-euo-pipefail", E, ("set -eu\n", "set -euo pipefail\n")),
+    mutant("dotenv-same", ".env", ("", "COMPOSE_FILE=compose.yaml\nBACKEND_PORT=8000\n"), new_file=True),
+    mutant(
+        "pgdata-subdirectory",
+        C,
+        (
+            "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n",
+            "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n      PGDATA: /var/lib/postgresql/data/pgdata\n",
+        ),
+    ),
+    mutant(
+        "tmpfs-long-syntax",
+        C,
+        [
+            ("    tmpfs:\n      - /tmp\n", ""),
+            (
+                "      - backend-logs:/app/logs/backend\n",
+                "      - backend-logs:/app/logs/backend\n      - type: tmpfs\n        target: /tmp\n",
+            ),
+        ],
+    ),
+    mutant("expose-same", C, ("    read_only: true\n", '    read_only: true\n    expose:\n      - "8000"\n')),
+    mutant(
+        "root-logger-by-name",
+        BASE,
+        [
+            (
+                '    "root": {\n        "handlers": ["console", "file"],\n        "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),\n    },\n',
+                '    "loggers": {\n        "": {\n            "handlers": ["console", "file"],\n            "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),\n        },\n    },\n',
+            )
+        ],
+    ),
+    mutant("wait-more-often", WAIT, ('"--interval", type=float, default=1,', '"--interval", type=float, default=0.5,')),
 ]

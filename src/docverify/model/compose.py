@@ -68,16 +68,54 @@ OVERRIDES = (
     "docker-compose.override.yml",
     "docker-compose.override.yaml",
 )
+# The files `docker compose up` looks for by itself, in its order of preference.
+DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def picked_by_default(path: Path) -> bool:
+    """Whether a plain `docker compose up` in the file's folder finds this file by itself (no `-f`)."""
+    first = next((path.parent / name for name in DEFAULTS if (path.parent / name).is_file()), None)
+    return first is not None and first.resolve() == path.resolve()
+
+
+def dotenv(folder: Path) -> dict[str, str]:
+    """The project's `.env`, as compose reads it for its own settings: NAME=value lines, quotes stripped."""
+    found: dict[str, str] = {}
+    file = folder / ".env"
+    for line in file.read_text().splitlines() if file.is_file() else []:
+        name, equals, value = line.strip().removeprefix("export ").partition("=")
+        if equals and name.strip() and not name.lstrip().startswith("#"):
+            value = value.strip()
+            quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+            found[name.strip()] = value[1:-1] if quoted else value.split(" #", 1)[0].strip()
+    return found
 
 
 def compose_files(path: Path) -> list[Path]:
-    """The file and the override compose merges into it by default, as `docker compose up` does."""
+    """The files `docker compose up` reads, merged in this order.
+
+    The default file of its folder is run as the docs run it, with no `-f`: then `COMPOSE_FILE` in the
+    project's `.env` names the files, else the file and its override. Any other file is run with `-f`.
+    """
+    if not picked_by_default(path):
+        return [path]
+    settings = dotenv(path.parent)
+    listed = settings.get("COMPOSE_FILE", "")
+    if listed:
+        separator = settings.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+        return [path.parent / name for name in listed.split(separator) if name]
     override = next((path.parent / name for name in OVERRIDES if (path.parent / name).is_file()), None)
     return [path, override] if override else [path]
 
 
 def file_options(path: Path) -> list[str]:
-    return [option for file in compose_files(path) for option in ("-f", str(file))]
+    """Nothing for the default file, so compose reads `.env` and `COMPOSE_FILE` as a user's `docker compose up`."""
+    return [] if picked_by_default(path) else ["-f", str(path)]
+
+
+def own_environment(environment: dict[str, str]) -> dict[str, str]:
+    """The caller's environment less compose's own settings: the project's files and `.env` decide them."""
+    return {name: value for name, value in environment.items() if not name.startswith("COMPOSE_")}
 
 
 PLUGIN_DIRS = (
@@ -95,7 +133,10 @@ def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
     plugin = next((d / "docker-compose" for d in PLUGIN_DIRS if (d / "docker-compose").is_file()), None)
     if plugin is None:
         return None
-    texts = [file.read_text() for file in compose_files(path)]
+    files = compose_files(path)
+    if not all(file.is_file() for file in files):
+        return None  # compose says which is missing
+    texts = [file.read_text() for file in files]
     for text in texts:
         try:
             loaded = yaml.safe_load(text) or {}
@@ -106,15 +147,15 @@ def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
             return None
         if any(isinstance(s, dict) and ("extends" in s or "env_file" in s) for s in services.values()):
             return None
-    dotenv = path.parent / ".env"
+    env_file = path.parent / ".env"
     info = plugin.stat()
     return [
         "compose 1",
         f"{plugin}:{info.st_mtime_ns}:{info.st_size}",
         json.dumps(environment, sort_keys=True),
         str(path.parent.resolve()),  # the project name and relative paths come from here
-        dotenv.read_text() if dotenv.is_file() else "",
-        *texts,
+        env_file.read_text() if env_file.is_file() else "",
+        *(f"{file.name}\n{text}" for file, text in zip(files, texts, strict=True)),
     ]
 
 
@@ -194,4 +235,12 @@ class ComposeModel:
         return 1
 
     def cite(self, *words: str) -> str:
+        """`file:line` in the last file compose merges whose line holds all `words` (its value wins), else the
+        compose file's own line."""
+        for file in reversed(compose_files(self.path)):
+            if file.resolve() == self.path.resolve() or not file.is_file():
+                continue
+            for number, line in enumerate(file.read_text().splitlines(), start=1):
+                if all(word in line for word in words):
+                    return f"{file.name}:{number}"
         return f"{self.path.name}:{self.line_of(*words)}"

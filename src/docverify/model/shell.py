@@ -6,6 +6,7 @@ Comments, quoting, `&&`/`||`, `if` bodies and variable assignments are understoo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from dataclasses import dataclass
@@ -34,10 +35,24 @@ class Command:
     guarded: bool = False  # followed by `||`: its failure is handled, `set -e` never sees it
     background: bool = False  # followed by `&`: the script goes on without it
     chained: bool = False  # after `&&` or `||`: runs only as the command before it turns out
+    negated: bool = False  # in a `! …` pipeline: `set -e` never sees it fail
+    piped: bool = False  # not the last of a pipeline: its status is lost unless `pipefail` is on
 
     @property
     def program(self) -> str:
         return PurePosixPath(self.argv[0]).name if self.argv else ""
+
+    def failure_ignored(self, options: frozenset[str] = frozenset()) -> str | None:
+        """Why the script goes on when this command fails, even under `set -e` (with `options` in effect)."""
+        if self.background:
+            return "in the background"
+        if self.negated:
+            return "negated by `!`"
+        if self.guarded:
+            return "handled by && or ||"
+        if self.piped and "pipefail" not in options:
+            return "piped without `pipefail`"
+        return None
 
     def invocation(self) -> tuple[str, ...]:
         """The argv with `python -m pip` spelled `pip`: one name for one tool."""
@@ -122,6 +137,18 @@ class _Walker:
                 handled = op in ("||", "&&", "&")
                 after = after_or or after_and
                 self.walk(part, conditional or after_or, guarded or handled, background or op == "&", chained or after)
+            return
+        if kind == "pipeline":
+            negated = any(p.kind == "reservedword" and p.word == "!" for p in node.parts)
+            members = [p for p in node.parts if p.kind not in ("reservedword", "pipe")]
+            for index, part in enumerate(members):
+                start = len(self.found)
+                self.walk(part, conditional, guarded, background, chained)
+                piped = index < len(members) - 1
+                self.found[start:] = [
+                    dataclasses.replace(c, negated=c.negated or negated, piped=c.piped or piped)
+                    for c in self.found[start:]
+                ]
             return
         if kind == "function":
             name = next((p.word for p in node.parts if p.kind == "word"), "")
@@ -226,10 +253,13 @@ def _apply_set(options: set[str], words: list[str]) -> None:
                 (options.add if word == "-o" else options.discard)(name)
         elif word == "--" or not word.startswith(("-", "+")):
             return  # the rest are positional parameters
-        elif word.startswith("-"):
-            options |= set(word[1:])
-        else:
-            options -= set(word[1:])
+        else:  # `-eu`, `+e`, and `-euo pipefail`: an `o` among the letters takes the next word
+            change = options.add if word.startswith("-") else options.discard
+            for letter in word[1:]:
+                if letter != "o":
+                    change(letter)
+                elif words and words[0] in SET_LONG:
+                    change(SET_LONG[words.pop(0)])
 
 
 def failure_propagates(script: str, program: str) -> bool:

@@ -111,7 +111,8 @@ def _is_step(line: str) -> bool:
 
 
 def stream(command: list[str], topic: str, report: Reporter, cwd: Path, env: Mapping[str, str] | None = None) -> None:
-    """Run a long command, echoing its step lines as progress.
+    """Run a long command, echoing its step lines as progress (compose's own COMPOSE_* settings come from the
+    project's files, never from the caller's environment).
 
     Raises BuildFailed with the failing step and the last lines of the log.
     """
@@ -124,7 +125,7 @@ def stream(command: list[str], topic: str, report: Reporter, cwd: Path, env: Map
     process = subprocess.Popen(
         command,
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ class Response:
     body: str
     content_type: str
     error: str = ""
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,15 @@ def load(raw: dict[str, Any]) -> Http:
 
 
 def get(url: str) -> dict[str, Any]:
+    """GET `url`: status, body (text), content type, and the body's sha256 (bytes as sent)."""
     try:
         with urllib.request.urlopen(url, timeout=10) as answer:
+            body = answer.read()
             return {
                 "status": int(answer.status),
-                "body": answer.read().decode(errors="replace"),
+                "body": body.decode(errors="replace"),
                 "content_type": answer.headers.get("Content-Type", ""),
+                "sha256": hashlib.sha256(body).hexdigest(),
             }
     except urllib.error.HTTPError as error:
         return {

@@ -8,9 +8,11 @@ again at teardown. One-off `compose run` containers get a name and a deadline of
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,7 +25,7 @@ from pytest_docker.plugin import get_docker_services
 from ..config import Settings
 from ..errors import BuildFailed
 from ..model import reads
-from ..model.compose import ComposeModel, compose_files, file_options
+from ..model.compose import ComposeModel, compose_files, file_options, own_environment
 from ..model.sources import Sources
 from . import docker, probe
 from .docker import Reporter
@@ -33,15 +35,23 @@ from .subjects import EVERYTHING, Container, Stack
 
 
 class Compose:
-    def __init__(self, file: Path, project: str, environment: dict[str, str]) -> None:
-        self.file, self.project, self.environment = file, project, environment
+    def __init__(self, file: Path, project: str, environment: dict[str, str], pins: tuple[Path, ...] = ()) -> None:
+        self.file, self.project, self.environment, self.pins = file, project, environment, pins
 
     def command(self, *args: str) -> list[str]:
-        return ["docker", "compose", *file_options(self.file), "-p", self.project, *args]
+        files = [o for f in (*compose_files(self.file), *self.pins) for o in ("-f", str(f))]
+        return ["docker", "compose", *(files if self.pins else file_options(self.file)), "-p", self.project, *args]
+
+    @contextmanager
+    def pinned(self, service: str, image: str) -> Iterator[Compose]:
+        """This project with `service` run from exactly `image` (an image ID): a one-off start then runs what the
+        stack runs, even when another build has since moved the tag compose names."""
+        with tempfile.TemporaryDirectory(prefix="docverify-pin-") as folder:
+            pin = Path(folder) / "pin.yaml"
+            pin.write_text(json.dumps({"services": {service: {"image": image}}}))  # JSON is YAML
+            yield Compose(self.file, self.project, self.environment, (*self.pins, pin))
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        import os
-
         reads.note(*EVERYTHING)  # a check asking compose (logs, stop) sees the whole running service
         command = self.command(*args)
         result = subprocess.run(
@@ -50,7 +60,7 @@ class Compose:
             text=True,
             timeout=timeout,
             cwd=self.file.parent,
-            env={**os.environ, **self.environment},
+            env={**own_environment(dict(os.environ)), **self.environment},
         )
         if check and result.returncode != 0:
             raise RuntimeError(
@@ -122,8 +132,22 @@ class Compose:
     def session(self, report: Reporter) -> Iterator[Compose]:
         """Leftovers removed, the stack up through pytest-docker, and everything removed after."""
         self.clean()
-        # pytest-docker runs compose through a shell; the variables ride on the command, not os.environ.
-        command = " ".join(["env", *(shlex.quote(f"{k}={v}") for k, v in self.environment.items()), "docker compose"])
+        # pytest-docker runs compose through a shell, in this process's folder, with `-f` for each file it is
+        # given: it is given none, and the shell starts in the compose file's folder, so compose reads `.env`
+        # (and COMPOSE_FILE in it) as a user's `docker compose up` does. The variables ride on the command.
+        unset = sorted(name for name in os.environ if name.startswith("COMPOSE_"))
+        command = " ".join(
+            [
+                "cd",
+                shlex.quote(str(self.file.parent)),
+                "&&",
+                "env",
+                *(f"-u {name}" for name in unset),
+                *(shlex.quote(f"{k}={v}") for k, v in self.environment.items()),
+                "docker compose",
+                *(shlex.quote(option) for option in file_options(self.file)),
+            ]
+        )
         try:
             self.build(report)
             with ExitStack() as held:
@@ -132,7 +156,7 @@ class Compose:
                         held.enter_context(
                             get_docker_services(
                                 command,
-                                [str(f) for f in compose_files(self.file)],
+                                [],
                                 self.project,
                                 ["up --wait --detach"],
                                 [],

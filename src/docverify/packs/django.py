@@ -12,11 +12,12 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import reads
 from ..model.dockerfile import clean_path
 from ..model.shell import Command
 from ..model.sources import Sources
-from ..observe import files
-from ..observe.subjects import Images, Stack
+from ..observe import http, logs
+from ..observe.subjects import EVERYTHING, Images, Stack
 from ..vocabulary import script
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
@@ -51,11 +52,13 @@ def step_static(claim: Claim[StepArgs], sources: Sources) -> Cites:
 
 
 def own_command_image(claim: Claim[StepArgs], images: Images) -> Cites:
-    """The command is Django's own: no app of the project overrides it."""
+    """The command is Django's own, or an app's that derives from it (whose effect the running level proves)."""
     command = _command_name(claim.args.command)
-    provider = images.final.observed(DJANGO).setting("COMMANDS").get(command)
-    if provider != OWN.get(command, provider):
-        fail(claim, f"Django's own `{command}`", f"`{command}` provided by {provider}", images.final.where)
+    seen = images.final.observed(DJANGO)
+    provider = seen.setting("COMMANDS").get(command)
+    if provider != OWN.get(command, provider) and not (seen.setting("DERIVED") or {}).get(command):
+        fail(claim, f"Django's own `{command}`", f"`{command}` provided by {provider}, not derived from Django's",
+             images.final.where)  # fmt: skip
     return []
 
 
@@ -75,10 +78,16 @@ STATIC_FILES = _steps("Static Files", "python manage.py collectstatic --noinput"
 for _label in (MIGRATIONS, STATIC_FILES):
     script.ordered(_label)
     _label.static("an unconditional step of the entrypoint script, not one that only reports")(step_static)
-    _label.image("the command is Django's own, not an app's override", needs=lambda c, s: [need()])(own_command_image)
+    _label.image("the command is Django's own, or an app's derived from it", needs=lambda c, s: [need()])(
+        own_command_image
+    )
 
 
-@MIGRATIONS.running("`manage.py migrate --check` passes in the running container", needs=lambda c, s: [need_running()])
+@MIGRATIONS.running(
+    "no migration pending in the running container's database, asked of Django's migration executor (not of a "
+    "command an app may override)",
+    needs=lambda c, s: [need_running()],
+)
 def migrations_running(claim: Claim[StepArgs], stack: Stack) -> Cites:
     check = stack.service.observed(DJANGO_RUNNING).migrations
     if check is None or check.code != 0:
@@ -87,7 +96,8 @@ def migrations_running(claim: Claim[StepArgs], stack: Stack) -> Cites:
 
 
 @STATIC_FILES.running(
-    "every file the static-file finders know is in STATIC_ROOT of the running container",
+    "every file the static-file finders know is in STATIC_ROOT of the running container, and a few of them, fetched "
+    "from this machine at the URL the app gives them, have the collected content",
     needs=lambda c, s: [need_running()],
 )
 def static_files_running(claim: Claim[StepArgs], stack: Stack) -> Cites:
@@ -99,6 +109,14 @@ def static_files_running(claim: Claim[StepArgs], stack: Stack) -> Cites:
             static.get("error") or f"{static.get('expected')} expected, missing {static.get('missing')}",
             stack.service.where,
         )
+    reads.note(*EVERYTHING)  # what the server answers depends on the whole service
+    for file in static.get("served") or []:
+        url = str(file.get("url") or "")
+        answer = http.get(f"{stack.service.base_url}{url}") if url.startswith("/") else {"error": "no local URL"}
+        if answer.get("status") != 200 or answer.get("sha256") != file.get("sha256"):
+            has = f"HTTP {answer.get('status')} {answer.get('error') or ''}".strip()
+            fail(claim, f"{file.get('path')} served as collected", f"{url or file.get('error')}: {has}",
+                 f"GET {stack.service.base_url}{url} from this machine")  # fmt: skip
     return []
 
 
@@ -174,12 +192,19 @@ def log_directory_image(claim: Claim[LogArgs], images: Images) -> Cites:
 
 
 @LOG_DIRECTORY.running(
-    "log files written there by the running server", needs=lambda c, s: [files.need(trees=[c.args.directory])]
+    "the running server's own line for a request from this machine (Django's `Not Found: PATH`) lands at once in a "
+    "file of the directory, and on the container's standard output (`docker logs`) when the sentence says so"
 )
 def log_directory_running(claim: Claim[LogArgs], stack: Stack) -> Cites:
-    written = stack.service.observed(files.FILES).tree(claim.args.directory)
-    if not any(fact.type == "file" for fact in written.values()):
-        fail(claim, f"log files in {claim.args.directory}", "none written", stack.service.where)
+    reads.note(*EVERYTHING)  # what the server logs depends on the whole service
+    landed = logs.probe(stack.service, claim.args.directory)
+    where = f"{stack.service.where}, after GET {landed.request} from this machine (HTTP {landed.status})"
+    if not landed.files:
+        fail(claim, f"log lines in a file of {claim.args.directory}", landed.error or "no file there holding its line",
+             where)  # fmt: skip
+    if claim.args.besides is not None and (claim.args.besides != "stdout" or not landed.stdout):
+        has = "it on standard error only" if landed.stderr else "no such line in `docker logs`"
+        fail(claim, f"log lines on {claim.args.besides} too", has, where)
     return []
 
 

@@ -2,9 +2,11 @@
 
 Each question runs in an interpreter of its own under the image's settings module: the settings
 (paths, logging, static-file finders), the settings package's modules, which app provides each
-management command, a settings module started without each required variable, GETs through
-Django's test client with the given environment, and in a running container whether migrations
-are pending and which static files are collected.
+management command (and whether an app's own derives from Django's), a settings module started
+without each required variable, GETs through Django's test client with the given environment, and
+in a running container whether migrations are pending (asked of Django's migration executor, not of
+a command an app may override), which static files are collected, and a few of them as the server
+names them, to fetch from the host.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class DjangoFacts:
-    settings: dict[str, Any]  # SETTINGS_MODULE, STATIC_ROOT, MEDIA_ROOT, LOG_HANDLERS, MODULES, COMMANDS, responses
+    # SETTINGS_MODULE, STATIC_ROOT, MEDIA_ROOT, LOG_HANDLERS, MODULES, COMMANDS, DERIVED (an app's command derives
+    # from Django's own of that name), responses
+    settings: dict[str, Any]
     required: dict[str, Outcome] = field(default_factory=dict)  # "module:NAME" -> how the start went
     migrations: Outcome | None = None
-    static: dict[str, Any] = field(default_factory=dict)  # expected, missing
+    static: dict[str, Any] = field(default_factory=dict)  # expected, missing, served: [{path, url, sha256}]
 
     def setting(self, name: str) -> Any:
         return self.settings.get(name)
@@ -80,6 +84,24 @@ for name, h in (settings.LOGGING or {}).get("handlers", {}).items():
     handlers[name] = {
         "class": h.get("class", ""), "filename": str(h.get("filename") or ""), "stream": str(h.get("stream") or ""),
     }
+def derived():
+    # For each command an app of the project provides in place of Django's own: does its class derive from it?
+    from django.core.management import load_command_class
+    own = ["django.core", *(a for a in settings.INSTALLED_APPS if a.startswith("django."))]
+    found = {}
+    for name, app in get_commands().items():
+        if app.startswith("django."):
+            continue
+        for origin in own:
+            try:
+                base = importlib.import_module(f"{origin}.management.commands.{name}").Command
+            except ImportError:
+                continue
+            try:
+                found[name] = issubclass(type(load_command_class(app, name)), base)
+            except Exception:
+                found[name] = False
+    return found
 answers = {}
 for path in PATHS:
     response = Client().get(path, HTTP_HOST="127.0.0.1")
@@ -91,6 +113,7 @@ print(json.dumps({
     "MODULES": sorted(m.name for m in pkgutil.iter_modules(importlib.import_module(package).__path__))
     if package else [],
     "COMMANDS": {name: app for name, app in get_commands().items()},
+    "DERIVED": derived(),
     "responses": answers,
 }))
 """.replace("PATHS", json.dumps(list(request["get"])))
@@ -119,18 +142,41 @@ print(json.dumps({
         env.pop(name, None)
         facts["required"][f"{module}:{name}"] = run(["-c", "import django; django.setup()"], env)
     if request["running"]:
-        facts["migrations"] = run(["manage.py", "migrate", "--check", "--noinput"], base)
+        # Django's migration executor, not `manage.py migrate --check`: an app may override the command.
+        pending = """
+import sys, django
+django.setup()
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+print("pending: " + (", ".join(f"{m.app_label}.{m.name}" for m, _ in plan) or "none"))
+sys.exit(1 if plan else 0)
+"""
+        facts["migrations"] = run(["-c", pending], base)
         collected = run(
             [
                 "-c",
                 """
-import json, os, django
+import hashlib, json, os, django
 from django.conf import settings
 django.setup()
 from django.contrib.staticfiles.finders import get_finders
 expected = sorted({path for finder in get_finders() for path, _ in finder.list([])})
 missing = [p for p in expected if not os.path.isfile(os.path.join(settings.STATIC_ROOT, p))]
-print(json.dumps({"root": str(settings.STATIC_ROOT), "expected": len(expected), "missing": missing[:20]}))
+# A few collected files as the server names them (hashed names too) and their content, to fetch from the host.
+from django.contrib.staticfiles.storage import staticfiles_storage
+served = []
+for p in [expected[i] for i in sorted({0, len(expected) // 2, len(expected) - 1})] if expected else []:
+    try:
+        stored = staticfiles_storage.stored_name(p) if hasattr(staticfiles_storage, "stored_name") else p
+        with open(os.path.join(settings.STATIC_ROOT, stored), "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+        served.append({"path": p, "url": staticfiles_storage.url(p), "sha256": digest})
+    except Exception as error:
+        served.append({"path": p, "url": "", "sha256": "", "error": repr(error)[:300]})
+print(json.dumps({"root": str(settings.STATIC_ROOT), "expected": len(expected), "missing": missing[:20],
+                  "served": served}))
 """,
             ],
             base,

@@ -7,8 +7,10 @@ rather than builds). Its data lives where PGDATA says: the official image's defa
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from ..model import shell
 from ..model.compose import Service
 from ..model.dockerfile import clean_path, normalise_image
 from ..model.sources import Sources
+from ..observe import persistence
 from ..observe.subjects import Container, Stack
 from ..vocabulary.health import never_checks
 from ..vocabulary.label import Cites, Claim, Label, fail
@@ -174,23 +177,47 @@ DATABASE_VOLUME = Label(
 
 
 def _holds(path: str, pgdata: str) -> bool:
-    return clean_path(pgdata) == clean_path(path) or clean_path(pgdata).startswith(clean_path(path) + "/")
+    """Whether the data directory is the path or inside it, `..` resolved as the kernel resolves it."""
+    path, pgdata = posixpath.normpath(clean_path(path)), posixpath.normpath(clean_path(pgdata))
+    return pgdata == path or pgdata.startswith(path.rstrip("/") + "/")
 
 
-@DATABASE_VOLUME.static("a named volume mounted at the path, and PGDATA (compose's, else the image's default) in it")
+def _home(mounts: list[tuple[str, str, str]], pgdata: str) -> tuple[str, str, str] | None:
+    """The mount (type, source, target) the data directory lives on: the deepest one holding it."""
+    holding = [m for m in mounts if _holds(m[2], pgdata)]
+    return max(holding, key=lambda m: len(posixpath.normpath(m[2]))) if holding else None
+
+
+@DATABASE_VOLUME.static(
+    "a named volume mounted at the path, and PGDATA (compose's, else the image's default) on it: no other mount "
+    "(a tmpfs, another volume) deeper in the path holds it"
+)
 def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
     name, target = claim.args.volume, clean_path(claim.args.path)
-    mounts = [(v.get("type"), v.get("source"), clean_path(str(v.get("target", "")))) for v in service.volumes]
+    mounts = [(str(v.get("type")), str(v.get("source")), clean_path(str(v.get("target", "")))) for v in service.volumes]
+    mounts += [("tmpfs", "", clean_path(path)) for path in service.tmpfs]
     if ("volume", name, target) not in mounts or name not in sources.compose.volumes:
         fail(claim, f"named volume {name} at {target}", mounts, f"service {service.name}")
     pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
-    if not _holds(target, pgdata):
-        fail(claim, f"the database's files on {name}", f"PGDATA {pgdata}, outside {target}", f"service {service.name}")
+    if _home(mounts, pgdata) != ("volume", name, target):
+        home = _home(mounts, pgdata)
+        has = f"PGDATA {pgdata}, " + (f"on the {home[0]} at {home[2]}" if home else f"outside {target}")
+        fail(claim, f"the database's files on {name}", has, f"service {service.name}")
     return [sources.compose.cite(name, target)]
 
 
-@DATABASE_VOLUME.running("the container's mounts, and its PGDATA inside the volume")
+# Written in one container, read in the recreated one: the row outlives the container only on a volume.
+SQL = 'PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" '
+SQL += '-d "${POSTGRES_DB:-${POSTGRES_USER:-postgres}}" -v ON_ERROR_STOP=1 -Atc "$1"'
+WRITE = "CREATE TABLE docverify_probe (token text); INSERT INTO docverify_probe VALUES ('{token}'); SHOW data_directory"
+READ = "SELECT token FROM docverify_probe"
+
+
+@DATABASE_VOLUME.running(
+    "the container's mounts; then, in a project of its own, PostgreSQL's own data_directory on that volume, and a "
+    "row written, the container recreated, the row read back"
+)
 def database_volume_running(claim: Claim[VolumeArgs], stack: Stack) -> Cites:
     db = running_database(claim, stack)
     wanted = clean_path(claim.args.path)
@@ -203,9 +230,21 @@ def database_volume_running(claim: Claim[VolumeArgs], stack: Stack) -> Cites:
             [(m.get("Name"), m["Destination"]) for m in db.mounts],
             db.where,
         )
-    pgdata = db.config.env.get("PGDATA", DEFAULT_PGDATA)
-    if not _holds(wanted, pgdata):
-        fail(claim, f"the database's files on {claim.args.volume}", f"PGDATA {pgdata}", db.where)
+    token = uuid.uuid4().hex
+    write = ["sh", "-c", SQL, "sh", WRITE.format(token=token)]
+    outcome = persistence.recreate(stack.compose, db.service, write, ["sh", "-c", SQL, "sh", READ])
+    where = f"service {db.service} in a compose project of its own"
+    if outcome.error or outcome.same_container:
+        fail(claim, "the database written, recreated and read", outcome.error or "a container not recreated", where)
+    mounts = [(str(m["Type"]), str(m.get("Name") or ""), str(m["Destination"])) for m in db.mounts]
+    mounts += [("tmpfs", "", str(path)) for path in db.host_config.get("Tmpfs") or {}]
+    directory = (outcome.wrote.splitlines() or [""])[-1]  # psql prints each statement's tag, then SHOW's answer
+    home = _home(mounts, directory)
+    if not directory.startswith("/") or home is None or home[0] != "volume" or home[2] != mounted[0]["Destination"]:
+        has = f"data_directory {outcome.wrote[-200:]!r}" + (f", on the {home[0]} at {home[2]}" if home else "")
+        fail(claim, f"the database's files on {claim.args.volume}", has, where)
+    if outcome.read != token:
+        fail(claim, "a row that outlives its container", f"after recreating it: {outcome.read[-200:]!r}", where)
     return []
 
 

@@ -10,10 +10,14 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from ..model import reads
 from ..model.compose import ComposeModel, Service
 from ..model.sources import Sources
-from ..observe.subjects import Stack
+from ..observe import http
+from ..observe.subjects import EVERYTHING, Stack
+from .health import URL
 from .label import Cites, Claim, Label, fail, words
 
 
@@ -115,9 +119,30 @@ def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cite
     return [sources.compose.cite(f":{target}")]
 
 
+def _health_path(stack: Stack, port: str) -> str | None:
+    """The path the image's own health check asks over HTTP on the container port, if it asks one."""
+    check = stack.service.config.healthcheck
+    for url in (u for word in (check.test[1:] if check else ()) for u in URL.findall(word)):
+        parts = urlsplit(url)
+        if parts.scheme == "http" and str(parts.port or 80) == port:
+            return parts.path or "/"
+    return None
+
+
+def _answer(host: str, port: int) -> str | None:
+    """Why nothing answers a bare HTTP request on the address, or None when something does."""
+    try:
+        with socket.create_connection((host, port), timeout=5) as held:
+            held.settimeout(2)
+            held.sendall(b"HEAD / HTTP/1.0\r\n\r\n")
+            return None if held.recv(1) else "a connection closed unanswered"
+    except OSError as error:
+        return f"no answer ({error})"
+
+
 @PUBLISHED_PORT.running(
-    "the container's port bindings on that address only, and a TCP connection from this "
-    "machine that the service accepts"
+    "the container's port bindings on that address only, and from this machine, over TCP through the bound host "
+    "port, the health endpoint the image's health check asks answering 2xx (else any answer at all)"
 )
 def published_port_running(claim: Claim[PublishedArgs], stack: Stack) -> Cites:
     host_ip = claim.args.address.rpartition(":")[0]
@@ -127,20 +152,19 @@ def published_port_running(claim: Claim[PublishedArgs], stack: Stack) -> Cites:
     others = [p for p, b in published.items() if b and p != key]
     if not bindings or any(b["HostIp"] != host_ip for b in bindings) or others:
         fail(claim, f"only port {claim.args.port} published, on {host_ip}", published, stack.service.where)
-    try:
-        with socket.create_connection((bindings[0]["HostIp"], int(bindings[0]["HostPort"])), timeout=5) as held:
-            held.settimeout(2)
-            held.sendall(b"HEAD / HTTP/1.0\r\n\r\n")
-            answered = held.recv(1)
-    except OSError as error:
-        fail(claim, f"the service answering on {claim.args.address}", f"no answer ({error})", stack.service.where)
-    if not answered:
-        fail(
-            claim,
-            f"the service answering on {claim.args.address}",
-            "a connection closed unanswered",
-            stack.service.where,
-        )
+    host, port = bindings[0]["HostIp"], int(bindings[0]["HostPort"])
+    reads.note(*EVERYTHING)  # what answers there depends on the whole service
+    path = _health_path(stack, claim.args.port)
+    if path is None:
+        silent = _answer(host, port)
+        if silent:
+            fail(claim, f"the service answering on {claim.args.address}", silent, stack.service.where)
+        return []
+    answer = http.get(f"http://{host}:{port}{path}")
+    if not 200 <= (answer["status"] or 0) < 300:
+        has = f"HTTP {answer['status']} {answer.get('error') or answer['body'][:120]}".strip()
+        fail(claim, f"its health endpoint {path} answering on {claim.args.address}", has,
+             f"GET http://{host}:{port}{path} from this machine, {stack.service.where}")  # fmt: skip
     return []
 
 

@@ -73,8 +73,10 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
         )
     if service.spec.get("read_only") is not True:
         fail(claim, "read_only: true", f"read_only: {service.spec.get('read_only')}", f"service {service.name}")
+    # A tmpfs in the long syntax is a volume entry of type tmpfs: a tmpfs all the same.
     tmpfs = {clean_path(t.split(":")[0]) for t in service.tmpfs}
-    mounted = {clean_path(str(v.get("target", ""))) for v in service.volumes}
+    tmpfs |= {clean_path(str(v.get("target", ""))) for v in service.volumes if v.get("type") == "tmpfs"}
+    mounted = {clean_path(str(v.get("target", ""))) for v in service.volumes if v.get("type") != "tmpfs"}
     if tmpfs != {clean_path(t) for t in claim.args.tmpfs} or mounted != {clean_path(v) for v in claim.args.volumes}:
         fail(
             claim,
@@ -92,19 +94,21 @@ def _writes(stack: Stack, path: str) -> bool:
 
 
 @READ_ONLY.running(
-    "ReadonlyRootfs, the mounts, and real write attempts as the server's user", needs=lambda c, s: running_view_needs()
+    "ReadonlyRootfs, the mounts (a tmpfs where it says tmpfs), and real write attempts as the server's user",
+    needs=lambda c, s: running_view_needs(),
 )
 def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
     service = stack.service
     if not service.host_config.get("ReadonlyRootfs"):
         fail(claim, "a read-only root filesystem", "a writable one", service.where)
-    mounted = {clean_path(m["Destination"]) for m in service.mounts}
-    mounted |= {clean_path(path) for path in service.host_config.get("Tmpfs") or {}}
-    if mounted != _writable(claim):
+    tmpfs = {clean_path(p) for p in service.host_config.get("Tmpfs") or {}}
+    tmpfs |= {clean_path(m["Destination"]) for m in service.mounts if m["Type"] == "tmpfs"}
+    volumes = {clean_path(m["Destination"]) for m in service.mounts if m["Type"] != "tmpfs"}
+    if tmpfs | volumes != _writable(claim) or tmpfs != {clean_path(p) for p in claim.args.tmpfs}:
         fail(
             claim,
-            f"writable {words(sorted(_writable(claim)))} only",
-            f"mounts at {words(sorted(mounted))}",
+            f"a tmpfs at {words(claim.args.tmpfs)} and volumes at {words(claim.args.volumes)} writable, only",
+            f"tmpfs at {words(sorted(tmpfs)) or 'none'}; other mounts at {words(sorted(volumes)) or 'none'}",
             service.where,
         )
     # Writes as the server's user: the documented places take them, the rest of the tree refuses.

@@ -120,7 +120,7 @@ def normal_ports(values: Iterable[str]) -> set[str]:
     return {v if "/" in v else f"{v}/tcp" for v in values}
 
 
-@PORT.static("the effective EXPOSE list, exactly")
+@PORT.static("the effective EXPOSE list, exactly; for the final stage, with what compose's `expose:` adds")
 def port_static(claim: Claim[PortArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     exposed = stage.exposed()
@@ -131,6 +131,12 @@ def port_static(claim: Claim[PortArgs], sources: Sources) -> Cites:
             f"EXPOSE {words(sorted(exposed)) or 'nothing'}",
             stage.where(next(iter(exposed.values()), None)),
         )
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        service = sources.compose.services[sources.settings.service or sources.compose.built().name]
+        added = normal_ports(str(p) for p in service.spec.get("expose") or []) - set(exposed)
+        if added:
+            fail(claim, f"ports {words(claim.args.ports)} exposed, only", f"expose: {words(sorted(added))} added",
+                 sources.compose.cite("expose:"))  # fmt: skip
     return sorted({i.cite for i in exposed.values()})
 
 
@@ -145,9 +151,15 @@ def port_image(claim: Claim[PortArgs], images: Images) -> Cites:
 
 
 @PORT.running(
-    "a socket of the port's protocol listening on it inside the container", needs=lambda c, s: [sockets.need()]
+    "the container's exposed ports, exactly (compose's `expose:` included), and a socket of each port's protocol "
+    "listening on it inside the container",
+    needs=lambda c, s: [sockets.need()],
 )
 def port_running(claim: Claim[PortArgs], stack: Stack) -> Cites:
+    exposed = set(stack.service.config.exposed_ports)
+    if exposed != normal_ports(claim.args.ports):
+        fail(claim, f"ports {words(claim.args.ports)} exposed, only", f"ports {words(sorted(exposed))} exposed",
+             stack.service.where)  # fmt: skip
     listening = stack.service.observed(sockets.SOCKETS)
     for port in sorted(normal_ports(claim.args.ports)):
         number, protocol = port.split("/")

@@ -82,16 +82,20 @@ def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
                 f"`{' '.join(command.argv)}` run with options {sorted(now)}",
                 f"{script}:{command.line}",
             )
-    # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer.
-    handled = [c for c in steps(sources, script) if c.guarded and c.program not in ("echo", ":", "[", "test")]
+    # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer. A negated step,
+    # and one piped into another without `pipefail`, never fails the script either.
+    handled = [
+        (c, why)
+        for c, now in shell.options_at(sources.script(script))
+        if (why := c.failure_ignored(now)) and c.program not in ("echo", ":", "[", "test")
+    ]
     if handled and "e" in wanted:
-        first_handled = handled[0]
-        how = "in the background" if first_handled.background else "handled by && or ||"
+        step, why = handled[0]
         fail(
             claim,
             "a failed step stops the start-up",
-            f"`{' '.join(first_handled.argv)}` {how}, so its failure carries on",
-            f"{script}:{first_handled.line}",
+            f"`{' '.join(step.argv)}` {why}, so its failure carries on",
+            f"{script}:{step.line}",
         )
     set_lines = [c.line for c in steps(sources, script) if c.program == "set" and not c.conditional]
     return [f"{script}:1", *(f"{script}:{n}" for n in set_lines)]
@@ -123,7 +127,7 @@ def _positional(words: list[str]) -> list[str] | None:
         word = words.pop(0)
         if word == "--":
             return words
-        if word in ("-o", "+o"):
+        if word.startswith(("-", "+")) and "o" in word[1:]:  # `-o name`, and `-euo pipefail` alike
             words = words[1:]
         elif not word.startswith(("-", "+")):
             return [word, *words]

@@ -9,10 +9,14 @@ from typing import Any
 
 from ..model.scripts import default_of, entrypoint_script
 from ..model.sources import Sources
+from ..observe import failing
+from ..observe.subjects import Stack
 from . import script
 from .label import Cites, Claim, Label, fail
 
 QUIET = {"echo", "printf", ":", "set", "exec", "[", "test", "true"}
+# The shell's own commands: no program on PATH stands in for them.
+BUILTINS = QUIET | {"cd", "export", "unset", "shift", "trap", "umask", "wait", "read", "eval", ".", "exit", "return"}
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,29 @@ START_UP_DEFAULT = Label(
 @START_UP_DEFAULT.static("the script's default for the variable, and no later assignment overriding it")
 def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cites:
     return defaulted(claim, sources, claim.args.variable, claim.args.value)
+
+
+@script.SHELL.running(
+    "each unconditional step made to fail in a one-off container of the service (a stand-in for its program on "
+    "PATH): the container exits non-zero and never reaches its command"
+)
+def shell_running(claim: Claim[script.ShellArgs], stack: Stack) -> Cites:
+    name = script.script_of(claim, stack.sources)
+    steps = [c for c in script.steps(stack.sources, name) if c.argv and not c.conditional and c.program not in BUILTINS]
+    by_path = [c for c in steps if "/" in c.argv[0]]
+    if by_path:
+        fail(claim, "a failed step stops the start-up", f"`{' '.join(by_path[0].argv)}`, whose program is named by "
+             "path, so docverify cannot make it fail", f"{name}:{by_path[0].line}")  # fmt: skip
+    path = stack.service.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    chosen = [failing.Step(c.program, failing.literal(c.argv[1:]), c.line) for c in steps]
+    with stack.compose.pinned(stack.service.service, stack.service.inspect["Image"]) as compose:
+        outcomes = failing.fail_each(compose, stack.service.service, path, chosen)
+    for outcome in outcomes:
+        step = f"`{' '.join((outcome.step.program, *outcome.step.words))}`"
+        where = f"{name}:{outcome.step.line}, in a one-off container of {stack.service.where}"
+        if not outcome.reached:
+            fail(claim, f"{step} made to fail", f"a start-up that never ran it: {outcome.output[-300:]!r}", where)
+        if not outcome.stopped:
+            fail(claim, "a failed step stops the start-up", f"{step} failing and the start-up going on to the "
+                 f"container command (exit {outcome.code})", where)  # fmt: skip
+    return [f"{name}:{c.line}" for c in steps]
