@@ -30,6 +30,12 @@ GOALS: dict[str, tuple[str, Ratio, float, bool]] = {
     "static_s": ("< 2 s", lambda r: r["static_s"] / 2.0, 1.0, True),
     "static_vs_before": (f"≤ 1.2 × the engine at {BEFORE}", lambda r: r["static_vs_before"], 1.2, False),
     "docs_build_s": ("≤ 5 s", lambda r: r["docs_build_s"] / 5.0, 1.0, False),
+    "mutate_changed": (
+        "≤ 0.2 × the whole catalogue (same run)",
+        lambda r: r["mutate_changed"]["changed_s"] / r["mutate_changed"]["full_s"],
+        0.2,
+        False,
+    ),
 }
 
 
@@ -69,6 +75,23 @@ def render(results: Results, runs: Results | None = None) -> str:
         *(
             [("The test suite (pytest), wall time", f"{r['suite_profile']['wall_s']:.1f} s", ("reference", "—", "—"))]
             if "suite_profile" in r
+            else []
+        ),
+        *(
+            [
+                (
+                    f"Mutation catalogue, static and image levels: all {r['mutate_changed']['entries']} entries",
+                    f"{r['mutate_changed']['full_s']:.0f} s",
+                    ("reference", "—", "—"),
+                ),
+                (
+                    f"`scripts/mutate --changed` after a one-line `Dockerfile` change: "
+                    f"{r['mutate_changed']['selected']} entries",
+                    f"{r['mutate_changed']['changed_s']:.0f} s",
+                    goal("mutate_changed"),
+                ),
+            ]
+            if "mutate_changed" in r
             else []
         ),
     ]
@@ -143,6 +166,7 @@ def render(results: Results, runs: Results | None = None) -> str:
             f"passed {sum(tests.values())} tests ({tests.get('builder')} on the builder, "
             f"{tests.get('runtime')} on the runtime image).",
         ]
+    lines += render_mutate(runs)
     lines += render_suite(runs)
     return "\n".join(lines) + "\n"
 
@@ -157,7 +181,7 @@ def write(results: Results, runs: Results) -> None:
 def ordered(results: Results, runs: Results) -> Results:
     """results.json's keys in their usual order, then the floor's parts and the ratio to it."""
     keys = ("cold_build_s", "rebuild_s", "image_mb", "verify_s", "cst_verify_s", "static_s", "docs_build_s",
-            "healthy_s", "suite_profile", "machine")  # fmt: skip
+            "healthy_s", "suite_profile", "mutate_changed", "machine")  # fmt: skip
     out = {key: results[key] for key in keys if key in results}
     floor = runs.get("image_mb", {}).get("floor")
     if floor:
@@ -167,3 +191,23 @@ def ordered(results: Results, runs: Results) -> Results:
     if "vs_before" in runs.get("static_s", {}):
         out["static_vs_before"] = runs["static_s"]["vs_before"]
     return out
+
+
+def render_mutate(runs: Results | None) -> list[str]:
+    """What each one-line change selects, from the same baseline."""
+    found = (runs or {}).get("mutate_changed")
+    if not found:
+        return []
+    change = found["change"]
+    lines = [
+        "",
+        f"`scripts/mutate --changed` ran after `{change['old']}` became `{change['new']}` in the `CMD` of the "
+        f"`Dockerfile`. The same baseline selects, for other one-line changes (`--changed --list`):",
+        "",
+        "| One-line change | Entries selected |",
+        "| --- | ---: |",
+        f"| `{change['old']}` → `{change['new']}` (timed above) | {found['changed']['entries']} of "
+        f"{found['full']['entries']} |",
+        *(f"| {what} | {n['entries']} of {n['of']} |" for what, n in found["listed"].items()),
+    ]
+    return lines
