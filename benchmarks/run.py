@@ -128,8 +128,10 @@ def main(argv: list[str]) -> int:
     except (Failed, DocverifyError) as error:
         say(f"FAILED: {error}")
         return 1
-    if options.update:  # the other figures stay as the last run measured them
-        results = {**json.loads(RESULTS_JSON.read_text()), **results}
+    if options.update:  # the other figures stay as the last run measured them, on the machine it names
+        old = json.loads(RESULTS_JSON.read_text())
+        dates = {**old.get("updated", {}), **dict.fromkeys(wanted, results["machine"]["date"])}
+        results = {**old, **results, "machine": old.get("machine", results["machine"]), "updated": dates}
         runs = {**json.loads(RUNS_JSON.read_text()), **runs}
     final = ordered(results, runs)
     if options.only and not options.update:
