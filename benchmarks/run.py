@@ -11,6 +11,8 @@ plugin and the base images (`bash scripts/base-images.sh`):
                                                   # some figures, printed; writes nothing
     .venv/bin/python benchmarks/run.py --only suite_profile --suite-args='-m "not docker"'
                                                   # where the test suite's time goes, static tests only
+    .venv/bin/python benchmarks/run.py --only mutate_changed --update
+                                                  # some figures, merged into the files a full run writes
 
 A full run writes `benchmarks/results.json` (the figures), `benchmarks/runs.json`
 (every single timing, the claim and test counts, the slowest build steps, the
@@ -49,6 +51,7 @@ from measure.docs_build import docs_build_s
 from measure.host import machine, preflight
 from measure.image_level import cst_verify_s, verify_s
 from measure.image_sizes import image_mb
+from measure.mutate_changed import mutate_changed
 from measure.progress import say
 from measure.results import RESULTS_JSON, RESULTS_MD, RUNS_JSON, ordered, render, write
 from measure.stack import healthy_s
@@ -59,7 +62,7 @@ from docverify.errors import DocverifyError
 
 # The figures, in the order they are measured; --only takes these names.
 FIGURES = ("static_s", "docs_build_s", "cold_build_s", "image_mb", "rebuild_s", "verify_s", "cst_verify_s", "healthy_s",
-           "suite_profile")  # fmt: skip
+           "suite_profile", "mutate_changed")  # fmt: skip
 
 MEASURES: dict[str, Callable[[Bench, Results], Any]] = {
     "static_s": static_s,
@@ -71,6 +74,7 @@ MEASURES: dict[str, Callable[[Bench, Results], Any]] = {
     "cst_verify_s": cst_verify_s,
     "healthy_s": healthy_s,
     "suite_profile": suite_profile,
+    "mutate_changed": mutate_changed,
 }
 
 
@@ -79,6 +83,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--render", action="store_true", help="only rewrite results.md from results.json")
     parser.add_argument(
         "--only", help=f"comma-separated figures to measure and print, writing nothing: {', '.join(FIGURES)}"
+    )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="with --only: merge the figures into results.json and runs.json and rewrite results.md",
     )
     parser.add_argument(
         "--suite-args",
@@ -91,6 +100,8 @@ def main(argv: list[str]) -> int:
         RESULTS_MD.write_text(render(json.loads(RESULTS_JSON.read_text()), recorded))
         say(f"rewrote {RESULTS_MD.relative_to(ROOT)}")
         return 0
+    if options.update and not options.only:
+        parser.error("--update goes with --only: a full run writes every file anyway")
     wanted = FIGURES if not options.only else tuple(options.only.split(","))
     unknown = [name for name in wanted if name not in FIGURES]
     if unknown:
@@ -117,8 +128,13 @@ def main(argv: list[str]) -> int:
     except (Failed, DocverifyError) as error:
         say(f"FAILED: {error}")
         return 1
+    if options.update:  # the other figures stay as the last run measured them, on the machine it names
+        old = json.loads(RESULTS_JSON.read_text())
+        dates = {**old.get("updated", {}), **dict.fromkeys(wanted, results["machine"]["date"])}
+        results = {**old, **results, "machine": old.get("machine", results["machine"]), "updated": dates}
+        runs = {**json.loads(RUNS_JSON.read_text()), **runs}
     final = ordered(results, runs)
-    if options.only:
+    if options.only and not options.update:
         print(json.dumps({"results": final, "runs": runs}, indent=2, ensure_ascii=False))
         say("a partial run: nothing written")
         return 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the base images this project names exist in the local Docker
 # engine, under exactly the names the Dockerfile and compose.yaml use.
-#   scripts/base-images.sh [--force] [IMAGE ...]
+#   scripts/base-images.sh [--force] [--cache DIR] [IMAGE ...]
+#   scripts/base-images.sh --key     # the cache key of these images' inputs
 # The list comes from scripts/base_images.py (BASE_IMAGES_PROJECT: another
 # project).  An image present locally is left alone; one `docker pull` can get
 # is pulled; any other is built as a stand-in from Debian trixie with Debian's
@@ -10,6 +11,11 @@
 # <family>.Dockerfile makes the image.  Recipes: python:3.13*, postgres:17*,
 # one stand-in per recipe, tagged with every name that needs it.
 # Mirror: this machine's (or BASE_IMAGES_MIRROR, BASE_IMAGES_SECURITY_MIRROR).
+# --cache DIR: a missing image is loaded from DIR/base-images-KEY.tar when
+# there is one (docker save of all of them); without one, the images are saved
+# there at the end, replacing older tarballs, and DIR/key names it. KEY
+# digests what the stand-ins are made of: these scripts, the recipes, the
+# image names, the suite, the architecture and the extra CA certificates.
 set -euo pipefail
 
 SUITE=trixie
@@ -17,7 +23,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT=${BASE_IMAGES_PROJECT:-$(dirname "$HERE")}
 PYTHON=$(dirname "$HERE")/.venv/bin/python
 MIRROR=${BASE_IMAGES_MIRROR:-} SECURITY_MIRROR=${BASE_IMAGES_SECURITY_MIRROR:-}
-FORCE=0 IMAGES=() RUNS=0 TODO=() BUILDS=()
+FORCE=0 IMAGES=() RUNS=0 TODO=() BUILDS=() CACHE="" KEY_ONLY=0 KEY="" TARBALL=""
 declare -A BUILT_AS=() # family -> the one name its stand-in is built under
 
 log() { printf '[base-images +%ds] %s\n' "$SECONDS" "$*"; }
@@ -118,23 +124,66 @@ build_stand_in() {
     docker image rm "$id" >/dev/null 2>&1 || true # BuildKit leaves it untagged; the classic builder needs it
 }
 
-for arg; do
-    case $arg in
+# What a stand-in is made of, by content: a change to any of it is a new key.
+cache_key() {
+    local file
+    {
+        printf '%s\n' "$SUITE" "$(uname -m)" "${IMAGES[@]}"
+        for file in "$HERE/base-images.sh" "$HERE/base_images.py" "$HERE"/base-images/*; do
+            printf '%s\n' "${file#"$HERE"/}" && cat "$file"
+        done
+        find /usr/local/share/ca-certificates -type f -name '*.crt' 2>/dev/null | LC_ALL=C sort | xargs -r cat
+    } | sha256sum | cut -c1-16
+}
+
+# 3. with --cache: the images, as this machine now has them, under their inputs' key (once per key)
+save_cache() {
+    [[ -n $CACHE && ! -f $TARBALL ]] || return 0
+    local t0=$SECONDS
+    docker save -o "$TARBALL.part" "${IMAGES[@]}" || die "docker save into $CACHE failed"
+    mv "$TARBALL.part" "$TARBALL"
+    find "$CACHE" -maxdepth 1 -name 'base-images-*.tar' ! -name "${TARBALL##*/}" -delete
+    echo "$KEY" >"$CACHE/key"
+    log "saved to $TARBALL ($(($(stat -c %s "$TARBALL") / 1000000)) MB, $((SECONDS - t0))s)"
+}
+
+while (($#)); do
+    case $1 in
     --force) FORCE=1 ;;
+    --key) KEY_ONLY=1 ;;
+    --cache) (($# > 1)) || die "--cache needs a folder"; CACHE=$2 && shift ;;
+    --cache=*) CACHE=${1#--cache=} ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" && exit 0 ;;
-    -*) die "unknown option: $arg (try --help)" ;;
-    *) IMAGES+=("$arg") ;;
+    -*) die "unknown option: $1 (try --help)" ;;
+    *) IMAGES+=("$1") ;;
     esac
+    shift
 done
-command -v docker >/dev/null || die "docker client not found"
-docker info >/dev/null 2>&1 || die "the Docker engine does not answer (is dockerd running?)"
-((EUID == 0)) || die "must run as root (debootstrap, chroot)"
 if ((${#IMAGES[@]} == 0)); then
     [[ -x $PYTHON ]] || die "$PYTHON is missing: run 'python3 scripts/dev setup' first"
     list=$("$PYTHON" "$HERE/base_images.py" "$PROJECT") || die "could not list the base images (see above)"
     mapfile -t IMAGES <<<"$list"
 fi
+((KEY_ONLY)) && { cache_key && exit 0; }
+command -v docker >/dev/null || die "docker client not found"
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer (is dockerd running?)"
+((EUID == 0)) || die "must run as root (debootstrap, chroot)"
 log "base images: ${IMAGES[*]}"
+
+# 0. a missing image comes from the cache when its tarball has these inputs' key
+if [[ -n $CACHE ]]; then
+    mkdir -p "$CACHE" || die "--cache $CACHE: cannot make the folder"
+    KEY=$(cache_key) TARBALL=$CACHE/base-images-$KEY.tar
+    missing=0
+    for img in "${IMAGES[@]}"; do docker image inspect "$img" >/dev/null 2>&1 || missing=1; done
+    if ((missing && !FORCE)) && [[ -f $TARBALL ]]; then
+        log "loading the base images from $TARBALL (key $KEY) ..."
+        docker load -q -i "$TARBALL" >/dev/null || log "could not load $TARBALL; building instead"
+    elif ((missing)); then
+        log "no cached base images for key $KEY in $CACHE"
+    fi
+    [[ ! -f $TARBALL ]] || echo "$KEY" >"$CACHE/key"
+fi
 
 # 1. what is here already, or a registry can give; the rest needs a stand-in
 for img in "${IMAGES[@]}"; do
@@ -153,7 +202,7 @@ for img in "${IMAGES[@]}"; do
     TODO+=("$img")
     [[ -n ${BUILT_AS[$family]:-} ]] || BUILT_AS[$family]=$img BUILDS+=("$family")
 done
-((${#BUILDS[@]})) || { log "done" && exit 0; }
+((${#BUILDS[@]})) || { save_cache && log "done" && exit 0; }
 
 # 2. the stand-ins, all from one base root fs
 WORK=$(mktemp -d "${BASE_IMAGES_TMPDIR:-/var/tmp}/base-images.XXXXXX")
@@ -178,4 +227,5 @@ for img in "${TODO[@]}"; do
     docker tag "$name" "$img"
     log "$img: tagged (the $name stand-in)"
 done
+save_cache
 log "done"

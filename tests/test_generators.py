@@ -2,7 +2,7 @@
 
 MkDocs publishes the site; Zensical, Material's successor, must build the same
 tree from the same mkdocs.yml. Both build one copy of the repository in a
-temporary directory, and every page is compared on what a reader relies on: its
+temporary directory (tests/site_builds.py), and every page is compared on what a reader relies on: its
 headings and their anchors, the code blocks that embed the Dockerfile,
 entrypoint.sh and compose.yaml (byte for byte against the files, whole and by
 snippet section), the claim bullets, and the article as a whole. Only the
@@ -25,19 +25,23 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import pytest
 from test_site import section, without_markers
 
+if TYPE_CHECKING:  # imported by pytest, as the plugin named below, so its module is rewritten once
+    from site_builds import Built
+
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["site_builds"]  # the fresh clone and both builds, shared with tests/test_site_marks.py
 GENERATORS = ("mkdocs", "zensical")
 # `--8<-- "Dockerfile:builder"` on its own line.
 EMBED = re.compile(r'^[ \t]*-+8<-+[ \t]+"(?P<path>[^"]+)"[ \t]*$')
@@ -295,29 +299,6 @@ def test_article_tree_on_a_known_page() -> None:
 # --- the two builds ------------------------------------------------------------
 
 
-def repository_copy(destination: Path) -> Path:
-    """The repository's files (tracked and new, not ignored), so each generator sees what a checkout has."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / name)
-    return destination
-
-
-def environment() -> dict[str, str]:
-    """The reader's settings for the site's URLs stay out: both builds see the defaults."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DOCS_")}
-    return {**env, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-
-
 @dataclass(frozen=True)
 class Build:
     generator: str
@@ -338,35 +319,30 @@ class Builds:
         return (self.sites[generator].site / page).read_text("utf-8")
 
 
-def run_build(generator: str, root: Path) -> Build:
-    if generator == "mkdocs":
-        site = root / "mkdocs-site"
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
-    else:
-        site = root / "site"  # Zensical has no --site-dir; mkdocs.yml leaves site_dir at its default
-        command = [sys.executable, "-m", "zensical", "build", "--strict"]
-    start = time.monotonic()
-    result = subprocess.run(
-        [*command, "--config-file", str(root / "mkdocs.yml")],
-        cwd=root,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=300,
+def environment() -> dict[str, str]:
+    """The reader's settings for the site's URLs stay out: both builds see the defaults."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DOCS_")}
+    return {**env, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+
+
+def copy_of(clone: Path, into: Path) -> Path:
+    """A copy of the shared fresh clone to change, without the site Zensical built in it."""
+    return Path(
+        shutil.copytree(clone, into / "clone", ignore=lambda folder, _: ["site"] if folder == str(clone) else [])
     )
-    seconds = time.monotonic() - start
-    if result.returncode != 0:
-        output = ANSI.sub("", result.stdout + result.stderr)
-        pytest.fail(f"{generator} build failed (exit {result.returncode}):\n{output[-6000:]}")
-    return Build(generator, site, seconds)
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    root = repository_copy(tmp_path_factory.mktemp("generators"))
-    sites = {generator: run_build(generator, root) for generator in GENERATORS}
-    print(", ".join(f"{b.generator} built in {b.seconds:.2f} s" for b in sites.values()), file=sys.stderr)
-    return Builds(root, sites)
+def builds(fresh_clone: Path, fresh_mkdocs: Built, fresh_zensical: Built) -> Builds:
+    """Both generators on one fresh clone (tests/site_builds.py: the site tests read the same builds).
+    Zensical's is scripts/zensical_build.py's: `zensical build --strict --clean`, then its proof check."""
+    sites = {"mkdocs": fresh_mkdocs, "zensical": fresh_zensical}
+    for generator, built in sites.items():
+        if built.result.returncode != 0:
+            output = ANSI.sub("", built.output)
+            pytest.fail(f"{generator} build failed (exit {built.result.returncode}):\n{output[-6000:]}")
+    print(", ".join(f"{g} built in {b.seconds:.2f} s" for g, b in sites.items()), file=sys.stderr)
+    return Builds(fresh_clone, {g: Build(g, b.site, b.seconds) for g, b in sites.items()})
 
 
 def source_of(builds: Builds, page: str) -> Path | None:
@@ -529,8 +505,8 @@ def run_wrapper(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 EXTENSION_ENTRY = re.compile(r"^  - docverify\.site\.extension:\n(?:      .*\n)*", re.M)
 
 
-def test_the_wrapper_refuses_a_site_without_the_extension(tmp_path: Path) -> None:
-    root = repository_copy(tmp_path)
+def test_the_wrapper_refuses_a_site_without_the_extension(fresh_clone: Path, tmp_path: Path) -> None:
+    root = copy_of(fresh_clone, tmp_path)
     config = root / "mkdocs.yml"
     text, removed = EXTENSION_ENTRY.subn("", config.read_text("utf-8"))
     assert removed == 1, "mkdocs.yml should list docverify.site.extension with its settings"
@@ -543,12 +519,10 @@ def test_the_wrapper_refuses_a_site_without_the_extension(tmp_path: Path) -> Non
     assert not (root / "site").exists(), "the refused site was left behind to be published"
 
 
-def test_the_wrapper_accepts_the_site_with_its_proof(tmp_path: Path) -> None:
-    root = repository_copy(tmp_path)
-    result = run_wrapper(root)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"zensical_build.py refused the site:\n{output}"
-    page = (root / "site" / "backend" / "django" / "deploy" / "docker" / "Dockerfile" / "index.html").read_text()
+def test_the_wrapper_accepts_the_site_with_its_proof(fresh_zensical: Built) -> None:
+    output = fresh_zensical.output
+    assert fresh_zensical.result.returncode == 0, f"zensical_build.py refused the site:\n{output}"
+    page = (fresh_zensical.site / "backend" / "django" / "deploy" / "docker" / "Dockerfile" / "index.html").read_text()
     assert 'data-docverify="mark"' in page and 'class="dv-chip dv-proven"' in page, "no proof marks"
 
 
@@ -559,8 +533,8 @@ def test_every_page_carries_the_docverify_marker(builds: Builds) -> None:
         assert not unmarked, f"pages {generator} built with docverify but without a {MARKER} element: {unmarked}"
 
 
-def test_the_wrapper_fails_on_a_broken_anchor_naming_it(tmp_path: Path) -> None:
-    root = repository_copy(tmp_path)
+def test_the_wrapper_fails_on_a_broken_anchor_naming_it(fresh_clone: Path, tmp_path: Path) -> None:
+    root = copy_of(fresh_clone, tmp_path)
     page = root / "docs" / "backend" / "django" / "health.md"
     link = "See [a stage](./deploy/docker/Dockerfile.md#no-such-anchor)."
     page.write_text(f"{page.read_text('utf-8')}\n{link}\n", "utf-8")

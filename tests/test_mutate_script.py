@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTATE = ROOT / "scripts" / "mutate"
@@ -127,6 +130,24 @@ def test_merge_refuses_a_file_that_is_no_shard(tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1 and "not a shard file" in result.stderr, result.stderr
 
 
+def test_merge_counts_skipped_entries_and_writes_the_baseline(tmp_path: Path) -> None:
+    """A --changed shard names what it skipped; the merge keeps each run's record, red ones marked."""
+    green = {**row("alpha"), "ran": ["static"], "records": {"static": {"region": "r", "claims": {}}}}
+    red = {**row("gamma", static="passed", failed=[]), "ran": ["static"], "records": {"static": {"red": True}}}
+    first = shard(tmp_path, "m-1.json", "1/1", [green, red])
+    data = json.loads(first.read_text())
+    data["skipped"] = [["mutant", "beta"], ["mutant", "delta"], ["equivalent", "same"]]
+    first.write_text(json.dumps(data))
+    baseline = tmp_path / "baseline.json"
+    result = mutate("--merge", str(first), "--write", str(tmp_path / "r.md"), "--baseline", str(baseline), bare=True)
+    assert result.returncode == 0, result.stdout + result.stderr  # nothing missing: the rest was skipped
+    assert "- Skipped by --changed, unchanged since their last green run: 3 entries" in (tmp_path / "r.md").read_text()
+    assert json.loads(baseline.read_text()) == {
+        "schema": 1,
+        "levels": {"static": {"mutant/alpha": {"region": "r", "claims": {}}, "mutant/gamma": {"red": True}}},
+    }
+
+
 def test_the_committed_report_lists_every_catalogue_entry() -> None:
     """benchmarks/mutation-report.md accounts for each mutant and rewrite, each with the anchor the site links to."""
     text = (ROOT / "benchmarks" / "mutation-report.md").read_text()
@@ -134,3 +155,189 @@ def test_the_committed_report_lists_every_catalogue_entry() -> None:
     entries = {line.split()[1] for line in listed()}
     missing = sorted(entries - anchored)
     assert not missing, f"the mutation report lacks {len(missing)} catalogue entries: {', '.join(missing)}"
+
+
+# --- --changed: only what a change touched since each entry's last green run ----------
+
+# A small catalogue for the copies below: entries on EXPOSE, CMD, a RUN, HEALTHCHECK, the entrypoint,
+# compose and the page, and two rewrites.
+KEPT = ("port", "extra-expose", "command", "uid", "healthcheck", "set-u-comment", "db-image", "page-port",
+        "user-by-uid", "bind-equals")  # fmt: skip
+PROJECT_FILES = ("Dockerfile", "entrypoint.sh", "compose.yaml", "pyproject.toml", "poetry.lock", ".dockerignore",
+                 "mkdocs.yml", "docs", "src/backend_django", "tests", "scripts")  # fmt: skip
+CMD_LINE = ('"--workers", "2"', '"--workers", "3"')
+
+
+def copy_project(into: Path) -> Path:
+    for name in PROJECT_FILES:
+        source, target = ROOT / name, into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
+        else:
+            shutil.copy2(source, target)
+    return into
+
+
+def mutate_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The copy's own scripts/mutate: its catalogue, its files, its baseline."""
+    command = [sys.executable, str(project / "scripts" / "mutate"), *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+
+
+def selection(project: Path, *args: str) -> dict[str, str]:
+    """`--changed --list`: each entry to run -> why."""
+    result = mutate_in(project, "--changed", "--list", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = [line.split(" ", 4) for line in result.stdout.splitlines() if line.startswith("  ")]
+    return {words[3]: words[4] for words in found}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name}: {old!r} occurs {text.count(old)} times"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy whose catalogue is KEPT, after one green static run of it: its baseline records each entry."""
+    project = copy_project(tmp_path_factory.mktemp("recorded"))
+    with (project / "tests" / "mutants.py").open("a") as catalogue:
+        catalogue.write(f"\n_KEPT = {KEPT!r}\nCATALOGUE = [m for m in CATALOGUE if m.name in _KEPT]\n"
+                        "EQUIVALENT = [m for m in EQUIVALENT if m.name in _KEPT]\n")  # fmt: skip
+    result = mutate_in(project, "--jobs", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (project / "artifacts" / "mutation-baseline.json").is_file()
+    return project
+
+
+@pytest.fixture
+def project(recorded: Path, tmp_path: Path) -> Path:
+    """The recorded copy, baseline included, free to change."""
+    return Path(shutil.copytree(recorded, tmp_path / "project"))
+
+
+def test_without_a_baseline_the_whole_catalogue_runs(tmp_path: Path) -> None:
+    result = mutate("--changed", "--list", "--baseline", str(tmp_path / "none.json"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    chosen = [line.split()[:2] for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert [" ".join(words) for words in chosen] == listed(), "every entry, in catalogue order"
+    assert all("no baseline at this level" in line for line in result.stdout.splitlines() if line.startswith("  "))
+
+
+def test_a_bad_baseline_or_since_without_changed_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "baseline.json"
+    bad.write_text("{")
+    result = mutate("--changed", "--list", "--baseline", str(bad))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "not a baseline of scripts/mutate" in result.stderr and "Traceback" not in result.stderr
+    result = mutate("--since", "HEAD", "--list")
+    assert result.returncode == 2 and result.stderr == "mutate: --since REF goes with --changed\n", result.stderr
+
+
+def test_unchanged_files_run_nothing(project: Path) -> None:
+    result = mutate_in(project, "--changed", "--list")
+    assert result.returncode == 0, result.stderr
+    assert "mutate: nothing to run" in result.stdout, result.stdout
+    assert f"mutate: skipped {len(KEPT)}, unchanged since their last green run:" in result.stdout, result.stdout
+
+
+def test_a_comment_selects_nothing(project: Path) -> None:
+    edit(project / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port gunicorn binds.\nEXPOSE 8000\n")
+    edit(project / "entrypoint.sh", "set -eu\n", "set -eu\n# Fail on errors and unset variables.\n")
+    edit(project / "compose.yaml", "services:\n", "# The stack.\nservices:\n")
+    assert selection(project) == {}
+
+
+def test_a_one_line_dockerfile_change_selects_only_the_entries_of_its_instructions_claims(project: Path) -> None:
+    edit(project / "Dockerfile", *CMD_LINE)  # CMD: read by the Command and Image Config claims, and the linter
+    line = next(n for n, text in enumerate((project / "Dockerfile").read_text().splitlines(), 1) if CMD_LINE[1] in text)
+    chosen = selection(project)
+    assert set(chosen) == {"command", "bind-equals", "user-by-uid"}, chosen
+    assert f"the lines it edits changed (Dockerfile:{line})" in chosen["command"], chosen["command"]
+    assert (
+        f"what Runtime/Command read changed: the CMD instructions of stage runtime (Dockerfile:{line})"
+        in (chosen["command"])
+    )
+    # The rewrite of USER moves the Image Config claim's inputs, which read the CMD too.
+    assert "what Runtime/Image Config read changed: the CMD instructions" in chosen["user-by-uid"], chosen
+
+
+def test_a_changed_claim_text_selects_its_entries(project: Path) -> None:
+    page = "docs/backend/django/deploy/docker/Dockerfile.md"
+    edit(project / page, "Exposes `8000`", "Exposes `8000`, for HTTP")
+    chosen = selection(project)
+    for name in ("port", "extra-expose", "page-port"):
+        assert f"the text of Runtime/Port changed ({page}:" in chosen.pop(name, ""), name
+    # The Image Config claim reads the whole page (what it declares), so the rewrites that move it run too.
+    assert chosen == dict.fromkeys(
+        ("user-by-uid", "bind-equals"), f"[static] what Runtime/Image Config read changed: {page}"
+    )
+
+
+def test_a_new_entry_is_selected(project: Path) -> None:
+    with (project / "tests" / "mutants.py").open("a") as catalogue:
+        catalogue.write('CATALOGUE.append(mutant("port-9000", D, ("EXPOSE 8000", "EXPOSE 9000"), "Runtime/Port"))\n')
+    assert selection(project) == {"port-9000": "[static] new: no run of it on record"}
+
+
+def test_a_red_run_runs_again_and_a_changed_definition_too(project: Path) -> None:
+    harmless = 'mutant("harmless", D, ("# libpq for", "# libpq5 for"), "Runtime/Dependencies")'
+    with (project / "tests" / "mutants.py").open("a") as catalogue:
+        catalogue.write(f"CATALOGUE.append({harmless})\n")
+        catalogue.write('CATALOGUE[:] = [m if m.name != "port" else mutant("port", D, ("EXPOSE 8000", "EXPOSE 81"), '
+                        '"Runtime/Port") for m in CATALOGUE]\n')  # fmt: skip
+    result = mutate_in(project, "harmless")
+    assert result.returncode == 1 and "mutate: mutant harmless survived" in result.stderr, result.stderr
+    chosen = selection(project)
+    assert set(chosen) == {"harmless", "port"}, chosen
+    assert chosen["harmless"].startswith("[static] its last run here was not green ("), chosen
+    assert chosen["port"] == "[static] its definition in the catalogue changed", chosen
+
+
+def test_since_compares_a_commit_with_the_files_now(project: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", *args], cwd=project, check=True,
+                       capture_output=True)  # fmt: skip
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    edit(project / "Dockerfile", *CMD_LINE)
+    git("commit", "-qam", "more workers")
+    assert set(selection(project, "--since", "HEAD~1")) == {"command", "bind-equals", "user-by-uid"}
+    assert selection(project, "--since", "HEAD") == {}, "nothing changed since HEAD"
+    result = mutate_in(project, "--changed", "--list", "--since", "no-such-ref")
+    assert result.returncode == 2 and result.stderr.startswith("mutate: --since no-such-ref: no such commit"), (
+        result.stderr
+    )
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_image_level_reads_what_image_checks_read(tmp_path: Path) -> None:
+    """A record of image-level inputs: a CMD change leaves EXPOSE's entries alone, a RUN change moves a build."""
+    from mutants import CATALOGUE
+
+    from docverify.config import from_pyproject
+    from docverify.run import baseline, vocab
+
+    project = copy_project(tmp_path)
+    settings = from_pyproject(project)
+    registry = vocab.build(settings.packs, settings.vocabularies)
+    port = next(m for m in CATALOGUE if m.name == "port")
+    before = baseline.Tree(project, registry)
+    kept = baseline.record(port, before, {"Runtime/Port": {"config:1:ExposedPorts", "dockerfile:stages"}}, None, "")
+    built = baseline.record(port, before, {"Runtime/Port": {"build:1"}}, None, "")
+    edit(project / "Dockerfile", *CMD_LINE)
+    assert baseline.reasons(port, kept, baseline.Tree(project, registry)) == []
+    edit(project / "Dockerfile", "libpq5 curl", "libpq5 curl procps")
+    assert baseline.reasons(port, kept, baseline.Tree(project, registry)) == []
+    assert baseline.reasons(port, built, baseline.Tree(project, registry)) == [
+        "what Runtime/Port read changed: what stage runtime builds from (its instructions, earlier stages' and the "
+        "build context)"
+    ]
+    edit(project / "Dockerfile", "EXPOSE 8000", "EXPOSE 8000 8001")
+    assert "what Runtime/Port read changed: the image config's ExposedPorts of stage runtime" in " ".join(
+        baseline.reasons(port, kept, baseline.Tree(project, registry))
+    )

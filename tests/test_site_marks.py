@@ -15,10 +15,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from browser import chromium, served
@@ -27,8 +26,12 @@ from test_site_proof import COPIED, DOCKERFILE_PAGE, git, green_report, mkdocs_b
 from docverify.report.schema import LEVELS
 from docverify.site import live
 
+if TYPE_CHECKING:  # imported by pytest, as the plugin named below, so its module is rewritten once
+    from site_builds import Built
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE_URL = "backend/django/deploy/docker/Dockerfile/"
+pytest_plugins = ["site_builds"]  # the fresh clone and its build, shared with tests/test_generators.py
 CLAIM_PAGES = ("backend/django/deploy/compose/", DOCKERFILE_URL, "backend/django/settings/")
 SCHEMES = ("light", "dark")
 
@@ -68,17 +71,16 @@ def chip(html: str, line: int, level: str) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh clone: no report."""
-    return copy_repository(tmp_path_factory.mktemp("fresh"))
+def fresh(fresh_clone: Path) -> Path:
+    """A fresh clone: no report (tests/site_builds.py; tests/test_generators.py reads the same)."""
+    return fresh_clone
 
 
 @pytest.fixture(scope="module")
-def fresh_site(fresh: Path) -> Path:
-    started = time.monotonic()
-    site = built(fresh)
-    print(f"fresh clone built with its static proof in {time.monotonic() - started:.1f} s")
-    return site
+def fresh_site(fresh_mkdocs: Built) -> Path:
+    assert fresh_mkdocs.result.returncode == 0, fresh_mkdocs.output
+    print(f"fresh clone built with its static proof in {fresh_mkdocs.seconds:.1f} s")
+    return fresh_mkdocs.site
 
 
 def test_a_fresh_clone_shows_static_proof_and_says_what_is_not_run(fresh: Path, fresh_site: Path) -> None:
@@ -373,11 +375,11 @@ def test_axe_finds_nothing_serious(browser: Any, url: str, scheme: str, path: st
     assert not serious, f"axe at {width} px, {scheme}, {path}:\n" + "\n".join(serious)
 
 
-def test_the_report_field_stale_is_read(tmp_path: Path) -> None:
+def test_the_report_field_stale_is_read(fresh: Path, tmp_path: Path) -> None:
     """A later report may name, per claim, the input that staled it; the reader keeps it."""
     from docverify.site import report as rp
 
-    data = green_report(copy_repository(tmp_path))
+    data = green_report(fresh)  # only read
     data["claims"][0]["stale"] = "Dockerfile:3"
     path = tmp_path / "report.json"
     path.write_text(json.dumps(data))

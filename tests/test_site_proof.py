@@ -330,8 +330,16 @@ def scratch(repo: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_a_green_report_publishes(repo: Path, tmp_path: Path) -> None:
-    result = mkdocs_build(repo, tmp_path / "site", publish=True)
+@pytest.fixture(scope="module")
+def published(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The copy's docs with its green report, built to publish. The pages are a served build's: publishing
+    only adds the refusal. The browser tests below read the same build."""
+    site_dir = tmp_path_factory.mktemp("site")
+    return site_dir, mkdocs_build(repo, site_dir, publish=True)
+
+
+def test_a_green_report_publishes(published: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    result = published[1]
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -394,10 +402,9 @@ def test_a_corrupt_report_is_a_banner_when_serving_and_an_error_when_publishing(
 
 
 @pytest.fixture(scope="module")
-def site(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(published: tuple[Path, subprocess.CompletedProcess[str]]) -> Iterator[str]:
     """The copy's docs, built with its green report and served on loopback."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(repo, site_dir)
+    site_dir, result = published
     assert result.returncode == 0, result.stdout + result.stderr
     with served(site_dir) as url:
         yield url

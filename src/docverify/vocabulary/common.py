@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..model.dockerfile import Instruction, Stage
@@ -15,33 +15,66 @@ from ..observe.subjects import Container, Image
 
 @dataclass(frozen=True)
 class View:
-    """What the main process has (running) or would have (image) when the container starts."""
+    """What the main process has (running) or would have (image) when the container starts.
+
+    Each fact is read when a check asks for it, so a check's inputs are what it used: the working
+    directory's check does not depend on the command.
+    """
 
     where: str
-    uid: int | None
-    user: str | None
-    cwd: str
-    env: dict[str, str]
-    argv: tuple[str, ...]
+    _uid: Callable[[], int | None]
+    _user: Callable[[], str | None]
+    _cwd: Callable[[], str]
+    _env: Callable[[], dict[str, str]]
+    _argv: Callable[[], tuple[str, ...]]
+
+    @property
+    def uid(self) -> int | None:
+        return self._uid()
+
+    @property
+    def user(self) -> str | None:
+        return self._user()
+
+    @property
+    def cwd(self) -> str:
+        return self._cwd()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self._env()
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        return self._argv()
 
 
 def image_view(image: Image) -> View:
-    config = image.config
-    found = image.observed(users.USERS).user(config.user or "root")
+    def account() -> users.UserInfo | None:
+        return image.observed(users.USERS).user(image.config.user or "root")
+
     return View(
         image.where,
-        found.uid if found else None,
-        found.name if found else None,
-        config.workdir,
-        config.env,
-        config.argv,
+        lambda: found.uid if (found := account()) else None,
+        lambda: found.name if (found := account()) else None,
+        lambda: image.config.workdir,
+        lambda: image.config.env,
+        lambda: image.config.argv,
     )
 
 
 def running_view(container: Container) -> View:
-    pid1 = container.observed(process.PROCESS)
-    name = container.observed(users.USERS).name_of(pid1.uid)
-    return View(container.where, pid1.uid, name, pid1.cwd, pid1.env, pid1.argv)
+    def pid1() -> process.Process:
+        return container.observed(process.PROCESS)
+
+    return View(
+        container.where,
+        lambda: pid1().uid,
+        lambda: container.observed(users.USERS).name_of(pid1().uid),
+        lambda: pid1().cwd,
+        lambda: pid1().env,
+        lambda: pid1().argv,
+    )
 
 
 def image_view_needs() -> list[Need]:
