@@ -57,12 +57,13 @@ from measure.results import RESULTS_JSON, RESULTS_MD, RUNS_JSON, ordered, render
 from measure.stack import healthy_s
 from measure.static_level import static_s
 from measure.suite_profile import suite_profile
+from measure.suite_speed import suite_speed
 
 from docverify.errors import DocverifyError
 
 # The figures, in the order they are measured; --only takes these names.
 FIGURES = ("static_s", "docs_build_s", "cold_build_s", "image_mb", "rebuild_s", "verify_s", "cst_verify_s", "healthy_s",
-           "suite_profile", "mutate_changed")  # fmt: skip
+           "suite_profile", "mutate_changed", "suite_speed")  # fmt: skip
 
 MEASURES: dict[str, Callable[[Bench, Results], Any]] = {
     "static_s": static_s,
@@ -75,6 +76,7 @@ MEASURES: dict[str, Callable[[Bench, Results], Any]] = {
     "healthy_s": healthy_s,
     "suite_profile": suite_profile,
     "mutate_changed": mutate_changed,
+    "suite_speed": suite_speed,
 }
 
 

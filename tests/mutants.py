@@ -580,7 +580,8 @@ CATALOGUE: list[Mutation] = [
         "dotenv-compose-file",
         ".env",
         ("", "COMPOSE_FILE=compose.yaml:compose.local.yaml\n"),
-        "Read-only Root Filesystem",
+        # The page's reason for PYTHONDONTWRITEBYTECODE is the read-only code tree: it goes false too.
+        ("Read-only Root Filesystem", "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE"),
         new_file=True,
         creates=(("compose.local.yaml", "services:\n  backend:\n    read_only: false\n"),),
     ),

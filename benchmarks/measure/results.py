@@ -12,8 +12,18 @@ from .suite_profile import render_suite
 RESULTS_JSON = HERE / "results.json"
 RUNS_JSON = HERE / "runs.json"
 RESULTS_MD = HERE / "results.md"
+SPEED_ROWS = (
+    ("The whole suite, first run in a fresh clone (tests only)", "first"),
+    ("The whole suite, warm", "warm"),
+    ("`pytest docs`, warm", "docs_warm"),
+    ("The static level (`pytest docs -m static`)", "static"),
+)
 
 Ratio = Callable[[Results], float]
+
+
+def _speed(key: str) -> Ratio:
+    return lambda r: r["suite_speed"][f"{key}_vs_before"]
 
 
 # Goals: figure -> (text, ratio(results), limit, strict "<").
@@ -36,6 +46,10 @@ GOALS: dict[str, tuple[str, Ratio, float, bool]] = {
         0.2,
         False,
     ),
+    **{
+        f"suite_{key}": (f"≤ {limit} × the suite before issue 20 (same run)", _speed(key), limit, False)
+        for key, limit in (("first", 0.5), ("warm", 0.5), ("docs_warm", 0.7), ("static", 1.0))
+    },
 }
 
 
@@ -92,6 +106,11 @@ def render(results: Results, runs: Results | None = None) -> str:
                 ),
             ]
             if "mutate_changed" in r
+            else []
+        ),
+        *(
+            [(what, f"{r['suite_speed'][f'{key}_s']:.1f} s", goal(f"suite_{key}")) for key, what in SPEED_ROWS]
+            if "suite_speed" in r
             else []
         ),
     ]
@@ -183,7 +202,7 @@ def write(results: Results, runs: Results) -> None:
 def ordered(results: Results, runs: Results) -> Results:
     """results.json's keys in their usual order, then the floor's parts and the ratio to it."""
     keys = ("cold_build_s", "rebuild_s", "image_mb", "verify_s", "cst_verify_s", "static_s", "docs_build_s",
-            "healthy_s", "suite_profile", "mutate_changed", "machine", "updated")  # fmt: skip
+            "healthy_s", "suite_profile", "mutate_changed", "suite_speed", "machine", "updated")  # fmt: skip
     out = {key: results[key] for key in keys if key in results}
     floor = runs.get("image_mb", {}).get("floor")
     if floor:

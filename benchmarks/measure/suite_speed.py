@@ -1,5 +1,6 @@
 """The whole suite's speed against the commit before issue 20, in one run: a fresh clone's first run,
-then a warm run, then `pytest docs` warm, each as the suite ran then and as it runs now.
+then a warm run, then `pytest docs` warm, then the static level alone (`pytest docs -m static`), each
+as the suite ran then and as it runs now.
 
 Both sides use this venv; each checkout's own `src/` comes first on `PYTHONPATH`, so each runs its
 own engine and tests. The first run of each is cold where a fresh clone is cold: its own image
@@ -18,13 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .common import ROOT, VENV_BIN, Bench, Results, summary, timed
+from .common import ROOT, VENV_BIN, Bench, Failed, Results, summary, timed
 from .progress import say
 
 # HEAD when issue 20 was filed: the suite as it ran before its work began.
 BEFORE_SPEED = "7bb23d2"
 # How the suite runs now (scripts/dev test on two cores) and how it ran then.
 NOW = ["-n", "2", "--dist", "loadgroup"]
+KEYS = ("first", "warm", "docs_warm", "static")
 
 
 @contextmanager
@@ -66,13 +68,21 @@ def suite_speed(bench: Bench, runs: Results) -> dict[str, Any]:
             found.setdefault(side, {})["first"] = _run(tree, side, "first run in a fresh clone", cache, prefix, [])
             found[side]["warm"] = _run(tree, side, "the whole suite, warm", cache, prefix, [])
             found[side]["docs_warm"] = _run(tree, side, "pytest docs, warm", cache, prefix, ["docs"])
+            found[side]["static"] = _run(tree, side, "the static level", cache, prefix, ["docs", "-m", "static"])
             subprocess.run(["docker", "image", "rm", "-f", *_tags(prefix)], capture_output=True)
     runs["suite_speed"] = {"before": BEFORE_SPEED, "now_arguments": NOW, **found}
     ratios = {
-        f"{key}_vs_before": round(found["now"][key]["wall_s"] / found["before"][key]["wall_s"], 2)
-        for key in ("first", "warm", "docs_warm")
+        f"{key}_vs_before": round(found["now"][key]["wall_s"] / found["before"][key]["wall_s"], 2) for key in KEYS
     }
-    return {**{f"{key}_s": found["now"][key]["wall_s"] for key in ("first", "warm", "docs_warm")}, **ratios}
+    failed = {
+        f"{side} {key}": run["summary"]
+        for side, runs_ in found.items()
+        for key, run in runs_.items()
+        if run["exit_code"]
+    }
+    if failed:  # a ratio of runs that did not pass compares nothing
+        raise Failed(f"suite runs that did not pass: {failed}")
+    return {**{f"{key}_s": found["now"][key]["wall_s"] for key in KEYS}, **ratios}
 
 
 def _tags(prefix: str) -> list[str]:
