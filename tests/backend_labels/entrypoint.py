@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from docverify.errors import ProbeFailed
 from docverify.model.shell import parameters
 from docverify.model.sources import Sources
 from docverify.observe import oneoff
@@ -60,6 +61,7 @@ def database_wait_static(claim: Claim[WaitArgs], sources: Sources) -> Cites:
 UNREACHABLE = "postgres://probe:probe@127.0.0.1:9/probe"
 BOUND = 3  # seconds the timed start is given
 SLACK = 2.0  # seconds a start may differ from another (interpreter start-up, one last attempt)
+DEADLINE = 90  # seconds a one-off start may take at all, start-up included, before it counts as not giving up
 
 
 @DATABASE_WAIT.running(
@@ -71,12 +73,15 @@ def database_wait_running(claim: Claim[WaitArgs], stack: Stack) -> Cites:
 
     def started(seconds: int) -> oneoff.Ended:
         environment = {"DATABASE_URL": UNREACHABLE, claim.args.variable: str(seconds)}
-        return oneoff.start(compose, service, environment, ("true",))
+        try:
+            return oneoff.start(compose, service, environment, ("true",), deadline=DEADLINE)
+        except ProbeFailed as error:  # still waiting long past its bound: the bound is not what bounds it
+            fail(claim, f"a start that gives up within {claim.args.variable}={seconds} seconds", str(error), where)
 
+    where = f"a one-off start of {stack.service.where} with DATABASE_URL={UNREACHABLE}"
     # The image the stack runs, whatever another build has since tagged with the name compose gives it.
     with stack.compose.pinned(service, stack.service.inspect["Image"]) as compose:
         at_once, bounded = started(0), started(BOUND)
-    where = f"a one-off start of {stack.service.where} with DATABASE_URL={UNREACHABLE}"
     for ended, seconds in ((at_once, 0), (bounded, BOUND)):
         if ended.code in (0, None) or "127.0.0.1:9" not in ended.text:
             fail(claim, "a start that gives up, exits non-zero and says why", f"exit {ended.code} with "

@@ -39,15 +39,20 @@ def _moment(stamp: str) -> float:
     return datetime.fromisoformat(f"{head}.{fraction}+00:00").timestamp()
 
 
-def start(compose: Any, service: str, environment: dict[str, str], command: tuple[str, ...]) -> Ended:
+def start(
+    compose: Any, service: str, environment: dict[str, str], command: tuple[str, ...], deadline: float = 300
+) -> Ended:
+    """Raises ProbeFailed when the start has not ended within `deadline` seconds (its container removed)."""
     name = f"{compose.project}-once-{uuid.uuid4().hex[:8]}"
     options = [f"--env={key}={value}" for key, value in environment.items()]
     try:
-        done = compose("run", "--no-deps", "-T", "--name", name, *options, service, *command, check=False, timeout=300)
+        done = compose(
+            "run", "--no-deps", "-T", "--name", name, *options, service, *command, check=False, timeout=deadline
+        )
         state = docker.inspect(name, "container")["State"]
         logged = docker.run("logs", "--timestamps", name, timeout=60)
     except subprocess.TimeoutExpired:
-        raise ProbeFailed(f"a one-off start of service {service} did not end within 300 s") from None
+        raise ProbeFailed(f"a one-off start of service {service} did not end within {deadline:.0f} s") from None
     except RuntimeError:
         said = (done.stderr or done.stdout).strip()[-300:]
         raise ProbeFailed(f"`docker compose run` made no container of service {service}: {said}") from None

@@ -29,6 +29,7 @@ from ..model.compose import ComposeModel, compose_files, file_options, own_envir
 from ..model.sources import Sources
 from . import docker, probe
 from .docker import Reporter
+from .images import building
 from .observer import Observed, Observer
 from .plan import Plan
 from .subjects import EVERYTHING, Container, Stack
@@ -149,8 +150,10 @@ class Compose:
             ]
         )
         try:
-            self.build(report)
-            with ExitStack() as held:
+            # Build and up under one machine-wide lock: compose tags what it builds by the file's image names,
+            # so another project's build in between would hand this one its image (its ID is pinned after).
+            with building("compose-stack"), ExitStack() as held:
+                self.build(report)
                 with docker.Heartbeat(report, "compose up", "every service to turn healthy (`up --wait`)"):
                     try:
                         held.enter_context(
@@ -164,6 +167,8 @@ class Compose:
                         )
                     except Exception as error:  # pytest-docker raises a bare Exception with compose's output
                         raise BuildFailed(self.why_unhealthy(error)) from None
+                unlocked = held.pop_all()
+            with unlocked:
                 yield self
         finally:
             self.clean()
