@@ -508,6 +508,14 @@ CATALOGUE: list[Mutation] = [
     mutant(
         "exec-conditional", E, ('exec "$@"', 'if [ "$#" -gt 1 ]; then exec "$@"; fi'), ("Server", "Runtime/Command")
     ),
+    # Once an equivalent: a command opening with a flag now runs gunicorn, not the container's command,
+    # a step no claim documents (reverse coverage names it, at its line).
+    mutant(
+        "flag-prefix",
+        E,
+        ('\nexec "$@"', '\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"'),
+        "(undocumented step)",
+    ),
     # The system as its users run it (issue 18, class 3): the effect where it lands.
     mutant(
         "migrate-negated",
@@ -574,7 +582,15 @@ CATALOGUE: list[Mutation] = [
         level="running",
     ),
     mutant(
-        "wait-longer", WAIT, ("if elapsed >= timeout:", "if elapsed >= 3 * timeout:"), "Database Wait", level="running"
+        "wait-longer",
+        WAIT,
+        # Both lines: with the deadline alone moved, the sleep's negative length ended the wait at the bound anyway.
+        [
+            ("if elapsed >= timeout:", "if elapsed >= 3 * timeout:"),
+            ("time.sleep(min(interval, timeout - elapsed))", "time.sleep(interval)"),
+        ],
+        "Database Wait",
+        level="running",
     ),
     mutant(
         "dotenv-compose-file",
@@ -1068,7 +1084,6 @@ EQUIVALENT: list[Mutation] = [
         ),
     ),
     mutant("exec-braced", E, ('exec "$@"', 'exec "${@}"')),
-    mutant("flag-prefix", E, ('\nexec "$@"', '\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"')),
     mutant(
         "compose-long-port",
         C,

@@ -108,6 +108,13 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
     workers.assign(items, owned, workers.group(current.settings.project))
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test reading the report gets every result so far: the writes while claims run are throttled."""
+    current = item.config.stash.get(STATE, None)
+    if current is not None and item.get_closest_marker(workers.REPORT_MARKER) is not None:
+        current.write_report()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]

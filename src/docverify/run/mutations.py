@@ -19,6 +19,7 @@ from ..read.characters import suspicious
 from ..read.items import STAGE
 from ..vocabulary.label import Claim
 from ..vocabulary.registry import Registry
+from .coverage import undocumented
 from .walk import Walk
 
 
@@ -82,6 +83,8 @@ def target_of(claim: Claim[Any]) -> str:
 
 # A problem with a statement opens with its label: "docs/x.md:12: **Port:** …", "… **User** cannot read …".
 PROBLEM = re.compile(r"^(?P<page>\S+?\.md):(?P<line>\d+): \*\*(?P<label>[^*]+?):?\*\*")
+# The target of a mutant whose lie is a step or instruction no claim documents: reverse coverage fails.
+UNDOCUMENTED = "(undocumented step)"
 HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*)$")
 
 
@@ -124,4 +127,6 @@ def static_failures(root: Path, registry: Registry) -> dict[str, list[str]]:
         outcome = outcomes.get(claim.id)
         if outcome and outcome.failure:
             failures.setdefault(target_of(claim), []).append(outcome.failure)
+    if walk.settings.coverage and (missing := undocumented(walk)):
+        failures[UNDOCUMENTED] = ["documented by no claim in the docs: " + "; ".join(missing)]
     return failures
