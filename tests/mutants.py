@@ -10,7 +10,7 @@ the same thing another way; the whole suite must accept every one.
 
 from __future__ import annotations
 
-from docverify.run.mutations import Mutation, mutant
+from docverify.run.mutations import UNDOCUMENTED, Mutation, mutant
 
 D = "Dockerfile"
 C = "compose.yaml"
@@ -514,7 +514,7 @@ CATALOGUE: list[Mutation] = [
         "flag-prefix",
         E,
         ('\nexec "$@"', '\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"'),
-        "(undocumented step)",
+        UNDOCUMENTED,
     ),
     # The system as its users run it (issue 18, class 3): the effect where it lands.
     mutant(
@@ -1010,7 +1010,13 @@ CATALOGUE += [
         ("Switches to `appuser`", "Switches to `\u0430ppuser`"),
         ("Runtime/User", "Runtime/Image Config"),
     ),
-    mutant("rendered-bidi-value", PAGE, ("UID `1000`", "UID `\u202e0001\u202c`"), "Runtime/User Setup"),
+    # Unreadable, the claim cites nothing: reverse coverage also names the user's RUN line.
+    mutant(
+        "rendered-bidi-value",
+        PAGE,
+        ("UID `1000`", "UID `\u202e0001\u202c`"),
+        ("Runtime/User Setup", UNDOCUMENTED),
+    ),
     # A bold label in the middle of a sentence: the site shows it, no claim reads it.
     mutant(
         "rendered-mid-sentence-label",

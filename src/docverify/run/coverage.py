@@ -22,7 +22,11 @@ def cited(walk: Walk) -> set[str]:
             continue
         for name in outcome.inputs:
             kind, _, rest = name.partition(":")
-            if kind == "dockerfile" and rest.count(":") == 1:
+            if name == "dockerfile:stages":
+                found |= {stage.from_instruction.cite for stage in stages}
+            elif name == "dockerfile:args":
+                found |= {arg.cite for arg in walk.sources.dockerfile.global_args}
+            elif kind == "dockerfile" and rest.count(":") == 1:
                 key, keyword = rest.split(":")
                 stage = stages[int(key)] if key.isdigit() and int(key) < len(stages) else None
                 found |= {i.cite for i in stage.body if keyword in ("*", i.keyword)} if stage else set()
