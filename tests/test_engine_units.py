@@ -16,6 +16,7 @@ from docverify.model import shell
 from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
 from docverify.model.dockerfile import normalise_image, parse
+from docverify.observe.subjects import ImageConfig
 from docverify.read import items, rendered
 
 
@@ -335,3 +336,9 @@ def test_a_default_is_what_the_shell_gives(script: str, default: str | None, ove
 
     found, overriding = default_of(script, "T")
     assert (found.value if found else None, overriding.text if overriding else None) == (default, override)
+
+
+def test_a_port_exposed_without_protocol_is_tcp_as_docker_reads_it() -> None:
+    # compose's `expose: ["8000"]` reaches the container config as "8000", beside EXPOSE's "8000/tcp".
+    config = ImageConfig.load({"ExposedPorts": {"8000": {}, "8000/tcp": {}, "53/udp": {}}})
+    assert config.exposed_ports == {"8000/tcp", "53/udp"}

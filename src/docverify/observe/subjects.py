@@ -86,7 +86,8 @@ class ImageConfig:
             entrypoint=tuple(raw.get("Entrypoint") or ()),
             cmd=tuple(raw.get("Cmd") or ()),
             healthcheck=Healthcheck.load(raw.get("Healthcheck")),
-            exposed_ports=frozenset(raw.get("ExposedPorts") or {}),
+            # compose writes `expose: ["8000"]` as "8000"; Docker reads a port without protocol as TCP.
+            exposed_ports=frozenset(p if "/" in p else f"{p}/tcp" for p in raw.get("ExposedPorts") or {}),
             volumes=frozenset(raw.get("Volumes") or {}),
             labels=dict(raw.get("Labels") or {}),
             stop_signal=raw.get("StopSignal"),
