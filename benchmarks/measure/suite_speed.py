@@ -2,10 +2,11 @@
 then a warm run, then `pytest docs` warm, then the static level alone (`pytest docs -m static`), each
 as the suite ran then and as it runs now.
 
-Both sides use this venv; each checkout's own `src/` comes first on `PYTHONPATH`, so each runs its
-own engine and tests. The first run of each is cold where a fresh clone is cold: its own image
-prefix and compose project (no tagged images, no stack), an empty docverify cache. Docker's layer
-cache is the machine's, for both alike (a CI runner restores it from its cache).
+Each checkout gets its own venv first (`scripts/dev setup`, untimed: the tests only are timed), so
+each runs its own locked packages, engine and tests, as a fresh clone does. The first run of each is
+cold where a fresh clone is cold: its own image prefix and compose project (no tagged images, no
+stack), an empty docverify cache. Docker's layer cache is the machine's, for both alike (a CI runner
+restores it from its cache).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .common import ROOT, VENV_BIN, Bench, Failed, Results, summary, timed
+from .common import ROOT, Bench, Failed, Results, summary, timed
 from .progress import say
 
 # HEAD when issue 20 was filed: the suite as it ran before its work began.
@@ -37,6 +38,9 @@ def checkouts() -> Iterator[dict[str, Path]]:
         subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(now)], check=True)
         subprocess.run(["git", "worktree", "add", "-q", "--detach", str(then), BEFORE_SPEED], cwd=ROOT, check=True)
         try:
+            for tree in (now, then):
+                say(f"setting up {tree.name}: its own .venv (scripts/dev setup)")
+                subprocess.run(["python3", "scripts/dev", "setup"], cwd=tree, check=True, capture_output=True)
             yield {"now": now, "before": then}
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(then)], cwd=ROOT, capture_output=True)
@@ -48,14 +52,16 @@ def _run(tree: Path, side: str, what: str, cache: Path, prefix: str, extra: list
     arguments += extra
     env = {
         "CI": "true",  # nothing skips
-        "PYTHONPATH": f"{tree / 'src'}",  # this checkout's engine before the venv's
         "DOCVERIFY_CACHE": str(cache),
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{tree / '.venv/bin'}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    wall, result = timed([str(VENV_BIN / "python"), *arguments], f"{what} ({side})", env=env, cwd=tree,
+    wall, result = timed([str(tree / ".venv/bin/python"), *arguments], f"{what} ({side})", env=env, cwd=tree,
                          check=False, timeout=3600)  # fmt: skip
     said = summary(result.stdout)
     say(f"{what} ({side}): {wall:.1f}s, exit {result.returncode} ({said})")
+    for line in result.stdout.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):  # a failed run says which tests, not only how many
+            say(f"  {line[:300]}")
     return {"wall_s": round(wall, 1), "exit_code": result.returncode, "summary": said}
 
 
