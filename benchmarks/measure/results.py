@@ -16,7 +16,7 @@ SPEED_ROWS = (
     ("The whole suite, first run in a fresh clone (tests only)", "first"),
     ("The whole suite, warm", "warm"),
     ("`pytest docs`, warm", "docs_warm"),
-    ("The static level (`pytest docs -m static`)", "static"),
+    ("The static level (`pytest docs -k static`, one process)", "static"),
 )
 
 Ratio = Callable[[Results], float]
