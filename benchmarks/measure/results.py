@@ -109,7 +109,7 @@ def render(results: Results, runs: Results | None = None) -> str:
             else []
         ),
         *(
-            [(what, f"{r['suite_speed'][f'{key}_s']:.1f} s", goal(f"suite_{key}")) for key, what in SPEED_ROWS]
+            [(what, f"{r['suite_speed'][f'{key}_s']:.1f} s", goal(f"suite_{key}")) for what, key in SPEED_ROWS]
             if "suite_speed" in r
             else []
         ),
