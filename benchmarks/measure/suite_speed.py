@@ -48,9 +48,11 @@ def checkouts() -> Iterator[dict[str, Path]]:
             subprocess.run(["git", "worktree", "remove", "--force", str(then)], cwd=ROOT, capture_output=True)
 
 
-def _run(tree: Path, side: str, what: str, cache: Path, prefix: str, extra: list[str]) -> dict[str, Any]:
-    workers = NOW if side == "now" and extra != STATIC else []  # the static level alone runs in one process
-    arguments = ["-m", "pytest", *workers, "-p", "no:cacheprovider", "-q", "-o", f"docverify_image_prefix={prefix}"]
+def _run(
+    tree: Path, side: str, what: str, cache: Path, prefix: str, extra: list[str], workers: bool = True
+) -> dict[str, Any]:
+    parallel = NOW if side == "now" and workers else []
+    arguments = ["-m", "pytest", *parallel, "-p", "no:cacheprovider", "-q", "-o", f"docverify_image_prefix={prefix}"]
     arguments += extra
     env = {
         "CI": "true",  # nothing skips
@@ -76,7 +78,7 @@ def suite_speed(bench: Bench, runs: Results) -> dict[str, Any]:
             found.setdefault(side, {})["first"] = _run(tree, side, "first run in a fresh clone", cache, prefix, [])
             found[side]["warm"] = _run(tree, side, "the whole suite, warm", cache, prefix, [])
             found[side]["docs_warm"] = _run(tree, side, "pytest docs, warm", cache, prefix, ["docs"])
-            found[side]["static"] = _run(tree, side, "the static level", cache, prefix, STATIC)
+            found[side]["static"] = _run(tree, side, "the static level", cache, prefix, STATIC, workers=False)
             subprocess.run(["docker", "image", "rm", "-f", *_tags(prefix)], capture_output=True)
     runs["suite_speed"] = {"before": BEFORE_SPEED, "now_arguments": NOW, **found}
     ratios = {

@@ -157,8 +157,7 @@ class Stage:
         ports = dict(self.parent.exposed()) if self.parent else {}
         for instruction in self.all("EXPOSE"):
             for word in instruction.arguments():
-                port = word if "/" in word else f"{word}/tcp"
-                ports[port] = instruction
+                ports[port_key(word)] = instruction
         return ports
 
     @property
@@ -223,6 +222,11 @@ class Dockerfile:
     def stage_named(self, name: str) -> Stage | None:
         reads.note("dockerfile:stages")
         return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
+
+
+def port_key(port: str) -> str:
+    """A port as Docker keys it: without a protocol, TCP (`8000` is `8000/tcp`)."""
+    return port if "/" in port else f"{port}/tcp"
 
 
 def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:

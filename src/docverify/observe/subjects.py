@@ -86,8 +86,8 @@ class ImageConfig:
             entrypoint=tuple(raw.get("Entrypoint") or ()),
             cmd=tuple(raw.get("Cmd") or ()),
             healthcheck=Healthcheck.load(raw.get("Healthcheck")),
-            # compose writes `expose: ["8000"]` as "8000"; Docker reads a port without protocol as TCP.
-            exposed_ports=frozenset(p if "/" in p else f"{p}/tcp" for p in raw.get("ExposedPorts") or {}),
+            # compose writes `expose: ["8000"]` as "8000", beside EXPOSE's "8000/tcp": one port.
+            exposed_ports=frozenset(model.port_key(p) for p in raw.get("ExposedPorts") or {}),
             volumes=frozenset(raw.get("Volumes") or {}),
             labels=dict(raw.get("Labels") or {}),
             stop_signal=raw.get("StopSignal"),

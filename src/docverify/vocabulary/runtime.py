@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import ComposeError
+from ..model.dockerfile import port_key
 from ..model.sources import Sources
 from ..observe import sockets
 from ..observe.subjects import Images, Stack
@@ -117,7 +118,7 @@ PORT = Label(
 
 
 def normal_ports(values: Iterable[str]) -> set[str]:
-    return {v if "/" in v else f"{v}/tcp" for v in values}
+    return {port_key(v) for v in values}
 
 
 @PORT.static("the effective EXPOSE list, exactly; for the final stage, with what compose's `expose:` adds")
