@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -148,15 +149,33 @@ def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
         if any(isinstance(s, dict) and ("extends" in s or "env_file" in s) for s in services.values()):
             return None
     env_file = path.parent / ".env"
+    env_text = env_file.read_text() if env_file.is_file() else ""
     info = plugin.stat()
+    # The folder's name makes the project's name. Its place only prefixes the paths compose makes absolute,
+    # which `_placed` puts back: a copy elsewhere shares the answer, unless a path climbs out with `..`.
+    where = path.parent.name if not any(".." in text for text in [*texts, env_text]) else str(path.parent.resolve())
     return [
-        "compose 1",
+        "compose 2",
         f"{plugin}:{info.st_mtime_ns}:{info.st_size}",
         json.dumps(environment, sort_keys=True),
-        str(path.parent.resolve()),  # the project name and relative paths come from here
-        env_file.read_text() if env_file.is_file() else "",
+        where,
+        env_text,
         *(f"{file.name}\n{text}" for file, text in zip(files, texts, strict=True)),
     ]
+
+
+HERE = "@docverify:project-folder@"  # where the project's folder was, in a stored answer
+
+
+def _placed(answer: dict[str, Any], old: Path | str, new: Path | str) -> dict[str, Any]:
+    """The answer with the paths under `old` (the folder, or the mark of it) moved under `new`."""
+    text = json.dumps(answer)
+    olds = {str(old), str(old.resolve())} if isinstance(old, Path) else {old}
+    for before in sorted(olds, key=len, reverse=True):
+        escaped = json.dumps(before)[1:-1]
+        text = re.sub(re.escape(escaped) + r'(?=[/"])', lambda _: json.dumps(str(new))[1:-1], text)
+    moved: dict[str, Any] = json.loads(text)
+    return moved
 
 
 class ComposeModel:
@@ -185,8 +204,9 @@ class ComposeModel:
         parts = _cache_parts(self.path, environment)
         if parts is None:
             return self._ask(environment)
-        answer: dict[str, Any] = cached("compose", parts, lambda: self._ask(environment))
-        return answer
+        folder = self.path.parent
+        answer = cached("compose", parts, lambda: _placed(self._ask(environment), folder, HERE))
+        return _placed(answer, HERE, folder)
 
     def _ask(self, environment: dict[str, str]) -> dict[str, Any]:
         try:

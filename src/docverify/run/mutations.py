@@ -66,6 +66,10 @@ def mutant(
 
 
 def copy_repository(root: Path, into: Path, names: list[str]) -> Path:
+    """A copy of `names` in `into`, in a folder named as `root` is: compose names the project after it,
+    so the copy's compose model is the original's, and the disk cache serves both."""
+    into = into / root.resolve().name
+    into.mkdir(parents=True, exist_ok=True)
     for name in names:
         source = root / name
         if source.is_dir():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -11,7 +12,9 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+from ..diskcache import cached
 from ..model.sources import Sources
 from ..observe import files, packages, secrets
 from ..observe.subjects import Images, Stack
@@ -224,7 +227,16 @@ PRAGMA = re.compile(r"^\s*#\s*hadolint\s+(?P<scope>global\s+)?ignore\s*=\s*(?P<c
 
 
 def _findings(program: str, target: Path, root: Path, *options: str) -> list[dict[str, object]]:
-    """hadolint's findings as JSON, with an empty config file (no rules hidden there)."""
+    """hadolint's findings as JSON, with an empty config file (no rules hidden there). hadolint reads the
+    file alone, so its answer is kept on disk by the program, its options, its environment and the text."""
+    info = Path(program).stat()
+    settings = {k: v for k, v in os.environ.items() if k.startswith("HADOLINT_") or k == "NO_COLOR"}
+    parts = [f"hadolint 1 {program}:{info.st_mtime_ns}:{info.st_size}", json.dumps([options, settings], sort_keys=True)]
+    found = cached("lint", [*parts, target.read_text()], lambda: _run(program, target, root, *options))
+    return cast(list[dict[str, object]], found)
+
+
+def _run(program: str, target: Path, root: Path, *options: str) -> list[dict[str, object]]:
     with tempfile.NamedTemporaryFile("w", suffix=".yaml") as config:
         config.write("{}\n")
         config.flush()
@@ -234,7 +246,8 @@ def _findings(program: str, target: Path, root: Path, *options: str) -> list[dic
         found: list[dict[str, object]] = json.loads(result.stdout or "[]")
     except ValueError:
         found = [{"line": 0, "code": "hadolint", "message": (result.stdout + result.stderr).strip()[:300]}]
-    return found
+    # Where the file lies is no part of a finding (the cache serves any copy of the same text).
+    return [{k: v for k, v in f.items() if k in ("line", "code", "message", "level")} for f in found]
 
 
 def _reason(lines: list[str], number: int) -> bool:
