@@ -213,6 +213,28 @@ def test_compose_answers_come_from_the_cache_only_while_its_inputs_stand(
     assert len(list((tmp_path / "cache" / "compose").iterdir())) == 4
 
 
+
+def test_a_copy_elsewhere_shares_the_answer_with_its_own_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
+    text = "services:\n  web:\n    build: .\n    volumes: ['./data:/data']\n"
+    first, second, other = tmp_path / "a" / "app", tmp_path / "b" / "app", tmp_path / "c" / "other"
+    for folder in (first, second, other):
+        folder.mkdir(parents=True)
+        (folder / "compose.yaml").write_text(text)
+    asked = ComposeModel(second / "compose.yaml")._ask({"PATH": os.environ["PATH"]})
+    served = [ComposeModel(folder / "compose.yaml").raw for folder in (first, second, other)]
+    assert served[1] == asked and str(second) in str(asked) and str(first) not in str(served[1])
+    assert served[0]["services"]["web"]["build"]["context"] == str(first)
+    assert served[2]["name"] == "other"  # another folder name is another project: its own answer
+    assert len(list((tmp_path / "cache" / "compose").iterdir())) == 2
+    # A path that climbs out of the folder keeps the folder's place in the key.
+    for folder in (first, second):
+        (folder / "compose.yaml").write_text(text.replace("./data", "../data"))
+    climbed = [ComposeModel(folder / "compose.yaml").raw for folder in (first, second)]
+    assert climbed[0]["services"]["web"]["volumes"][0]["source"] == str(tmp_path / "a" / "data")
+    assert climbed[1]["services"]["web"]["volumes"][0]["source"] == str(tmp_path / "b" / "data")
+
+
 # --- configuration ----------------------------------------------------------------------------
 
 
