@@ -213,7 +213,6 @@ def test_compose_answers_come_from_the_cache_only_while_its_inputs_stand(
     assert len(list((tmp_path / "cache" / "compose").iterdir())) == 4
 
 
-
 def test_a_copy_elsewhere_shares_the_answer_with_its_own_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
     text = "services:\n  web:\n    build: .\n    volumes: ['./data:/data']\n"
