@@ -167,6 +167,9 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
+QUIET_MS, STEP_MS = 200, 25
+
+
 @dataclass
 class Visit:
     """A browser tab on the site that records what it asks for and what goes wrong."""
@@ -176,12 +179,23 @@ class Visit:
     foreign: list[str] = field(default_factory=list)  # requests to any host but the local server
     errors: list[str] = field(default_factory=list)
     where: str = ""  # the page being looked at, for the records above
+    pending: set[Request] = field(default_factory=set)  # asked and not yet answered
 
     def go(self, path: str) -> None:
         self.where = path or "/"
         response = self.page.goto(self.site.url + path)
         assert response is not None and response.ok, f"{self.site.url + path} answered {response and response.status}"
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
+
+    def settle(self, quiet_ms: int = QUIET_MS, limit_ms: int = 15_000) -> None:
+        """Until nothing is in flight for `quiet_ms`: what Playwright's "networkidle" waits for (500 ms),
+        counted from the requests themselves, as a local server answers in a few milliseconds."""
+        quiet = waited = 0
+        while quiet < quiet_ms:
+            assert waited < limit_ms, f"{self.where}: requests still in flight after {limit_ms} ms: {self.pending}"
+            self.page.wait_for_timeout(STEP_MS)  # Playwright delivers the request events while it waits
+            waited += STEP_MS
+            quiet = quiet + STEP_MS if not self.pending else 0
 
     def problems(self) -> list[str]:
         return self.foreign + self.errors
@@ -202,6 +216,7 @@ def open_visit(browser: Browser, site: Site, viewport: dict[str, int]) -> tuple[
             route.continue_()
 
     def on_request(request: Request) -> None:
+        visit.pending.add(request)
         url = urlsplit(request.url)
         if url.scheme not in ("data", "blob", "about") and url.netloc != local:
             visit.foreign.append(f"{visit.where}: asked {request.url}")
@@ -212,6 +227,8 @@ def open_visit(browser: Browser, site: Site, viewport: dict[str, int]) -> tuple[
 
     visit.page.route("**/*", only_local)
     visit.page.on("request", on_request)
+    visit.page.on("requestfinished", lambda request: visit.pending.discard(request))
+    visit.page.on("requestfailed", lambda request: visit.pending.discard(request))
     visit.page.on("console", on_console)
     visit.page.on("pageerror", lambda error: visit.errors.append(f"{visit.where}: page error: {error}"))
     return visit, context
