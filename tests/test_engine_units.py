@@ -17,7 +17,7 @@ from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
 from docverify.model.dockerfile import normalise_image, parse
 from docverify.observe.subjects import ImageConfig
-from docverify.read import items, rendered
+from docverify.read import items, lines, rendered
 
 
 def dockerfile(tmp_path: Path, text: str) -> Path:
@@ -287,6 +287,35 @@ def test_disk_cached_renderings_follow_the_page_and_the_settings(
     assert labels(rendered.Renderer(["tables", "pymdownx.superfences"], {}), page.replace("*", "+", 1)) == [
         "Base Image"
     ]
+
+
+def test_a_stored_tagging_stands_while_every_file_its_includes_looked_at_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    (first / "Dockerfile").write_text("FROM a\n")
+    page = '```dockerfile\n--8<-- "Dockerfile"\n```\n'
+
+    def tagging() -> tuple[str, list[str]]:
+        failed: list[lines.SnippetError] = []
+        snippets = {"base_path": [str(second), str(first)], "check_paths": True}
+        text = rendered.Renderer([rendered.SNIPPETS], {rendered.SNIPPETS: snippets}).tagged(page, failed)
+        return lines.strip(text), [f.reason for f in failed]
+
+    assert tagging() == ("```dockerfile\nFROM a\n\n```", [])
+    (first / "Dockerfile").write_text("FROM b\n")  # the file read
+    assert tagging()[0] == "```dockerfile\nFROM b\n\n```"
+    second.mkdir()  # a base looked at first: it now exists, without the name
+    assert tagging()[0] == "```dockerfile\nFROM b\n\n```"
+    (second / "Dockerfile").write_text("FROM c\n")  # ... and now it has it
+    assert tagging()[0] == "```dockerfile\nFROM c\n\n```"
+    for folder in (first, second):
+        (folder / "Dockerfile").unlink()
+    text, failed = tagging()
+    assert '--8<-- "Dockerfile"' in text and failed and "Dockerfile" in failed[0]
+    assert len(list((tmp_path / "cache" / "tagged").iterdir())) == 1  # one page: one entry, kept current
 
 
 def test_options_are_in_effect_from_their_set_onwards() -> None:

@@ -39,13 +39,18 @@ def cached(
     parts: list[str],
     compute: Callable[[], Any],
     object_hook: Callable[[dict[str, Any]], Any] | None = None,
+    still: Callable[[Any], bool] | None = None,
 ) -> Any:
-    """`compute()` (JSON-able), or what it answered before for the same `parts`."""
+    """`compute()` (JSON-able), or what it answered before for the same `parts` while `still(answer)` holds:
+    an answer that depends on files found as it was computed says which, and `still` looks at them again."""
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     path = ROOT / kind / f"{key}.json"
     try:
-        return json.loads(path.read_text(), object_hook=object_hook)
-    except (OSError, ValueError):  # not stored yet, or a damaged entry
+        found = json.loads(path.read_text(), object_hook=object_hook)
+        if still is None or still(found):
+            return found
+        raise ValueError("the files it depends on changed")
+    except (OSError, ValueError):  # not stored yet, a damaged entry, or an outdated one
         text = json.dumps(compute())
         _store(path, text)
         return json.loads(text, object_hook=object_hook)

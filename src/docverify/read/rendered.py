@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..diskcache import cached, stamp
-from . import dom, lines, statements
+from . import dom, includes, lines, statements
 
 SNIPPETS = "pymdownx.snippets"
 # Without mkdocs.yml: Python-Markdown's own extensions (the engine's one Markdown dependency), and
@@ -80,6 +80,7 @@ def _is_python_reference(value: Any) -> bool:
 
 
 FORMAT = "reading 1"  # what the disk cache holds: the reader's findings
+TAGGING = "tagged 1"  # and a page's tagged text, its includes expanded
 FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*\n", re.DOTALL)
 
@@ -105,6 +106,8 @@ class Renderer:
         # The key of a rendering: where snippets come from is no part of it (what they bring is in the text).
         keyed = {name: value for name, value in settings.items() if name != SNIPPETS}
         self._setup = json.dumps([names, keyed], sort_keys=True, default=str)
+        self._snippet_setup = json.dumps(self._snippets, sort_keys=True, default=str)
+        self._asked: set[str] = set()
         self._lock = threading.RLock()  # one converter: the static pass's threads take turns
 
     def learn(self, texts: Iterable[str]) -> None:
@@ -127,18 +130,45 @@ class Renderer:
 
             converter = markdown.Markdown(extensions=[SNIPPETS], extension_configs={SNIPPETS: self._snippets})
             self._expander = converter.preprocessors["snippet"]
+            resolve = self._expander.get_snippet_path
+
+            def noted(name: str) -> Any:
+                self._asked.add(name)  # every name it looks for, found or not: what the tagging depends on
+                return resolve(name)
+
+            self._expander.get_snippet_path = noted
         self._expander.seen = set()
         found: list[str] = self._expander.parse_snippets(group)
         return found
 
     def tagged(self, text: str, failed: list[lines.SnippetError] | None = None) -> str:
-        """The page's text, front matter blanked, each line tagged with its number; failed includes noted."""
+        """The page's text, front matter blanked, each line tagged with its number; failed includes noted.
+        Kept on disk by the text, while every file its includes looked at stands (`includes`)."""
         front = FRONT_MATTER.match(text)
         if front:
             text = "\n" * front[0].count("\n") + text[front.end() :]
-        expand = self._expand if self._snippets is not None else None
-        with self._lock:
-            return "\n".join(lines.tag(lines.PRIVATE.sub("", text).splitlines(), expand, failed))
+        text = lines.PRIVATE.sub("", text)
+        if self._snippets is None:
+            return "\n".join(lines.tag(text.splitlines(), None, failed))
+        bases: list[str] = self._snippets["base_path"]
+
+        def tag() -> dict[str, Any]:
+            errors: list[lines.SnippetError] = []
+            with self._lock:
+                self._asked = set()
+                out = "\n".join(lines.tag(text.splitlines(), self._expand, errors))
+                asked = sorted(self._asked)
+            files = {name: includes.facts(name, bases) for name in asked}
+            return {"tagged": out, "failed": [[e.line, e.reason] for e in errors], "files": files}
+
+        def still(found: dict[str, Any]) -> bool:
+            return all(includes.facts(name, bases) == facts for name, facts in found["files"].items())
+
+        parts = [TAGGING, stamp("pymdownx"), stamp("docverify.read"), self._snippet_setup, text]
+        found = cached("tagged", parts, tag, still=still)
+        if failed is not None:
+            failed += [lines.SnippetError(line, reason) for line, reason in found["failed"]]
+        return str(found["tagged"])
 
     def html(self, text: str) -> str:
         """The page as the site renders it, every line's number in it."""
