@@ -23,6 +23,8 @@ from ..diskcache import cached
 from ..errors import ComposeError
 from . import reads
 
+SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: the same answers, faster
+
 
 @dataclass(frozen=True)
 class Service:
@@ -140,7 +142,7 @@ def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
     texts = [file.read_text() for file in files]
     for text in texts:
         try:
-            loaded = yaml.safe_load(text) or {}
+            loaded = yaml.load(text, Loader=SAFE) or {}
         except yaml.YAMLError:
             return None  # compose says what is wrong
         services = loaded.get("services") if isinstance(loaded, dict) else None

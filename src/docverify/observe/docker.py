@@ -52,9 +52,10 @@ def engine_problem() -> str | None:
 
 
 def engine_version() -> str | None:
+    """The engine's version for the report; `docker version` asks only that (`docker info` gathers everything)."""
     try:
         result = subprocess.run(
-            ["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20
+            ["docker", "version", "--format", "{{.Server.Version}}"], capture_output=True, text=True, timeout=20
         )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +33,9 @@ def load(raw: dict[str, Any]) -> Http:
 
 def get(url: str) -> dict[str, Any]:
     """GET `url`: status, body (text), content type, and the body's sha256 (bytes as sent)."""
+    import urllib.error  # here: urllib.request brings ssl and http.client, which only the running level needs
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=10) as answer:
             body = answer.read()

@@ -11,7 +11,7 @@ import pytest
 
 from .. import config as configuration
 from ..observe import docker
-from ..run import vocab
+from ..run import recorder, vocab
 from ..run.recorder import Recorder, sha256_file
 from ..run.walk import Walk
 from ..vocabulary.label import LEVELS, Cites, Claim, Level
@@ -35,6 +35,7 @@ class State:
         # Programs whose answers come later, asked now so they run while pytest collects.
         self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docverify")
         self._engine = self._background.submit(docker.engine_version)
+        self._tree = self._background.submit(recorder.tree, self.settings.root)
         # Not in an xdist worker: only the one that gets the claims needs the pass, and runs it then.
         if self._collects_docs(config) and not workers.is_worker(config):
             self._background.submit(self.walk.static)
@@ -74,6 +75,7 @@ class State:
     def recorder_ready(self) -> Recorder:
         if self.recorder is None:
             self.recorder = Recorder(self.settings.report, self.settings.root, self._engine.result())
+            self.recorder.tree = self._tree.result()
             self.recorder.vocabulary = [
                 {
                     "label": label.name,

@@ -28,7 +28,7 @@ DEFAULT = ["tables", "attr_list", "md_in_html", "admonition"]
 PYMDOWNX = ["pymdownx.superfences", "pymdownx.details"]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's where there
     """Reads mkdocs.yml with its custom tags (`!relative`, `!ENV`) as plain values."""
 
 

@@ -36,6 +36,11 @@ def git(root: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def tree(root: Path) -> tuple[str | None, bool]:
+    """The commit checked out under `root`, and whether anything differs from it."""
+    return git(root, "rev-parse", "HEAD"), bool(git(root, "status", "--porcelain"))
+
+
 @dataclass
 class Recorder:
     path: Path
@@ -47,7 +52,7 @@ class Recorder:
     vocabulary: list[VocabularyRecord] = field(default_factory=list)  # label -> what each level observes
     pages: dict[str, PageRecord] = field(default_factory=dict)  # page -> rendered labels against what was collected
     _old: dict[str, Any] = field(default_factory=dict)
-    _tree: tuple[str | None, bool] | None = None
+    tree: tuple[str | None, bool] | None = None  # the commit the run was made from, and whether it was dirty
 
     def __post_init__(self) -> None:
         try:
@@ -101,9 +106,9 @@ class Recorder:
         self.files.update(files)
         claims = dict(self._merged())
         claims.update(self.claims)
-        if self._tree is None:  # the tree the run was made from, asked once
-            self._tree = (git(self.root, "rev-parse", "HEAD"), bool(git(self.root, "status", "--porcelain")))
-        commit, dirty = self._tree
+        if self.tree is None:  # asked once, unless the caller asked already
+            self.tree = tree(self.root)
+        commit, dirty = self.tree
         report: ReportRecord = {
             "schema": SCHEMA,
             "engine": __version__,
