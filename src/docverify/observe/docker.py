@@ -8,6 +8,7 @@ hands in, so nothing global is rewritten while a suite runs.
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import subprocess
 import sys
@@ -62,8 +63,9 @@ def engine_version() -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+@functools.cache
 def pip_index_url() -> str:
-    """pip's own idea of the index: its configured index-url, else its default."""
+    """pip's own idea of the index: its configured index-url, else its default (asked once a run)."""
     configured = subprocess.run(
         [sys.executable, "-m", "pip", "config", "get", "global.index-url"], capture_output=True, text=True
     )

@@ -88,6 +88,7 @@ def build_images(sources: Sources, plan: Plan, report: Reporter) -> Images:
     # Observing is one `docker run` per image: the engine runs them side by side.
     built = [s for s in dockerfile.stages if s.name is not None or s is dockerfile.final]
     with ThreadPoolExecutor(max_workers=4) as pool:
+        pool.submit(docker.resolve_build_args, sources.settings.build_args)  # pip's index, for the claims that ask
         staged = {s.index: pool.submit(stage_image, s) for s in built}
         based = {b: pool.submit(base_image, b) for b in bases}
         by_stage = {index: future.result() for index, future in staged.items()}
