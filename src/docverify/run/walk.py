@@ -59,6 +59,7 @@ class Walk:
         # The plugin starts the static pass in the background while pytest collects the same pages.
         self._pages_lock = threading.RLock()
         self._static_lock = threading.Lock()
+        self._levels: dict[str, list[Level]] = {}
 
     @cached_property
     def renderer(self) -> rendered.Renderer:
@@ -114,11 +115,13 @@ class Walk:
 
     def levels(self, claim: Claim[Any]) -> list[Level]:
         """The levels a claim is proven at: its label's applicable checks, less `running` where
-        nothing runs the claim's stage or the stack is not in play."""
-        found = claim.label.levels(claim)
-        if "running" in found and not (self.settings.runs_stack and self.final_stage(claim)):
-            found.remove("running")
-        return found
+        nothing runs the claim's stage or the stack is not in play. Asked often: worked out once."""
+        if claim.id not in self._levels:
+            found = claim.label.levels(claim)
+            if "running" in found and not (self.settings.runs_stack and self.final_stage(claim)):
+                found.remove("running")
+            self._levels[claim.id] = found
+        return list(self._levels[claim.id])
 
     # --- the single static pass ----------------------------------------------------
 
