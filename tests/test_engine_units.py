@@ -234,6 +234,26 @@ def test_a_copy_elsewhere_shares_the_answer_with_its_own_paths(tmp_path: Path, m
     assert climbed[1]["services"]["web"]["volumes"][0]["source"] == str(tmp_path / "b" / "data")
 
 
+def test_hadolints_findings_are_kept_by_the_text_and_serve_any_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docverify.vocabulary.security import _findings
+
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
+    program = str(Path(sys.executable).with_name("hadolint"))
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "Dockerfile").write_text("FROM debian:12\nRUN apt-get install -y curl\n")
+    found = [_findings(program, folder / "Dockerfile", folder) for folder in (first, second)]
+    assert found[0] == found[1] and {f["code"] for f in found[0]} >= {"DL3008", "DL3015"}, found
+    assert all(set(f) <= {"line", "code", "message", "level"} for f in found[0])  # no path in an answer
+    assert len(list((tmp_path / "cache" / "lint").iterdir())) == 1
+    (second / "Dockerfile").write_text("FROM debian:12\n")  # another text: hadolint asked again
+    assert _findings(program, second / "Dockerfile", second) == []
+    assert len(list((tmp_path / "cache" / "lint").iterdir())) == 2
+
+
 # --- configuration ----------------------------------------------------------------------------
 
 
