@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .. import config as configuration
-from ..errors import BuildFailed, ConfigError, DocverifyError, ProbeFailed
+from ..errors import ConfigError
 from ..model.dockerfile import Dockerfile
 from ..model.sources import Sources
 from ..observe import docker
 from ..observe.subjects import Broken, Images, Stack
 from ..vocabulary.label import LEVELS, Claim
 from . import workers
+from .early import Subjects
 from .state import State
 
 STATE = pytest.StashKey["State"]()
@@ -194,27 +194,31 @@ def dockerfile(sources: Sources) -> Dockerfile:
 
 
 @pytest.fixture(scope="session")
-def images(docker_engine: None, docverify: State) -> Images | Broken:
-    """Every stage built and observed; if that fails, each image-level claim fails naming the reason."""
-    from ..observe.images import build_images  # the image and running levels only: a static run never loads it
+def subjects(docverify: State) -> Iterator[Subjects]:
+    made = Subjects(docverify.walk, docverify.report)
+    yield made
+    made.close()
 
-    try:
-        return build_images(docverify.walk.sources, docverify.walk.plan("image"), docverify.report)
-    except (BuildFailed, ProbeFailed, DocverifyError) as error:
-        return Broken(f"the images could not be made: {error}")
+
+def _levels(docverify: State, session: pytest.Session) -> set[str]:
+    """The Docker-backed levels this session has claims of (the stack only where compose is set)."""
+    wanted = {level for level in ("image", "running") if any(i.get_closest_marker(level) for i in session.items)}
+    return wanted if docverify.settings.runs_stack else wanted - {"running"}
 
 
 @pytest.fixture(scope="session")
-def stack(docker_engine: None, docverify: State) -> Iterator[Stack]:
-    from ..observe.stack import running_stack
+def images(
+    docker_engine: None, docverify: State, subjects: Subjects, request: pytest.FixtureRequest
+) -> Images | Broken:
+    """Every stage built and observed; if that fails, each image-level claim fails naming the reason."""
+    subjects.start(_levels(docverify, request.session))  # the stack too, beside the builds
+    return subjects.images()
 
+
+@pytest.fixture(scope="session")
+def stack(docker_engine: None, docverify: State, subjects: Subjects, request: pytest.FixtureRequest) -> Stack | Broken:
+    """The stack up and healthy, then observed; down at the session's end. Fails each running claim if not."""
     if not docverify.settings.runs_stack:
         pytest.skip("no running level: `compose` is not set, its file is missing, or `running = false`")
-    with ExitStack() as held:
-        try:
-            running: Stack | Broken = held.enter_context(
-                running_stack(docverify.walk.sources, docverify.walk.plan("running"), docverify.report)
-            )
-        except (BuildFailed, ProbeFailed, DocverifyError) as error:
-            running = Broken(str(error))  # each running-level claim fails with it, naming its own line
-        yield running  # type: ignore[misc]
+    subjects.start(_levels(docverify, request.session))  # the images too, beside the stack
+    return subjects.stack()
