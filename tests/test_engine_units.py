@@ -338,6 +338,33 @@ def test_a_stored_tagging_stands_while_every_file_its_includes_looked_at_stands(
     assert len(list((tmp_path / "cache" / "tagged").iterdir())) == 1  # one page: one entry, kept current
 
 
+def test_a_copy_of_the_project_elsewhere_finds_the_tagging_and_its_own_files_still_decide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
+    page = '```dockerfile\n--8<-- "Dockerfile"\n```\n'
+    made: list[str] = []
+    real = rendered.Renderer._expand
+
+    def counted(self: rendered.Renderer, group: list[str]) -> list[str]:
+        made.append(group[0])
+        return real(self, group)
+
+    monkeypatch.setattr(rendered.Renderer, "_expand", counted)
+
+    def tagging(root: Path) -> str:
+        snippets = {"base_path": [str(root.resolve())], "check_paths": True}
+        renderer = rendered.Renderer([rendered.SNIPPETS], {rendered.SNIPPETS: snippets}, root=root)
+        return lines.strip(renderer.tagged(page))
+
+    for name, text in (("one", "FROM a\n"), ("two", "FROM a\n"), ("three", "FROM b\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(text)
+    assert tagging(tmp_path / "one") == "```dockerfile\nFROM a\n\n```" and len(made) == 1
+    assert tagging(tmp_path / "two") == "```dockerfile\nFROM a\n\n```" and len(made) == 1  # the copy: kept
+    assert tagging(tmp_path / "three") == "```dockerfile\nFROM b\n\n```" and len(made) == 2  # its own file
+
+
 def test_options_are_in_effect_from_their_set_onwards() -> None:
     found = [(c.argv[0], sorted(now)) for c, now in shell.options_at("a\nset -eu\nb\nset +e -- x\nc\n")]
     assert found == [("a", []), ("set", []), ("b", ["e", "u"]), ("set", ["e", "u"]), ("c", ["u"])]

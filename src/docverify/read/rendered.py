@@ -96,7 +96,9 @@ class Renderer:
     compiling its lexers (most of the rendering time) and leaves fences and lists as the site has them.
     """
 
-    def __init__(self, names: list[str], settings: dict[str, dict[str, Any]], texts: Iterable[str] = ()) -> None:
+    def __init__(
+        self, names: list[str], settings: dict[str, dict[str, Any]], texts: Iterable[str] = (), root: Path | None = None
+    ) -> None:
         self._names = [name for name in names if name != SNIPPETS]
         self._snippets = settings.get(SNIPPETS) if SNIPPETS in names else None
         self._settings = {name: value for name, value in settings.items() if name != SNIPPETS}
@@ -107,6 +109,8 @@ class Renderer:
         keyed = {name: value for name, value in settings.items() if name != SNIPPETS}
         self._setup = json.dumps([names, keyed], sort_keys=True, default=str)
         self._snippet_setup = json.dumps(self._snippets, sort_keys=True, default=str)
+        if root is not None:  # base paths in the project keyed from its root: a copy elsewhere finds the tagging
+            self._snippet_setup = self._snippet_setup.replace(json.dumps(str(root.resolve()))[1:-1], "@root")
         self._asked: set[str] = set()
         self._lock = threading.RLock()  # one converter: the static pass's threads take turns
 
@@ -216,4 +220,4 @@ def defaults() -> list[str]:
 def for_site(mkdocs_yml: Path, root: Path) -> Renderer:
     """The renderer of a project's site: one per process, shared by the walk and the checks."""
     names, settings = extensions(mkdocs_yml, root)
-    return Renderer(names, settings)
+    return Renderer(names, settings, root=root)
