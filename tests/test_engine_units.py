@@ -270,6 +270,31 @@ def test_configuration_comes_from_tool_docverify(tmp_path: Path) -> None:
     assert config.from_pyproject(tmp_path, compose="").compose is None
 
 
+def test_a_kept_kind_holds_at_most_its_number_and_the_least_recently_used_goes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path)
+    made: list[str] = []
+
+    def answer(name: str) -> str:
+        return str(diskcache.cached("kept", [name], lambda: made.append(name) or name, keep=2))
+
+    def written_at(name: str, when: int) -> None:
+        os.utime(tmp_path / "kept" / f"{hashlib.sha256(name.encode()).hexdigest()}.json", (when, when))
+
+    answer("a")
+    written_at("a", 100)
+    answer("b")
+    written_at("b", 200)
+    answer("a")  # used again, now: b is the oldest
+    answer("c")  # a third: one must go, and it is b
+    assert answer("a") == "a" and answer("c") == "c" and made == ["a", "b", "c"]
+    assert answer("b") == "b" and made == ["a", "b", "c", "b"]  # b was dropped: computed again
+    assert len(list((tmp_path / "kept").iterdir())) == 2
+
+
 def test_disk_cached_trees_are_bashlexs_and_a_hit_never_imports_it(tmp_path: Path) -> None:
     script = 'set -eu\nif [ -n "$X" ]; then exit 1; fi\npg_isready -q || true\n'
     home = {"HOME": str(tmp_path), "PATH": os.environ["PATH"]}
@@ -439,3 +464,48 @@ def test_a_port_exposed_without_protocol_is_tcp_as_docker_reads_it() -> None:
     # compose's `expose: ["8000"]` reaches the container config as "8000", beside EXPOSE's "8000/tcp".
     config = ImageConfig.load({"ExposedPorts": {"8000": {}, "8000/tcp": {}, "53/udp": {}}})
     assert config.exposed_ports == {"8000/tcp", "53/udp"}
+
+
+@pytest.mark.docker
+def test_an_image_is_probed_once_per_id_and_again_when_it_or_the_question_changes(
+    docker_engine: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docverify.observe import files, probe
+
+    monkeypatch.setattr(diskcache, "ROOT", tmp_path / "cache")
+    tag = f"docverify-test-probe-cache:{os.getpid()}"
+    ran: list[str] = []
+    real = probe._run_in_image
+
+    def counted(image: str, *rest: object) -> object:
+        ran.append(image)
+        return real(image, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(probe, "_run_in_image", counted)
+
+    def build(text: str) -> None:
+        (tmp_path / "f.txt").write_text(text)
+        (tmp_path / "Dockerfile").write_text("FROM python:3.13-slim\nCOPY f.txt /f.txt\n")
+        built = subprocess.run(
+            ["docker", "build", "-q", "--network", "host", "-t", tag, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DOCKER_BUILDKIT": "0"},
+        )
+        assert built.returncode == 0, built.stderr
+
+    def seen(*paths: str) -> str | None:
+        asked = {files.FILES: files.FilesRequest(paths=paths)}
+        found: files.Files = probe.observe_image(tag, asked, "the test image").get(files.FILES)
+        return found.file("/f.txt").sha256
+
+    try:
+        build("one\n")
+        first = seen("/f.txt")
+        assert first and seen("/f.txt") == first and len(ran) == 1  # the same image, the same question: kept
+        assert seen("/f.txt", "/etc") == first and len(ran) == 2  # another question: asked again
+        build("two\n")
+        assert seen("/f.txt") not in (None, first) and len(ran) == 3  # another image under the same tag
+        assert all(image.startswith("sha256:") for image in ran)  # run by ID: what was keyed is what ran
+    finally:
+        subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True)

@@ -9,6 +9,7 @@ damaged cache only costs the time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -40,20 +41,41 @@ def cached(
     compute: Callable[[], Any],
     object_hook: Callable[[dict[str, Any]], Any] | None = None,
     still: Callable[[Any], bool] | None = None,
+    keep: int | None = None,
 ) -> Any:
     """`compute()` (JSON-able), or what it answered before for the same `parts` while `still(answer)` holds:
-    an answer that depends on files found as it was computed says which, and `still` looks at them again."""
+    an answer that depends on files found as it was computed says which, and `still` looks at them again.
+    `keep`: at most that many answers of this kind stay, the least recently used going first."""
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     path = ROOT / kind / f"{key}.json"
     try:
         found = json.loads(path.read_text(), object_hook=object_hook)
         if still is None or still(found):
+            if keep is not None:
+                _touch(path)
             return found
         raise ValueError("the files it depends on changed")
     except (OSError, ValueError):  # not stored yet, a damaged entry, or an outdated one
         text = json.dumps(compute())
         _store(path, text)
+        if keep is not None:
+            _trim(path.parent, keep)
         return json.loads(text, object_hook=object_hook)
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: the last to go
+
+
+def _trim(folder: Path, keep: int) -> None:
+    """The oldest entries beyond `keep` removed (runs side by side may remove the same one: no matter)."""
+    try:
+        entries = sorted(folder.glob("*.json"), key=lambda entry: entry.stat().st_mtime, reverse=True)
+        for entry in entries[keep:]:
+            entry.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _store(path: Path, text: str) -> None:

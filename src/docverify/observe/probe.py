@@ -16,12 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..diskcache import cached
 from ..errors import ProbeFailed
 from . import docker
 from .observer import Observed, Observer
 
 DRIVER = Path(__file__).with_name("driver.py")
 ERROR = "__docverify_error__"
+PROBE_FORMAT = "probe-1"  # the stored answers' shape: bumped when it changes
+KEEP = 64  # probes kept on disk (about 1.4 MB for a Python image): a mutation run's images come and go
 PYTHONS = ("python3", "python")
 Requests = Mapping[Observer[Any, Any], Any]
 
@@ -66,8 +69,29 @@ def _no_python(result: subprocess.CompletedProcess[str]) -> bool:
 
 
 def _in_image(image: str, requests: Requests, what: str) -> dict[str, Any]:
-    """`docker run` of the image as root, with no network, its Python reading the program from stdin."""
+    """`docker run` of the image as root, with no network, its Python reading the program from stdin.
+
+    An image is immutable under its ID and the run reaches nothing outside it, so the answers are kept on
+    disk by the ID and the whole program (driver, observers' code, requests): an image built again
+    unchanged (a warm run, a mutant that changed another stage) is not probed twice.
+    """
     text = program(requests)
+    ident = _image_id(image)
+    if ident is None:
+        return _run_in_image(image, text, requests, what)
+    answers: dict[str, Any] = cached(
+        "probe", [PROBE_FORMAT, ident, text], lambda: _run_in_image(ident, text, requests, what), keep=KEEP
+    )
+    return answers
+
+
+def _image_id(image: str) -> str | None:
+    found = docker.run("image", "inspect", "--format", "{{.Id}}", image)
+    ident = found.stdout.strip()
+    return ident if found.returncode == 0 and ident.startswith("sha256:") else None
+
+
+def _run_in_image(image: str, text: str, requests: Requests, what: str) -> dict[str, Any]:
     for python in PYTHONS:
         result = docker.run(
             "run",
