@@ -5,40 +5,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["fresh_engine"]  # the engine in a fresh venv, made once a session
+pytestmark = pytest.mark.xdist_group("fresh-engine")  # the venv above: made once, on one worker
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "hello"
 PAGE = "docs/image.md"
-
-
-@pytest.fixture(scope="module")
-def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    # Installed from a copy: setuptools leaves build/ next to the sources it builds.
-    source = shutil.copytree(
-        ROOT / "src" / "docverify",
-        tmp_path_factory.mktemp("engine") / "docverify",
-        ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"),
-    )
-    install = subprocess.run(
-        [
-            str(venv / "bin" / "pip"),
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
-    return venv
 
 
 def test_installs_without_django_and_registers_its_options(fresh_venv: Path) -> None:

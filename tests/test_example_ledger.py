@@ -9,40 +9,24 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["fresh_engine"]  # the engine in a fresh venv, made once a session
+pytestmark = pytest.mark.xdist_group("fresh-engine")  # the venv above: made once, on one worker
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ledger"
 PAGE = "docs/image.md"
-# Its own tags and compose project, so a run here never meets one of the example by hand.
+# Its own tags and compose project, so a run here never meets one of the example by hand; each test has
+# its own, as workers may run both at once (a session clears its project's leftovers as it starts).
 PREFIX = "docverify-test-ledger"
+SUGGESTED = "docverify-test-ledger-suggested"
 
 
-@pytest.fixture(scope="module")
-def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    source = shutil.copytree(
-        ROOT / "src" / "docverify",
-        tmp_path_factory.mktemp("engine") / "docverify",
-        ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"),
-    )
-    install = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
-    return venv
-
-
-def run_example(venv: Path, root: Path) -> subprocess.CompletedProcess[str]:
+def run_example(venv: Path, root: Path, prefix: str = PREFIX) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pytest", "-v", "-o", f"docverify_image_prefix={PREFIX}"],
+        [str(venv / "bin" / "python"), "-m", "pytest", "-v", "-o", f"docverify_image_prefix={prefix}"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -102,7 +86,7 @@ def test_suggest_with_the_image_writes_a_page_proven_at_every_level(fresh_venv: 
     """`docverify suggest --image` (the closed-world claims included) passes unedited, at every level."""
     root = shutil.copytree(EXAMPLE, tmp_path / "ledger")
     pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"docverify-example-ledger"', f'"{PREFIX}"'))
+    pyproject.write_text(pyproject.read_text().replace('"docverify-example-ledger"', f'"{SUGGESTED}"'))
     suggested = subprocess.run(
         [str(fresh_venv / "bin" / "docverify"), "suggest", "--image", "--root", str(root)],
         capture_output=True,
@@ -113,7 +97,7 @@ def test_suggest_with_the_image_writes_a_page_proven_at_every_level(fresh_venv: 
     for page in (root / "docs").glob("*.md"):
         page.unlink()
     (root / PAGE).write_text(suggested.stdout)
-    passed = run_example(fresh_venv, root)
+    passed = run_example(fresh_venv, root, SUGGESTED)
     assert passed.returncode == 0, passed.stdout[-3000:]
     outcomes = set(re.findall(r"::(static|image|running):\S+ PASSED", passed.stdout))
     assert outcomes == {"static", "image", "running"}, passed.stdout[-3000:]

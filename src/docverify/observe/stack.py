@@ -100,7 +100,8 @@ class Compose:
             exited = f" (exit {state.get('ExitCode')})" if state.get("Status") == "exited" else ""
             states.append(f"{name}: {status}{exited}" + (f"; its health check said: {said}" if said else ""))
         logs = self("logs", "--no-color", "--tail", "20", check=False).stdout.strip() or "(no log lines)"
-        first = str(error).strip().splitlines()[-1:] or ["no reason given"]
+        # pytest-docker wraps compose's output in `"""...""".`: its last line that says something is the reason.
+        first = [line for line in str(error).splitlines() if line.strip(' ."')][-1:] or ["no reason given"]
         return (
             f"the stack did not come up healthy ({first[0][:200]}): "
             + "; ".join(states)
