@@ -3,6 +3,7 @@
 # engine, under exactly the names the Dockerfile and compose.yaml use.
 #   scripts/base-images.sh [--force] [--cache DIR] [IMAGE ...]
 #   scripts/base-images.sh --key     # the cache key of these images' inputs
+#   scripts/base-images.sh --base-only DIR   # only the shared base root fs, in DIR
 # The list comes from scripts/base_images.py (BASE_IMAGES_PROJECT: another
 # project).  An image present locally is left alone; one `docker pull` can get
 # is pulled; any other is built as a stand-in from Debian trixie with Debian's
@@ -16,6 +17,9 @@
 # there at the end, replacing older tarballs, and DIR/key names it. KEY
 # digests what the stand-ins are made of: these scripts, the recipes, the
 # image names, the suite, the architecture and the extra CA certificates.
+# --base-only DIR makes the base root fs alone (no image names, no engine
+# needed), as a head start while the venv is set up; a later run given
+# BASE_IMAGES_HEAD_START=DIR takes it from there instead of making its own.
 set -euo pipefail
 
 SUITE=trixie
@@ -23,7 +27,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT=${BASE_IMAGES_PROJECT:-$(dirname "$HERE")}
 PYTHON=$(dirname "$HERE")/.venv/bin/python
 MIRROR=${BASE_IMAGES_MIRROR:-} SECURITY_MIRROR=${BASE_IMAGES_SECURITY_MIRROR:-}
-FORCE=0 IMAGES=() RUNS=0 TODO=() BUILDS=() CACHE="" KEY_ONLY=0 KEY="" TARBALL=""
+FORCE=0 IMAGES=() RUNS=0 TODO=() BUILDS=() CACHE="" KEY_ONLY=0 KEY="" TARBALL="" BASE_ONLY=""
+HEAD_START=${BASE_IMAGES_HEAD_START:-}
 declare -A BUILT_AS=() # family -> the one name its stand-in is built under
 
 log() { printf '[base-images +%ds] %s\n' "$SECONDS" "$*"; }
@@ -153,12 +158,22 @@ while (($#)); do
     --key) KEY_ONLY=1 ;;
     --cache) (($# > 1)) || die "--cache needs a folder"; CACHE=$2 && shift ;;
     --cache=*) CACHE=${1#--cache=} ;;
+    --base-only) (($# > 1)) || die "--base-only needs a folder"; BASE_ONLY=$2 && shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" && exit 0 ;;
     -*) die "unknown option: $1 (try --help)" ;;
     *) IMAGES+=("$1") ;;
     esac
     shift
 done
+if [[ -n $BASE_ONLY ]]; then
+    ((EUID == 0)) || die "must run as root (debootstrap, chroot)"
+    mkdir -p "$BASE_ONLY" && WORK=$(cd "$BASE_ONLY" && pwd) && rm -rf --one-file-system "${WORK:?}/rootfs"
+    install_tools
+    find_mirrors
+    build_base
+    touch "$WORK/rootfs.ready"
+    exit 0
+fi
 if ((${#IMAGES[@]} == 0)); then
     [[ -x $PYTHON ]] || die "$PYTHON is missing: run 'python3 scripts/dev setup' first"
     list=$("$PYTHON" "$HERE/base_images.py" "$PROJECT") || die "could not list the base images (see above)"
@@ -202,15 +217,27 @@ for img in "${IMAGES[@]}"; do
     TODO+=("$img")
     [[ -n ${BUILT_AS[$family]:-} ]] || BUILT_AS[$family]=$img BUILDS+=("$family")
 done
-((${#BUILDS[@]})) || { save_cache && log "done" && exit 0; }
+if ((${#BUILDS[@]} == 0)); then
+    [[ -z $HEAD_START ]] || rm -rf --one-file-system "$HEAD_START"
+    save_cache && log "done" && exit 0
+fi
 
-# 2. the stand-ins, all from one base root fs
-WORK=$(mktemp -d "${BASE_IMAGES_TMPDIR:-/var/tmp}/base-images.XXXXXX")
+# 2. the stand-ins, all from one base root fs (a head start's, when one is ready)
+if [[ -n $HEAD_START && -f $HEAD_START/rootfs.ready ]]; then
+    WORK=$(cd "$HEAD_START" && pwd)
+else
+    WORK=$(mktemp -d "${BASE_IMAGES_TMPDIR:-/var/tmp}/base-images.XXXXXX")
+fi
 trap 'rm -rf --one-file-system "$WORK"' EXIT
 trap 'exit 130' INT && trap 'exit 143' TERM # so that EXIT cleans up
 install_tools
 find_mirrors
-build_base
+if [[ -f $WORK/rootfs.ready ]]; then
+    BASE=$WORK/rootfs
+    log "base root fs: the head start's ($WORK)"
+else
+    build_base
+fi
 for i in "${!BUILDS[@]}"; do
     family=${BUILDS[i]} name=${BUILT_AS[${BUILDS[i]}]}
     t0=$SECONDS old=$(docker image inspect -f '{{.Id}}' "$name" 2>/dev/null || true)
