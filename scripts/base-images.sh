@@ -47,7 +47,7 @@ progress() {
 
 # Run a command, its output logged and summarised; on failure show its end.
 run() {
-    local label=$1 logf=$WORK/$((++RUNS)).log
+    local label=$1 logf=$WORK/${LOGS:-}$((++RUNS)).log
     shift
     "$@" </dev/null 2>&1 | tee "$logf" | progress "$label" && return
     tail -n 25 "$logf" >&2
@@ -119,10 +119,10 @@ build_stand_in() {
     while read -r arg; do args+=(--build-arg "$arg"); done <"$root/tmp/stand-in/build-args"
     rm -rf "$root/tmp/stand-in"
     run "$name: slimify" debuerreotype-slimify "$root"
-    run "$name: tar" debuerreotype-tar "$root" "$WORK/rootfs.tar"
+    run "$name: tar" debuerreotype-tar "$root" "$WORK/rootfs-$family.tar"
     rm -rf --one-file-system "$root"
     log "$name: docker import ..."
-    id=$(docker import "$WORK/rootfs.tar" "$name") && rm "$WORK/rootfs.tar"
+    id=$(docker import "$WORK/rootfs-$family.tar" "$name") && rm "$WORK/rootfs-$family.tar"
     mkdir -p "$WORK/empty"
     run "$name: docker build" docker build --network none -f "$HERE/base-images/$family.Dockerfile" \
         --build-arg ROOTFS="$name" "${args[@]}" -t "$name" "$WORK/empty"
@@ -238,15 +238,28 @@ if [[ -f $WORK/rootfs.ready ]]; then
 else
     build_base
 fi
-for i in "${!BUILDS[@]}"; do
-    family=${BUILDS[i]} name=${BUILT_AS[${BUILDS[i]}]}
-    t0=$SECONDS old=$(docker image inspect -f '{{.Id}}' "$name" 2>/dev/null || true)
-    build_stand_in "$name" "$family" "$((i == ${#BUILDS[@]} - 1))"
+# One stand-in, in a process of its own: each family's apt downloads and
+# slimming overlap the others'.
+stand_in() {
+    local family=$1 name=$2 t0=$SECONDS old new size
+    LOGS=$family-
+    old=$(docker image inspect -f '{{.Id}}' "$name" 2>/dev/null || true)
+    build_stand_in "$name" "$family" "$3"
     read -r new size < <(docker image inspect -f '{{.Id}} {{.Size}}' "$name")
     # a rebuild leaves the previous image untagged: drop it unless in use
     [[ -z $old || $new == "$old" ]] || docker image rm "$old" >/dev/null 2>&1 || true
     log "$name: stand-in built in $((SECONDS - t0))s after the base ($((size / 1000000)) MB)"
+}
+STAND_INS=()
+for i in "${!BUILDS[@]}"; do
+    # one stand-in takes the base itself; more copy it each
+    stand_in "${BUILDS[i]}" "${BUILT_AS[${BUILDS[i]}]}" "$((${#BUILDS[@]} == 1))" &
+    STAND_INS+=("$!")
 done
+for job in "${STAND_INS[@]}"; do
+    wait "$job" || die "a stand-in could not be built (its log is above)"
+done
+rm -rf --one-file-system "$BASE"
 # every other name of the same family (another tag, or written with a registry) is that image
 for img in "${TODO[@]}"; do
     name=${BUILT_AS[$(family_of "$img")]}
