@@ -20,7 +20,7 @@ APP_DIR = Path(__file__).resolve().parent.parent / "src" / "backend_django"
 # The discard port on loopback: nothing listens, so connecting fails at once.
 UNREACHABLE_DB = "postgres://u:p@127.0.0.1:9/x"
 PROD_SECRET = secrets.token_urlsafe(50)
-# pytest-django exports DJANGO_SETTINGS_MODULE; a stray DATABASE_URL would skew prod cases.
+# tests/conftest.py exports DJANGO_SETTINGS_MODULE; a stray DATABASE_URL would skew prod cases.
 ISOLATED_VARS = ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
 
 
