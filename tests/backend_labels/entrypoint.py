@@ -66,7 +66,8 @@ DEADLINE = 90  # seconds a one-off start may take at all, start-up included, bef
 
 @DATABASE_WAIT.running(
     "with the database out of reach, a start bounded by a few seconds exits non-zero within them (timed against a "
-    "start bounded by none) and its log names the database"
+    "start bounded by none) and its log names the database",
+    uses="own",  # one-off containers that reach no service of the stack
 )
 def database_wait_running(claim: Claim[WaitArgs], stack: Stack) -> Cites:
     service = stack.service.service

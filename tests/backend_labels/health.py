@@ -161,6 +161,6 @@ def healthcheck_bites_running(claim: Claim[HealthcheckArgs], stack: Stack) -> Ci
 
 
 def extend(registry: Registry) -> None:
-    registry.extend(HEALTHCHECK).running("with the database stopped, Docker turns the backend unhealthy")(
-        healthcheck_bites_running
-    )
+    registry.extend(HEALTHCHECK).running(
+        "with the database stopped, Docker turns the backend unhealthy", uses="breaks"
+    )(healthcheck_bites_running)

@@ -216,7 +216,8 @@ READ = "SELECT token FROM docverify_probe"
 
 @DATABASE_VOLUME.running(
     "the container's mounts; then, in a project of its own, PostgreSQL's own data_directory on that volume, and a "
-    "row written, the container recreated, the row read back"
+    "row written, the container recreated, the row read back",
+    uses="own",  # the mounts Docker keeps of the container; the experiment in a project of its own
 )
 def database_volume_running(claim: Claim[VolumeArgs], stack: Stack) -> Cites:
     db = running_database(claim, stack)

@@ -108,10 +108,25 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
     workers.assign(items, owned, workers.group(current.settings.project))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The running claims this session runs, once selected: the running pass starts those, no others."""
+    current = session.config.stash.get(STATE, None)
+    if current is not None:
+        claims = (getattr(getattr(item, "example", None), "parsed", None) for item in session.items)
+        found = (claim for item, claim in zip(session.items, claims, strict=True) if isinstance(claim, Claim)
+                 and item.name.startswith("running:"))  # fmt: skip
+        current.walk.selected_running = {claim.id for claim in found}
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A test reading the report gets every result so far: the writes while claims run are throttled."""
+    """A test reading the report gets every result so far: the writes while claims run are throttled.
+    Anything but a claim waits for the running checks still going on in the background: it may touch the stack."""
     current = item.config.stash.get(STATE, None)
-    if current is not None and item.get_closest_marker(workers.REPORT_MARKER) is not None:
+    if current is None:
+        return
+    if not isinstance(getattr(getattr(item, "example", None), "parsed", None), Claim):
+        current.walk.finish_running()
+    if item.get_closest_marker(workers.REPORT_MARKER) is not None:
         current.write_report()
 
 

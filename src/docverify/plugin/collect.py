@@ -68,6 +68,8 @@ class ClaimParser:
         started = time.monotonic()
         if level == "static":
             outcome = self.walk.static()[claim.id]
+        elif level == "running":
+            outcome = self.walk.running(claim, example.namespace[SUBJECTS[level]])
         else:
             outcome = self.walk.check(claim, level, example.namespace[SUBJECTS[level]])
         self.record(claim, level, outcome.failure, time.monotonic() - started, outcome.cites, outcome.inputs)

@@ -80,4 +80,5 @@ class Subjects:
         for job in (self._images, self._stack):
             if job is not None:
                 job.result()
+        self._walk.finish_running()  # no check still at work on the stack as it goes down
         self._held.close()

@@ -26,6 +26,7 @@ from ..vocabulary.label import LEVELS, Cites, Claim, Level
 from ..vocabulary.registry import Registry
 from . import counts
 from .inputs import Inputs
+from .running import Pass, uses_of
 
 
 @dataclass
@@ -60,6 +61,10 @@ class Walk:
         self._pages_lock = threading.RLock()
         self._static_lock = threading.Lock()
         self._levels: dict[str, list[Level]] = {}
+        # The running claims this session runs (the plugin sets them once pytest has selected its items).
+        self.selected_running: set[str] | None = None
+        self._running: Pass[StaticOutcome] | None = None
+        self._running_lock = threading.Lock()
 
     @cached_property
     def renderer(self) -> rendered.Renderer:
@@ -158,6 +163,28 @@ class Walk:
                 failure = f"{claim.where()} {claim.title}: {error}"
         inputs = self.inputs.of(read)
         return StaticOutcome([] if failure else sorted(set(cites), key=_cite_order), failure, inputs)
+
+    # --- the running pass ----------------------------------------------------------
+
+    def running(self, claim: Claim[Any], stack: Any) -> StaticOutcome:
+        """The claim's running-level outcome: on first use, every selected running claim starts side by side
+        where what its checks do to the stack allows (`run.running`)."""
+        with self._running_lock:
+            if self._running is None and self.selected_running is not None:
+                todo = {c.id: c for c in self.claims() if c.id in self.selected_running}
+                kinds = [(i, uses_of([k.uses for k in c.label.checks_at("running", c)])) for i, c in todo.items()]
+                self._running = Pass(kinds, lambda i: self.check(todo[i], "running", stack))
+            running = self._running
+        if running is None or claim.id not in running:
+            return self.check(claim, "running", stack)
+        return running.outcome(claim.id)
+
+    def finish_running(self) -> None:
+        """Wait for the running checks started in the background (before anything else touches the stack)."""
+        with self._running_lock:
+            running = self._running
+        if running is not None:
+            running.finish()
 
     # --- what the container levels observe -----------------------------------------
 

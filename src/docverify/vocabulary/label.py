@@ -38,6 +38,7 @@ LEVELS: tuple[Level, ...] = ("static", "image", "running")
 # stage: the Dockerfile stage under whose `Stage N: Name` heading the claim sits (else the final one);
 # image: the final image; stack: the compose stack; project: the repository.
 Scope = Literal["stage", "image", "stack", "project"]
+Uses = Literal["reads", "own", "breaks"]  # what a running check does to the stack
 Cites = list[str]
 A = TypeVar("A")
 A_co = TypeVar("A_co", covariant=True)
@@ -110,6 +111,7 @@ class Check(Generic[A]):
     applies: Callable[[A], bool] | None = None
     forms: tuple[str, ...] = ()  # only for sentences read by these forms (default: every form)
     owner: str = ""  # the module that registered it (a pack or a project's vocabulary)
+    uses: Uses = "reads"  # running checks: what it does to the stack (run.running says what may run beside what)
 
     def covers(self, claim: Claim[A]) -> bool:
         if self.forms and " ".join(claim.reading.form.text.split()) not in self.forms:
@@ -180,12 +182,14 @@ class Label(Generic[A]):
 
     # --- checks, typed per level ------------------------------------------------------
 
-    def _add(self, level: Level, meaning: str, run: Any, needs: Any, applies: Any, forms: Sequence[str]) -> None:
+    def _add(
+        self, level: Level, meaning: str, run: Any, needs: Any, applies: Any, forms: Sequence[str], uses: Uses = "reads"
+    ) -> None:
         known = {form.text for form in self.forms}
         wanted = tuple(" ".join(f.split()) for f in forms)
         if set(wanted) - known:
             raise ConfigError(f"label {self.name}: a check names forms it does not have: {sorted(set(wanted) - known)}")
-        self.checks.append(Check(level, meaning, run, needs, applies, wanted, getattr(run, "__module__", "")))
+        self.checks.append(Check(level, meaning, run, needs, applies, wanted, getattr(run, "__module__", ""), uses))
 
     def static(
         self, meaning: str, *, applies: Callable[[A], bool] | None = None, forms: Sequence[str] = ()
@@ -217,9 +221,13 @@ class Label(Generic[A]):
         needs: Needs[A] | None = None,
         applies: Callable[[A], bool] | None = None,
         forms: Sequence[str] = (),
+        uses: Uses = "reads",
     ) -> Callable[[RunningCheck[A]], RunningCheck[A]]:
+        """A running check; `uses` says what it does to the stack: `reads` it, starts containers of its `own`, or
+        `breaks` it while it runs (see `docverify.run.running`)."""
+
         def add(check: RunningCheck[A]) -> RunningCheck[A]:
-            self._add("running", meaning, check, needs, applies, forms)
+            self._add("running", meaning, check, needs, applies, forms, uses)
             return check
 
         return add
