@@ -54,3 +54,20 @@ def test_bad_port_value_is_one_clear_error() -> None:
     assert result.returncode == 2, result.stdout
     assert result.stdout.splitlines()[0] == "--port needs a number from 1 to 65535, not 'eighty'", result.stdout
     assert "Traceback" not in result.stdout
+
+
+def test_the_docs_alone_run_in_one_process_and_the_rest_with_workers() -> None:
+    """The docs are one xdist group: workers would only start up and wait (scripts/dev test docs)."""
+    import importlib.util
+    import os
+    from importlib.machinery import SourceFileLoader
+
+    spec = importlib.util.spec_from_loader("dev", SourceFileLoader("dev", str(DEV)))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.workers(["docs"]) == []
+    assert module.workers(["docs/backend/django/health.md::static:L14:Endpoint", "-k", "static"]) == []
+    with_workers = ["-n"] if (os.cpu_count() or 1) >= 2 else []
+    for args in ([], ["tests"], ["docs", "tests/test_stack.py"], ["-k", "docs"]):
+        assert module.workers(args)[:1] == with_workers, args

@@ -1,6 +1,7 @@
 """The whole suite's speed against the commit before issue 20, in one run: a fresh clone's first run,
-then a warm run, then `pytest docs` warm, then the static level alone (the claims whose id says
-`static`, in one process), each as the suite ran then and as it runs now.
+then a warm run, then `pytest docs` warm (as typed: one process on both sides), then the static level
+alone (the claims whose id says `static`, in one process), each as the suite ran then and as it runs
+now.
 
 Each checkout gets its own venv first (`scripts/dev setup`, untimed: the tests only are timed), so
 each runs its own locked packages, engine and tests, as a fresh clone does. The first run of each is
@@ -77,7 +78,9 @@ def suite_speed(bench: Bench, runs: Results) -> dict[str, Any]:
             cache = Path(caches) / side
             found.setdefault(side, {})["first"] = _run(tree, side, "first run in a fresh clone", cache, prefix, [])
             found[side]["warm"] = _run(tree, side, "the whole suite, warm", cache, prefix, [])
-            found[side]["docs_warm"] = _run(tree, side, "pytest docs, warm", cache, prefix, ["docs"])
+            # `pytest docs` as typed, in one process: so `scripts/dev test docs` runs it too (the docs are one
+            # xdist group, which other workers would only wait beside).
+            found[side]["docs_warm"] = _run(tree, side, "pytest docs, warm", cache, prefix, ["docs"], workers=False)
             found[side]["static"] = _run(tree, side, "the static level", cache, prefix, STATIC, workers=False)
             subprocess.run(["docker", "image", "rm", "-f", *_tags(prefix)], capture_output=True)
     runs["suite_speed"] = {"before": BEFORE_SPEED, "now_arguments": NOW, **found}
