@@ -108,14 +108,18 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
     workers.assign(items, owned, workers.group(current.settings.project))
 
 
+def _claim(item: pytest.Item) -> Claim[Any] | None:
+    """The claim a docs item proves, if it proves one."""
+    parsed = getattr(getattr(item, "example", None), "parsed", None)
+    return parsed if isinstance(parsed, Claim) else None
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The running claims this session runs, once selected: the running pass starts those, no others."""
     current = session.config.stash.get(STATE, None)
     if current is not None:
-        claims = (getattr(getattr(item, "example", None), "parsed", None) for item in session.items)
-        found = (claim for item, claim in zip(session.items, claims, strict=True) if isinstance(claim, Claim)
-                 and item.name.startswith("running:"))  # fmt: skip
-        current.walk.selected_running = {claim.id for claim in found}
+        running = (_claim(item) for item in session.items if item.name.startswith("running:"))
+        current.walk.selected_running = {claim.id for claim in running if claim is not None}
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -124,7 +128,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     current = item.config.stash.get(STATE, None)
     if current is None:
         return
-    if not isinstance(getattr(getattr(item, "example", None), "parsed", None), Claim):
+    if _claim(item) is None:
         current.walk.finish_running()
     if item.get_closest_marker(workers.REPORT_MARKER) is not None:
         current.write_report()
@@ -135,8 +139,8 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    claim = getattr(getattr(item, "example", None), "parsed", None)
-    if isinstance(claim, Claim) and report.when == "setup" and (report.skipped or report.failed):
+    claim = _claim(item)
+    if claim is not None and report.when == "setup" and (report.skipped or report.failed):
         level = item.name.split(":", 1)[0]
         if report.skipped:
             reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else "skipped"
