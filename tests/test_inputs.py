@@ -3,6 +3,7 @@ instruction stales exactly the proofs that read it, naming it."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +56,67 @@ def test_a_comment_in_the_dockerfile_or_the_script_stales_nothing(recorded: tupl
 
 def test_a_changed_instruction_stales_exactly_the_proofs_that_read_it(recorded: tuple[Path, Any]) -> None:
     root, inputs = recorded
-    edit(root / "Dockerfile", '"--workers", "2"', '"--workers", "3"')
+    edit(root / "Dockerfile", '"0.0.0.0:8000"', '"0.0.0.0:8080"')
     found = stale(root, inputs)
     # The linter reads every instruction too: the proofs that read the line, and no other.
-    assert titles(root, found) == {"Command", "Image Config", "Lint"}, found
-    assert sorted({name for names in found.values() for name in names}) == ["dockerfile:1:CMD", "lint:Dockerfile"]
+    assert titles(root, found) == {"Command", "Lint"}, found
+    names = sorted({name for names in found.values() for name in names})
+    assert names == ['argv:1:["gunicorn", "core.wsgi:application", "0.0.0.0:8000"]', "lint:Dockerfile"], names
+
+
+def test_a_cmd_word_no_claim_names_stales_only_what_reads_every_word(recorded: tuple[Path, Any]) -> None:
+    """Command tells apart only its own words and launchers; Image Config only whether there is a CMD."""
+    root, inputs = recorded
+    edit(root / "Dockerfile", '"--workers", "2"', '"--workers", "3"')
+    assert titles(root, stale(root, inputs)) == {"Lint"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('CMD ["gunicorn",', 'CMD ["nice", "gunicorn",'),  # a word before the program that is no launcher
+        ('"core.wsgi:application"', '"core.wsgi:app"'),  # a word the claim names, changed
+        ('"--bind", "0.0.0.0:8000"', '"--bind=0.0.0.0:8000"'),  # the address moves into an option
+    ],
+)
+def test_a_cmd_change_the_command_claim_can_see_stales_it(recorded: tuple[Path, Any], old: str, new: str) -> None:
+    root, inputs = recorded
+    edit(root / "Dockerfile", old, new)
+    assert "Command" in titles(root, stale(root, inputs))
+
+
+def test_a_config_field_set_or_unset_stales_image_config(recorded: tuple[Path, Any]) -> None:
+    root, inputs = recorded
+    edit(root / "Dockerfile", "\nEXPOSE 8000\n", "\nEXPOSE 8000\nSTOPSIGNAL SIGINT\n")
+    found = stale(root, inputs)
+    assert "Image Config" in titles(root, found)
+    assert "dockerfile:1:STOPSIGNAL?" in {name for names in found.values() for name in names}
 
 
 def test_an_unrelated_instruction_stales_only_what_reads_its_keyword(recorded: tuple[Path, Any]) -> None:
     root, inputs = recorded
     edit(root / "Dockerfile", "--retries=3", "--retries=4")
-    assert titles(root, stale(root, inputs)) == {"Healthcheck", "Image Config", "Lint"}
+    assert titles(root, stale(root, inputs)) == {"Healthcheck", "Lint"}
+
+
+def test_two_commands_seen_alike_hold_alike() -> None:
+    """What `argv:` keeps of a CMD is all `holds` tells apart: random argvs from the claim's words, launchers,
+    paths, `--opt=value` spellings and other words, compared pairwise within each group seen alike."""
+    from docverify.vocabulary.command import claim_words, holds, seen
+
+    claims = [c for c in walked(ROOT).claims() if c.title == "Command"]
+    assert claims, "the Dockerfile page has a Command claim"
+    rng = random.Random(20)
+    for claim in claims:
+        words = claim_words(claim)
+        assert words, claim.text
+        pool = [*words, *(f"/usr/bin/{w}" for w in words), *(f"--opt={w}" for w in words), "python3", "sh", "-c",
+                "exec", "nice", "--workers", "2", "3", "-", "/venv/bin/python"]  # fmt: skip
+        groups: dict[tuple[str, ...], set[bool]] = {}
+        for _ in range(20000):
+            argv = [rng.choice(pool) for _ in range(rng.randint(0, 7))]
+            if rng.random() < 0.3:  # many that hold, not only the rare random one
+                argv = [*argv[:2], *words, *argv[2:]]
+            groups.setdefault(tuple(seen(argv, words)), set()).add(holds(claim, argv))
+        assert all(len(found) == 1 for found in groups.values())
+        assert {True, False} <= {v for found in groups.values() for v in found}

@@ -252,17 +252,25 @@ def test_a_comment_selects_nothing(project: Path) -> None:
 
 
 def test_a_one_line_dockerfile_change_selects_only_the_entries_of_its_instructions_claims(project: Path) -> None:
-    edit(project / "Dockerfile", *CMD_LINE)  # CMD: read by the Command and Image Config claims, and the linter
+    # A CMD word no claim names: the Command claim reads only its own words of the CMD, Image Config only
+    # whether there is one; the linter reads every instruction.
+    edit(project / "Dockerfile", *CMD_LINE)
     line = next(n for n, text in enumerate((project / "Dockerfile").read_text().splitlines(), 1) if CMD_LINE[1] in text)
     chosen = selection(project)
     assert set(chosen) == {"command", "bind-equals", "user-by-uid"}, chosen
-    assert f"the lines it edits changed (Dockerfile:{line})" in chosen["command"], chosen["command"]
+    assert chosen["command"] == f"[static] the lines it edits changed (Dockerfile:{line})", chosen["command"]
+    assert chosen["user-by-uid"] == "[static] what Lint read changed: what the linter reads in Dockerfile (its " \
+        "instructions and pragmas)", chosen["user-by-uid"]  # fmt: skip
+
+
+def test_a_cmd_word_a_claim_names_selects_the_entries_that_read_it(project: Path) -> None:
+    edit(project / "Dockerfile", '"0.0.0.0:8000"', '"0.0.0.0:8080"')
+    line = next(n for n, text in enumerate((project / "Dockerfile").read_text().splitlines(), 1) if "8080" in text)
+    chosen = selection(project)
     assert (
-        f"what Runtime/Command read changed: the CMD instructions of stage runtime (Dockerfile:{line})"
-        in (chosen["command"])
-    )
-    # The rewrite of USER moves the Image Config claim's inputs, which read the CMD too.
-    assert "what Runtime/Image Config read changed: the CMD instructions" in chosen["user-by-uid"], chosen
+        f"what Runtime/Command read changed: the CMD of stage runtime (Dockerfile:{line}), as far as the claim's "
+        "words `gunicorn`, `core.wsgi:application`, `0.0.0.0:8000` go" in chosen["command"]
+    ), chosen
 
 
 def test_a_changed_claim_text_selects_its_entries(project: Path) -> None:
@@ -271,10 +279,9 @@ def test_a_changed_claim_text_selects_its_entries(project: Path) -> None:
     chosen = selection(project)
     for name in ("port", "extra-expose", "page-port"):
         assert f"the text of Runtime/Port changed ({page}:" in chosen.pop(name, ""), name
-    # The Image Config claim reads the whole page (what it declares), so the rewrites that move it run too.
-    assert chosen == dict.fromkeys(
-        ("user-by-uid", "bind-equals"), f"[static] what Runtime/Image Config read changed: {page}"
-    )
+    # The rewrites of USER and of the bind address leave what Image Config reads (which fields are set) as it
+    # was: they bear on no claim that reads the page.
+    assert chosen == {}, chosen
 
 
 def test_a_new_entry_is_selected(project: Path) -> None:

@@ -20,6 +20,8 @@ from ..model.context import Context
 from ..model.dockerfile import Dockerfile, Instruction, Stage
 from ..model.scripts import entrypoint_script
 from ..model.sources import Sources
+from ..vocabulary.command import seen
+from ..vocabulary.label import words
 
 # Instructions that set only the image config: they do not change the file system a build makes.
 CONFIG_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "STOPSIGNAL", "VOLUME", "ONBUILD", "MAINTAINER"}
@@ -84,6 +86,9 @@ class Inputs:
             return self._config(key, field)
         if kind == "build":
             return self._build(rest)
+        if kind == "argv":
+            key, _, words = rest.partition(":")
+            return self._argv(key, json.loads(words))
         return ABSENT
 
     def _script(self, path: str) -> str:
@@ -122,7 +127,24 @@ class Inputs:
         stage = self.stage(key)
         if stage is None:
             return ABSENT
+        if keyword.endswith("?"):  # only whether there is one
+            return digest([any(i.keyword == keyword[:-1] for i in stage.body)])
         return digest(normal(i) for i in stage.body if keyword == "*" or i.keyword == keyword)
+
+    def _argv(self, key: str, words: list[str]) -> str:
+        """The stage's CMD as Docker stores it, seen as a claim of these words sees it; none inherits the base's
+        (unless an ENTRYPOINT resets it). A SHELL changes how a shell-form CMD is stored: it counts whole."""
+        stage = self.stage(key)
+        if stage is None:
+            return ABSENT
+        chain = stage.chain()
+        shells = [normal(i) for s in chain for i in s.body if i.keyword == "SHELL"]
+        found = stage.exec_list("CMD")
+        if found is None:
+            reset = any(i.keyword == "ENTRYPOINT" for s in chain for i in s.body)
+            return digest(["none", chain[-1].base, reset, shells])
+        argv, instruction = found
+        return digest([seen(argv, words), instruction.is_exec_form(), shells])
 
     def _config(self, key: str, field: str) -> str:
         stage = self.stage(key)
@@ -176,6 +198,13 @@ class Inputs:
         if stage is None:
             return None
         named = f"stage {stage.label}"
+        if kind == "argv":
+            lines = [f"{dockerfile}:{i.line}" for s in stage.chain() for i in s.body if i.keyword == "CMD"]
+            where = f" ({', '.join(lines)})" if lines else ""
+            named_words = words(f"`{w}`" for w in json.loads(field))
+            return f"the CMD of {named}{where}, as far as the claim's words {named_words} go"
+        if field.endswith("?"):
+            return f"whether {named} has a {field[:-1]} instruction"
         if kind == "build":
             return f"what {named} builds from (its instructions, earlier stages' and the build context)"
         keywords = FIELD_KEYWORDS.get(field, ()) if kind == "config" else () if field == "*" else (field,)

@@ -7,10 +7,12 @@ base's. An undocumented difference fails, naming the field, the path, or the Doc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import reads
 from ..model.copies import copies_of
 from ..model.dockerfile import Stage
 from ..model.sources import Sources
@@ -41,6 +43,11 @@ def _chain(stage: Stage) -> list[Stage]:
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)
     return chain
+
+
+def _present(noted: str) -> str:
+    """`dockerfile:N:CMD` read only for whether there is one: `dockerfile:N:CMD?`."""
+    return f"{noted}?" if re.fullmatch(r"dockerfile:\d+:[A-Z]+", noted) else noted
 
 
 def _described(claim: Claim[Any], sources: Sources) -> set[str]:
@@ -76,7 +83,8 @@ IMAGE_CONFIG = Label(
 @IMAGE_CONFIG.static("the instructions that set config fields, each field described by a claim of the stage")
 def image_config_static(claim: Claim[ConfigArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    set_here = {name: [i for s in _chain(stage) for i in s.all(keyword)] for name, (keyword, _) in FIELDS.items()}
+    with reads.narrowed(_present):  # which fields are set counts, not to what (the image level compares values)
+        set_here = {name: [i for s in _chain(stage) for i in s.all(keyword)] for name, (keyword, _) in FIELDS.items()}
     changed = {name for name, found in set_here.items() if found}
     listed = set(claim.args.fields)
     if changed != listed:

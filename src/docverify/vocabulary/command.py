@@ -7,12 +7,15 @@ reads the process (PID 1) and its listening sockets.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ..model import reads
 from ..model.dockerfile import Stage
 from ..model.scripts import entrypoint_script
 from ..model.sources import Sources
@@ -112,6 +115,39 @@ def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
     return False
 
 
+def seen(argv: Sequence[str], words: Sequence[str]) -> list[str]:
+    """The argv as `holds` tells it apart for a claim of these words (not the `Runs` and `Passes` forms,
+    which compare every word): each of the words where it stands, also as `--opt=value` or the program by
+    path; any other word only as a launcher or not. Two argvs seen alike hold alike."""
+    return [
+        w if any(w == x or w.endswith(f"={x}") or same(w, x) for x in words)
+        else "\0launcher" if LAUNCHER.fullmatch(PurePosixPath(w).name) else "\0"
+        for w in argv
+    ]  # fmt: skip
+
+
+def claim_words(claim: Claim[CommandArgs]) -> list[str] | None:
+    """The words a claim tells apart in the CMD, or None where it compares every word."""
+    if claim.args.command is not None or claim.reading.form.text.startswith("Passes"):
+        return None
+    program, runs = _words(claim.args)
+    return [*program, *(w for run in runs for w in run)]
+
+
+@contextmanager
+def cmd_as_seen(claim: Claim[CommandArgs], key: str) -> Iterator[None]:
+    """Reading the CMD inside the block notes only what the claim tells apart of it (`argv:KEY:WORDS`),
+    so a proof stays valid when a word it does not name changes (`--workers 2` to `3`)."""
+    words = claim_words(claim)
+    if words is None:
+        yield
+        return
+    name = f"argv:{key}:{json.dumps(words)}"
+    cmd = re.compile(r"dockerfile:\d+:CMD|config:\d+:Cmd")
+    with reads.narrowed(lambda noted: name if cmd.fullmatch(noted) else noted):
+        yield
+
+
 def same(found: str, wanted: str) -> bool:
     """A program by name or by path: `/venv/bin/gunicorn` runs `gunicorn`."""
     return found == wanted or ("/" not in wanted and PurePosixPath(found).name == wanted)
@@ -125,17 +161,19 @@ def said(claim: Claim[CommandArgs]) -> str:
                 "`exec`: the script replaces itself with it")  # fmt: skip
 def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    argv, problem = _process(stage, sources)
-    cmd, entry = stage.last("CMD"), stage.last("ENTRYPOINT")
-    cites = [i.cite for i in (cmd, entry) if i is not None]
-    if claim.reading.form.text.startswith("Passes") and entry is None:
-        fail(claim, "arguments passed to an entrypoint", "no ENTRYPOINT", stage.where(cmd))
-    if argv is None:
-        fail(claim, said(claim), problem, stage.where(entry or cmd))
-    if claim.reading.form.text.startswith("Passes"):
-        argv = stage.exec_list("CMD")[0] if stage.exec_list("CMD") else []  # type: ignore[index]
-    if not holds(claim, argv):
-        fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`", stage.where(cmd or entry))
+    with cmd_as_seen(claim, str(stage.index)):
+        argv, problem = _process(stage, sources)
+        cmd, entry = stage.last("CMD"), stage.last("ENTRYPOINT")
+        cites = [i.cite for i in (cmd, entry) if i is not None]
+        if claim.reading.form.text.startswith("Passes") and entry is None:
+            fail(claim, "arguments passed to an entrypoint", "no ENTRYPOINT", stage.where(cmd))
+        if argv is None:
+            fail(claim, said(claim), problem, stage.where(entry or cmd))
+        if claim.reading.form.text.startswith("Passes"):
+            argv = stage.exec_list("CMD")[0] if stage.exec_list("CMD") else []  # type: ignore[index]
+        if not holds(claim, argv):
+            fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`",
+                 stage.where(cmd or entry))  # fmt: skip
     if claim.args.handover is not None:
         cites += script.handover(claim, sources, claim.args.handover)
     return cites
@@ -147,7 +185,8 @@ def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
     config = image.config
     passes = claim.reading.form.text.startswith("Passes")
     scripted = image.stage is images.sources.dockerfile.final and entrypoint_script(images.sources) is not None
-    argv = config.cmd if passes or scripted else config.argv
+    with cmd_as_seen(claim, image.stage_key):
+        argv = config.cmd if passes or scripted else config.argv
     if not holds(claim, argv):
         fail(claim, said(claim), f"`{shlex.join(argv)}`", image.where)
     return []
