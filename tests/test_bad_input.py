@@ -278,3 +278,22 @@ def test_an_image_without_python_or_a_shell_is_a_clear_failure(docker_engine: No
     assert result.returncode != 0 and "Traceback" not in out, out[-3000:]
     assert "docs/image.md:5 User: " in out and "has no Python interpreter" in out, out[-3000:]
     assert "1 failed, 1 passed" in out.splitlines()[-1], out.splitlines()[-1]
+
+
+def test_a_false_copy_claim_fails_alone_and_the_image_level_is_still_planned(repo_copy: Path) -> None:
+    """A claim whose needs cannot be worked out (its COPY is not there) fails on its own line; it does not
+    stop the plan every other image-level claim waits on."""
+    from docverify.config import from_pyproject
+    from docverify.run import vocab
+    from docverify.run.walk import Walk
+
+    page = repo_copy / PAGE
+    said = "Copies the `entrypoint.sh` script to `/entrypoint.sh`."
+    page.write_text(page.read_text().replace(said, said.replace("`/entrypoint.sh`", "`/usr/local/bin/entrypoint.sh`")))
+    settings = from_pyproject(repo_copy)
+    walk = Walk(settings, vocab.build(settings.packs, settings.vocabularies))
+    plan = walk.plan("image")
+    observers = {o.name for wanted in plan.wanted.values() for o in wanted}
+    assert {"files", "packages"} <= observers, observers
+    failures = mutations.static_failures(repo_copy, walk.registry)
+    assert any("/usr/local/bin/entrypoint.sh" in m for m in failures["Runtime/Copy Artifacts Copies"]), failures

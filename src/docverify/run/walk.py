@@ -210,7 +210,11 @@ class Walk:
             except ClaimFailed:
                 continue
             for check in claim.label.checks_at(level, claim):
-                for need in check.needs(claim, self.sources) if check.needs else ():
+                try:
+                    needs = check.needs(claim, self.sources) if check.needs else []
+                except ClaimFailed:  # its own check fails with it; the other claims' subjects are made as planned
+                    continue
+                for need in needs:
                     plan.add(self._subject(need.on, stage, service), need)
         return plan
 
