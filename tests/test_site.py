@@ -510,3 +510,21 @@ def test_a_link_to_a_missing_anchor_breaks_the_build(docs_copy: Path) -> None:
 def test_a_missing_snippet_file_breaks_the_build(docs_copy: Path) -> None:
     append(docs_copy.parent / "docs/backend/django/deploy/compose.md", '```yaml\n--8<-- "NoSuchFile"\n```')
     assert_build_fails_naming(docs_copy, "NoSuchFile")
+
+
+def test_an_embedded_file_builds_with_python_markdowns_own_fences(tmp_path: Path) -> None:
+    """Without superfences (Python-Markdown's own fences, attr_list and snippets), a page embedding a file
+    still builds: its fence gets no `linenums`, which that extension would write out as an attribute."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "Dockerfile").write_text('FROM python:3.13-slim\nCMD ["python3"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.docverify]\ndocs = "docs"\n')
+    (tmp_path / "docs" / "index.md").write_text('# Image\n\n```dockerfile\n--8<-- "Dockerfile"\n```\n')
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\nmarkdown_extensions: [attr_list, pymdownx.snippets]\nplugins: [docverify]\n")
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert 'data-dv-file="Dockerfile"' in html and "CMD" in html, html[-2000:]

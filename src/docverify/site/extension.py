@@ -71,6 +71,11 @@ class State:
         return f"\ue000dv{len(self.html) - 1}\ue001"
 
 
+# The fence handlers that number lines from a fence's `linenums`: pymdownx.superfences (with its highlight)
+# and Python-Markdown's codehilite.
+NUMBERING = ("SuperFencesCodeExtension", "CodeHiliteExtension")
+
+
 class Marks(Preprocessor):  # type: ignore[misc]
     """Before snippets expand anything, so lines are the page's own: marks, fences, tables as tokens."""
 
@@ -100,10 +105,11 @@ class Marks(Preprocessor):  # type: ignore[misc]
             marking.place(lines, bullet.line - 1, bullet.shape, state.token(html, item.line))
             state.styled = True
         state.styled = state.styled or any(marking.NARRATIVE.search(line) for line in lines)
+        numbered = any(type(e).__name__ in NUMBERING for e in self.md.registeredExtensions)
         for block in site.blocks.get(page, []):
             index = block.embed.line - 1 - offset
             if 0 <= index < len(lines) and lines[index].strip().startswith(block.embed.fence):
-                lines[index] = render.fence_line(block.embed, block.id, block.shown[0])
+                lines[index] = render.fence_line(block.embed, block.id, block.shown[0], numbered)
                 state.styled = True
         claims_page = next((p for p, text in site.texts.items() if TABLE_MARKER in text), None)
         here = claims_page not in (None, page)

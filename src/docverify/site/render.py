@@ -39,9 +39,11 @@ def line_anchor(block: str, line: int) -> str:
     return f"__span-{block}-{line}"
 
 
-def fence_line(embed: Embed, block: str, first: int) -> str:
-    """The opening fence with an id and the real first line number."""
-    extra = f'#{block} linenums="{first}" data-dv-file="{esc(embed.file)}"'
+def fence_line(embed: Embed, block: str, first: int, numbered: bool = True) -> str:
+    """The opening fence with an id and the real first line number (`numbered`: where a highlighter reads
+    `linenums`; Python-Markdown's own fences without one would write it out as an attribute, and fail)."""
+    numbers = f' linenums="{first}"' if numbered else ""
+    extra = f'#{block}{numbers} data-dv-file="{esc(embed.file)}"'
     info = embed.info
     if info.startswith("{") and info.endswith("}"):
         return f"{embed.indent}{embed.fence} {info[:-1].rstrip()} {extra} }}"
