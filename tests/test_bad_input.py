@@ -297,3 +297,31 @@ def test_a_false_copy_claim_fails_alone_and_the_image_level_is_still_planned(rep
     assert {"files", "packages"} <= observers, observers
     failures = mutations.static_failures(repo_copy, walk.registry)
     assert any("/usr/local/bin/entrypoint.sh" in m for m in failures["Runtime/Copy Artifacts Copies"]), failures
+
+
+def mini_project(root: Path, table: str) -> Path:
+    """A project of one page and one claim, with `table` as its [tool.docverify]."""
+    (root / "docs").mkdir(parents=True)
+    write(root / "docs" / "index.md", "# Image\n\n## Stage 1\n\n*   **User:** Runs as `root`.\n")
+    write(root / "Dockerfile", "FROM python:3.13-slim\n")
+    write(root / "pyproject.toml", "[tool.docverify]\n" + table)
+    return root
+
+
+def test_a_missing_dockerfile_fails_each_claim_in_one_line(tmp_path: Path) -> None:
+    root = mini_project(tmp_path / "p", 'docs = "docs"\ndockerfile = "Dockerfile.prod"\ncompose = ""\n')
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert (
+        "docs/index.md:5 User: cannot read the file it describes: Dockerfile.prod: no such file (the `dockerfile` "
+        "that [tool.docverify] names)"
+    ) in result.stdout, result.stdout[-3000:]
+    assert "Traceback" not in result.stdout and "FileNotFoundError" not in result.stdout
+
+
+def test_a_misspelt_setting_is_a_usage_error_naming_the_key_it_resembles(tmp_path: Path) -> None:
+    root = mini_project(tmp_path / "p", 'docs = "docs"\nimage_prefx = "mine"\n')
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "unknown key(s) image_prefx (did you mean image_prefix?)" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -85,7 +86,16 @@ def _table(root: Path) -> dict[str, Any]:
     if not pyproject.is_file():
         return {}
     table = tomllib.loads(pyproject.read_text()).get("tool", {}).get("docverify", {})
-    return table if isinstance(table, dict) else {}
+    if not isinstance(table, dict):
+        return {}
+    unknown = sorted(set(table) - set(OPTIONS))
+    if unknown:  # a misspelt key would fall back to its default without a word (a shared image prefix)
+        hints = [f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, OPTIONS, 1)) else key
+                 for key in unknown]  # fmt: skip
+        raise ConfigError(
+            f"[tool.docverify] in {pyproject}: unknown key(s) {', '.join(hints)}; known: {', '.join(OPTIONS)}"
+        )
+    return table
 
 
 def _boolean(value: object) -> bool:

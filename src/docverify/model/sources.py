@@ -73,6 +73,9 @@ class Sources:
 
     @cached_property
     def dockerfile(self) -> model.Dockerfile:
+        if not self.settings.dockerfile.is_file():
+            named = self.settings.relative(self.settings.dockerfile)
+            raise DockerfileError(f"{named}: no such file (the `dockerfile` that [tool.docverify] names)")
         self._read(self.settings.dockerfile)  # its readers note what of it they read
         return model.parse(self.settings.dockerfile, self.settings.build_args)
 

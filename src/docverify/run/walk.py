@@ -161,6 +161,8 @@ class Walk:
                 failure = broken_file(claim, error)
             except ProbeFailed as error:
                 failure = f"{claim.where()} {claim.title}: {error}"
+            except OSError as error:  # a file the check reads is missing or unreadable
+                failure = f"{claim.where()} {claim.title}: cannot read {error.filename or 'a file'}: {error.strerror}"
         inputs = self.inputs.of(read)
         return StaticOutcome([] if failure else sorted(set(cites), key=_cite_order), failure, inputs)
 
