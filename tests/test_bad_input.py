@@ -212,6 +212,17 @@ def test_a_failed_build_shows_the_step_and_the_log_tail(docker_engine: None, tmp
     assert marker not in left.stdout, "the failed step's container is removed"
 
 
+@pytest.mark.docker
+def test_a_buildkit_only_step_says_the_image_level_builds_without_buildkit(docker_engine: None, tmp_path: Path) -> None:
+    write(tmp_path / "Dockerfile", "FROM python:3.13-slim\nCOPY --chmod=755 run.sh /run.sh\n")
+    write(tmp_path / "run.sh", "#!/bin/sh\n")
+    with pytest.raises(BuildFailed) as error:
+        docker.build("backend-django-docs:buildkit", tmp_path, lambda line: None, dockerfile=tmp_path / "Dockerfile")
+    message = str(error.value)
+    assert "Step 2/2 : COPY --chmod=755 run.sh /run.sh" in message, message
+    assert "the step needs BuildKit, and docverify builds with the classic builder (`DOCKER_BUILDKIT=0`" in message
+
+
 def small_project(root: Path, dockerfile: str, page: str, files: dict[str, str] | None = None) -> Path:
     """A project of one Dockerfile and one page, configured for docverify alone."""
     (root / "docs").mkdir(parents=True)
@@ -271,13 +282,16 @@ def test_an_image_without_python_or_a_shell_is_a_clear_failure(docker_engine: No
         ## Stage 2: Final
 
         *   **User:** Switches to `nobody`.
+        *   **Base Image:** `scratch`.
+        *   **Image Config:** Differs from the base image only in `User`.
         """,
     )
     result = run_small(root)
     out = result.stdout
     assert result.returncode != 0 and "Traceback" not in out, out[-3000:]
     assert "docs/image.md:5 User: " in out and "has no Python interpreter" in out, out[-3000:]
-    assert "1 failed, 1 passed" in out.splitlines()[-1], out.splitlines()[-1]
+    # scratch is an image of no layers and an empty config: the claims comparing with it are proven.
+    assert "1 failed, 5 passed" in out.splitlines()[-1], out[-3000:]
 
 
 def test_a_false_copy_claim_fails_alone_and_the_image_level_is_still_planned(repo_copy: Path) -> None:

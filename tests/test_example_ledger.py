@@ -60,6 +60,9 @@ def test_the_ledger_example_is_proven_at_every_level_and_a_false_sentence_named(
     for level in ("static", "image", "running"):
         assert (level, "PASSED") in outcomes, f"no {level} claim passed:\n{passed.stdout[-3000:]}"
     assert {outcome for _, outcome in outcomes} == {"PASSED"}, passed.stdout[-3000:]
+    # The service has no `image:`: compose named the one it built after the project, which goes with it.
+    named = subprocess.run(["docker", "images", "-q", f"{PREFIX}-stack-*"], capture_output=True, text=True)
+    assert named.returncode == 0 and named.stdout.split() == [], named
 
     # A false sentence on the page (proven at all three levels), and a Dockerfile line the page no
     # longer matches (the running stack stays healthy: the server still listens on 8080).

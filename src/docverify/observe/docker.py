@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import functools
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -149,10 +150,22 @@ def stream(command: list[str], topic: str, report: Reporter, cwd: Path, env: Map
     code = process.wait()
     if code != 0:
         log = "\n".join(f"    {line}" for line in tail)
+        hint = (
+            "\nthe step needs BuildKit, and docverify builds with the classic builder (`DOCKER_BUILDKIT=0`, as "
+            "plain `docker build` does without buildx): spell it without BuildKit-only flags (a `RUN chmod` after "
+            "the COPY instead of `COPY --chmod`)"
+            if any(BUILDKIT_ONLY.search(line) for line in tail)
+            else ""
+        )
         raise BuildFailed(
-            f"`{' '.join(command)}` failed (exit {code}) at: {last_step}\nlast {len(tail)} lines of its log:\n{log}"
+            f"`{' '.join(command)}` failed (exit {code}) at: {last_step}{hint}\n"
+            f"last {len(tail)} lines of its log:\n{log}"
         )
     progress(report, topic, f"done in {time.monotonic() - started:.0f}s", started)
+
+
+# How the classic builder refuses what only BuildKit reads (`COPY --chmod`, `RUN --mount`, heredocs).
+BUILDKIT_ONLY = re.compile(r"requires BuildKit|only supported with BuildKit|Unknown flag: (chmod|link|mount)", re.I)
 
 
 def build(

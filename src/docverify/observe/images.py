@@ -15,6 +15,7 @@ from ..model.dockerfile import Stage
 from ..model.sources import Sources
 from . import docker, probe
 from .docker import Reporter
+from .observer import Observed
 from .plan import Plan
 from .subjects import Image, Images
 
@@ -93,4 +94,19 @@ def build_images(sources: Sources, plan: Plan, report: Reporter) -> Images:
         based = {b: pool.submit(base_image, b) for b in bases}
         by_stage = {index: future.result() for index, future in staged.items()}
         probed = {base: future.result() for base, future in based.items()}
+    if any(s.parent is None and s.base == "scratch" for s in dockerfile.stages):
+        probed["scratch"] = scratch()
     return Images(sources, by_stage, probed)
+
+
+# What a build gives an image FROM scratch before any instruction: the default PATH (both builders).
+SCRATCH_CONFIG = {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}
+
+
+def scratch() -> Image:
+    """`FROM scratch`: no layers, no files (and no Python to observe any with), and the builder's default PATH."""
+    empty = Observed("scratch (the empty image)")
+    empty.fetch = lambda observer: Observed(
+        empty.what, failures={observer.name: f"{empty.what} has no files to observe for {observer.name}"}
+    )
+    return Image("scratch", None, {"Config": dict(SCRATCH_CONFIG), "RootFS": {"Layers": []}}, empty)

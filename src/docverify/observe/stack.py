@@ -76,11 +76,12 @@ class Compose:
         return result.stdout.split()
 
     def clean(self) -> None:
-        """Remove every container, network and volume of the project."""
+        """Remove every container, network and volume of the project, and the images compose named after it
+        (`--rmi local`: a service's image without an `image:` of its own; BuildKit's cache keeps the layers)."""
         found = self.leftovers()
         if found:
             docker.run("rm", "-f", "-v", *found, timeout=120)
-        self("down", "-v", "--remove-orphans", "--timeout", "5", check=False, timeout=180)
+        self("down", "-v", "--rmi", "local", "--remove-orphans", "--timeout", "5", check=False, timeout=180)
 
     def why_unhealthy(self, error: Exception) -> str:
         """One account of a stack that did not come up: each service's state and its health check's last words,
