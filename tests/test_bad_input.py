@@ -339,3 +339,17 @@ def test_a_misspelt_setting_is_a_usage_error_naming_the_key_it_resembles(tmp_pat
     assert result.returncode == 4, result.stdout + result.stderr
     assert "unknown key(s) image_prefx (did you mean image_prefix?)" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_embedded_file_is_named_at_its_line_without_check_paths(tmp_path: Path) -> None:
+    """The site's snippets settings leave `check_paths` off (a missing file renders as an empty block);
+    the reader still names the file at the include's line."""
+    root = mini_project(tmp_path / "p", 'docs = "docs"\ncompose = ""\n')
+    write(root / "mkdocs.yml", "site_name: p\nmarkdown_extensions:\n  - pymdownx.snippets\n")
+    with (root / "docs" / "index.md").open("a") as page:
+        page.write('\n```sh\n--8<-- "no-such-script.sh"\n```\n')
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert (
+        "docs/index.md:8: the snippet cannot be included: Snippet at path 'no-such-script.sh' could not be found"
+    ) in result.stdout, result.stdout[-3000:]

@@ -63,7 +63,8 @@ def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[
 
 
 def _snippet_settings(options: dict[str, Any], mkdocs_yml: Path, root: Path, config: dict[str, Any]) -> dict[str, Any]:
-    """Base paths from the root (the site builds there), never anything fetched."""
+    """Base paths from the root (the site builds there), never anything fetched, and a missing file an error
+    (`check_paths`: without it a missing file is an empty block, on the site and here)."""
     bases = options.get("base_path", ["."])
     places = {"$config_dir": mkdocs_yml.parent, "$docs_dir": root / str(config.get("docs_dir", "docs"))}
     resolved = []
@@ -72,7 +73,7 @@ def _snippet_settings(options: dict[str, Any], mkdocs_yml: Path, root: Path, con
         head = next((key for key in places if text.startswith(key)), None)
         path = places[head] / text[len(head) :].lstrip("/") if head else root / text
         resolved.append(str(path.resolve()))
-    return {**options, "base_path": resolved, "url_download": False, "auto_append": []}
+    return {**options, "base_path": resolved, "url_download": False, "auto_append": [], "check_paths": True}
 
 
 def _is_python_reference(value: Any) -> bool:
