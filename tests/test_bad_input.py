@@ -353,3 +353,14 @@ def test_a_missing_embedded_file_is_named_at_its_line_without_check_paths(tmp_pa
     assert (
         "docs/index.md:8: the snippet cannot be included: Snippet at path 'no-such-script.sh' could not be found"
     ) in result.stdout, result.stdout[-3000:]
+
+
+def test_a_run_line_no_shell_can_read_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "Dockerfile", "FROM python:3.13-slim\nRUN if chmod +x /entrypoint.sh; fi\n")
+    stage = parse(path).final
+    with pytest.raises(DockerfileError) as error:
+        stage.commands()
+    assert "Dockerfile:2: RUN is no valid shell: line 1: syntax error near unexpected token `fi'" in str(error.value)
+    # What bashlex cannot read but a shell can still reads, by its words.
+    write(path, "FROM python:3.13-slim\nRUN n=$((1 + 2)) && chmod +x /entrypoint.sh\n")
+    assert [c.argv[0] for _, c in parse(path).final.commands()][-1] == "chmod"

@@ -142,6 +142,9 @@ class Instruction:
         """A RUN's simple commands, read by a shell parser (exec form: one command)."""
         if self.is_exec_form():
             return [shell.Command(tuple(self.arguments()))]
+        problem = shell.syntax_error(self.value)
+        if problem:
+            raise DockerfileError(f"{self.where}: {self.keyword} is no valid shell: {problem}")
         return shell.commands(self.value)
 
     def env(self) -> dict[str, str]:
