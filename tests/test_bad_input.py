@@ -364,3 +364,16 @@ def test_a_run_line_no_shell_can_read_is_an_error_naming_its_line(tmp_path: Path
     # What bashlex cannot read but a shell can still reads, by its words.
     write(path, "FROM python:3.13-slim\nRUN n=$((1 + 2)) && chmod +x /entrypoint.sh\n")
     assert [c.argv[0] for _, c in parse(path).final.commands()][-1] == "chmod"
+
+
+def test_option_and_port_failures_read_as_the_files_write_them(repo_copy: Path, registry: Registry) -> None:
+    script = repo_copy / "entrypoint.sh"
+    script.write_text(script.read_text().replace("set -eu\n", "set -e\n", 1))
+    compose = repo_copy / "compose.yaml"
+    compose.write_text(compose.read_text().replace('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"8000:8000"'))
+    failures = mutations.static_failures(repo_copy, registry)
+    shell = next(m for ms in failures.values() for m in ms if " Shell: " in m)
+    line = script.read_text().splitlines().index("set -e") + 1
+    assert f"docs say `set -eu` in effect; entrypoint.sh:{line} has `set -e`" in shell, shell
+    port = next(m for ms in failures.values() for m in ms if " Published Port: " in m)
+    assert "has 8000 -> 8000" in port and "(compose.yaml:" in port, port

@@ -230,11 +230,11 @@ def filesystem_image(claim: Claim[FilesystemArgs], images: Images) -> Cites:
     removed = {top for top in there if top not in here}
     said_added, said_changed = {v.rstrip("/") for v in claim.args.added}, {v.rstrip("/") for v in claim.args.changed}
     if added != said_added or changed != said_changed or removed:
-        has = f"added {words(sorted(added))}; changed {words(sorted(changed))}"
+        has = f"added {words(sorted(added)) or 'nothing'}; changed {words(sorted(changed)) or 'nothing'}"
         has += f"; removed {words(sorted(removed))}" if removed else ""
         fail(
             claim,
-            f"added {words(sorted(said_added))}; changed {words(sorted(said_changed))}",
+            f"added {words(sorted(said_added)) or 'nothing'}; changed {words(sorted(said_changed)) or 'nothing'}",
             has,
             f"{image.where} against {base.tag}",
         )

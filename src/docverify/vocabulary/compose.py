@@ -113,7 +113,10 @@ def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cite
             sources.compose.cite("network_mode"),
         )
     if ports != [(host_ip, published, target)]:
-        fail(claim, f"only {host_ip}:{published} -> {target}", ports or "no ports", f"service {service.name}")
+        found = words(f"{ip}:{port} -> {inside}" if ip else f"{port} -> {inside}" for ip, port, inside in ports)
+        where = sources.compose.cite(f":{ports[0][2]}") if ports else sources.compose.cite(f"{service.name}:")
+        fail(claim, f"only {host_ip}:{published} -> {target}", found or "no port published",
+             f"service {service.name} ({where})")  # fmt: skip
     if claim.args.loopback and not _loopback(host_ip):
         fail(claim, "a port on loopback only", f"host address {host_ip}", f"service {service.name}")
     return [sources.compose.cite(f":{target}")]
@@ -151,7 +154,10 @@ def published_port_running(claim: Claim[PublishedArgs], stack: Stack) -> Cites:
     bindings = published.get(key) or []
     others = [p for p, b in published.items() if b and p != key]
     if not bindings or any(b["HostIp"] != host_ip for b in bindings) or others:
-        fail(claim, f"only port {claim.args.port} published, on {host_ip}", published, stack.service.where)
+        found = words(f"{b['HostIp']}:{b['HostPort']} -> {inside}" for inside, bound in published.items()
+                      for b in bound or [])  # fmt: skip
+        fail(claim, f"only port {claim.args.port} published, on {host_ip}", found or "no port published",
+             stack.service.where)  # fmt: skip
     host, port = bindings[0]["HostIp"], int(bindings[0]["HostPort"])
     reads.note(*EVERYTHING)  # what answers there depends on the whole service
     path = _health_path(stack, claim.args.port)

@@ -262,6 +262,8 @@ def makes_image(claim: Claim[ExecutableArgs], images: Images) -> Cites:
     seen = image.observed(files.FILES)
     modes = {p: seen.file(p) for p in paths}
     if not modes or not all(f.exists and f.executable for f in modes.values()):
-        shown = {p: oct(f.mode) if f.mode is not None else f.type for p, f in modes.items()} or "no such file"
-        fail(claim, f"{claim.args.file} executable by everyone", shown, image.where)
+        shown = "; ".join(
+            f"{p} mode {f.mode & 0o7777:04o}" if f.mode is not None else f"{p} {f.type}" for p, f in modes.items()
+        )
+        fail(claim, f"{claim.args.file} executable by everyone", shown or "no such file", image.where)
     return []

@@ -56,6 +56,14 @@ SHELL = Label(
 )
 
 
+def shown_options(options: Iterable[str]) -> str:
+    """`set -eu -o pipefail`, as a script turns them on; `no option` for none."""
+    letters = "".join(sorted(o for o in options if len(o) == 1))
+    words = [f"-{letters}"] if letters else []
+    words += [f"-o {name}" for name in sorted(o for o in options if len(o) > 1)]
+    return f"`set {' '.join(words)}`" if words else "no option"
+
+
 @SHELL.static(
     "the shebang, and the options a shell parser sees `set` turn on, in effect at every step; no step's "
     "failure handled by `||`, `&&` or `&`"
@@ -72,14 +80,16 @@ def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
     wanted = shell.set_options(options)
     have = shell.set_options(sources.script(script))
     if not wanted or not wanted <= have:
-        fail(claim, f"options {sorted(wanted)} set", f"options {sorted(have)} set", script)
+        sets = [c for c in shell.commands(sources.script(script)) if c.program == "set" and not c.conditional]
+        where = f"{script}:{sets[-1].line}" if sets else f"{script}:1"
+        fail(claim, f"{shown_options(wanted)} in effect", shown_options(have) if sets else "no `set`", where)
     # In effect at every step, not only by the end: `set -e` after the steps stops none of them.
     for command, now in shell.options_at(sources.script(script)):
         if command.program not in ("set", "echo", ":") and command.argv and not wanted <= now:
             fail(
                 claim,
-                f"options {sorted(wanted)} for every step",
-                f"`{' '.join(command.argv)}` run with options {sorted(now)}",
+                f"{shown_options(wanted)} for every step",
+                f"`{' '.join(command.argv)}` run with {shown_options(now)}",
                 f"{script}:{command.line}",
             )
     # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer. A negated step,
