@@ -155,18 +155,32 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     current = config.stash.get(STATE, None)
     if current is None or current.recorder is None:
         return
-    counted = [(page.path.as_posix(), page.counts) for page in current.walk.pages() if page.counts]
+    root, asked = current.settings.root, [Path(str(a).split("::")[0]).resolve() for a in config.args]
+
+    def given(page: Path) -> bool:  # under a path this run was given (`pytest docs/page.md`: that page)
+        path = (root / page).resolve()
+        return any(where == path or where in path.parents for where in asked)
+
+    counted = [(page.path.as_posix(), page.counts) for page in current.walk.pages() if page.counts and given(page.path)]
+    if not counted:
+        return
     terminalreporter.section("docverify: statements per page")
     for name, n in counted:
         if n["rendered"] or n["unreadable"]:
             terminalreporter.write_line(
-                f"{name}: {n['rendered']} labels shown; {n['claims']} claims, {n['nested']} nested, "
-                f"{n['groups']} groups, {n['unreadable']} unreadable; {n['narrative']} narrative blocks"
+                f"{name}: {_many(n['rendered'], 'label')} shown; {_many(n['claims'], 'claim')}, {n['nested']} nested, "
+                f"{_many(n['groups'], 'group')}, {n['unreadable']} unreadable; "
+                f"{_many(n['narrative'], 'narrative block')}"
             )
     rest = [n for _, n in counted if not (n["rendered"] or n["unreadable"])]
     if rest:
-        blocks = sum(n["narrative"] for n in rest)
-        terminalreporter.write_line(f"{len(rest)} more pages show no label: {blocks} narrative blocks among them")
+        blocks = _many(sum(n["narrative"] for n in rest), "narrative block")
+        verb = "shows" if len(rest) == 1 else "show"
+        terminalreporter.write_line(f"{_many(len(rest), 'more page')} {verb} no label: {blocks} among them")
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
