@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import DockerfileError
-from . import shell
+from . import shell, shelltree
 
 KNOWN = {
     "ADD",
@@ -142,9 +142,12 @@ class Instruction:
         """A RUN's simple commands, read by a shell parser (exec form: one command)."""
         if self.is_exec_form():
             return [shell.Command(tuple(self.arguments()))]
-        problem = shell.syntax_error(self.value)
-        if problem:
-            raise DockerfileError(f"{self.where}: {self.keyword} is no valid shell: {problem}")
+        try:
+            shell.trees(self.value)
+        except shell.ShellError:
+            problem = shelltree.bash_error(self.value)
+            if problem:
+                raise DockerfileError(f"{self.where}: {self.keyword} is no valid shell: {problem}") from None
         return shell.commands(self.value)
 
     def env(self) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import shlex
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -193,25 +192,6 @@ def _commands(script: str) -> tuple[Command, ...]:
     for tree in parsed:
         walker.walk(tree, False)
     return tuple(walker.found)
-
-
-@lru_cache(maxsize=256)
-def syntax_error(script: str) -> str | None:
-    """What bash says is wrong with a script its parser here cannot read, or None. Bash accepts more than
-    the `/bin/sh` of most images, so what it refuses no shell runs; what it accepts, the word split reads."""
-    try:
-        trees(script)
-        return None
-    except ShellError:
-        pass
-    try:
-        checked = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):  # no bash here: the word split reads it, as before
-        return None
-    if checked.returncode == 0:
-        return None
-    said = [line.removeprefix("bash: -c: ") for line in checked.stderr.splitlines() if line.strip()]
-    return said[0] if said else "a syntax error"
 
 
 def _fallback(text: str) -> list[Command]:

@@ -6,6 +6,8 @@ cache: a run whose scripts have not changed never imports bashlex.
 
 from __future__ import annotations
 
+import subprocess
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -46,3 +48,17 @@ def parse(script: str) -> list[Any]:
         raise ShellError(loaded["error"])
     trees: list[Any] = loaded["trees"]
     return trees
+
+
+@lru_cache(maxsize=256)
+def bash_error(script: str) -> str | None:
+    """What bash says is wrong with a script bashlex cannot read, or None. Bash accepts more than the
+    `/bin/sh` of most images, so what it refuses no shell runs; what it accepts, a word split reads."""
+    try:
+        checked = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):  # no bash here: the word split reads it, as before
+        return None
+    if checked.returncode == 0:
+        return None
+    said = [line.removeprefix("bash: -c: ") for line in checked.stderr.splitlines() if line.strip()]
+    return said[0] if said else "a syntax error"

@@ -26,8 +26,10 @@ def cited(walk: Walk) -> set[str]:
                 found |= {stage.from_instruction.cite for stage in stages}
             elif name == "dockerfile:args":
                 found |= {arg.cite for arg in walk.sources.dockerfile.global_args}
-            elif kind == "dockerfile" and rest.count(":") == 1:
-                key, keyword = rest.split(":")
+            elif (kind == "dockerfile" and rest.count(":") == 1) or kind == "argv":
+                # `dockerfile:N:CMD?` read whether there is one, `argv:N:…` a CMD's words: those instructions
+                key, _, keyword = rest.partition(":")
+                keyword = "CMD" if kind == "argv" else keyword.rstrip("?")
                 stage = stages[int(key)] if key.isdigit() and int(key) < len(stages) else None
                 found |= {i.cite for i in stage.body if keyword in ("*", i.keyword)} if stage else set()
             elif kind == "script":
