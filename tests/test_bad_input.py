@@ -377,3 +377,12 @@ def test_option_and_port_failures_read_as_the_files_write_them(repo_copy: Path, 
     assert f"docs say `set -eu` in effect; entrypoint.sh:{line} has `set -e`" in shell, shell
     port = next(m for ms in failures.values() for m in ms if " Published Port: " in m)
     assert "has 8000 -> 8000" in port and "(compose.yaml:" in port, port
+
+
+def test_an_entrypoint_path_spelt_another_way_is_the_same_script(repo_copy: Path, registry: Registry) -> None:
+    dockerfile = repo_copy / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/./entrypoint.sh"]')
+    )
+    assert "/./entrypoint.sh" in dockerfile.read_text()
+    assert mutations.static_failures(repo_copy, registry) == {}

@@ -133,28 +133,39 @@ def _wait(stack: Stack, wanted: str, timeout: float) -> bool:
     return False
 
 
+def _window(stack: Stack) -> float:
+    """How long Docker may take to turn the container unhealthy, by its own health settings (Docker's defaults
+    where unset): a check every interval, each up to its timeout, `retries` of them failing in a row."""
+    check = stack.service.config.healthcheck
+    interval = (check.interval if check else None) or 30.0
+    timeout = (check.timeout if check else None) or 30.0
+    retries = (check.retries if check else None) or 3
+    return (interval + timeout) * (retries + 1) + 10
+
+
 def healthcheck_bites_running(claim: Claim[HealthcheckArgs], stack: Stack) -> Cites:
     """Make /health/ fail for real (stop the database) and watch Docker turn the backend unhealthy."""
     db = next(iter(stack.others))
+    window = _window(stack)
     stack.compose("stop", db)
     try:
         status = http.get(f"{stack.service.base_url}/health/")["status"]
-        turned = _wait(stack, "unhealthy", 60)
+        turned = _wait(stack, "unhealthy", window)
     finally:
         stack.compose("start", db)
-    recovered = _wait(stack, "healthy", 90)
+    recovered = _wait(stack, "healthy", window + 30)
     if status != 503 or not turned:
         fail(
             claim,
             "a health check that turns unhealthy when /health/ fails",
-            f"/health/ {status}, health {_health(stack)} 60 s after {db} stopped",
+            f"/health/ {status}, health {_health(stack)} {window:.0f} s after {db} stopped",
             stack.service.where,
         )
     if not recovered:
         fail(
             claim,
             "a health check that recovers",
-            f"health {_health(stack)} 90 s after {db} restarted",
+            f"health {_health(stack)} {window + 30:.0f} s after {db} restarted",
             stack.service.where,
         )
     return []

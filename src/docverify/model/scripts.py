@@ -3,6 +3,7 @@ values its variables get, as a POSIX shell gives them."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -21,9 +22,9 @@ def entrypoint_script(sources: Sources) -> str | None:
     if entry is None or not entry[0]:
         return None
     argv = entry[0]
-    runs = argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0]
+    runs = posixpath.normpath(argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0])
     for row in copies_of(stage):
-        if row.destination == runs and not row.from_stage:
+        if posixpath.normpath(row.destination) == runs and not row.from_stage:
             path = sources.settings.context / row.source
             if path.is_file():
                 return sources.settings.relative(path)

@@ -6,6 +6,7 @@ and its listening sockets.
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +36,18 @@ class EntrypointArgs:
         return [*split_words(self.entrypoint), *(w for a in self.arguments for w in split_words(a))]
 
 
+def same_argv(found: Iterable[str], wanted: list[str]) -> bool:
+    """The same program and words; the program's path spelt any way that names the same file (`/./x`)."""
+    words = list(found)
+    if len(words) != len(wanted) or not words or words[1:] != wanted[1:]:
+        return False
+    return _path(words[0]) == _path(wanted[0])
+
+
+def _path(word: str) -> str:
+    return posixpath.normpath(word) if "/" in word else word
+
+
 def _entrypoints(sources: Sources) -> Iterable[tuple[int | None, EntrypointArgs]]:
     found = sources.dockerfile.final.exec_list("ENTRYPOINT")
     if found and found[1].is_exec_form():
@@ -62,7 +75,7 @@ def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     found = stage.exec_list("ENTRYPOINT")
     wanted = claim.args.argv
-    if found is None or found[0] != wanted or not found[1].is_exec_form():
+    if found is None or not same_argv(found[0], wanted) or not found[1].is_exec_form():
         has = f"ENTRYPOINT {found[1].value}" if found else "no ENTRYPOINT"
         fail(claim, f"ENTRYPOINT {wanted} (exec form)", has, stage.where(found[1] if found else None))
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
@@ -83,14 +96,14 @@ def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
 @ENTRYPOINT.image("the image config's entrypoint")
 def entrypoint_image(claim: Claim[EntrypointArgs], images: Images) -> Cites:
     image = images.image(claim)
-    if list(image.config.entrypoint) != claim.args.argv:
+    if not same_argv(image.config.entrypoint, claim.args.argv):
         fail(claim, claim.args.argv, list(image.config.entrypoint) or "no entrypoint", image.where)
     return []
 
 
 @ENTRYPOINT.running("the entrypoint the service's container was created with")
 def entrypoint_running(claim: Claim[EntrypointArgs], stack: Stack) -> Cites:
-    if list(stack.service.config.entrypoint) != claim.args.argv:
+    if not same_argv(stack.service.config.entrypoint, claim.args.argv):
         fail(claim, claim.args.argv, list(stack.service.config.entrypoint), stack.service.where)
     return []
 
