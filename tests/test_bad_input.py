@@ -386,3 +386,20 @@ def test_an_entrypoint_path_spelt_another_way_is_the_same_script(repo_copy: Path
     )
     assert "/./entrypoint.sh" in dockerfile.read_text()
     assert mutations.static_failures(repo_copy, registry) == {}
+
+
+@pytest.mark.parametrize(
+    "page, old, new",
+    [
+        (PAGE, "Switches to `appuser`.", "Switches to the `appuser` user."),
+        ("docs/backend/django/deploy/compose.md", "`127.0.0.1:8000` → container", "`127.0.0.1:8000` -> container"),
+        ("docs/backend/django/deploy/docker/entrypoint.md", "(default `30` seconds)", "(`30` seconds by default)"),
+    ],
+)
+def test_a_sentence_reworded_the_way_a_writer_would_still_reads(
+    repo_copy: Path, registry: Registry, page: str, old: str, new: str
+) -> None:
+    path = repo_copy / page
+    assert path.read_text().count(old) == 1, old
+    path.write_text(path.read_text().replace(old, new))
+    assert mutations.static_failures(repo_copy, registry) == {}

@@ -31,7 +31,10 @@ class WaitArgs:
 DATABASE_WAIT = Label(
     "Database Wait",
     WaitArgs,
-    ["Runs {command}, bounded by {variable} (default {default} seconds)[. ...]"],
+    [
+        "Runs {command}, bounded by {variable} (default {default} seconds)[. ...]",
+        "Runs {command}, bounded by {variable} ({default} seconds by default)[. ...]",
+    ],
     example=WaitArgs("python manage.py wait_for_db", "DB_WAIT_TIMEOUT", 30),
     summary="The entrypoint waits for the database with the project's command, bounded by a variable's seconds.",
     scope="image",

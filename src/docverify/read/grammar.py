@@ -17,8 +17,9 @@ LIST = rf"{VALUE}{NOTE}(?:{SEPARATOR}{ARTICLE}{VALUE}{NOTE})*"
 VALUE_TEXT = re.compile(r"`([^`]+)`")
 NOTE_TEXT = re.compile(r"`[^`]+`\s*\(([^`()]*)\)")
 # `{name=a|b c}`: one of several literal wordings, bound to `name` (a word that carries meaning, read by a check).
+# `->` is a word (an arrow), not the end of a `<...>` choice.
 TOKEN = re.compile(
-    r"\{[A-Za-z_][A-Za-z0-9_]*=[^{}]+\}|\{[A-Za-z_][A-Za-z0-9_]*[*~]?\}|\.\.\.|[\[\]<>|]|[^\s\[\]<>|{}]+"
+    r"\{[A-Za-z_][A-Za-z0-9_]*=[^{}]+\}|\{[A-Za-z_][A-Za-z0-9_]*[*~]?\}|\.\.\.|->|[\[\]<>|]|[^\s\[\]<>|{}]+"
 )
 WORD = r"[A-Za-z][\w.'-]*"  # a plain word a form reads (`{subject~}`): no backticks, no spaces
 # What any sentence may add at its end, shown as narrative: a purpose or a reason (", so the server…",

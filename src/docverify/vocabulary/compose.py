@@ -89,6 +89,7 @@ PUBLISHED_PORT = Label(
     PublishedArgs,
     [
         "{address} → container port {port}[, {loopback=on loopback only}]",
+        "{address} -> container port {port}[, {loopback=on loopback only}]",
         "{address} to container port {port}",
         "Publishes container port {port} on {address}",
     ],

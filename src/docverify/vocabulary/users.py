@@ -155,6 +155,7 @@ USER = Label(
     [
         f"Switches to [the] {UNPRIVILEGED} [user|account] {{user}} [(UID {{uid}})]",
         f"<Runs|Switches> as [the] {UNPRIVILEGED} {{user}} [user|account] [(UID {{uid}})]",
+        f"Switches to [the] {UNPRIVILEGED} {{user}} <user|account> [(UID {{uid}})]",
     ],
     example=UserArgs("appuser"),
     summary="The user the stage's later instructions, and the container's process, run as (`USER`).",
