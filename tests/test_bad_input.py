@@ -403,3 +403,12 @@ def test_a_sentence_reworded_the_way_a_writer_would_still_reads(
     assert path.read_text().count(old) == 1, old
     path.write_text(path.read_text().replace(old, new))
     assert mutations.static_failures(repo_copy, registry) == {}
+
+
+def test_an_entrypoint_no_shell_can_read_fails_its_claims_naming_the_line(repo_copy: Path, registry: Registry) -> None:
+    script = repo_copy / "entrypoint.sh"
+    script.write_text(script.read_text().replace('exec "$@"', 'exec "$@', 1))
+    failures = [m for ms in mutations.static_failures(repo_copy, registry).values() for m in ms]
+    broken = [m for m in failures if "cannot read the file it describes: entrypoint.sh:" in m]
+    assert broken and "unexpected EOF while looking for matching" in broken[0], failures
+    assert not [m for m in failures if "Shell: docs say" in m], "each claim names the unreadable script, not a fault"

@@ -15,6 +15,10 @@ class DockerfileError(DocverifyError, ValueError):
     """The Dockerfile cannot be read; the message names file:line."""
 
 
+class ScriptError(DocverifyError, ValueError):
+    """A shell script no shell can read; the message names file:line."""
+
+
 class ComposeError(DocverifyError, ValueError):
     """The compose file cannot be read by compose; the message says why."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,9 +11,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import Settings
-from ..errors import ClaimFailed, DockerfileError
+from ..errors import ClaimFailed, DockerfileError, ScriptError
 from . import dockerfile as model
-from . import reads
+from . import reads, shell, shelltree
 from .compose import ComposeModel
 
 
@@ -53,9 +54,17 @@ class Sources:
         return text
 
     def script(self, relative: str | Path) -> str:
-        """A shell script's text: the check depends on its commands, not on its comments."""
+        """A shell script's text: the check depends on its commands, not on its comments. One no shell can
+        read is an error naming its line (a word split would read it, and each check find a different fault)."""
         text, name = self._read(relative)
         reads.note(f"script:{name}")
+        try:
+            shell.trees(text)
+        except shell.ShellError:
+            problem = shelltree.bash_error(text)
+            if problem:
+                line = re.match(r"line (\d+): (.*)", problem)
+                raise ScriptError(f"{name}:{line[1]}: {line[2]}" if line else f"{name}: {problem}") from None
         return text
 
     def _read(self, relative: str | Path) -> tuple[str, str]:

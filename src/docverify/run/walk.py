@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import ClaimFailed, ClaimUnreadable, ComposeError, DockerfileError, ProbeFailed
+from ..errors import ClaimFailed, ClaimUnreadable, ComposeError, DockerfileError, ProbeFailed, ScriptError
 from ..model import reads
 from ..model.sources import Sources, stage_of
 from ..observe.plan import Plan
@@ -157,7 +157,7 @@ class Walk:
                     cites += check.run(claim, subject) or []
             except (ClaimFailed, ClaimUnreadable) as error:
                 failure = str(error)
-            except (DockerfileError, ComposeError) as error:
+            except (DockerfileError, ComposeError, ScriptError) as error:
                 failure = broken_file(claim, error)
             except ProbeFailed as error:
                 failure = f"{claim.where()} {claim.title}: {error}"
