@@ -37,6 +37,7 @@ def write(path: Path, text: str) -> Path:
         ("# only a comment\n", "Dockerfile: no FROM instruction"),
         ('FROM python:3.13-slim\nENTRYPOINT ["/entrypoint.sh"\n', "Dockerfile:2: ENTRYPOINT has malformed JSON"),
         ("ARG IMAGE\nFROM ${IMAGE}\n", "Dockerfile:2: FROM ${IMAGE} names an ARG with no value"),
+        ("FROM python:3.13-slim\nRUN <<EOF\necho hi\nEOF\n", "Dockerfile:2: a heredoc (`<<EOF`) is BuildKit-only"),
     ],
 )
 def test_malformed_dockerfile_names_the_line(tmp_path: Path, dockerfile: str, message: str) -> None:

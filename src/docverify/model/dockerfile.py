@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -229,6 +230,10 @@ def port_key(port: str) -> str:
     return port if "/" in port else f"{port}/tcp"
 
 
+# `RUN <<EOF` (or `RUN python3 <<'PY'`): the lines up to the delimiter are the step's, which only BuildKit reads.
+HEREDOC = re.compile(r"^\s*(RUN|COPY|ADD)\b.*?(?<!<)<<(?!<)-?\s*['\"]?[A-Za-z_]\w*['\"]?", re.IGNORECASE)
+
+
 def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
     path = Path(path)
     if not path.is_file():
@@ -236,6 +241,12 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
     text = path.read_text()
     if text.rstrip().endswith("\\"):
         raise DockerfileError(f"{path.name}:{text.rstrip().count(chr(10)) + 1}: line continuation at end of file")
+    for number, line in enumerate(text.splitlines(), 1):
+        if HEREDOC.match(line) and not line.rstrip().endswith("\\"):
+            raise DockerfileError(
+                f"{path.name}:{number}: a heredoc (`<<EOF`) is BuildKit-only syntax, and docverify reads a "
+                "Dockerfile as the classic builder does: write the lines as a RUN of their own, or COPY a file"
+            )
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode()))
     stages: list[Stage] = []
     global_args: list[Instruction] = []
