@@ -354,6 +354,7 @@ def test_a_missing_embedded_file_is_named_at_its_line_without_check_paths(tmp_pa
     assert (
         "docs/index.md:8: the snippet cannot be included: Snippet at path 'no-such-script.sh' could not be found"
     ) in result.stdout, result.stdout[-3000:]
+    assert "outside any claim" not in result.stdout, "one error for one missing file"
 
 
 def test_a_run_line_no_shell_can_read_is_an_error_naming_its_line(tmp_path: Path) -> None:

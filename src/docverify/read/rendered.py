@@ -200,6 +200,8 @@ class Renderer:
         read = lambda: statements.read(dom.parse(self._render(tagged))).to_json()  # noqa: E731
         found = statements.Reading.from_json(cached("rendered", parts, read))
         found.problems += [(error.line, f"the snippet cannot be included: {error.reason}") for error in failed]
+        missing = {error.line for error in failed}  # its block is empty, or the include's words: said once above
+        found.loose = [(line, value) for line, value in found.loose if line not in missing]
         return found
 
 
