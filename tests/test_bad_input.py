@@ -414,3 +414,36 @@ def test_an_entrypoint_no_shell_can_read_fails_its_claims_naming_the_line(repo_c
     broken = [m for m in failures if "cannot read the file it describes: entrypoint.sh:" in m]
     assert broken and "unexpected EOF while looking for matching" in broken[0], failures
     assert not [m for m in failures if "Shell: docs say" in m], "each claim names the unreadable script, not a fault"
+
+
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        ("pip config --global set", "pip config --site set", "pip config --site is read by the interpreter that set"),
+        (
+            'if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        pip config',
+            'if [ -n "$PACKAGE_INDEX_URLS" ]; then \\\n        pip config',
+            "which tests no $PACKAGE_INDEX_URL",
+        ),
+        (
+            'if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        poetry source',
+            'if [ -n "$PACKAGE_INDEX" ]; then \\\n        poetry source',
+            "which tests no $PACKAGE_INDEX_URL",
+        ),
+    ],
+)
+def test_an_index_pip_or_poetry_would_never_use_fails_the_build_argument(
+    repo_copy: Path, registry: Registry, old: str, new: str, said: str
+) -> None:
+    """The base image here already points pip at the index the suite builds with, so only the files can tell."""
+    dockerfile = repo_copy / "Dockerfile"
+    assert dockerfile.read_text().count(old) == 1, old
+    dockerfile.write_text(dockerfile.read_text().replace(old, new))
+    failures = mutations.static_failures(repo_copy, registry)
+    assert said in " ".join(failures.get("Builder/Build Argument", [])), failures
+
+
+def test_an_index_given_to_pip_for_its_user_is_still_given(repo_copy: Path, registry: Registry) -> None:
+    dockerfile = repo_copy / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("pip config --global set", "pip config --user set"))
+    assert mutations.static_failures(repo_copy, registry) == {}

@@ -50,13 +50,16 @@ PIP_INDEX = ("global.index-url", "install.index-url")  # `extra-index-url` adds 
 POETRY_PRIMARY = ("primary", "default")  # a supplemental or explicit source leaves PyPI first
 
 
-def _pip_configures(command: Command, name: str) -> bool:
-    """`pip config [--global|--site|--user] set global.index-url "$NAME"`: every later pip reads it."""
+def _pip_configures(command: Command, name: str) -> str | None:
+    """`pip config [--global|--user|--site] set global.index-url "$NAME"`: which pips read it (`site`: only
+    those running the interpreter that ran it, not one `--python` or a venv points elsewhere), else None."""
     words = [w for w in command.invocation()[1:] if w not in ("--global", "--site", "--user")]
-    return command.runs("pip", "config") and words[1:3] in (["set", k] for k in PIP_INDEX) and command.reads(name)
+    if command.runs("pip", "config") and words[1:3] in (["set", k] for k in PIP_INDEX) and command.reads(name):
+        return "site" if "--site" in command.argv else "every"
+    return None
 
 
-def _pip_uses(command: Command, name: str, configured: bool) -> str | None:
+def _pip_uses(command: Command, name: str, configured: str | None) -> str | None:
     """Why a `pip install` does not use the index `$NAME` instead of its default, or None when it does."""
     argv = list(command.invocation())
     given = option(argv, "--index-url", "-i")
@@ -68,7 +71,21 @@ def _pip_uses(command: Command, name: str, configured: bool) -> str | None:
         return None
     if "--isolated" in argv or any(a.startswith(("PIP_CONFIG_FILE=", "PIP_INDEX_URL=")) for a in command.assignments):
         return "pip told to ignore its configuration"
+    target = option(argv, "--python") or ("/".join(argv[0].split("/")[:-2]) if "/" in argv[0] else None)
+    if configured == "site" and target:
+        return f"pip config --site is read by the interpreter that set it, and this install runs {target}"
     return None if configured else "no index-url configured before it"
+
+
+def _unguarded(stage: Any, instruction: Any, command: Command, name: str) -> str | None:
+    """Why a step that hands `$NAME` on may never run when it is set: a condition that tests no `$NAME`."""
+    if not command.conditional:
+        return None
+    tests = [c for i, c in stage.commands() if i is instruction and c.program in ("[", "test", "[[")]
+    if any(c.reads(name) for c in tests):
+        return None
+    shown = "; ".join(" ".join(c.argv) for c in tests) or "a condition"
+    return f"`{' '.join(command.argv)}` runs only when `{shown}`, which tests no ${name}"
 
 
 @BUILD_ARGUMENT.static(
@@ -88,9 +105,13 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         )
 
     commands = stage.commands()
-    configured, pip = False, []
+    configured: str | None = None
+    pip = []
     for instruction, command in commands:
-        configured = configured or _pip_configures(command, name)
+        scope = _pip_configures(command, name)
+        if scope and (why := _unguarded(stage, instruction, command, name)):
+            fail(claim, f"pip given ${name} whenever it is set", why, stage.where(instruction))
+        configured = configured if configured == "every" else scope or configured
         if command.runs("pip", "install"):
             pip.append((instruction, command))
             unused = _pip_uses(command, name, configured)
@@ -111,6 +132,8 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
             f"{len(first)} `{claim.args.first}` reading it, {len(then)} `{claim.args.then}`",
             stage.where(),
         )
+    if why := _unguarded(stage, first[0][0], first[0][1], name):
+        fail(claim, f"Poetry given ${name} whenever it is set", why, stage.where(first[0][0]))
     priority = option(list(first[0][1].argv), "--priority") or "primary"
     if priority not in POETRY_PRIMARY:
         shown = f"`{' '.join(first[0][1].argv)}`, a {priority} source Poetry asks only after its default"
