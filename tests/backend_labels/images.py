@@ -136,7 +136,8 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         fail(claim, f"Poetry given ${name} whenever it is set", why, stage.where(first[0][0]))
     priority = option(list(first[0][1].argv), "--priority") or "primary"
     if priority not in POETRY_PRIMARY:
-        shown = f"`{' '.join(first[0][1].argv)}`, a {priority} source Poetry asks only after its default"
+        article = "an" if priority[:1] in "aeiou" else "a"
+        shown = f"`{' '.join(first[0][1].argv)}`, {article} {priority} source Poetry asks only after its default"
         fail(claim, f"Poetry using ${name} instead of its default", shown, stage.where(first[0][0]))
     if (first[0][0].line, commands.index(first[0])) > (then[0][0].line, commands.index(then[0])):
         fail(

@@ -36,6 +36,8 @@ def get(url: str) -> dict[str, Any]:
     import urllib.error  # here: urllib.request brings ssl and http.client, which only the running level needs
     import urllib.request
 
+    if not url.startswith(("http://", "https://")):  # the service's address is empty: it publishes no TCP port
+        return {"status": None, "body": "", "content_type": "", "error": f"no published TCP port to ask for {url}"}
     try:
         with urllib.request.urlopen(url, timeout=10) as answer:
             body = answer.read()

@@ -178,7 +178,8 @@ def log_directory_image(claim: Claim[LogArgs], images: Images) -> Cites:
     handlers = _log_handlers(images).values()
     folders = [os.path.dirname(h["filename"]) for h in handlers if h["filename"]]
     if clean_path(claim.args.directory) not in [clean_path(f) for f in folders]:
-        fail(claim, f"log files in {claim.args.directory}", f"file handlers writing to {folders}", images.final.where)
+        shown = words(sorted(set(folders))) or "none"
+        fail(claim, f"log files in {claim.args.directory}", f"file handlers writing to {shown}", images.final.where)
     if claim.args.besides is not None:
         streams = [h["stream"] for h in handlers if "StreamHandler" in h["class"]]
         if claim.args.besides != "stdout" or not {"ext://sys.stdout", "sys.stdout"} & set(streams):
@@ -262,12 +263,16 @@ def required_image(claim: Claim[RequiredArgs], images: Images) -> Cites:
     for name in claim.args.names:
         outcome = outcomes.get(f"{claim.args.module}:{name}")
         if outcome is None or outcome.code == 0 or name not in outcome.stderr:
-            has = outcome and f"exit {outcome.code}: {outcome.stderr.strip().splitlines()[-1:]}"
+            has = "not observed"
+            if outcome is not None:
+                last = (outcome.stderr.strip().splitlines() or ["nothing on stderr"])[-1]
+                started = "starting (exit 0)" if outcome.code == 0 else f"exiting {outcome.code}"
+                has = f"{claim.args.module} {started} without {name}, its last words: {last}"
             fail(
                 claim,
                 f"{claim.args.module} refusing to start without {name}, naming it",
-                has or "not observed",
-                images.final.where,
+                has,
+                f"{images.final.where}, {claim.args.module} loaded with {name} unset",
             )
     return []
 
