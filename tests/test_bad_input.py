@@ -447,3 +447,25 @@ def test_an_index_given_to_pip_for_its_user_is_still_given(repo_copy: Path, regi
     dockerfile = repo_copy / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("pip config --global set", "pip config --user set"))
     assert mutations.static_failures(repo_copy, registry) == {}
+
+
+@pytest.mark.parametrize(
+    "new, said",
+    [
+        ('--timeout "$DB_WAIT_TIMEOUT" --interval 2', None),
+        ('--timeout="$DB_WAIT_TIMEOUT"', None),
+        ('--timeout "$DB_WAIT_TIMEOUT" --timeout 999', "--timeout DB_WAIT_TIMEOUT overridden by a later --timeout 999"),
+        ("--timeout 30", "not bounded by DB_WAIT_TIMEOUT alone"),
+        ('--timeout "$DB_WAIT_TIMEOUT" extra', "not bounded by DB_WAIT_TIMEOUT alone"),
+    ],
+)
+def test_the_wait_is_bounded_by_its_variable_whatever_else_it_is_given(
+    repo_copy: Path, registry: Registry, new: str, said: str | None
+) -> None:
+    script = repo_copy / "entrypoint.sh"
+    script.write_text(script.read_text().replace('--timeout "$DB_WAIT_TIMEOUT"', new, 1))
+    failures = mutations.static_failures(repo_copy, registry)
+    if said is None:
+        assert failures == {}, failures
+    else:
+        assert said in " ".join(failures.get("Database Wait", [])), failures

@@ -42,13 +42,30 @@ DATABASE_WAIT = Label(
 script.ordered(DATABASE_WAIT)
 
 
+def _options(rest: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """`--timeout "$VAR" --interval 2` as (option, value) pairs; None when a word is no option's."""
+    words = [w for word in rest for w in (word.split("=", 1) if word.startswith("-") else [word])]
+    pairs = []
+    while words:
+        name = words.pop(0)
+        if not name.startswith("-") or not words or words[0].startswith("-"):
+            return None
+        pairs.append((name, words.pop(0)))
+    return pairs
+
+
 def _bounded(variable: str) -> Callable[[tuple[str, ...]], str | None]:
-    """The words after the command bound it by the variable: `--timeout "$VAR"` (or `--timeout=$VAR`), nothing else."""
+    """The words after the command bound it by the variable: one option takes `$VAR` (`--timeout "$VAR"`, or
+    `--timeout=$VAR`) and no later one of the same name overrides it; other options (`--interval 2`) may stand by."""
 
     def problem(rest: tuple[str, ...]) -> str | None:
-        words = [w for word in rest for w in word.split("=", 1)] if rest else []
-        bound = len(words) == 2 and words[0].startswith("-") and parameters(words[1]) == {variable}
-        return None if bound else f"not bounded by {variable} alone: {' '.join(rest) or 'no bound'}"
+        pairs = _options(rest)
+        bounds = [n for n, (option, value) in enumerate(pairs or []) if parameters(value) == {variable}]
+        if pairs is None or len(bounds) != 1:
+            return f"not bounded by {variable} alone: {' '.join(rest) or 'no bound'}"
+        option = pairs[bounds[0]][0]
+        later = [f"{name} {value}" for name, value in pairs[bounds[0] + 1 :] if name == option]
+        return f"{option} {variable} overridden by a later {later[0]}" if later else None
 
     return problem
 
