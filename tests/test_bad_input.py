@@ -420,6 +420,7 @@ def test_an_entrypoint_no_shell_can_read_fails_its_claims_naming_the_line(repo_c
     "old, new, said",
     [
         ("pip config --global set", "pip config --site set", "pip config --site is read by the interpreter that set"),
+        ('global.index-url "$PACKAGE_INDEX_URL"', "global.index-url '$PACKAGE_INDEX_URL'", "no index-url configured"),
         (
             'if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        pip config',
             'if [ -n "$PACKAGE_INDEX_URLS" ]; then \\\n        pip config',

@@ -37,6 +37,7 @@ class Command:
     chained: bool = False  # after `&&` or `||`: runs only as the command before it turns out
     negated: bool = False  # in a `! …` pipeline: `set -e` never sees it fail
     piped: bool = False  # not the last of a pipeline: its status is lost unless `pipefail` is on
+    expands: frozenset[str] | None = None  # the parameters the shell expands ('$X' in single quotes is none)
 
     @property
     def program(self) -> str:
@@ -83,6 +84,8 @@ class Command:
 
     def reads(self, name: str) -> bool:
         """Whether a word or an assignment of the command expands the parameter `name` (by its whole name)."""
+        if self.expands is not None:
+            return name in self.expands
         return any(name in parameters(word) for word in (*self.argv, *self.assignments))
 
     def operands(self, after: int = 1) -> list[str]:
@@ -118,7 +121,10 @@ class _Walker:
             assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
             if words or assignments:
                 line = _line_of(self.script, node.pos[0])
-                self.found.append(Command(tuple(words), assignments, conditional, line, guarded, background, chained))
+                expands = shelltree.expanded(node)
+                self.found.append(
+                    Command(tuple(words), assignments, conditional, line, guarded, background, chained, expands=expands)
+                )
             for part in node.parts:  # $(...) inside words
                 for child in getattr(part, "parts", []) or []:
                     if child.kind == "commandsubstitution":

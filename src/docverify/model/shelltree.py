@@ -6,6 +6,7 @@ cache: a run whose scripts have not changed never imports bashlex.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from functools import lru_cache
 from types import SimpleNamespace
@@ -62,3 +63,16 @@ def bash_error(script: str) -> str | None:
         return None
     said = [line.removeprefix("bash: -c: ") for line in checked.stderr.splitlines() if line.strip()]
     return said[0] if said else "a syntax error"
+
+
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]")  # a parameter's name, before any `:-default`
+
+
+def expanded(command: Any) -> frozenset[str]:
+    """The parameters a simple command's words and assignments expand (none inside single quotes)."""
+    return frozenset(
+        found[0]
+        for part in command.parts
+        for child in getattr(part, "parts", None) or []
+        if child.kind == "parameter" and (found := NAME.match(str(child.value)))
+    )
