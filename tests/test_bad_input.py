@@ -470,3 +470,10 @@ def test_the_wait_is_bounded_by_its_variable_whatever_else_it_is_given(
         assert failures == {}, failures
     else:
         assert said in " ".join(failures.get("Database Wait", [])), failures
+
+
+def test_an_init_before_the_server_fails_the_pid_1_claim(repo_copy: Path, registry: Registry) -> None:
+    compose = repo_copy / "compose.yaml"
+    compose.write_text(compose.read_text().replace("    cap_drop:\n", "    init: true\n    cap_drop:\n", 1))
+    failures = mutations.static_failures(repo_copy, registry)
+    assert "init: true, where PID 1 is Docker's init" in " ".join(failures.get("Server", [])), failures

@@ -5,6 +5,7 @@ The script is the one the final stage's ENTRYPOINT runs, as copied in by the Doc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -191,6 +192,9 @@ def _server(sources: Sources) -> Iterable[tuple[int | None, ServerArgs]]:
         yield None, ServerArgs('exec "$@"', 1, signal_name(stop.value if stop else "SIGTERM"))
 
 
+# What a `#!` line may put before a script in PID 1's argv; an init (`docker-init`, `tini`) is none of them.
+INTERPRETER = re.compile(r"python[0-9.]*|sh|bash|dash|ash|node|perl|ruby")
+
 SERVER = Label(
     "Server",
     ServerArgs,
@@ -226,6 +230,9 @@ def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
                 "pid: host, where PID 1 is the host's",
                 sources.compose.cite("pid:"),
             )
+        if spec.get("init") in (True, "true"):  # Docker's init runs as PID 1, the server as its child
+            fail(claim, f"the server as PID {claim.args.pid}", "init: true, where PID 1 is Docker's init",
+                 sources.compose.cite("init:"))  # fmt: skip
         if signal_name(spec.get("stop_signal") or "SIGTERM") != signal and spec.get("stop_signal"):
             fail(
                 claim,
@@ -254,8 +261,11 @@ def server_running(claim: Claim[ServerArgs], stack: Stack) -> Cites:
     argv = stack.service.observed(process.PROCESS).argv
     expected = stack.service.config.cmd
     running = argv[-len(expected) :] if expected else ()
-    if not expected or (running[0].rsplit("/", 1)[-1], *running[1:]) != expected:
-        fail(claim, f"the command {list(expected)} as PID 1", f"PID 1 `{' '.join(argv)}`", stack.service.where)
+    before = argv[: len(argv) - len(expected)]  # only the interpreter of a script's `#!` line (and its options)
+    interpreted = not before or (INTERPRETER.fullmatch(before[0].rsplit("/", 1)[-1]) and all(
+        w.startswith("-") for w in before[1:]))  # fmt: skip
+    if not expected or (running[0].rsplit("/", 1)[-1], *running[1:]) != expected or not interpreted:
+        fail(claim, f"the command `{' '.join(expected)}` as PID 1", f"PID 1 `{' '.join(argv)}`", stack.service.where)
     stop = stack.service.config.stop_signal
     if signal_name(stop or "SIGTERM") != signal_name(claim.args.signal):
         fail(
