@@ -26,6 +26,7 @@ from .common import matches, running_view, running_view_needs
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
 
+DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
 LAUNCHER = re.compile(r"python[0-9.]*|sh|bash|dash|ash|env|tini|dumb-init|exec")
 
@@ -192,7 +193,7 @@ def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
     return []
 
 
-@COMMAND.running("PID 1's argv, and a socket listening on the address",
+@COMMAND.running("PID 1's argv, and its TCP sockets listening on the address and nowhere else",
                  needs=lambda c, s: [*running_view_needs(), sockets.need()])  # fmt: skip
 def command_running(claim: Claim[CommandArgs], stack: Stack) -> Cites:
     view = running_view(stack.service)
@@ -205,4 +206,10 @@ def command_running(claim: Claim[CommandArgs], stack: Stack) -> Cites:
         if not found:
             fail(claim, f"the server listening on {claim.args.address}",
                  f"sockets listening on {words(map(str, listening.listening)) or 'nothing'}", view.where)  # fmt: skip
+        # It serves there, and only there: a second `--bind` is a second place it serves. (127.0.0.11 is Docker's
+        # own DNS resolver, in every container on a user-defined network.)
+        others = [s for s in listening.listening if s.protocol == "tcp" and s not in found and s.address != DOCKER_DNS]
+        if others:
+            fail(claim, f"the server listening on {claim.args.address} only",
+                 f"sockets also listening on {words(map(str, others))}", view.where)  # fmt: skip
     return []
