@@ -90,7 +90,8 @@ CATALOGUE: list[Mutation] = [
         "copy-app",
         D,
         ("src/backend_django /app", "src/backend_django /srv/app"),
-        ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem"),
+        # It lands owned by appuser, outside the one path the page gives appuser.
+        ("Runtime/Copy Artifacts Copies", "Runtime/Filesystem", "Runtime/Permissions & Directories Changes ownership"),
         builds=False,
     ),
     mutant(

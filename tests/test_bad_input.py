@@ -477,3 +477,26 @@ def test_an_init_before_the_server_fails_the_pid_1_claim(repo_copy: Path, regist
     compose.write_text(compose.read_text().replace("    cap_drop:\n", "    init: true\n    cap_drop:\n", 1))
     failures = mutations.static_failures(repo_copy, registry)
     assert "init: true, where PID 1 is Docker's init" in " ".join(failures.get("Server", [])), failures
+
+
+def test_ownership_given_where_the_page_does_not_say_fails_until_a_claim_says_it(
+    repo_copy: Path, registry: Registry
+) -> None:
+    dockerfile = repo_copy / "Dockerfile"
+    text = dockerfile.read_text()
+    dockerfile.write_text(
+        text.replace("COPY --from=builder /venv /venv", "COPY --from=builder --chown=appuser /venv /venv")
+    )
+    failures = mutations.static_failures(repo_copy, registry)
+    said = " ".join(failures.get("Runtime/Permissions & Directories Changes ownership", []))
+    assert "ownership given to appuser in /app only" in said and "/venv" in said, failures
+    # /venv given whole (copied owned, the folder chowned): wrong until the page says so too, in a claim of its own.
+    given = text.replace("COPY --from=builder /venv /venv", "COPY --from=builder --chown=appuser /venv /venv")
+    dockerfile.write_text(given.replace("chown appuser:appuser /app ", "chown appuser:appuser /venv /app "))
+    failures = mutations.static_failures(repo_copy, registry)
+    said = " ".join(failures.get("Runtime/Permissions & Directories Changes ownership", []))
+    assert "ownership given to appuser in /app only" in said and "/venv" in said, failures
+    page = repo_copy / PAGE
+    mine = "    *   Changes ownership of `/app` to `appuser`.\n"
+    page.write_text(page.read_text().replace(mine, mine + "    *   Changes ownership of `/venv` to `appuser`.\n"))
+    assert mutations.static_failures(repo_copy, registry) == {}

@@ -6,7 +6,7 @@ Nested items under any group (**Permissions & Directories:**), each read by its 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -16,6 +16,7 @@ from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import files, users
 from ..observe.subjects import Images
+from ..read import items as item_reader
 from .common import unconditional
 from .label import Cites, Claim, Label, fail, words
 
@@ -119,7 +120,10 @@ CHANGES_OWNERSHIP = Label(
 )
 
 
-@CHANGES_OWNERSHIP.static("chown to the same user (by name or UID), no later chown away, and COPY --chown into it")
+@CHANGES_OWNERSHIP.static(
+    "chown to the same user (by name or UID), no later chown away, COPY --chown into it, and nothing given to the "
+    "user (chown, COPY --chown) outside the paths the claims of the stage name"
+)
 def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     path, owner = clean_path(claim.args.path), claim.args.owner
@@ -136,13 +140,11 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
         return len(operands) > 1 and path in [clean_path(w) for w in operands[1:]]
 
     chowns = [(i, c) for i, c in unconditional(stage.running("chown")) if touches(c) and same(c.operands()[0])]
+    # A chown, not only COPY --chown: copying into a folder that exists (a WORKDIR made it) leaves the folder's owner.
     if not chowns:
         fail(claim, f"chown {owner} {path}", "no such chown", stage.where())
-    later = [
-        (i, c)
-        for i, c in stage.running("chown")
-        if i.line >= chowns[-1][0].line and touches(c) and not same(c.operands()[0])
-    ]
+    since = chowns[-1][0].line
+    later = [(i, c) for i, c in stage.running("chown") if i.line >= since and touches(c) and not same(c.operands()[0])]
     if later:
         fail(claim, f"{path} owned by {owner}", f"`{' '.join(later[0][1].argv)}` afterwards", stage.where(later[0][0]))
     cited = [i.cite for i, _ in chowns]
@@ -157,7 +159,28 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
                     f"COPY into {row.destination} without --chown={owner}",
                     stage.where(row.instruction),
                 )
+    # What the stage gives the user is what the page says it gives (lists are complete): no path elsewhere.
+    stated = _stated(claim, sources, user.name, same)
+    given = [(row.instruction, row.destination, f"COPY --chown={row.owner}") for row in copies_of(stage)
+             if row.owner and same(row.owner)]  # fmt: skip
+    given += [(i, clean_path(w), " ".join(c.argv[:2])) for i, c in unconditional(stage.running("chown"))
+              if c.operands() and same(c.operands()[0]) for w in c.operands()[1:]]  # fmt: skip
+    for instruction, target, how in given:
+        if not any(target == p or target.startswith(p.rstrip("/") + "/") for p in stated):
+            fail(claim, f"ownership given to {owner} in {words(sorted(stated))} only", f"`{how} … {target}`",
+                 stage.where(instruction))  # fmt: skip
     return sorted(set(cited))
+
+
+def _stated(claim: Claim[OwnershipArgs], sources: Sources, user: str, same: Callable[[str], bool]) -> set[str]:
+    """The paths the claims of this label under the same stage heading give to the user."""
+    found = item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page))
+    siblings = (claim.label.attempt(i) for i in found.items if i.label == claim.label.name or i.nested)
+    return {
+        clean_path(c.args.path)
+        for c in siblings
+        if c is not None and c.stage_heading == claim.stage_heading and same(c.args.owner)
+    } | {clean_path(claim.args.path)}
 
 
 @CHANGES_OWNERSHIP.image(
