@@ -500,3 +500,10 @@ def test_ownership_given_where_the_page_does_not_say_fails_until_a_claim_says_it
     mine = "    *   Changes ownership of `/app` to `appuser`.\n"
     page.write_text(page.read_text().replace(mine, mine + "    *   Changes ownership of `/venv` to `appuser`.\n"))
     assert mutations.static_failures(repo_copy, registry) == {}
+
+
+@pytest.mark.parametrize("handover", ['exec env "$@"', 'exec /usr/bin/env "$@"', 'exec "${@}"'])
+def test_a_handover_spelt_another_way_still_hands_over(repo_copy: Path, registry: Registry, handover: str) -> None:
+    script = repo_copy / "entrypoint.sh"
+    script.write_text(script.read_text().replace('exec "$@"', handover, 1))
+    assert mutations.static_failures(repo_copy, registry) == {}

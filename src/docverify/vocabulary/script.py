@@ -113,7 +113,11 @@ def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
 
 
 def _all_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple("$@" if word in ALL_ARGUMENTS else word for word in argv)
+    """`exec "$@"` however it is spelt: `"${@}"`, and a bare `env` before it (which only execs its arguments)."""
+    words = tuple("$@" if word in ALL_ARGUMENTS else word for word in argv)
+    if len(words) == 3 and words[0] == "exec" and words[1].rsplit("/", 1)[-1] == "env" and words[2] == "$@":
+        return ("exec", "$@")
+    return words
 
 
 def _ends_the_start(command: Command) -> str | None:
