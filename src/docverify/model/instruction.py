@@ -142,12 +142,9 @@ class Instruction:
         """A RUN's simple commands, read by a shell parser (exec form: one command)."""
         if self.is_exec_form():
             return [shell.Command(tuple(self.arguments()))]
-        try:
-            shell.trees(self.value)
-        except shell.ShellError:
-            problem = shelltree.bash_error(self.value)
-            if problem:
-                raise DockerfileError(f"{self.where}: {self.keyword} is no valid shell: {problem}") from None
+        problem = shelltree.unreadable(self.value)
+        if problem:
+            raise DockerfileError(f"{self.where}: {self.keyword} is no valid shell: {problem}")
         return shell.commands(self.value)
 
     def env(self) -> dict[str, str]:

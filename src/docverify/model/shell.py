@@ -98,10 +98,6 @@ def parameters(word: str) -> set[str]:
     return {m["braced"] or m["plain"] for m in PARAMETER.finditer(word)}
 
 
-def _unescape_continuations(script: str) -> str:
-    return script.replace("\\\n", " \n")
-
-
 def _line_of(script: str, offset: int) -> int:
     return script.count("\n", 0, offset) + 1
 
@@ -179,7 +175,7 @@ def trees(script: str) -> list[Any]:
 
 @lru_cache(maxsize=512)
 def _trees(script: str) -> tuple[Any, ...]:
-    return tuple(shelltree.parse(_unescape_continuations(script)))
+    return tuple(shelltree.parse(shelltree.unescape_continuations(script)))
 
 
 def commands(script: str) -> list[Command]:
@@ -189,7 +185,7 @@ def commands(script: str) -> list[Command]:
 
 @lru_cache(maxsize=512)
 def _commands(script: str) -> tuple[Command, ...]:
-    text = _unescape_continuations(script)
+    text = shelltree.unescape_continuations(script)
     try:
         parsed = trees(script)
     except ShellError:
@@ -223,7 +219,7 @@ def shadowed(script: str) -> set[str]:
         parsed = trees(script)
     except ShellError:
         return set()
-    walker = _Walker(_unescape_continuations(script))
+    walker = _Walker(shelltree.unescape_continuations(script))
     for tree in parsed:
         walker.walk(tree, False)
     aliases = {w.split("=", 1)[0] for c in walker.found if c.program == "alias" for w in c.argv[1:] if "=" in w}

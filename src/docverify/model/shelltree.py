@@ -51,10 +51,19 @@ def parse(script: str) -> list[Any]:
     return trees
 
 
+def unescape_continuations(script: str) -> str:
+    return script.replace("\\\n", " \n")
+
+
 @lru_cache(maxsize=256)
-def bash_error(script: str) -> str | None:
-    """What bash says is wrong with a script bashlex cannot read, or None. Bash accepts more than the
-    `/bin/sh` of most images, so what it refuses no shell runs; what it accepts, a word split reads."""
+def unreadable(script: str) -> str | None:
+    """What bash says is wrong with a script no shell reads, or None: bashlex reads it, or else bash accepts it
+    (bash accepts more than the `/bin/sh` of most images, so what it refuses no shell runs)."""
+    try:
+        parse(unescape_continuations(script))
+        return None
+    except ShellError:
+        pass
     try:
         checked = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):  # no bash here: the word split reads it, as before

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from ..config import Settings
 from ..errors import ClaimFailed, DockerfileError, ScriptError
 from . import dockerfile as model
-from . import reads, shell, shelltree
+from . import reads, shelltree
 from .compose import ComposeModel
 
 
@@ -58,13 +58,10 @@ class Sources:
         read is an error naming its line (a word split would read it, and each check find a different fault)."""
         text, name = self._read(relative)
         reads.note(f"script:{name}")
-        try:
-            shell.trees(text)
-        except shell.ShellError:
-            problem = shelltree.bash_error(text)
-            if problem:
-                line = re.match(r"line (\d+): (.*)", problem)
-                raise ScriptError(f"{name}:{line[1]}: {line[2]}" if line else f"{name}: {problem}") from None
+        problem = shelltree.unreadable(text)
+        if problem:
+            line = re.match(r"line (\d+): (.*)", problem)
+            raise ScriptError(f"{name}:{line[1]}: {line[2]}" if line else f"{name}: {problem}")
         return text
 
     def _read(self, relative: str | Path) -> tuple[str, str]:

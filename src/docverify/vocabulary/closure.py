@@ -18,7 +18,7 @@ from ..model.dockerfile import Stage
 from ..model.sources import Sources
 from ..observe import filesystem
 from ..observe.subjects import Images
-from ..read import items as item_reader
+from .common import page_items
 from .label import Cites, Claim, Label, fail, words
 
 # Image config field -> the instruction that sets it, and the label that describes it.
@@ -52,8 +52,8 @@ def _present(noted: str) -> str:
 
 def _described(claim: Claim[Any], sources: Sources) -> set[str]:
     """Labels with an item under the same stage heading of the same page."""
-    found = item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page))
-    return {i.label for i in found.items if i.stage_heading == claim.stage_heading}
+    found = page_items(claim, sources)
+    return {i.label for i in found if i.stage_heading == claim.stage_heading}
 
 
 @dataclass(frozen=True)
@@ -132,10 +132,8 @@ def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
             f"differences in {words(sorted(changed))} {diff or ''}".strip(),
             image.where,
         )
-    found = item_reader.of_site(
-        images.sources.settings.mkdocs, images.sources.root, claim.page, images.sources.text(claim.page)
-    )
-    documented = {i.values[0] for i in found.items if i.nested and i.stage_heading == claim.stage_heading and i.values}
+    found = page_items(claim, images.sources)
+    documented = {i.values[0] for i in found if i.nested and i.stage_heading == claim.stage_heading and i.values}
     base_env = dict(item.split("=", 1) for item in there.get("Env") or [])
     for item in here.get("Env") or []:
         name, value = item.split("=", 1)

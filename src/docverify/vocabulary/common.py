@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..model.dockerfile import Instruction, Stage
 from ..model.shell import Command
+from ..model.sources import Sources
 from ..observe import process, users
 from ..observe.observer import Need
 from ..observe.subjects import Container, Image
+from ..read import items as item_reader
+from .label import Claim
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,9 @@ def matches(value: str, words: Iterable[str]) -> bool:
 
 def stage_where(stage: Stage, instruction: Instruction | None = None) -> str:
     return stage.where(instruction)
+
+
+def page_items(claim: Claim[Any], sources: Sources) -> list[item_reader.Item]:
+    """Every item of the claim's page as the site renders it: a check reading its siblings (a group, a list
+    of claims of one label) reads the page, and notes it."""
+    return item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page)).items

@@ -16,8 +16,7 @@ from ..model.sources import Sources
 from ..observe import files
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
-from ..read import items as item_reader
-from .common import image_view, image_view_needs, running_view, running_view_needs
+from .common import image_view, image_view_needs, page_items, running_view, running_view_needs
 from .label import Cites, Claim, Label, fail, words
 
 NAME = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
@@ -100,8 +99,8 @@ def said(claim: Claim[VariableArgs]) -> str:
 
 def siblings(claim: Claim[VariableArgs], sources: Sources) -> list[str]:
     """The variables the claim's group names, in order (the group is the list)."""
-    found = item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page))
-    group = [i for i in found.items if i.nested and i.group == claim.item.group]
+    found = page_items(claim, sources)
+    group = [i for i in found if i.nested and i.group == claim.item.group]
     return [m["name"] for i in group if (m := NAME.match(i.sentence))]
 
 

@@ -16,8 +16,7 @@ from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import files, users
 from ..observe.subjects import Images
-from ..read import items as item_reader
-from .common import unconditional
+from .common import page_items, unconditional
 from .label import Cites, Claim, Label, fail, words
 
 # --- directories the stage creates ---------------------------------------------------------
@@ -174,8 +173,8 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
 
 def _stated(claim: Claim[OwnershipArgs], sources: Sources, user: str, same: Callable[[str], bool]) -> set[str]:
     """The paths the claims of this label under the same stage heading give to the user."""
-    found = item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page))
-    siblings = (claim.label.attempt(i) for i in found.items if i.label == claim.label.name or i.nested)
+    found = page_items(claim, sources)
+    siblings = (claim.label.attempt(i) for i in found if i.label == claim.label.name or i.nested)
     return {
         clean_path(c.args.path)
         for c in siblings
