@@ -1224,3 +1224,52 @@ EQUIVALENT: list[Mutation] = [
     ),
     mutant("wait-more-often", WAIT, ('"--interval", type=float, default=1,', '"--interval", type=float, default=0.5,')),
 ]
+
+# Found by an adversarial try (2026-12-06): lies the suite once passed, and rewrites it once refused.
+CATALOGUE += [
+    mutant("index-site-config", D, ("pip config --global set", "pip config --site set"), "Builder/Build Argument"),
+    mutant(
+        "index-guard-typo",
+        D,
+        (
+            'if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        pip config',
+            'if [ -n "$PACKAGE_INDEX_URLS" ]; then \\\n        pip config',
+        ),
+        "Builder/Build Argument",
+    ),
+    mutant(
+        "index-single-quoted",
+        D,
+        ('global.index-url "$PACKAGE_INDEX_URL"', "global.index-url '$PACKAGE_INDEX_URL'"),
+        ("Builder/Build Argument", "Lint"),
+    ),
+    mutant("compose-init", C, ("    cap_drop:\n", "    init: true\n    cap_drop:\n"), "Server"),
+    mutant(
+        "second-bind",
+        D,
+        ('"--bind", "0.0.0.0:8000",', '"--bind", "0.0.0.0:8000", "--bind", "0.0.0.0:9000",'),
+        "Runtime/Command",
+        level="running",
+    ),
+    mutant(
+        "venv-chowned",
+        D,
+        ("COPY --from=builder /venv /venv", "COPY --from=builder --chown=appuser /venv /venv"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+]
+
+EQUIVALENT += [
+    mutant("index-user-config", D, ("pip config --global set", "pip config --user set")),
+    mutant("retries-fifteen", D, ("--retries=3", "--retries=15")),
+    mutant("wait-interval", E, ('--timeout "$DB_WAIT_TIMEOUT"', '--timeout "$DB_WAIT_TIMEOUT" --interval 2')),
+    mutant("exec-env", E, ('exec "$@"', 'exec env "$@"')),
+    mutant("entrypoint-dot-path", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/./entrypoint.sh"]')),
+    mutant("page-user-noun", PAGE, ("Switches to `appuser`.", "Switches to the `appuser` user.")),
+    mutant(
+        "page-ascii-arrow",
+        "docs/backend/django/deploy/compose.md",
+        ("`127.0.0.1:8000` → container", "`127.0.0.1:8000` -> container"),
+    ),
+    mutant("page-default-after", ENTRYPOINT_PAGE, ("(default `30` seconds)", "(`30` seconds by default)")),
+]
