@@ -92,9 +92,13 @@ def test_one_worker_owns_the_docs_the_stack_and_the_report(docker_engine: None, 
 
 
 def clean(prefix: str) -> None:
+    """The containers, and the images the run tagged with its prefix (each run of these tests has its own)."""
     found = leftovers(prefix)
     if found:
         docker.run("rm", "-f", "-v", *found)
+    tags = docker.run("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", f"reference={prefix}*").stdout
+    if tags.split():
+        docker.run("rmi", *tags.split())
 
 
 def test_a_worker_killed_with_its_stack_up_leaves_nothing(docker_engine: None, project: tuple[Path, str]) -> None:
