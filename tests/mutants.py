@@ -1259,6 +1259,17 @@ CATALOGUE += [
     ),
 ]
 
+# The CMD read narrowly at the image level (2026-12-06): a CMD that names a secret is still caught.
+CATALOGUE += [
+    mutant(
+        "password-in-cmd",
+        D,
+        ('"--access-logfile", "-"]', '"--access-logfile", "-", "--env", "DB_PASSWORD=backend-dev-password"]'),
+        "No Secrets",
+        level="image",
+    ),
+]
+
 EQUIVALENT += [
     mutant("index-user-config", D, ("pip config --global set", "pip config --user set")),
     mutant("retries-fifteen", D, ("--retries=3", "--retries=15")),
@@ -1272,4 +1283,5 @@ EQUIVALENT += [
         ("`127.0.0.1:8000` → container", "`127.0.0.1:8000` -> container"),
     ),
     mutant("page-default-after", ENTRYPOINT_PAGE, ("(default `30` seconds)", "(`30` seconds by default)")),
+    mutant("workers-equals", D, ('"--workers", "2"', '"--workers=2"')),
 ]

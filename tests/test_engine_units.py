@@ -16,7 +16,7 @@ from docverify.model import shell
 from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
 from docverify.model.dockerfile import normalise_image, parse
-from docverify.observe.subjects import ImageConfig
+from docverify.observe.imageconfig import ImageConfig
 from docverify.read import items, lines, rendered
 
 

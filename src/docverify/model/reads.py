@@ -12,7 +12,9 @@ Names are position-free, so a comment or an unrelated instruction changes none o
 - `lint:PATH`: what a Dockerfile linter reads: its instructions, its pragma comments and the line above each;
 - `build:N`: what builds stage N's file system (its and earlier stages' instructions, the context);
 - `config:N:FIELD`: the instructions that set one field of stage N's image config;
-- `argv:N:WORDS`: stage N's CMD as a check told only these words apart sees it (`WORDS` a JSON list).
+- `argv:N:WORDS`: stage N's CMD as a check told only these words apart sees it (`WORDS` a JSON list);
+- `differs:N:FIELD:BASE`: whether stage N's config FIELD differs from the base's (`BASE` its fingerprint);
+- `mentions:N:NAMES`: stage N's config-only instructions that name one of NAMES or a value the stack gives it.
 
 A check that depends on an input only through part of it reads it inside `narrowed`, which notes
 the part instead, so a proof stays valid while that part does.

@@ -20,11 +20,11 @@ from ..model.context import Context
 from ..model.dockerfile import Dockerfile, Instruction, Stage
 from ..model.scripts import entrypoint_script
 from ..model.sources import Sources
+from ..model.stored import CONFIG_ONLY, fingerprint, mentioning, stored
 from ..vocabulary.command import seen
 from ..vocabulary.label import words
+from ..vocabulary.leaks import secret_values
 
-# Instructions that set only the image config: they do not change the file system a build makes.
-CONFIG_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "STOPSIGNAL", "VOLUME", "ONBUILD", "MAINTAINER"}
 FIELD_KEYWORDS = {
     "Env": ("ENV",), "WorkingDir": ("WORKDIR",), "User": ("USER",), "Entrypoint": ("ENTRYPOINT",),
     "Cmd": ("CMD", "ENTRYPOINT"),  # an ENTRYPOINT in a later stage resets an inherited CMD
@@ -89,6 +89,12 @@ class Inputs:
         if kind == "argv":
             key, _, words = rest.partition(":")
             return self._argv(key, json.loads(words))
+        if kind == "differs":
+            key, field, base = rest.split(":")
+            return self._differs(key, field, base)
+        if kind == "mentions":
+            key, _, names = rest.partition(":")
+            return self._mentions(key, json.loads(names))
         return ABSENT
 
     def _script(self, path: str) -> str:
@@ -146,6 +152,23 @@ class Inputs:
         argv, instruction = found
         return digest([seen(argv, words), instruction.is_exec_form(), shells])
 
+    def _differs(self, key: str, field: str, base: str) -> str:
+        """Whether the field differs from the base's (`base` its fingerprint), where the Dockerfile alone says what
+        the builder stores; elsewhere the instructions that set it, whole."""
+        stage = self.stage(key)
+        value = stored(stage, field) if stage is not None else None
+        if value is None:
+            return self._config(key, field)
+        return digest(["differs", fingerprint(value) != base])
+
+    def _mentions(self, key: str, names: list[str]) -> str:
+        """The config-only instructions whose history lines name one of `names` or a value the stack gives them."""
+        stage = self.stage(key)
+        if stage is None:
+            return ABSENT
+        values = [value for _, value in secret_values(names, self.sources)]
+        return digest(["mentions", mentioning(stage, names, values)])
+
     def _config(self, key: str, field: str) -> str:
         stage = self.stage(key)
         if stage is None:
@@ -198,6 +221,11 @@ class Inputs:
         if stage is None:
             return None
         named = f"stage {stage.label}"
+        if kind == "differs":
+            return f"whether the image config's {field.split(':')[0]} of {named} differs from its base's"
+        if kind == "mentions":
+            named_words = words(f"`{w}`" for w in json.loads(field))
+            return f"the CMD, LABEL and other config lines of {named} that name {named_words} or their values"
         if kind == "argv":
             lines = [f"{dockerfile}:{i.line}" for s in stage.chain() for i in s.body if i.keyword == "CMD"]
             where = f" ({', '.join(lines)})" if lines else ""

@@ -15,6 +15,8 @@ from . import (
     files,
     hardening,
     health,
+    imageconfig,
+    leaks,
     metadata,
     permissions,
     runtime,
@@ -42,7 +44,9 @@ AREAS = (
     startup,
     compose,
     security,
+    leaks,
     hardening,
+    imageconfig,
     closure,
 )
 

@@ -16,7 +16,7 @@ from typing import cast
 
 from ..diskcache import cached
 from ..model.sources import Sources
-from ..observe import files, packages, secrets
+from ..observe import files, packages
 from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, install_operands, running_view, running_view_needs, unconditional
 from .compose import service_under_test
@@ -143,63 +143,6 @@ def no_build_tools_image(claim: Claim[BuildToolsArgs], images: Images) -> Cites:
     found += [f"package {p}" for p in image.observed(packages.PACKAGES).installed if suffix and p.endswith(suffix)]
     if found:
         fail(claim, f"none of {words(claim.args.tools)}", words(found), image.where)
-    return []
-
-
-@dataclass(frozen=True)
-class SecretsArgs:
-    names: tuple[str, ...]
-
-
-NO_SECRETS = Label(
-    "No Secrets",
-    SecretsArgs,
-    ["Neither the image's build history nor its environment holds [a|any] {names*}[; ...]"],
-    example=SecretsArgs(("SECRET_KEY", "PASSWORD")),
-    summary="No value of these names is baked into the image's history or environment.",
-    scope="image",
-)
-
-
-SHORTEST = 6  # a shorter value is found everywhere by chance: it is not searched for
-
-
-def secret_values(claim: Claim[SecretsArgs], sources: Sources) -> list[tuple[str, str]]:
-    """(what it is, value): the values the stack gives its variables that the names cover (`PASSWORD` covers
-    POSTGRES_PASSWORD), as compose reads them with its defaults."""
-    if not sources.settings.runs_stack:
-        return []
-    found = []
-    for service in sources.compose.services.values():
-        for key, value in service.environment.items():
-            if any(name.upper() in key.upper() for name in claim.args.names) and len(str(value or "")) >= SHORTEST:
-                found.append((f"{key} of service {service.name}", str(value)))
-    return found
-
-
-@NO_SECRETS.image(
-    "no NAME=value or NAME: value in the image history or config environment; no value the stack gives such a "
-    "variable in the history, the environment or any file of the image",
-    needs=lambda c, s: [secrets.need(secret_values(c, s))],
-)
-def no_secrets_image(claim: Claim[SecretsArgs], images: Images) -> Cites:
-    image = images.final
-    places = [("history", line) for line in image.history]
-    places += [("environment", f"{k}={v}") for k, v in image.config.env.items()]
-    for name in claim.args.names:
-        pattern = re.compile(rf"\b\w*{re.escape(name)}\w*\s*[=:]\s*\S+", re.IGNORECASE)
-        for where, text in places:
-            match = pattern.search(text)
-            if match:
-                fail(claim, f"no {name} in the image", f"{where}: {match.group(0)[:80]}", image.where)
-    found = image.observed(secrets.SECRETS)
-    for what, value in secret_values(claim, images.sources):
-        for where, text in places:
-            if value in text:  # the value itself is never shown
-                fail(claim, f"no value of {what} in the image", f"{where}: {text.replace(value, '<it>')[:120]}",
-                     image.where)  # fmt: skip
-        if found.holding(what):
-            fail(claim, f"no value of {what} in the image", f"it in {words(found.holding(what))}", image.where)
     return []
 
 
