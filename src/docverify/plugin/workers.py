@@ -1,6 +1,6 @@
 """Parallel workers (pytest-xdist): one worker owns the docs, the stack and the report.
 
-Every doc claim, every test that uses the `stack` fixture, and every test marked
+Every doc claim, every test that uses the `stack` or `images` fixture, and every test marked
 `docverify_report` (it reads the report this session writes) join one `xdist_group`, so with
 `--dist loadgroup` a single worker builds and starts what they share, writes the one report, and
 runs the report readers after every claim. The other workers take everything else. The
@@ -31,7 +31,10 @@ def is_controller(config: pytest.Config) -> bool:
 
 def needs_owner(item: pytest.Item, claim_level: bool) -> bool:
     fixtures = getattr(item, "fixturenames", ())
-    return claim_level or "stack" in fixtures or item.get_closest_marker(REPORT_MARKER) is not None
+    # `images` too: asking for it starts the session's builds and, beside them, its stack; on a second worker
+    # that start would take down the stack the owner's tests are using (one compose project).
+    shared = "stack" in fixtures or "images" in fixtures
+    return claim_level or shared or item.get_closest_marker(REPORT_MARKER) is not None
 
 
 def assign(items: list[pytest.Item], owned: list[pytest.Item], name: str) -> None:
