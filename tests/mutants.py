@@ -1270,9 +1270,19 @@ CATALOGUE += [
     ),
 ]
 
+# Health Timing (2026-12-06): a retries change was a rewrite while no sentence stated them; now it is a lie.
+CATALOGUE += [
+    mutant("retries-fifteen", D, ("--retries=3", "--retries=15"), "Runtime/Health Timing"),
+    mutant(
+        "compose-health-interval",
+        C,
+        ("    cap_drop:\n", "    healthcheck:\n      interval: 10s\n    cap_drop:\n"),
+        "Runtime/Health Timing",
+    ),
+]
+
 EQUIVALENT += [
     mutant("index-user-config", D, ("pip config --global set", "pip config --user set")),
-    mutant("retries-fifteen", D, ("--retries=3", "--retries=15")),
     mutant("wait-interval", E, ('--timeout "$DB_WAIT_TIMEOUT"', '--timeout "$DB_WAIT_TIMEOUT" --interval 2')),
     mutant("exec-env", E, ('exec "$@"', 'exec env "$@"')),
     mutant("entrypoint-dot-path", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/./entrypoint.sh"]')),
@@ -1283,5 +1293,16 @@ EQUIVALENT += [
         ("`127.0.0.1:8000` → container", "`127.0.0.1:8000` -> container"),
     ),
     mutant("page-default-after", ENTRYPOINT_PAGE, ("(default `30` seconds)", "(`30` seconds by default)")),
-    mutant("workers-equals", D, ('"--workers", "2"', '"--workers=2"')),
+    mutant("graceful-equals", D, ('"--graceful-timeout", "5"', '"--graceful-timeout=5"')),
+    # Not `--interval=5000ms`: Docker reads it, hadolint does not (the Lint claim refuses it, rightly).
+    mutant("health-options-reordered", D, ("--interval=5s --timeout=3s", "--timeout=3s --interval=5s")),
+    mutant(
+        "page-health-every",
+        PAGE,
+        (
+            "Checks every `5s`, gives each check `3s`, allows a start period of `30s`, and turns unhealthy after `3` "
+            "failures in a row.",
+            "Every `5` seconds, with a timeout of `3` seconds, a start period of `0.5m`, and `3` retries.",
+        ),
+    ),
 ]

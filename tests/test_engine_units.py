@@ -509,3 +509,15 @@ def test_an_image_is_probed_once_per_id_and_again_when_it_or_the_question_change
         assert all(image.startswith("sha256:") for image in ran)  # run by ID: what was keyed is what ran
     finally:
         subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [("5s", 5.0), ("1m30s", 90.0), ("500ms", 0.5), ("1.5s", 1.5), ("1h", 3600.0), ("5", 5.0), ("0", 0.0),
+     ("5 min", None), ("s", None), ("5sec", None), ("-5s", None), ("", None)],
+)  # fmt: skip
+def test_durations_read_as_docker_reads_them(written: str, seconds: float | None) -> None:
+    from docverify.vocabulary.healthtiming import seconds as read
+
+    assert read(written) == seconds
+    assert read(written, bare=False) == (None if written == "5" else seconds)  # Docker wants a unit

@@ -96,7 +96,7 @@ def test_a_config_field_set_or_unset_stales_image_config(recorded: tuple[Path, A
 def test_an_unrelated_instruction_stales_only_what_reads_its_keyword(recorded: tuple[Path, Any]) -> None:
     root, inputs = recorded
     edit(root / "Dockerfile", "--retries=3", "--retries=4")
-    assert titles(root, stale(root, inputs)) == {"Healthcheck", "Lint"}
+    assert titles(root, stale(root, inputs)) == {"Healthcheck", "Health Timing", "Lint"}
 
 
 def test_two_commands_seen_alike_hold_alike() -> None:

@@ -1,0 +1,157 @@
+"""The health check's timing: how often Docker runs it, how long each run may take, how long a start
+may take before failures count, and how many failures in a row turn the container unhealthy.
+
+Durations are read as Docker reads them (`5s`, `1m30s`, `500ms`; a bare number is seconds). Docker's
+defaults (30 s, 30 s, 0 s, 3) hold where nothing is set, and compose's `healthcheck:` overrides the
+image's: the static level reads both, the running level the container Docker started.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model.sources import Sources
+from ..observe.imageconfig import Healthcheck
+from ..observe.subjects import Images, Stack
+from .compose import service_under_test
+from .label import Cites, Claim, Label, fail
+
+UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+# Setting -> (HEALTHCHECK option, compose key, Docker's default).
+SETTINGS = {
+    "interval": ("interval", "interval", 30.0),
+    "timeout": ("timeout", "timeout", 30.0),
+    "start": ("start-period", "start_period", 0.0),
+    "retries": ("retries", "retries", 3.0),
+}
+NAMED = {"interval": "interval", "timeout": "timeout", "start": "start period", "retries": "retries"}
+
+
+def seconds(text: str, bare: bool = True) -> float | None:
+    """A duration as Docker reads one (Go's spelling: `5s`, `1m30s`), or (`bare`: as a page may write it) a
+    number of seconds."""
+    text = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text) and (bare or text == "0"):
+        return float(text)
+    parts = PART.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    return sum(float(n) * UNITS[u] for n, u in parts)
+
+
+@dataclass(frozen=True)
+class TimingArgs:
+    interval: str
+    retries: int | None = None
+    timeout: str | None = None
+    start: str | None = None
+
+
+def said(claim: Claim[TimingArgs]) -> dict[str, float]:
+    """What the sentence sets, in seconds (retries a count); a value that is no duration fails the claim."""
+    found = {}
+    for name in SETTINGS:
+        value = getattr(claim.args, name)
+        if value is None:
+            continue
+        number = float(value) if name == "retries" else seconds(str(value))
+        if number is None:
+            fail(claim, f"a duration for the {name}", f"`{value}`, which is none (`5s`, `1m30s`, `500ms`)", "the page")
+        found[name] = number
+    return found
+
+
+def _compare(claim: Claim[TimingArgs], has: dict[str, float], where: str) -> None:
+    wanted = said(claim)
+    wrong = {name: value for name, value in wanted.items() if has[name] != value}
+    if wrong:
+        fail(claim, _shown(wanted), _shown(has, only=wrong), where)
+
+
+def _shown(values: dict[str, float], only: Iterable[str] | None = None) -> str:
+    names = list(only) if only is not None else list(values)
+    return ", ".join(f"{NAMED[n]} {values[n]:g}" + ("" if n == "retries" else " s") for n in names)
+
+
+def _suggest(sources: Sources) -> Iterable[tuple[int | None, TimingArgs]]:
+    stage = sources.dockerfile.final
+    check = stage.healthcheck()
+    if check is None or check.disabled or "interval" not in check.options:
+        return
+    retries = check.options.get("retries")
+    yield (
+        stage.index,
+        TimingArgs(
+            check.options["interval"],
+            int(retries) if retries and retries.isdigit() else None,
+            check.options.get("timeout"),
+            check.options.get("start-period"),
+        ),
+    )
+
+
+TIMING = Label(
+    "Health Timing",
+    TimingArgs,
+    [
+        "Checks every {interval} [seconds][, gives each check {timeout} [seconds]][, allows a start period of "
+        "{start} [seconds]][, and turns unhealthy after {retries} failures in a row]",
+        "Every {interval} [seconds][, with a timeout of {timeout} [seconds]][, a start period of {start} [seconds]]"
+        "[, and {retries} retries]",
+    ],
+    example=TimingArgs("5s", 3, "3s", "30s"),
+    summary="How often the health check runs, its timeout, its start period and the failures in a row that turn "
+    "the container unhealthy (Docker's defaults where unset; compose's `healthcheck:` wins).",
+    suggest=_suggest,
+)
+
+
+@TIMING.static("the effective HEALTHCHECK's options (Docker's defaults where unset), then compose's healthcheck")
+def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    check = stage.healthcheck()
+    if check is None or check.disabled:
+        fail(claim, "a health check", "none", stage.where(check.instruction if check else None))
+    timing: dict[str, float] = {}
+    for name, (option, _, default) in SETTINGS.items():
+        written = check.options.get(option)
+        found = default if written is None else seconds(written, bare=name == "retries")
+        if found is None:
+            fail(claim, _shown(said(claim)), f"--{option}={written}, which Docker does not read",
+                 stage.where(check.instruction))  # fmt: skip
+        timing[name] = found
+    _compare(claim, timing, stage.where(check.instruction))
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        given = service_under_test(sources).spec.get("healthcheck") or {}
+        overridden = {n: seconds(str(given[key])) for n, (_, key, _) in SETTINGS.items() if key in given}
+        for name, value in overridden.items():  # compose's value wins: cited at its own line
+            key, written = SETTINGS[name][1], str(given[SETTINGS[name][1]])
+            if value != said(claim).get(name, value):
+                fail(claim, _shown(said(claim)), f"{key}: {written}", sources.compose.cite(f"{key}:", written))
+    return [check.instruction.cite] if check.instruction else []
+
+
+def _timing(check: Healthcheck | None) -> dict[str, float]:
+    found = {
+        "interval": check.interval if check else None,
+        "timeout": check.timeout if check else None,
+        "start": check.start_period if check else None,
+        "retries": float(check.retries) if check and check.retries else None,
+    }
+    return {name: value if value is not None else SETTINGS[name][2] for name, value in found.items()}
+
+
+@TIMING.image("the image config's health check settings (Docker's defaults where zero)")
+def timing_image(claim: Claim[TimingArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    _compare(claim, _timing(image.config.healthcheck), image.where)
+    return []
+
+
+@TIMING.running("the health check settings of the container Docker started (compose's included)")
+def timing_running(claim: Claim[TimingArgs], stack: Stack) -> Cites:
+    _compare(claim, _timing(stack.service.config.healthcheck), stack.service.where)
+    return []
