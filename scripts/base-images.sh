@@ -4,6 +4,7 @@
 #   scripts/base-images.sh [--force] [--cache DIR] [IMAGE ...]
 #   scripts/base-images.sh --key     # the cache key of these images' inputs
 #   scripts/base-images.sh --base-only DIR   # only the shared base root fs, in DIR
+#   scripts/base-images.sh --tools   # only install debootstrap and debuerreotype
 # The list comes from scripts/base_images.py (BASE_IMAGES_PROJECT: another
 # project).  An image present locally is left alone; one `docker pull` can get
 # is pulled; any other is built as a stand-in from Debian trixie with Debian's
@@ -159,6 +160,7 @@ while (($#)); do
     --cache) (($# > 1)) || die "--cache needs a folder"; CACHE=$2 && shift ;;
     --cache=*) CACHE=${1#--cache=} ;;
     --base-only) (($# > 1)) || die "--base-only needs a folder"; BASE_ONLY=$2 && shift ;;
+    --tools) ((EUID == 0)) || die "must run as root (apt-get)"; WORK=$(mktemp -d) && trap 'rm -rf "$WORK"' EXIT && install_tools && exit 0 ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" && exit 0 ;;
     -*) die "unknown option: $1 (try --help)" ;;
     *) IMAGES+=("$1") ;;
