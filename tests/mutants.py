@@ -1306,3 +1306,20 @@ EQUIVALENT += [
         ),
     ),
 ]
+
+# The adversarial try of Health Timing (2026-12-06): compose may switch the check off, a zero in compose keeps the
+# image's value, and the builder drops a flag's quotes (for every instruction's flags).
+CATALOGUE += [
+    mutant(
+        "compose-health-disabled",
+        C,
+        ("    cap_drop:\n", "    healthcheck:\n      disable: true\n    cap_drop:\n"),
+        "Runtime/Health Timing",
+    ),
+]
+
+EQUIVALENT += [
+    mutant("compose-health-zero", C, ("    cap_drop:\n", "    healthcheck:\n      interval: 0s\n    cap_drop:\n")),
+    # Not `--interval="5s"`: Docker reads it, hadolint does not (the Lint claim refuses it, rightly).
+    mutant("chown-quoted", D, ("COPY --chown=appuser:appuser src", 'COPY --chown="appuser:appuser" src')),
+]

@@ -514,10 +514,35 @@ def test_an_image_is_probed_once_per_id_and_again_when_it_or_the_question_change
 @pytest.mark.parametrize(
     ("written", "seconds"),
     [("5s", 5.0), ("1m30s", 90.0), ("500ms", 0.5), ("1.5s", 1.5), ("1h", 3600.0), ("5", 5.0), ("0", 0.0),
-     ("5 min", None), ("s", None), ("5sec", None), ("-5s", None), ("", None)],
+     ("2800ms", 2.8), ("700ms", 0.7), ("4.1m", 246.0), ("1.1h", 3960.0), (".5s", 0.5), ("5.s", 5.0),
+     ("+5s", 5.0), ("5 min", None), ("s", None), ("5sec", None), ("-5s", None), ("", None), (".s", None)],
 )  # fmt: skip
 def test_durations_read_as_docker_reads_them(written: str, seconds: float | None) -> None:
     from docverify.vocabulary.healthtiming import seconds as read
 
     assert read(written) == seconds
     assert read(written, bare=False) == (None if written == "5" else seconds)  # Docker wants a unit
+
+
+@pytest.mark.parametrize(
+    ("value", "flags", "rest"),
+    [('--interval="5s" --retries=\'3\' CMD curl -f x', {"interval": "5s", "retries": "3"}, "CMD curl -f x"),
+     ('--chown="app user:app" a b', {"chown": "app user:app"}, "a b"),
+     ("--from=builder -- --odd dst", {"from": "builder"}, "--odd dst"),
+     ('CMD ["curl"]', {}, 'CMD ["curl"]')],
+)  # fmt: skip
+def test_flags_read_as_the_builder_reads_them(value: str, flags: dict[str, str], rest: str) -> None:
+    """Quotes group a flag's value and are dropped; `--` ends the flags (Docker built `--interval="5s"` to the
+    image `--interval=5s` gives)."""
+    from docverify.model.instruction import Instruction
+
+    instruction = Instruction("HEALTHCHECK", value, 3, 0, Path("Dockerfile"))
+    assert (instruction.flags(), instruction.rest()) == (flags, rest)
+
+
+def test_a_flag_given_twice_is_an_error_naming_its_line() -> None:
+    from docverify.errors import DockerfileError
+    from docverify.model.instruction import Instruction
+
+    with pytest.raises(DockerfileError, match=r"Dockerfile:7: HEALTHCHECK gives --interval twice"):
+        Instruction("HEALTHCHECK", "--interval=10s --interval=5s CMD true", 7, 0, Path("Dockerfile")).flags()

@@ -256,6 +256,21 @@ class ComposeModel:
                 return number
         return 1
 
+    def line_in(self, service: str, *words: str) -> int:
+        """The first line of `service`'s own block in the compose file holding all `words`, else `line_of`."""
+        lines = self.text_lines
+        header = re.compile(rf"\s+['\"]?{re.escape(service)}['\"]?:\s*(#.*)?")
+        start = next((n for n, line in enumerate(lines) if header.fullmatch(line)), None)
+        if start is not None:
+            indent = len(lines[start]) - len(lines[start].lstrip())
+            for number in range(start + 1, len(lines)):
+                line = lines[number]
+                if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) <= indent:
+                    break
+                if all(word in line for word in words):
+                    return number + 1
+        return self.line_of(*words)
+
     def cite(self, *words: str) -> str:
         """`file:line` in the last file compose merges whose line holds all `words` (its value wins), else the
         compose file's own line."""

@@ -83,6 +83,32 @@ def docker_word(text: str, variables: dict[str, str]) -> str:
     return "".join(out)
 
 
+def _flag_words(value: str) -> tuple[list[str], str]:
+    """The leading `--` words of an instruction (quotes dropped) and the text after them."""
+    words: list[str] = []
+    index = 0
+    while True:
+        while index < len(value) and value[index].isspace():
+            index += 1
+        if not value.startswith("--", index):
+            return words, value[index:].strip()
+        word, quote = [], ""
+        while index < len(value) and (quote or not value[index].isspace()):
+            char = value[index]
+            if quote and char == "\\" and index + 1 < len(value):
+                word.append(value[index + 1])
+                index += 2
+                continue
+            if char in "'\"" and (not quote or quote == char):
+                quote = "" if quote else char
+            else:
+                word.append(char)
+            index += 1
+        if "".join(word) == "--":
+            return words, value[index:].strip()
+        words.append("".join(word))
+
+
 @dataclass(frozen=True)
 class Instruction:
     keyword: str
@@ -100,20 +126,18 @@ class Instruction:
         return self.where
 
     def flags(self) -> dict[str, str]:
-        """`--name=value` options before the arguments (COPY, HEALTHCHECK, ...)."""
-        found = {}
-        for word in self.value.split():
-            if not word.startswith("--"):
-                break
+        """`--name=value` options before the arguments (COPY, HEALTHCHECK, ...), as the builder reads them:
+        quotes group and are dropped, `--` ends them, and a flag given twice is an error."""
+        found: dict[str, str] = {}
+        for word in _flag_words(self.value)[0]:
             name, _, value = word[2:].partition("=")
+            if name in found:
+                raise DockerfileError(f"{self.where}: {self.keyword} gives --{name} twice (Docker: Duplicate flag)")
             found[name] = value
         return found
 
     def rest(self) -> str:
-        rest = self.value
-        while rest.startswith("--"):
-            rest = rest.split(None, 1)[1] if " " in rest else ""
-        return rest.strip()
+        return _flag_words(self.value)[1]
 
     def word(self, variables: dict[str, str]) -> str:
         """The value as the builder reads WORKDIR, USER and the like: one word, quotes and `$` processed."""

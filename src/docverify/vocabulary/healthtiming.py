@@ -19,7 +19,8 @@ from .compose import service_under_test
 from .label import Cites, Claim, Label, fail
 
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+NUMBER = r"(?:\d+\.?\d*|\.\d+)"  # Go's: `5`, `5.`, `.5`, `5.5`
+PART = re.compile(rf"({NUMBER})(ns|us|µs|ms|s|m|h)")
 # Setting -> (HEALTHCHECK option, compose key, Docker's default).
 SETTINGS = {
     "interval": ("interval", "interval", 30.0),
@@ -31,15 +32,26 @@ NAMED = {"interval": "interval", "timeout": "timeout", "start": "start period", 
 
 
 def seconds(text: str, bare: bool = True) -> float | None:
-    """A duration as Docker reads one (Go's spelling: `5s`, `1m30s`), or (`bare`: as a page may write it) a
-    number of seconds."""
-    text = text.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", text) and (bare or text == "0"):
-        return float(text)
+    """A duration as Docker reads one (Go's spelling: `5s`, `1m30s`, `.5s`, `+5s`), or (`bare`: as a page may
+    write it) a number of seconds; whole nanoseconds, as Go counts them, so `2800ms` is `2.8s`."""
+    text = text.strip().removeprefix("+")
+    if re.fullmatch(NUMBER, text) and (bare or float(text) == 0):
+        return round(float(text), 9)
     parts = PART.findall(text)
     if not parts or "".join(n + u for n, u in parts) != text:
         return None
-    return sum(float(n) * UNITS[u] for n, u in parts)
+    return round(sum(float(n) * UNITS[u] for n, u in parts), 9)
+
+
+def count(text: str) -> float | None:
+    """`--retries` as Docker reads it (a whole number, a sign allowed)."""
+    return float(text) if re.fullmatch(r"\s*\+?\d+\s*", text) else None
+
+
+def disabled(test: object) -> bool:
+    """A health test that switches the check off (`NONE`, in the image config or compose's `test:`)."""
+    words = [test] if isinstance(test, str) else list(test) if isinstance(test, (list, tuple)) else []
+    return bool(words) and str(words[0]).upper() == "NONE"
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,7 @@ def said(claim: Claim[TimingArgs]) -> dict[str, float]:
 
 def _compare(claim: Claim[TimingArgs], has: dict[str, float], where: str) -> None:
     wanted = said(claim)
-    wrong = {name: value for name, value in wanted.items() if has[name] != value}
+    wrong = {name: value for name, value in wanted.items() if round(has[name], 9) != value}
     if wrong:
         fail(claim, _shown(wanted), _shown(has, only=wrong), where)
 
@@ -118,20 +130,40 @@ def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
     timing: dict[str, float] = {}
     for name, (option, _, default) in SETTINGS.items():
         written = check.options.get(option)
-        found = default if written is None else seconds(written, bare=name == "retries")
+        found = default if written is None else count(written) if name == "retries" else seconds(written, False)
         if found is None:
             fail(claim, _shown(said(claim)), f"--{option}={written}, which Docker does not read",
                  stage.where(check.instruction))  # fmt: skip
         timing[name] = found
     _compare(claim, timing, stage.where(check.instruction))
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
-        given = service_under_test(sources).spec.get("healthcheck") or {}
-        overridden = {n: seconds(str(given[key])) for n, (_, key, _) in SETTINGS.items() if key in given}
-        for name, value in overridden.items():  # compose's value wins: cited at its own line
-            key, written = SETTINGS[name][1], str(given[SETTINGS[name][1]])
-            if value != said(claim).get(name, value):
-                fail(claim, _shown(said(claim)), f"{key}: {written}", sources.compose.cite(f"{key}:", written))
+        _compose(claim, sources)
     return [check.instruction.cite] if check.instruction else []
+
+
+def _compose(claim: Claim[TimingArgs], sources: Sources) -> None:
+    """Compose's `healthcheck:` of the service under test: it may switch the check off, and a value it sets
+    wins (a zero keeps the image's); each cited at its own line."""
+    service = service_under_test(sources)
+    given = service.spec.get("healthcheck") or {}
+
+    def cite(*words: str) -> str:  # an override file's line holding the value wins, else the service's own
+        where = sources.compose.cite(*words)
+        name, _, number = where.rpartition(":")
+        lines = (sources.compose.path.parent / name).read_text().splitlines()
+        held = number.isdigit() and 0 < int(number) <= len(lines) and all(w in lines[int(number) - 1] for w in words)
+        return where if held else f"{sources.compose.path.name}:{sources.compose.line_in(service.name, words[0])}"
+
+    if given.get("disable") or disabled(given.get("test")):
+        written, words = ("disable: true", ("disable:",)) if given.get("disable") else ("test: NONE", ("test", "NONE"))
+        fail(claim, _shown(said(claim)), f"the health check switched off ({written})", cite(*words))
+    for name, (_, key, _) in SETTINGS.items():
+        if key not in given:
+            continue
+        written = str(given[key])
+        value = count(written) if name == "retries" else seconds(written)
+        if value != 0 and value != said(claim).get(name, value):
+            fail(claim, _shown(said(claim)), f"{key}: {written}", cite(f"{key}:", written))
 
 
 def _timing(check: Healthcheck | None) -> dict[str, float]:
@@ -144,14 +176,22 @@ def _timing(check: Healthcheck | None) -> dict[str, float]:
     return {name: value if value is not None else SETTINGS[name][2] for name, value in found.items()}
 
 
+def _checks(claim: Claim[TimingArgs], check: Healthcheck | None, where: str) -> None:
+    """Timings of a check that never runs are no timings: Docker keeps them beside `NONE`."""
+    if check is None or disabled(check.test):
+        fail(claim, _shown(said(claim)), "no health check that runs" + (" (NONE)" if check else ""), where)
+
+
 @TIMING.image("the image config's health check settings (Docker's defaults where zero)")
 def timing_image(claim: Claim[TimingArgs], images: Images) -> Cites:
     image = images.image(claim)
+    _checks(claim, image.config.healthcheck, image.where)
     _compare(claim, _timing(image.config.healthcheck), image.where)
     return []
 
 
 @TIMING.running("the health check settings of the container Docker started (compose's included)")
 def timing_running(claim: Claim[TimingArgs], stack: Stack) -> Cites:
+    _checks(claim, stack.service.config.healthcheck, stack.service.where)
     _compare(claim, _timing(stack.service.config.healthcheck), stack.service.where)
     return []
