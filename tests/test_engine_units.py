@@ -546,3 +546,16 @@ def test_a_flag_given_twice_is_an_error_naming_its_line() -> None:
 
     with pytest.raises(DockerfileError, match=r"Dockerfile:7: HEALTHCHECK gives --interval twice"):
         Instruction("HEALTHCHECK", "--interval=10s --interval=5s CMD true", 7, 0, Path("Dockerfile")).flags()
+
+
+def test_a_compose_value_is_cited_in_its_own_service(tmp_path: Path) -> None:
+    """Two services set `timeout:`; the backend's is cited, also when compose respelled the value (2800ms, 2.8s)."""
+    from docverify.model.compose import ComposeModel
+
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  db:\n    healthcheck:\n      timeout: 3s\n  backend:\n    # the app\n"
+                       "    healthcheck:\n      timeout: 2800ms\n")  # fmt: skip
+    model = ComposeModel(compose)
+    assert model.cite("timeout:", "2800ms", service="backend") == "compose.yaml:8"
+    assert model.cite("timeout:", "2.8s", service="backend") == "compose.yaml:8"
+    assert model.cite("timeout:", "2.8s") == "compose.yaml:1"  # without a service: the file's own fallback

@@ -257,27 +257,33 @@ class ComposeModel:
         return 1
 
     def line_in(self, service: str, *words: str) -> int:
-        """The first line of `service`'s own block in the compose file holding all `words`, else `line_of`."""
+        """The first line of `service`'s own block holding all `words`, else its line of the first word (compose
+        may have respelled the value), else `line_of`."""
         lines = self.text_lines
         header = re.compile(rf"\s+['\"]?{re.escape(service)}['\"]?:\s*(#.*)?")
         start = next((n for n, line in enumerate(lines) if header.fullmatch(line)), None)
-        if start is not None:
-            indent = len(lines[start]) - len(lines[start].lstrip())
-            for number in range(start + 1, len(lines)):
-                line = lines[number]
-                if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) <= indent:
-                    break
-                if all(word in line for word in words):
-                    return number + 1
+        if start is None:
+            return self.line_of(*words)
+        indent = len(lines[start]) - len(lines[start].lstrip())
+        block = []
+        for number in range(start + 1, len(lines)):
+            line = lines[number]
+            if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) <= indent:
+                break
+            block.append((number + 1, line))
+        for wanted in (words, words[:1]):
+            found = next((number for number, line in block if all(word in line for word in wanted)), None)
+            if found is not None:
+                return found
         return self.line_of(*words)
 
-    def cite(self, *words: str) -> str:
+    def cite(self, *words: str, service: str | None = None) -> str:
         """`file:line` in the last file compose merges whose line holds all `words` (its value wins), else the
-        compose file's own line."""
+        compose file's own line (in `service`'s block, when given)."""
         for file in reversed(compose_files(self.path)):
             if file.resolve() == self.path.resolve() or not file.is_file():
                 continue
             for number, line in enumerate(file.read_text().splitlines(), start=1):
                 if all(word in line for word in words):
                     return f"{file.name}:{number}"
-        return f"{self.path.name}:{self.line_of(*words)}"
+        return f"{self.path.name}:{self.line_in(service, *words) if service else self.line_of(*words)}"

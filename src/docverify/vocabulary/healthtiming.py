@@ -147,12 +147,8 @@ def _compose(claim: Claim[TimingArgs], sources: Sources) -> None:
     service = service_under_test(sources)
     given = service.spec.get("healthcheck") or {}
 
-    def cite(*words: str) -> str:  # an override file's line holding the value wins, else the service's own
-        where = sources.compose.cite(*words)
-        name, _, number = where.rpartition(":")
-        lines = (sources.compose.path.parent / name).read_text().splitlines()
-        held = number.isdigit() and 0 < int(number) <= len(lines) and all(w in lines[int(number) - 1] for w in words)
-        return where if held else f"{sources.compose.path.name}:{sources.compose.line_in(service.name, words[0])}"
+    def cite(*words: str) -> str:
+        return sources.compose.cite(*words, service=service.name)
 
     if given.get("disable") or disabled(given.get("test")):
         written, words = ("disable: true", ("disable:",)) if given.get("disable") else ("test: NONE", ("test", "NONE"))
