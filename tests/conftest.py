@@ -2,11 +2,15 @@
 
 pytest-django would otherwise load the settings and populate the app registry in every run, a
 fifth of a static-level run's time; the doc checks read Django's settings in their own processes.
+The browser tests share one Chromium per process.
 """
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from browser import chromium
 
 SETTINGS = "core.settings.test"
 
@@ -17,3 +21,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.DATABASES  # noqa: B018  (loads them now, as pytest-django's --ds would)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, launched once per process (tests/browser.py); each test opens its own context."""
+    with chromium() as launched:
+        yield launched

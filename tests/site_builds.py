@@ -9,7 +9,8 @@ modules name it in `pytest_plugins`, so each fixture here has one instance, not 
 - `fresh_zensical`: `scripts/zensical_build.py` on the same clone, which builds it with Zensical and
   accepts it only when every page carries the proof (tests/test_generators.py reads both).
 
-A test that changes a tree or a site makes its own.
+A test that changes a tree or a site makes its own. With xdist, each is made once per run, not once
+per worker (tests/once.py).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from once import once
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +39,16 @@ class Built:
     @property
     def output(self) -> str:
         return self.result.stdout + self.result.stderr
+
+
+def as_built(site: Path, made: dict[str, Any]) -> Built:
+    result = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"], made["stderr"])
+    return Built(site, made["seconds"], result)
+
+
+def record(seconds: float, result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    return {"args": result.args, "returncode": result.returncode, "stdout": result.stdout,
+            "stderr": result.stderr, "seconds": seconds}  # fmt: skip
 
 
 def environment() -> dict[str, str]:
@@ -69,25 +82,38 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
 @pytest.fixture(scope="session")
 def fresh_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh clone: the files and one commit, no report. Only read: copy it to change it."""
-    clone = repository_copy(tmp_path_factory.mktemp("fresh-clone"))
-    git(clone, "init", "-q")
-    git(clone, "add", "-A")
-    git(clone, "commit", "-qm", "copy")
-    return clone
+
+    def make(clone: Path) -> dict[str, Any]:
+        repository_copy(clone)
+        git(clone, "init", "-q")
+        git(clone, "add", "-A")
+        git(clone, "commit", "-qm", "copy")
+        return {}
+
+    return once(tmp_path_factory, "fresh-clone", make)[0]
 
 
 @pytest.fixture(scope="session")
 def fresh_mkdocs(fresh_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """`mkdocs build --strict` of the fresh clone, outside it (Zensical's site is the clone's `site/`)."""
-    site = tmp_path_factory.mktemp("fresh-mkdocs") / "site"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
-    seconds, result = timed([*command, "--config-file", str(fresh_clone / "mkdocs.yml")], fresh_clone)
-    return Built(site, seconds, result)
+    """`mkdocs build --strict` of the fresh clone, outside it."""
+
+    def make(folder: Path) -> dict[str, Any]:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder / "site")]
+        return record(*timed([*command, "--config-file", str(fresh_clone / "mkdocs.yml")], fresh_clone))
+
+    folder, made = once(tmp_path_factory, "fresh-mkdocs", make)
+    return as_built(folder / "site", made)
 
 
 @pytest.fixture(scope="session")
-def fresh_zensical(fresh_clone: Path) -> Built:
-    """scripts/zensical_build.py on the fresh clone: `zensical build --strict --clean`, then its proof check."""
-    command = [sys.executable, str(ROOT / "scripts" / "zensical_build.py"), "--config-file"]
-    seconds, result = timed([*command, str(fresh_clone / "mkdocs.yml")], fresh_clone)
-    return Built(fresh_clone / "site", seconds, result)
+def fresh_zensical(fresh_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """scripts/zensical_build.py on a copy of the fresh clone (Zensical builds into the clone's `site/`, and
+    the clone stays as a fresh clone is): `zensical build --strict --clean`, then its proof check."""
+
+    def make(folder: Path) -> dict[str, Any]:
+        clone = Path(shutil.copytree(fresh_clone, folder / "clone", symlinks=True))
+        command = [sys.executable, str(ROOT / "scripts" / "zensical_build.py"), "--config-file"]
+        return record(*timed([*command, str(clone / "mkdocs.yml")], clone))
+
+    folder, made = once(tmp_path_factory, "fresh-zensical", make)
+    return as_built(folder / "clone" / "site", made)

@@ -200,6 +200,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+# The recorded copy costs a static run of its catalogue: one worker makes it, and runs every test on it.
+ON_THE_RECORDED_COPY = pytest.mark.xdist_group("mutate-recorded")
+
+
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy whose catalogue is KEPT, after one green static run of it: its baseline records each entry."""
@@ -237,6 +241,7 @@ def test_a_bad_baseline_or_since_without_changed_is_one_line(tmp_path: Path) -> 
     assert result.returncode == 2 and result.stderr == "mutate: --since REF goes with --changed\n", result.stderr
 
 
+@ON_THE_RECORDED_COPY
 def test_unchanged_files_run_nothing(project: Path) -> None:
     result = mutate_in(project, "--changed", "--list")
     assert result.returncode == 0, result.stderr
@@ -244,6 +249,7 @@ def test_unchanged_files_run_nothing(project: Path) -> None:
     assert f"mutate: skipped {len(KEPT)}, unchanged since their last green run:" in result.stdout, result.stdout
 
 
+@ON_THE_RECORDED_COPY
 def test_a_comment_selects_nothing(project: Path) -> None:
     edit(project / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port gunicorn binds.\nEXPOSE 8000\n")
     edit(project / "entrypoint.sh", "set -eu\n", "set -eu\n# Fail on errors and unset variables.\n")
@@ -251,6 +257,7 @@ def test_a_comment_selects_nothing(project: Path) -> None:
     assert selection(project) == {}
 
 
+@ON_THE_RECORDED_COPY
 def test_a_one_line_dockerfile_change_selects_only_the_entries_of_its_instructions_claims(project: Path) -> None:
     # A CMD word no claim names: the Command claim reads only its own words of the CMD, Image Config only
     # whether there is one; the linter reads every instruction.
@@ -263,6 +270,7 @@ def test_a_one_line_dockerfile_change_selects_only_the_entries_of_its_instructio
         "instructions and pragmas)", chosen["user-by-uid"]  # fmt: skip
 
 
+@ON_THE_RECORDED_COPY
 def test_a_cmd_word_a_claim_names_selects_the_entries_that_read_it(project: Path) -> None:
     edit(project / "Dockerfile", '"0.0.0.0:8000"', '"0.0.0.0:8080"')
     line = next(n for n, text in enumerate((project / "Dockerfile").read_text().splitlines(), 1) if "8080" in text)
@@ -273,6 +281,7 @@ def test_a_cmd_word_a_claim_names_selects_the_entries_that_read_it(project: Path
     ), chosen
 
 
+@ON_THE_RECORDED_COPY
 def test_a_changed_claim_text_selects_its_entries(project: Path) -> None:
     page = "docs/backend/django/deploy/docker/Dockerfile.md"
     edit(project / page, "Exposes `8000`", "Exposes `8000`, for HTTP")
@@ -284,12 +293,14 @@ def test_a_changed_claim_text_selects_its_entries(project: Path) -> None:
     assert chosen == {}, chosen
 
 
+@ON_THE_RECORDED_COPY
 def test_a_new_entry_is_selected(project: Path) -> None:
     with (project / "tests" / "mutants.py").open("a") as catalogue:
         catalogue.write('CATALOGUE.append(mutant("port-9000", D, ("EXPOSE 8000", "EXPOSE 9000"), "Runtime/Port"))\n')
     assert selection(project) == {"port-9000": "[static] new: no run of it on record"}
 
 
+@ON_THE_RECORDED_COPY
 def test_a_red_run_runs_again_and_a_changed_definition_too(project: Path) -> None:
     harmless = 'mutant("harmless", D, ("# libpq for", "# libpq5 for"), "Runtime/Dependencies")'
     with (project / "tests" / "mutants.py").open("a") as catalogue:
@@ -304,6 +315,7 @@ def test_a_red_run_runs_again_and_a_changed_definition_too(project: Path) -> Non
     assert chosen["port"] == "[static] its definition in the catalogue changed", chosen
 
 
+@ON_THE_RECORDED_COPY
 def test_since_compares_a_commit_with_the_files_now(project: Path) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", *args], cwd=project, check=True,

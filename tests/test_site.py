@@ -27,7 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser import chromium, served
+from browser import served
+from once import once
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,30 +142,29 @@ def read_sources() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """Build the real docs strictly into a temporary directory and serve it on loopback."""
-    site_dir = tmp_path_factory.mktemp("site")
-    # The expected text must be what the build embedded: should a file change
-    # while the site builds, build again.
-    for _ in range(3):
-        sources = read_sources()
-        result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
-        if read_sources() == sources:
-            break
-    else:
+    """Build the real docs strictly into a temporary directory, once a run (tests/site_builds.py), and serve
+    it on loopback."""
+
+    def make(site_dir: Path) -> dict[str, Any]:
+        # The expected text must be what the build embedded: should a file change
+        # while the site builds, build again.
+        for _ in range(3):
+            sources = read_sources()
+            result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+            if read_sources() == sources:
+                return {"sources": sources, "returncode": result.returncode, "output": output_of(result)}
+        return {"changing": True}
+
+    site_dir, made = once(tmp_path_factory, "site", make)
+    if made.get("changing"):
         pytest.fail(f"{', '.join(EMBEDDED)} kept changing while the site was built")
-    output = output_of(result)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+    output = made["output"]
+    assert made["returncode"] == 0, f"mkdocs build --strict failed:\n{output}"
     warnings = [line for line in output.splitlines() if "WARNING" in line]
     assert not warnings, "mkdocs build printed warnings:\n" + "\n".join(warnings)
 
     with served(site_dir) as url:
-        yield Site(url, site_dir, sources)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+        yield Site(url, site_dir, made["sources"])
 
 
 QUIET_MS, STEP_MS = 200, 25

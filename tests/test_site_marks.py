@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser import chromium, served
+from browser import served
 from test_site_proof import COPIED, DOCKERFILE_PAGE, git, green_report, mkdocs_build, write_report
 
 from docverify.report.schema import LEVELS
@@ -191,12 +191,6 @@ def test_a_claim_the_report_names_stale_says_which_input_changed(tmp_path: Path)
 def url(fresh_site: Path) -> Iterator[str]:
     with served(fresh_site) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def tab(browser: Any, url: str, width: int, scheme: str = "light", touch: bool = False) -> Any:

@@ -26,7 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser import chromium, served
+from browser import served
+from once import once
 
 from docverify.config import from_pyproject
 from docverify.report.schema import SCHEMA
@@ -151,21 +152,25 @@ def write_report(repo: Path, data: dict[str, Any]) -> Path:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A committed copy of the files the site is built from, with a green report."""
-    copy = tmp_path_factory.mktemp("repo")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
-        else:
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    (copy / ".gitignore").write_text("artifacts/\nsite/\n")
-    git(copy, "init", "-q")
-    git(copy, "add", "-A")
-    git(copy, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
-    write_report(copy, green_report(copy))
-    return copy
+    """A committed copy of the files the site is built from, with a green report (once a run: tests/once.py)."""
+
+    def make(copy: Path) -> dict[str, Any]:
+        for name in COPIED:
+            source = ROOT / name
+            if source.is_dir():
+                ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+                shutil.copytree(source, copy / name, ignore=ignore)
+            else:
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, copy / name)
+        (copy / ".gitignore").write_text("artifacts/\nsite/\n")
+        git(copy, "init", "-q")
+        git(copy, "add", "-A")
+        git(copy, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
+        write_report(copy, green_report(copy))
+        return {}
+
+    return once(tmp_path_factory, "site-proof-repo", make)[0]
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -332,10 +337,15 @@ def scratch(repo: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def published(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The copy's docs with its green report, built to publish. The pages are a served build's: publishing
-    only adds the refusal. The browser tests below read the same build."""
-    site_dir = tmp_path_factory.mktemp("site")
-    return site_dir, mkdocs_build(repo, site_dir, publish=True)
+    """The copy's docs with its green report, built to publish (once a run). The pages are a served build's:
+    publishing only adds the refusal. The browser tests below read the same build."""
+
+    def make(site_dir: Path) -> dict[str, Any]:
+        result = mkdocs_build(repo, site_dir, publish=True)
+        return {"args": result.args, "returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+    site_dir, made = once(tmp_path_factory, "site-proof-published", make)
+    return site_dir, subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"], made["stderr"])
 
 
 def test_a_green_report_publishes(published: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -408,12 +418,6 @@ def site(published: tuple[Path, subprocess.CompletedProcess[str]]) -> Iterator[s
     assert result.returncode == 0, result.stdout + result.stderr
     with served(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
