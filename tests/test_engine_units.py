@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from docverify import config, diskcache
-from docverify.errors import ConfigError
+from docverify.errors import ConfigError, DockerfileError
 from docverify.model import shell
 from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
@@ -133,6 +133,40 @@ def test_effective_state_is_what_later_instructions_leave(tmp_path: Path) -> Non
 def test_an_entrypoint_in_a_later_stage_resets_the_inherited_cmd(tmp_path: Path) -> None:
     model = parse(dockerfile(tmp_path, 'FROM a AS one\nCMD ["x"]\nFROM one\nENTRYPOINT ["/e"]\n'))
     assert model.stages[0].exec_list("CMD") is not None and model.stages[1].exec_list("CMD") is None
+
+
+def test_a_parents_onbuild_runs_first_in_the_stage_built_from_it_and_only_there(tmp_path: Path) -> None:
+    model = parse(
+        dockerfile(
+            tmp_path,
+            """
+        FROM a AS base
+        ONBUILD HEALTHCHECK --interval=5s CMD ["true"]
+        ONBUILD USER app
+        ONBUILD ENV MODE=trigger
+        FROM base AS child
+        ENV MODE=own
+        FROM child AS grandchild
+    """,
+        )
+    )
+    base, child, grandchild = model.stages
+    assert base.healthcheck() is None and base.user() is None, "an ONBUILD does not run in its own stage"
+    check = child.healthcheck()
+    assert check is not None and check.options == {"interval": "5s"} and check.instruction is not None
+    assert check.instruction.where == "Dockerfile:2", "cited at the ONBUILD"
+    assert child.user() is not None and child.user()[0] == "app"  # type: ignore[index]
+    assert child.env()["MODE"][0] == "own", "the stage's own ENV runs after the trigger"
+    # The builder clears the triggers once they ran: a grandchild inherits their effect, not the triggers.
+    assert grandchild.triggers() == [] and grandchild.healthcheck() == check
+
+
+@pytest.mark.parametrize(
+    "deferred", ["ONBUILD ONBUILD RUN x", "ONBUILD FROM b", "ONBUILD MAINTAINER me", "ONBUILD NOPE x"]
+)
+def test_an_onbuild_docker_refuses_is_an_error_naming_its_line(tmp_path: Path, deferred: str) -> None:
+    with pytest.raises(DockerfileError, match=r"Dockerfile:2: ONBUILD cannot run"):
+        parse(dockerfile(tmp_path, f"FROM a\n{deferred}\n"))
 
 
 # --- the shell --------------------------------------------------------------------------------

@@ -121,6 +121,22 @@ def test_where_the_dockerfile_alone_cannot_tell_the_model_says_so(tmp_path: Path
     assert stored(parse(dockerfile).final, "Cmd") is None
 
 
+def test_a_parents_onbuild_takes_effect_in_the_model_as_in_the_built_image(tmp_path: Path) -> None:
+    """The classic builder runs a stage's ONBUILD triggers in the stage built FROM it: the model must too."""
+    body = (
+        f'FROM {BASE} AS base\nONBUILD HEALTHCHECK --interval=7s --retries=4 CMD ["true"]\nONBUILD USER nobody\n'
+        "ONBUILD WORKDIR /srv\nONBUILD ENV MODE=trigger\nFROM base AS child\nENV OWN=1"
+    )
+    dockerfile, config = built(tmp_path, body)
+    stage = parse(dockerfile).final
+    check = stage.healthcheck()
+    assert check is not None and config["Healthcheck"]["Test"] == list(check.test)
+    assert config["Healthcheck"]["Interval"] == 7 * 10**9 and check.options == {"interval": "7s", "retries": "4"}
+    assert (stage.user() or ("", None))[0] == config["User"] == "nobody"
+    assert (stage.workdir() or ("", None))[0] == config["WorkingDir"] == "/srv"
+    assert f"MODE={stage.env()['MODE'][0]}" in config["Env"] and "OWN=1" in config["Env"]
+
+
 def test_a_name_spelt_in_a_json_escape_is_a_mention(tmp_path: Path) -> None:
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(f'FROM {BASE}\nCMD ["--\\u0070assword=x"]\nLABEL a=b\nEXPOSE 8000\n')

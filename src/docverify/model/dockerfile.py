@@ -2,13 +2,13 @@
 
 `ARG`s are resolved in `FROM`, registry names normalised (`docker.io/library/python:3.13-slim`
 is `python:3.13-slim`), and each stage's ENV, USER, WORKDIR, HEALTHCHECK, ENTRYPOINT and CMD are
-the ones that win after later instructions, inherited from an earlier stage `FROM` names.
+the ones that win after later instructions, inherited from an earlier stage `FROM` names, whose
+ONBUILD instructions run first.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,8 +52,17 @@ class Stage:
         return self.body
 
     def all(self, keyword: str) -> list[Instruction]:
+        """The stage's instructions of a kind: its parent's ONBUILD triggers first, as the builder runs them."""
         reads.note(f"dockerfile:{self.index}:{keyword}")
-        return [i for i in self.body if i.keyword == keyword]
+        return [i for i in (*self.triggers(), *self.body) if i.keyword == keyword]
+
+    def triggers(self) -> list[Instruction]:
+        """The ONBUILD instructions of the stage FROM names, which run before this stage's own (a
+        grandparent's do not: the builder clears them once they ran)."""
+        if self.parent is None:
+            return []
+        reads.note(f"dockerfile:{self.parent.index}:ONBUILD")
+        return [i.trigger(self.index) for i in self.parent.body if i.keyword == "ONBUILD"]
 
     def last(self, keyword: str) -> Instruction | None:
         found = self.all(keyword)
@@ -136,23 +145,7 @@ class Stage:
 
     def healthcheck(self) -> Healthcheck | None:
         last = self.last("HEALTHCHECK")
-        if last is None:
-            return None
-        options = last.flags()
-        rest = last.rest()
-        keyword, _, command = rest.partition(" ")
-        if keyword.upper() == "NONE":
-            return Healthcheck(("NONE",), options, last)
-        if keyword.upper() != "CMD" or not command.strip():
-            raise DockerfileError(f"{last.where}: HEALTHCHECK must read `HEALTHCHECK [options] CMD command`")
-        command = command.strip()
-        if command.startswith("["):
-            try:
-                argv = json.loads(command)
-            except json.JSONDecodeError as error:
-                raise DockerfileError(f"{last.where}: HEALTHCHECK has malformed JSON: {error}") from None
-            return Healthcheck(("CMD", *argv), options, last)
-        return Healthcheck(("CMD-SHELL", command), options, last)
+        return last.healthcheck() if last else None
 
     def exposed(self) -> dict[str, Instruction]:
         ports = dict(self.parent.exposed()) if self.parent else {}
@@ -282,6 +275,8 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
         instruction = Instruction(keyword, value, line, len(stages) - 1, path)
         if keyword in EXEC_FORM and value.startswith("["):
             instruction.arguments()  # raises on malformed JSON, naming the line
+        if keyword == "ONBUILD":
+            instruction.trigger(-1)  # raises on what Docker refuses to defer, naming the line
         if not stages:
             if keyword != "ARG":
                 raise DockerfileError(f"{where}: {keyword} before the first FROM")

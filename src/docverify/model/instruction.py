@@ -171,6 +171,30 @@ class Instruction:
             raise DockerfileError(f"{self.where}: {self.keyword} is no valid shell: {problem}")
         return shell.commands(self.value)
 
+    def healthcheck(self) -> Healthcheck:
+        """A HEALTHCHECK's test and options, as Docker stores them (shell form as CMD-SHELL)."""
+        keyword, _, command = self.rest().partition(" ")
+        if keyword.upper() == "NONE":
+            return Healthcheck(("NONE",), self.flags(), self)
+        if keyword.upper() != "CMD" or not command.strip():
+            raise DockerfileError(f"{self.where}: HEALTHCHECK must read `HEALTHCHECK [options] CMD command`")
+        command = command.strip()
+        if command.startswith("["):
+            try:
+                argv = json.loads(command)
+            except json.JSONDecodeError as error:
+                raise DockerfileError(f"{self.where}: HEALTHCHECK has malformed JSON: {error}") from None
+            return Healthcheck(("CMD", *argv), self.flags(), self)
+        return Healthcheck(("CMD-SHELL", command), self.flags(), self)
+
+    def trigger(self, stage_index: int) -> Instruction:
+        """An ONBUILD's instruction, as it runs first in a stage built FROM this one (cited at the ONBUILD)."""
+        keyword, _, value = self.value.partition(" ")
+        keyword = keyword.upper()
+        if keyword in {"ONBUILD", "FROM", "MAINTAINER"} or keyword not in KNOWN or not value.strip():
+            raise DockerfileError(f"{self.where}: ONBUILD cannot run {keyword or 'nothing'} (Docker refuses it)")
+        return Instruction(keyword, value.strip(), self.line, stage_index, self.path)
+
     def env(self) -> dict[str, str]:
         words = self.arguments()
         if len(words) >= 2 and "=" not in words[0]:  # legacy `ENV NAME value with spaces`
