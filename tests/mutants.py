@@ -1318,7 +1318,22 @@ CATALOGUE += [
     ),
 ]
 
+# Compose may build the service from another stage: the stack then runs that stage's health check (2026-12-06).
+CATALOGUE += [
+    mutant(
+        "compose-target-builder",
+        C,
+        ("      context: .\n      network: host\n", "      context: .\n      target: builder\n      network: host\n"),
+        "Runtime/Health Timing",
+    ),
+]
+
 EQUIVALENT += [
+    mutant(
+        "compose-target-runtime",
+        C,
+        ("      context: .\n      network: host\n", "      context: .\n      target: runtime\n      network: host\n"),
+    ),
     mutant("compose-health-zero", C, ("    cap_drop:\n", "    healthcheck:\n      interval: 0s\n    cap_drop:\n")),
     # Not `--interval="5s"`: Docker reads it, hadolint does not (the Lint claim refuses it, rightly).
     mutant("chown-quoted", D, ("COPY --chown=appuser:appuser src", 'COPY --chown="appuser:appuser" src')),

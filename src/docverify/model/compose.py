@@ -40,6 +40,12 @@ class Service:
         return self.spec.get("image")
 
     @property
+    def target(self) -> str | None:
+        """The Dockerfile stage `build.target` names; None builds the last."""
+        build = self.spec.get("build")
+        return str(build["target"]) if isinstance(build, dict) and build.get("target") else None
+
+    @property
     def healthcheck(self) -> dict[str, Any]:
         return dict(self.spec.get("healthcheck") or {})
 

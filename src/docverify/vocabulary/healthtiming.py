@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..model.dockerfile import Stage
+from ..model.instruction import Healthcheck as DockerHealthcheck
 from ..model.sources import Sources
 from ..observe.imageconfig import Healthcheck
 from ..observe.subjects import Images, Stack
@@ -121,12 +123,24 @@ TIMING = Label(
 )
 
 
-@TIMING.static("the effective HEALTHCHECK's options (Docker's defaults where unset), then compose's healthcheck")
+@TIMING.static(
+    "the effective HEALTHCHECK's options (Docker's defaults where unset), then the stage compose builds, "
+    "then compose's healthcheck"
+)
 def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
+    check = _stage_timing(claim, stage)
+    cites = [check.instruction.cite] if check.instruction else []
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        cites += _compose(claim, sources)
+    return cites
+
+
+def _stage_timing(claim: Claim[TimingArgs], stage: Stage, why: str = "") -> DockerHealthcheck:
+    """The stage's effective HEALTHCHECK, its timings compared with the sentence's."""
     check = stage.healthcheck()
     if check is None or check.disabled:
-        fail(claim, "a health check", "none", stage.where(check.instruction if check else None))
+        fail(claim, "a health check", "none" + why, stage.where(check.instruction if check else None))
     timing: dict[str, float] = {}
     for name, (option, _, default) in SETTINGS.items():
         written = check.options.get(option)
@@ -135,21 +149,29 @@ def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
             fail(claim, _shown(said(claim)), f"--{option}={written}, which Docker does not read",
                  stage.where(check.instruction))  # fmt: skip
         timing[name] = found
-    _compare(claim, timing, stage.where(check.instruction))
-    if stage is sources.dockerfile.final and sources.settings.runs_stack:
-        _compose(claim, sources)
-    return [check.instruction.cite] if check.instruction else []
+    wanted = said(claim)
+    wrong = {name: value for name, value in wanted.items() if round(timing[name], 9) != value}
+    if wrong:
+        fail(claim, _shown(wanted), _shown(timing, only=wrong) + why, stage.where(check.instruction))
+    return check
 
 
-def _compose(claim: Claim[TimingArgs], sources: Sources) -> None:
-    """Compose's `healthcheck:` of the service under test: it may switch the check off, and a value it sets
-    wins (a zero keeps the image's); each cited at its own line."""
+def _compose(claim: Claim[TimingArgs], sources: Sources) -> list[str]:
+    """The service under test: the stage compose builds it from (`build.target`), then its `healthcheck:`,
+    which may switch the check off, and whose values win (a zero keeps the image's); each cited at its line."""
     service = service_under_test(sources)
     given = service.spec.get("healthcheck") or {}
 
     def cite(*words: str) -> str:
         return sources.compose.cite(*words, service=service.name)
 
+    cites = []
+    built = sources.dockerfile.stage_named(service.target) if service.target else None
+    if built is not None and built is not sources.dockerfile.final:
+        # The stack runs that stage's image, not this one: its health check is the one Docker runs.
+        cites.append(cite("target:", service.target or ""))
+        check = _stage_timing(claim, built, f" in stage {built.label}, which {cites[0]} has the stack run")
+        cites += [check.instruction.cite] if check.instruction else []
     if given.get("disable") or disabled(given.get("test")):
         written, words = ("disable: true", ("disable:",)) if given.get("disable") else ("test: NONE", ("test", "NONE"))
         fail(claim, _shown(said(claim)), f"the health check switched off ({written})", cite(*words))
@@ -160,6 +182,7 @@ def _compose(claim: Claim[TimingArgs], sources: Sources) -> None:
         value = count(written) if name == "retries" else seconds(written)
         if value != 0 and value != said(claim).get(name, value):
             fail(claim, _shown(said(claim)), f"{key}: {written}", cite(f"{key}:", written))
+    return cites
 
 
 def _timing(check: Healthcheck | None) -> dict[str, float]:
