@@ -28,3 +28,12 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium, launched once per process (tests/browser.py); each test opens its own context."""
     with chromium() as launched:
         yield launched
+
+
+# Tests that each run a pytest or a stack of their own and take longest: started first, they no longer
+# leave the other workers idle at the end of a parallel run (the order within each module stays).
+LONGEST = ("tests/test_workers.py::", "tests/test_stack.py::test_a_run_that_died", "tests/test_example_ledger.py::")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST))
