@@ -1318,6 +1318,9 @@ CATALOGUE += [
     ),
 ]
 
+# A zero the builders read apart: Docker 20.10's refuses it, later ones read the default (2026-12-06).
+CATALOGUE += [mutant("health-interval-zero", D, ("--interval=5s", "--interval=0s"), "Runtime/Health Timing")]
+
 # Compose may build the service from another stage: the stack then runs that stage's health check (2026-12-06).
 CATALOGUE += [
     mutant(

@@ -334,6 +334,31 @@ def test_a_missing_dockerfile_fails_each_claim_in_one_line(tmp_path: Path) -> No
     assert "Traceback" not in result.stdout and "FileNotFoundError" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            "--interval=0s",
+            "--interval=0s, which Docker 20.10's builder refuses and later builders read as the default (30 s)",
+        ),
+        ("--retries=0", "--retries=0, which Docker 20.10's builder refuses and later builders read as the default (3)"),
+        ("--timeout=500us", "--timeout=500us, which Docker's builder refuses (less than 1ms)"),
+    ],
+)
+def test_a_health_timing_builders_read_apart_is_a_clear_failure(tmp_path: Path, option: str, message: str) -> None:
+    """A zero means "the default" to later builders and fails Docker 20.10's build: the page cannot state it."""
+    root = mini_project(tmp_path / "p", 'docs = "docs"\ncompose = ""\n')
+    claim = "Checks every `30s`, gives each check `30s`, and turns unhealthy after `3` failures in a row."
+    write(root / "docs" / "index.md", f"# Image\n\n## Stage 1\n\n*   **Health Timing:** {claim}\n")
+    write(root / "Dockerfile", f"FROM python:3.13-slim\nHEALTHCHECK {option} CMD true\n")
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert (
+        "docs/index.md:5 Health Timing: docs say interval 30 s, timeout 30 s, retries 3; Dockerfile:2 " in result.stdout
+    )
+    assert message in result.stdout and "Traceback" not in result.stdout, result.stdout[-3000:]
+
+
 def test_a_misspelt_setting_is_a_usage_error_naming_the_key_it_resembles(tmp_path: Path) -> None:
     root = mini_project(tmp_path / "p", 'docs = "docs"\nimage_prefx = "mine"\n')
     result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")

@@ -148,12 +148,23 @@ def _stage_timing(claim: Claim[TimingArgs], stage: Stage, why: str = "") -> Dock
         if found is None:
             fail(claim, _shown(said(claim)), f"--{option}={written}, which Docker does not read",
                  stage.where(check.instruction))  # fmt: skip
+        if written is not None and (found == 0 or (name != "retries" and found < 0.001)):
+            fail(claim, _shown(said(claim)), f"--{option}={written}, {_refused(found, default, name)}",
+                 stage.where(check.instruction))  # fmt: skip
         timing[name] = found
     wanted = said(claim)
     wrong = {name: value for name, value in wanted.items() if round(timing[name], 9) != value}
     if wrong:
         fail(claim, _shown(wanted), _shown(timing, only=wrong) + why, stage.where(check.instruction))
     return check
+
+
+def _refused(found: float, default: float, name: str) -> str:
+    """Why the builder's reading of a zero or a duration below 1ms is no timing a page can state."""
+    if found:
+        return "which Docker's builder refuses (less than 1ms)"
+    shown = f"{default:g}" + ("" if name == "retries" else " s")
+    return f"which Docker 20.10's builder refuses and later builders read as the default ({shown}): write the value"
 
 
 def _compose(claim: Claim[TimingArgs], sources: Sources) -> list[str]:
