@@ -359,6 +359,37 @@ def test_a_health_timing_builders_read_apart_is_a_clear_failure(tmp_path: Path, 
     assert message in result.stdout and "Traceback" not in result.stdout, result.stdout[-3000:]
 
 
+STAGED = (
+    "FROM python:3.13-slim AS runtime\nHEALTHCHECK --interval=5s CMD true\nFROM runtime AS test\nHEALTHCHECK NONE\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("compose", "message"),
+    [
+        ("", None),  # the stage compose builds, not the last: its own health check
+        ("      healthcheck:\n        interval: 9s\n", "docs say interval 5 s; compose.yaml:7 has interval: 9s"),
+        ("", "docs say interval 5 s; compose.yaml:5 has target: nope, a stage the Dockerfile does not have"),
+    ],
+)
+def test_health_timing_reads_the_stage_compose_builds(tmp_path: Path, compose: str, message: str | None) -> None:
+    root = mini_project(tmp_path / "p", 'docs = "docs"\n')
+    write(root / "docs" / "index.md", "# Image\n\n## Stage 1: runtime\n\n*   **Health Timing:** Checks every `5s`.\n")
+    write(root / "Dockerfile", STAGED)
+    target = "nope" if message and "nope" in message else "runtime"
+    text = f"services:\n  app:\n    build:\n      context: .\n      target: {target}\n{compose}"
+    (root / "compose.yaml").write_text(
+        text.replace("      healthcheck", "    healthcheck").replace("        interval", "      interval")
+    )
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    if message is None:
+        assert result.returncode == 0, result.stdout[-3000:]
+    else:
+        assert result.returncode == 1 and f"docs/index.md:5 Health Timing: {message}" in result.stdout, result.stdout[
+            -3000:
+        ]
+
+
 def test_a_misspelt_setting_is_a_usage_error_naming_the_key_it_resembles(tmp_path: Path) -> None:
     root = mini_project(tmp_path / "p", 'docs = "docs"\nimage_prefx = "mine"\n')
     result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")

@@ -131,9 +131,17 @@ def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     check = _stage_timing(claim, stage)
     cites = [check.instruction.cite] if check.instruction else []
-    if stage is sources.dockerfile.final and sources.settings.runs_stack:
-        cites += _compose(claim, sources)
+    # The claim on the stage the stack runs (or on the last one, where compose builds another) holds there too.
+    runs = _runs(sources) if sources.settings.runs_stack else stage
+    if sources.settings.runs_stack and (runs is None or runs is stage or stage is sources.dockerfile.final):
+        cites += _compose(claim, sources, stage)
     return cites
+
+
+def _runs(sources: Sources) -> Stage | None:
+    """The stage the service under test is built from: its `build.target`, else the last."""
+    target = service_under_test(sources).target
+    return sources.dockerfile.stage_named(target) if target else sources.dockerfile.final
 
 
 def _stage_timing(claim: Claim[TimingArgs], stage: Stage, why: str = "") -> DockerHealthcheck:
@@ -167,7 +175,7 @@ def _refused(found: float, default: float, name: str) -> str:
     return f"which Docker 20.10's builder refuses and later builders read as the default ({shown}): write the value"
 
 
-def _compose(claim: Claim[TimingArgs], sources: Sources) -> list[str]:
+def _compose(claim: Claim[TimingArgs], sources: Sources, stage: Stage) -> list[str]:
     """The service under test: the stage compose builds it from (`build.target`), then its `healthcheck:`,
     which may switch the check off, and whose values win (a zero keeps the image's); each cited at its line."""
     service = service_under_test(sources)
@@ -177,8 +185,11 @@ def _compose(claim: Claim[TimingArgs], sources: Sources) -> list[str]:
         return sources.compose.cite(*words, service=service.name)
 
     cites = []
-    built = sources.dockerfile.stage_named(service.target) if service.target else None
-    if built is not None and built is not sources.dockerfile.final:
+    built = _runs(sources)
+    if built is None:
+        where = cite("target:", service.target or "")
+        fail(claim, _shown(said(claim)), f"target: {service.target}, a stage the Dockerfile does not have", where)
+    if built is not stage:
         # The stack runs that stage's image, not this one: its health check is the one Docker runs.
         cites.append(cite("target:", service.target or ""))
         check = _stage_timing(claim, built, f" in stage {built.label}, which {cites[0]} has the stack run")
