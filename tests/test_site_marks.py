@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from browser import served
-from test_site_proof import COPIED, DOCKERFILE_PAGE, git, green_report, mkdocs_build, write_report
+from test_site_proof import DOCKERFILE_PAGE, copy_repository, green_report, mkdocs_build, write_report
 
 from docverify.report.schema import LEVELS
 from docverify.site import live
@@ -34,22 +33,6 @@ DOCKERFILE_URL = "backend/django/deploy/docker/Dockerfile/"
 pytest_plugins = ["site_builds"]  # the fresh clone and its build, shared with tests/test_generators.py
 CLAIM_PAGES = ("backend/django/deploy/compose/", DOCKERFILE_URL, "backend/django/settings/")
 SCHEMES = ("light", "dark")
-
-
-def copy_repository(into: Path) -> Path:
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
-            shutil.copytree(source, into / name, ignore=ignore)
-        else:
-            (into / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, into / name)
-    (into / ".gitignore").write_text("artifacts/\nsite/\n")
-    git(into, "init", "-q")
-    git(into, "add", "-A")
-    git(into, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
-    return into
 
 
 def built(repo: Path) -> Path:

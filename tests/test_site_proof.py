@@ -150,24 +150,29 @@ def write_report(repo: Path, data: dict[str, Any]) -> Path:
     return path
 
 
+def copy_repository(into: Path) -> Path:
+    """A committed copy of the files the site is built from."""
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+            shutil.copytree(source, into / name, ignore=ignore)
+        else:
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / name)
+    (into / ".gitignore").write_text("artifacts/\nsite/\n")
+    git(into, "init", "-q")
+    git(into, "add", "-A")
+    git(into, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
+    return into
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A committed copy of the files the site is built from, with a green report (once a run: tests/once.py)."""
 
     def make(copy: Path) -> dict[str, Any]:
-        for name in COPIED:
-            source = ROOT / name
-            if source.is_dir():
-                ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
-                shutil.copytree(source, copy / name, ignore=ignore)
-            else:
-                (copy / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, copy / name)
-        (copy / ".gitignore").write_text("artifacts/\nsite/\n")
-        git(copy, "init", "-q")
-        git(copy, "add", "-A")
-        git(copy, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qm", "copy")
-        write_report(copy, green_report(copy))
+        write_report(copy_repository(copy), green_report(copy))
         return {}
 
     return once(tmp_path_factory, "site-proof-repo", make)[0]

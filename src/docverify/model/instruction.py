@@ -150,13 +150,7 @@ class Instruction:
         """Arguments after the flags: JSON (exec) form or shell words."""
         rest = self.rest()
         if rest.startswith("["):
-            try:
-                loaded = json.loads(rest)
-            except json.JSONDecodeError as error:
-                raise DockerfileError(f"{self.where}: {self.keyword} has malformed JSON: {error}") from None
-            if not isinstance(loaded, list) or not all(isinstance(w, str) for w in loaded):
-                raise DockerfileError(f"{self.where}: {self.keyword} JSON must be a list of strings")
-            return loaded
+            return self._json_words(rest)
         try:
             return shlex.split(rest, posix=True)
         except ValueError as error:
@@ -180,12 +174,18 @@ class Instruction:
             raise DockerfileError(f"{self.where}: HEALTHCHECK must read `HEALTHCHECK [options] CMD command`")
         command = command.strip()
         if command.startswith("["):
-            try:
-                argv = json.loads(command)
-            except json.JSONDecodeError as error:
-                raise DockerfileError(f"{self.where}: HEALTHCHECK has malformed JSON: {error}") from None
-            return Healthcheck(("CMD", *argv), self.flags(), self)
+            return Healthcheck(("CMD", *self._json_words(command)), self.flags(), self)
         return Healthcheck(("CMD-SHELL", command), self.flags(), self)
+
+    def _json_words(self, text: str) -> list[str]:
+        """The exec form's JSON list of strings; anything else is an error naming the line."""
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DockerfileError(f"{self.where}: {self.keyword} has malformed JSON: {error}") from None
+        if not isinstance(loaded, list) or not all(isinstance(w, str) for w in loaded):
+            raise DockerfileError(f"{self.where}: {self.keyword} JSON must be a list of strings")
+        return loaded
 
     def trigger(self, stage_index: int) -> Instruction:
         """An ONBUILD's instruction, as it runs first in a stage built FROM this one (cited at the ONBUILD)."""
