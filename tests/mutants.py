@@ -102,6 +102,7 @@ CATALOGUE: list[Mutation] = [
             "Runtime/Copy Artifacts Copies",
             "Runtime/Filesystem",
             "Runtime/Command",
+            "Runtime/Permissions & Directories Makes executable",  # `chmod +x /entrypoint.sh` is no longer the copy's
             "Shell",
             "Server",
             "Database Wait",
@@ -690,8 +691,8 @@ CATALOGUE: list[Mutation] = [
             "    read_only: true\n",
             '    read_only: true\n    command: ["gunicorn", "core.wsgi:application", "--bind", "127.0.0.1:8000"]\n',
         ),
-        "Published Port",
-        level="running",
+        # Once only a stack showed it (Published Port, running); the static level now reads compose's command.
+        "Runtime/Command",
     ),
     # compose.yaml
     mutant("db-image", C, ("image: postgres:17", "image: postgres:16"), "Database Image"),
@@ -1340,4 +1341,168 @@ EQUIVALENT += [
     mutant("compose-health-zero", C, ("    cap_drop:\n", "    healthcheck:\n      interval: 0s\n    cap_drop:\n")),
     # Not `--interval="5s"`: Docker reads it, hadolint does not (the Lint claim refuses it, rightly).
     mutant("chown-quoted", D, ("COPY --chown=appuser:appuser src", 'COPY --chown="appuser:appuser" src')),
+]
+
+# An adversarial try of the runtime's permissions, environment and user (2026-12-06): lies the static level
+# accepted, and true rewrites it refused.
+CHMOD_LINE = "    && chmod +x /entrypoint.sh\n"
+CATALOGUE += [
+    mutant(
+        "path-single-quoted",
+        D,
+        ('PATH="/venv/bin:$PATH"', "PATH='/venv/bin:$PATH'"),
+        "Runtime/Environment Variables PATH",
+    ),
+    mutant(
+        "path-escaped", D, ('PATH="/venv/bin:$PATH"', "PATH=/venv/bin:\\$PATH"), "Runtime/Environment Variables PATH"
+    ),
+    mutant(
+        "mkdir-and-or",
+        D,
+        [
+            ("mkdir -p /app/staticfiles /app/mediafiles", "mkdir -p /app/staticfiles"),
+            ("/app/staticfiles /app/mediafiles /app/logs /app", "/app/staticfiles /app/logs /app"),
+            (
+                CHMOD_LINE,
+                '    && chmod +x /entrypoint.sh \\\n    && { [ -n "${NEVER:-}" ] && mkdir -p /app/mediafiles || true; }\n',
+            ),
+        ],
+        "Runtime/Permissions & Directories Creates",
+    ),
+    mutant(
+        "mkdir-version",
+        D,
+        [
+            ("mkdir -p /app/staticfiles", "mkdir -p --version /app/staticfiles"),
+            (
+                "chown appuser:appuser /app /app/staticfiles /app/mediafiles /app/logs /app/logs/backend",
+                "chown appuser:appuser /app",
+            ),
+        ],
+        "Runtime/Permissions & Directories Creates",
+    ),
+    mutant(
+        "chown-help",
+        D,
+        ("chown appuser:appuser /app /app/staticfiles", "chown --help appuser:appuser /app /app/staticfiles"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "chown-away-dot",
+        D,
+        (CHMOD_LINE, "    && chmod +x /entrypoint.sh \\\n    && chown root:root .\n"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "chown-away-glob",
+        D,
+        (CHMOD_LINE, "    && chmod +x /entrypoint.sh \\\n    && chown root:root /ap[p]\n"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "chown-away-reference",
+        D,
+        (CHMOD_LINE, "    && chmod +x /entrypoint.sh \\\n    && chown --reference=/ /app\n"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "chown-away-inside",
+        D,
+        (CHMOD_LINE, "    && chmod +x /entrypoint.sh \\\n    && chown root:root /app/logs/backend\n"),
+        "Runtime/Permissions & Directories Changes ownership",
+    ),
+    mutant(
+        "mkdir-removed",
+        D,
+        (CHMOD_LINE, "    && chmod +x /entrypoint.sh \\\n    && rm -rf /app/mediafiles\n"),
+        "Runtime/Permissions & Directories Creates",
+    ),
+    mutant(
+        "chmod-plus-minus",
+        D,
+        ("chmod +x /entrypoint.sh", "chmod +x-x /entrypoint.sh"),
+        "Runtime/Permissions & Directories Makes executable",
+        builds=False,
+    ),
+    mutant(
+        "chmod-a-copy",
+        D,
+        (
+            "chmod +x /entrypoint.sh",
+            "chmod -x /entrypoint.sh && cp /entrypoint.sh /tmp/entrypoint.sh && chmod +x /tmp/entrypoint.sh",
+        ),
+        "Runtime/Permissions & Directories Makes executable",
+        builds=False,
+    ),
+    mutant(
+        "usermod-root",
+        D,
+        (
+            "--shell /usr/sbin/nologin appuser\n",
+            "--shell /usr/sbin/nologin appuser \\\n    && usermod --non-unique --uid 0 appuser\n",
+        ),
+        ("Runtime/User Setup", "Non-root"),
+    ),
+]
+
+EQUIVALENT += [
+    mutant(
+        "mkdir-relative",
+        D,
+        ("mkdir -p /app/staticfiles /app/mediafiles /app/logs/backend", "mkdir -p staticfiles mediafiles logs/backend"),
+    ),
+    mutant(
+        "chown-relative",
+        D,
+        (
+            "chown appuser:appuser /app /app/staticfiles /app/mediafiles /app/logs /app/logs/backend",
+            "chown appuser:appuser . staticfiles mediafiles logs logs/backend",
+        ),
+    ),
+    mutant("install-dm", D, ("mkdir -p /app/staticfiles", "install -dm755 /app/staticfiles")),
+    mutant("install-directory", D, ("mkdir -p /app/staticfiles", "install --directory /app/staticfiles")),
+    mutant("chmod-each", D, ("chmod +x /entrypoint.sh", "chmod u+x,g+x,o+x /entrypoint.sh")),
+    mutant("chmod-equals", D, ("chmod +x /entrypoint.sh", "chmod a=rx /entrypoint.sh")),
+    mutant("chmod-recursive", D, ("chmod +x /entrypoint.sh", "chmod -R +x /entrypoint.sh")),
+    mutant("chmod-then-go-w", D, ("chmod +x /entrypoint.sh", "chmod +x /entrypoint.sh && chmod go-w /entrypoint.sh")),
+    mutant("user-quoted", D, ("\nUSER appuser\n", '\nUSER "appuser"\n')),
+    mutant("entrypoint-double-slash", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["//entrypoint.sh"]')),
+]
+
+# Compose's `environment:` and `command:` win in the stack's container: the static level reads them (2026-12-06).
+ENV_BLOCK = "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n"
+CATALOGUE += [
+    mutant(
+        "compose-path",
+        C,
+        (ENV_BLOCK, ENV_BLOCK + "      PATH: /usr/local/bin:/usr/bin:/bin\n"),
+        "Runtime/Environment Variables PATH",
+    ),
+    mutant(
+        "compose-unbuffered-empty",
+        C,
+        (ENV_BLOCK, ENV_BLOCK + '      PYTHONUNBUFFERED: ""\n'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+    ),
+    mutant(
+        "compose-command",
+        C,
+        (
+            "    read_only: true\n",
+            '    read_only: true\n    command: ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
+        ),
+        "Runtime/Command",
+    ),
+]
+
+EQUIVALENT += [
+    mutant("compose-unbuffered-same", C, (ENV_BLOCK, ENV_BLOCK + '      PYTHONUNBUFFERED: "1"\n')),
+    mutant(
+        "compose-command-same",
+        C,
+        (
+            "    read_only: true\n",
+            '    read_only: true\n    command: ["gunicorn", "core.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--graceful-timeout", "5", "--access-logfile", "-"]\n',
+        ),
+    ),
 ]

@@ -205,7 +205,11 @@ def test_commands_know_conditions_guards_and_python_m_pip() -> None:
     found = shell.commands('if [ -n "$X" ]; then pip config set a "$X"; fi && python -m pip install a || true')
     runs = {c.invocation(): (c.conditional, c.guarded) for c in found}
     assert runs[("pip", "config", "set", "a", "$X")] == (True, False)
-    assert runs[("pip", "install", "a")] == (False, True)
+    # `… && pip install a || true`: when what comes before fails, the install never runs and `true` hides it.
+    assert runs[("pip", "install", "a")] == (True, True)
+    rescued = {c.argv[0]: c.conditional for c in shell.commands("a && b || exit 1; c && d || false; e && f || g")}
+    assert rescued == {"a": False, "b": False, "exit": True, "c": False, "d": False, "false": True, "e": False,
+                       "f": True, "g": True}  # fmt: skip
 
 
 # --- compose ---------------------------------------------------------------------------------
@@ -593,3 +597,29 @@ def test_a_compose_value_is_cited_in_its_own_service(tmp_path: Path) -> None:
     assert model.cite("timeout:", "2800ms", service="backend") == "compose.yaml:8"
     assert model.cite("timeout:", "2.8s", service="backend") == "compose.yaml:8"
     assert model.cite("timeout:", "2.8s") == "compose.yaml:1"  # without a service: the file's own fallback
+
+
+@pytest.mark.parametrize(
+    ("mode", "before", "after"),
+    [("+x", "", "ugo"), ("+x-x", "", ""), ("+x,a-x", "ugo", ""), ("u+x,g+x,o+x", "", "ugo"), ("a=rx", "", "ugo"),
+     ("755", "", "ugo"), ("0644", "ugo", ""), ("u+x", "", "u"), ("go-w", "ugo", "ugo"), ("=r", "ugo", ""),
+     ("a+X", "", ""), ("a+X", "u", "ugo"), ("-x", "ugo", ""), ("+y", "ugo", "")],
+)  # fmt: skip
+def test_a_mode_is_applied_as_chmod_applies_it(mode: str, before: str, after: str) -> None:
+    from docverify.vocabulary.modes import chmod_words, execute_after
+
+    assert execute_after(mode, frozenset(before)) == frozenset(after)
+    assert chmod_words(["chmod", "-R", "-v", "-x", "f"]) == ("-x", ["f"]), "`-x` is a mode, `-R` an option"
+    assert chmod_words(["chmod", "--reference=/", "f"]) == (None, ["f"])
+
+
+@pytest.mark.parametrize(
+    ("written", "expands"),
+    [('"/venv/bin:$PATH"', {"PATH"}), ("'/venv/bin:$PATH'", set()), ("/venv/bin:\\$PATH", set()),
+     ('"a\\$PATH"', set()), ("${PATH}:x", {"PATH"}), ("'$A'\"$B\"", {"B"})],
+)  # fmt: skip
+def test_the_builder_expands_what_quotes_and_escapes_leave(written: str, expands: set[str]) -> None:
+    from docverify.model.instruction import expanded, raw_words
+
+    assert expanded(written) == expands
+    assert raw_words(f"A={written} B='x y'") == [f"A={written}", "B='x y'"]

@@ -1,8 +1,8 @@
-"""Accounts a Dockerfile stage creates, read from its groupadd, useradd and adduser commands."""
+"""Accounts a Dockerfile stage creates, read from its groupadd, useradd, adduser and usermod commands."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .instruction import Instruction, as_int, option
 from .shell import Command
@@ -29,6 +29,13 @@ def created(
     for instruction, command in useradds:
         argv = list(command.argv)
         name = argv[-1]
+        if command.program == "usermod":  # a later change of the account: its UID or group wins
+            if name in found:
+                uid, group = as_int(option(argv, "--uid", "-u")), option(argv, "--gid", "-g")
+                gid = (as_int(group) if group.isdigit() else groups.get(group)) if group else found[name].gid
+                found[name] = replace(found[name], uid=found[name].uid if uid is None else uid, gid=gid,
+                                      instruction=instruction)  # fmt: skip
+            continue
         group = option(argv, "--gid", "-g", "--ingroup")
         gid = as_int(group) if group and group.isdigit() else groups.get(group or name)
         group_name = group if group and not group.isdigit() else None

@@ -124,8 +124,8 @@ class Stage:
         return found[0] if found else "/"
 
     def user(self) -> tuple[str, Instruction] | None:
-        last = self.last("USER")
-        return (last.value.strip(), last) if last else None
+        last = self.last("USER")  # one word, as the builder reads it: `"appuser"` is appuser
+        return (last.word({**self.args(), **{k: v for k, (v, _) in self.env().items()}}), last) if last else None
 
     def exec_list(self, keyword: str) -> tuple[list[str], Instruction] | None:
         """ENTRYPOINT or CMD as the argv Docker stores (shell form wrapped in `/bin/sh -c`)."""
@@ -164,7 +164,8 @@ class Stage:
     @cached_property
     def _users(self) -> dict[str, User]:
         inherited = dict(self.parent.users) if self.parent else {}
-        return {**inherited, **created(self.running("groupadd"), self.running("useradd") + self.running("adduser"))}
+        accounts = sorted(self.running("useradd") + self.running("adduser") + self.running("usermod"), key=_at)
+        return {**inherited, **created(self.running("groupadd"), accounts)}
 
     def user_named(self, spec: str) -> User | None:
         """`appuser`, `1000` or `1000:1000` resolved through the stage's own useradd."""
@@ -216,6 +217,10 @@ class Dockerfile:
     def stage_named(self, name: str) -> Stage | None:
         reads.note("dockerfile:stages")
         return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
+
+
+def _at(found: tuple[Instruction, shell.Command]) -> tuple[int, int]:
+    return found[0].line, found[1].line
 
 
 def port_key(port: str) -> str:

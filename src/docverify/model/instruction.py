@@ -83,6 +83,43 @@ def docker_word(text: str, variables: dict[str, str]) -> str:
     return "".join(out)
 
 
+def expanded(text: str) -> set[str]:
+    """The variables the builder expands in a word: not those in single quotes, nor an escaped `\\$`."""
+    found, index, quote = set(), 0, ""
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+        elif char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+            index += 1
+        elif char == "$" and quote != "'" and (match := VARIABLE.match(text, index)):
+            found.add(match["braced"] or match["plain"])
+            index = match.end()
+        else:
+            index += 1
+    return found
+
+
+def raw_words(text: str) -> list[str]:
+    """Words split where the builder splits them (unquoted blanks), quotes and escapes kept."""
+    words: list[str] = []
+    word, quote, index = "", "", 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'" and index + 1 < len(text):
+            word, index = word + text[index : index + 2], index + 2
+            continue
+        if char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+        if char.isspace() and not quote:
+            words, word = (words + [word]) if word else words, ""
+        else:
+            word += char
+        index += 1
+    return words + [word] if word else words
+
+
 def _flag_words(value: str) -> tuple[list[str], str]:
     """The leading `--` words of an instruction (quotes dropped) and the text after them."""
     words: list[str] = []
@@ -194,6 +231,13 @@ class Instruction:
         if keyword in {"ONBUILD", "FROM", "MAINTAINER"} or keyword not in KNOWN or not value.strip():
             raise DockerfileError(f"{self.where}: ONBUILD cannot run {keyword or 'nothing'} (Docker refuses it)")
         return Instruction(keyword, value.strip(), self.line, stage_index, self.path)
+
+    def env_written(self) -> dict[str, str]:
+        """Each variable's value as written, quotes and escapes kept (what `expanded` reads)."""
+        words = raw_words(self.rest())
+        if len(words) >= 2 and "=" not in words[0]:
+            return {words[0]: self.rest()[len(words[0]) :].strip()}
+        return dict(word.split("=", 1) for word in words if "=" in word)
 
     def env(self) -> dict[str, str]:
         words = self.arguments()

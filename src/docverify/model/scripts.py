@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .copies import copies_of
+from .instruction import clean_path
 from .shell import commands
 from .sources import Sources
 
@@ -22,9 +23,10 @@ def entrypoint_script(sources: Sources) -> str | None:
     if entry is None or not entry[0]:
         return None
     argv = entry[0]
-    runs = posixpath.normpath(argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0])
+    runs = argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0]
+    runs = clean_path(posixpath.normpath(runs))
     for row in copies_of(stage):
-        if posixpath.normpath(row.destination) == runs and not row.from_stage:
+        if clean_path(posixpath.normpath(row.destination)) == runs and not row.from_stage:
             path = sources.settings.context / row.source
             if path.is_file():
                 return sources.settings.relative(path)

@@ -1,7 +1,6 @@
 """Shell scripts read by a real parser (bashlex, via `shelltree`): simple commands, `set` options, exit status.
 
-Comments, quoting, `&&`/`||`, `if` bodies and variable assignments are understood, so
-`set -u  # was: set -eu` sets only `u`, and `pg_isready || true` can never fail.
+Comments, quoting, `&&`/`||`, `if` bodies and assignments are understood: `set -u  # was: set -eu` sets `u` only.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ class Command:
 
     argv: tuple[str, ...]
     assignments: tuple[str, ...] = ()
-    conditional: bool = False  # inside if/case/loops, or after `||`: may not run
+    conditional: bool = False  # inside if/case/loops, after `||`, or `b` of `a && b || c`: may not run
     line: int = 1  # 1-based line in the script
     guarded: bool = False  # followed by `||`: its failure is handled, `set -e` never sees it
     background: bool = False  # followed by `&`: the script goes on without it
@@ -54,6 +53,12 @@ class Command:
         if self.piped and "pipefail" not in options:
             return "piped without `pipefail`"
         return None
+
+    @property
+    def inert(self) -> bool:
+        """`--help` or `--version` among its options: the tool prints and exits, doing nothing else."""
+        words = self.argv[1 : self.argv.index("--")] if "--" in self.argv else self.argv[1:]
+        return "--help" in words or "--version" in words
 
     def invocation(self) -> tuple[str, ...]:
         """The argv with `python -m pip` spelled `pip`: one name for one tool."""
@@ -138,7 +143,12 @@ class _Walker:
                 op = following.op if following is not None and following.kind == "operator" else None
                 handled = op in ("||", "&&", "&")
                 after = after_or or after_and
-                self.walk(part, conditional or after_or, guarded or handled, background or op == "&", chained or after)
+                # `a && b || c`: when `a` fails, `b` never runs and `c` rescues the list (unless `c` exits).
+                later = enumerate(parts[index + 1 :], index + 1)
+                ends = [n for n, p in later if p.kind == "operator" and p.op in shelltree.STOPS]
+                rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(parts[ends[0] + 1])
+                skipped = after_or or (after_and and rescued)
+                self.walk(part, conditional or skipped, guarded or handled, background or op == "&", chained or after)
             return
         if kind == "pipeline":
             negated = any(p.kind == "reservedword" and p.word == "!" for p in node.parts)

@@ -85,3 +85,13 @@ def expanded(command: Any) -> frozenset[str]:
         for child in getattr(part, "parts", None) or []
         if child.kind == "parameter" and (found := NAME.match(str(child.value)))
     )
+
+
+# Operators that end an and-or list's chain (`a && b; c`), and `||`, which may rescue it.
+STOPS = (";", "&", "\n", "||")
+
+
+def rescues(node: Any) -> bool:
+    """Whether the command after `||` can end the list well: not `false`, nor `exit`/`return` with a failure."""
+    words = [p.word for p in getattr(node, "parts", []) if p.kind == "word"] if node.kind == "command" else []
+    return not (words[:1] == ["false"] or (words[:1] in (["exit"], ["return"]) and words[1:2] != ["0"]))

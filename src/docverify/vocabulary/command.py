@@ -23,6 +23,7 @@ from ..observe import sockets
 from ..observe.subjects import Images, Stack
 from . import script
 from .common import matches, running_view, running_view_needs
+from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
 
@@ -175,6 +176,14 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
         if not holds(claim, argv):
             fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`",
                  stage.where(cmd or entry))  # fmt: skip
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        service = service_under_test(sources)
+        given = service.spec.get("command")
+        given = shlex.split(given) if isinstance(given, str) else given
+        # compose's `command:` wins; only then is the whole CMD read (a CMD word no claim names stales nothing).
+        if given is not None and list(given) != ((stage.exec_list("CMD") or ([], None))[0]):
+            fail(claim, said(claim), f"service {service.name} running `{shlex.join(given)}` instead of the CMD",
+                 sources.compose.cite("command:", service=service.name))  # fmt: skip
     if claim.args.handover is not None:
         cites += script.handover(claim, sources, claim.args.handover)
     return cites

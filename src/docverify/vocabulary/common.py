@@ -99,8 +99,9 @@ def cites(found: Iterable[tuple[Instruction, object]]) -> list[str]:
 
 
 def unconditional(found: list[tuple[Instruction, Command]]) -> list[tuple[Instruction, Command]]:
-    """Commands that always run: not inside an `if`, nor after `||`."""
-    return [(i, c) for i, c in found if not c.conditional]
+    """Commands that always run and do their work: not inside an `if`, nor after `||` (nor before one, after
+    `&&`), and not asked only for `--help` or `--version`."""
+    return [(i, c) for i, c in found if not c.conditional and not c.inert]
 
 
 def install_operands(command: Command) -> list[str]:

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..model.instruction import expanded
 from ..model.sources import Sources
 from ..observe import files
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, page_items, running_view, running_view_needs
+from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 
 NAME = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
@@ -128,6 +130,16 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
     itself = next((w for w in (f"${name}", f"${{{name}}}") if w in _entries(written)), f"${name}")
     if not holds(claim, value) or (claim.args.entry is not None and not holds(claim, written, itself)):
         fail(claim, said(claim), f"{name}={written}", stage.where(instruction))
+    if claim.args.entry is not None and name not in expanded(instruction.env_written().get(name, "")):
+        # Single quotes or `\$` keep `$PATH` as text: the variable loses what it held.
+        fail(claim, said(claim), f"{name}={instruction.env_written()[name]}, which the builder does not expand",
+             stage.where(instruction))  # fmt: skip
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        service = service_under_test(sources)
+        given = service.environment.get(name) or (None if service.environment.get(name) == "" else value)
+        if given is None or not holds(claim, given):  # compose's `environment:` wins in the stack's container
+            fail(claim, said(claim), f"{name}={given or ''} in service {service.name}",
+                 sources.compose.cite(f"{name}:", service=service.name))  # fmt: skip
     return [i.cite for i in stage.all("ENV") if name in i.env()]
 
 

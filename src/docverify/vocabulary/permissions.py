@@ -1,14 +1,13 @@
-"""Permissions: directories a stage creates, what it owns, and what it makes executable.
+"""Permissions: directories a stage creates and what it owns (what it makes executable: `modes`).
 
 Nested items under any group (**Permissions & Directories:**), each read by its own verb.
 """
 
 from __future__ import annotations
 
-import re
+import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from ..model.copies import copies_of
 from ..model.dockerfile import Instruction, Stage, clean_path
@@ -28,16 +27,69 @@ class CreatesArgs:
     among_others: bool = False  # "among others": the stage may make more
 
 
+# Options of mkdir and install that take a value (`-m 755`, `-dm755`).
+VALUED = set("mogtS")
+
+
+def _operands(argv: list[str]) -> tuple[list[str], set[str]]:
+    """(operands, option letters and long names) of a mkdir or install: values of `-m` and the like skipped."""
+    operands, flags, skip = [], set(), False
+    for word in argv[1:]:
+        if skip:
+            skip = False
+        elif word.startswith("--"):
+            flags.add(word.split("=")[0])
+        elif word.startswith("-") and len(word) > 1:
+            for index, letter in enumerate(word[1:], 1):
+                flags.add(letter)
+                if letter in VALUED:
+                    skip = index == len(word) - 1  # the value is the next word, else the rest of this one
+                    break
+        else:
+            operands.append(word)
+    return operands, flags
+
+
+def resolved(stage: Stage, instruction: Instruction, word: str) -> str:
+    """A path operand as the RUN sees it: relative to its working directory, `..` taken away."""
+    path = word if word.startswith("/") else f"{stage.workdir_at(instruction)}/{word}"
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
+def _makes(command: Command) -> bool:
+    operands, flags = _operands(list(command.argv))
+    return command.runs("mkdir") or (command.runs("install") and bool({"d", "--directory"} & flags))
+
+
 def made_directories(stage: Stage) -> tuple[list[str], list[str]]:
     """(directories `mkdir`/`install -d` make, the instructions that make them)."""
     made, cited = [], []
     for instruction, command in unconditional(stage.running("mkdir")) + unconditional(stage.running("install")):
-        argv = list(command.argv)
-        if argv[0].endswith("install") and "-d" not in argv:
-            continue
-        made += [clean_path(w) for w in argv[1:] if not w.startswith("-") and w.startswith("/")]
-        cited.append(instruction.cite)
+        if _makes(command):
+            made += [resolved(stage, instruction, w) for w in _operands(list(command.argv))[0]]
+            cited.append(instruction.cite)
     return made, cited
+
+
+def removed(stage: Stage, path: str) -> Instruction | None:
+    """The RUN whose `rm` takes the path (or a folder holding it) away after the last mkdir of it, if one does."""
+    gone = None
+    for instruction in stage.all("RUN"):
+        for command in instruction.commands():
+            if command.conditional or command.inert or not (_makes(command) or command.runs("rm")):
+                continue
+            paths = [resolved(stage, instruction, w) for w in _operands(list(command.argv))[0]]
+            if _makes(command) and path in paths:
+                gone = None
+            elif command.runs("rm") and any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths):
+                gone = instruction
+    return gone
 
 
 def _made(sources: Sources) -> Iterable[tuple[int | None, CreatesArgs]]:
@@ -74,6 +126,10 @@ def creates_static(claim: Claim[CreatesArgs], sources: Sources) -> Cites:
     if missing or extra:
         has = f"mkdir of {words(made) or 'nothing'}" + (f" (not documented: {words(extra)})" if extra else "")
         fail(claim, f"mkdir {words(wanted)}", has, stage.where())
+    for path in wanted:
+        gone = removed(stage, path)
+        if gone is not None:
+            fail(claim, f"directory {path}", "an `rm` that takes it away", stage.where(gone))
     return sorted(set(cited))
 
 
@@ -130,20 +186,27 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     if user is None:
         fail(claim, f"a user {owner}", "no useradd of it", stage.where())
 
-    def same(spec: str) -> bool:
-        found = stage.user_named(spec)
+    def same(spec: str | None) -> bool:
+        found = stage.user_named(spec) if spec else None
         return found is not None and found.name == user.name
 
-    def touches(command: Command) -> bool:
-        operands = command.operands()
-        return len(operands) > 1 and path in [clean_path(w) for w in operands[1:]]
+    def reaches(instruction: Instruction, command: Command, inside: bool) -> bool:
+        """The chown changes the path (`inside`: or anything in it), however its operand is spelt."""
+        for target in chowned(stage, instruction, command)[1]:
+            under = target.startswith(path.rstrip("/") + "/") and inside
+            if target == path or under or (any(c in target for c in "*?[") and fnmatch.fnmatch(path, target)):
+                return True
+        return False
 
-    chowns = [(i, c) for i, c in unconditional(stage.running("chown")) if touches(c) and same(c.operands()[0])]
+    chowns = [(i, c) for i, c in unconditional(stage.running("chown"))
+              if reaches(i, c, False) and same(chowned(stage, i, c)[0])]  # fmt: skip
     # A chown, not only COPY --chown: copying into a folder that exists (a WORKDIR made it) leaves the folder's owner.
     if not chowns:
         fail(claim, f"chown {owner} {path}", "no such chown", stage.where())
     since = chowns[-1][0].line
-    later = [(i, c) for i, c in stage.running("chown") if i.line >= since and touches(c) and not same(c.operands()[0])]
+    later = [(i, c) for i, c in stage.running("chown")
+             if i.line >= since and not c.inert and reaches(i, c, True)
+             and not same(chowned(stage, i, c)[0])]  # fmt: skip
     if later:
         fail(claim, f"{path} owned by {owner}", f"`{' '.join(later[0][1].argv)}` afterwards", stage.where(later[0][0]))
     cited = [i.cite for i, _ in chowns]
@@ -162,13 +225,21 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     stated = _stated(claim, sources, user.name, same)
     given = [(row.instruction, row.destination, f"COPY --chown={row.owner}") for row in copies_of(stage)
              if row.owner and same(row.owner)]  # fmt: skip
-    given += [(i, clean_path(w), " ".join(c.argv[:2])) for i, c in unconditional(stage.running("chown"))
-              if c.operands() and same(c.operands()[0]) for w in c.operands()[1:]]  # fmt: skip
+    given += [(i, w, " ".join(c.argv[:2])) for i, c in unconditional(stage.running("chown"))
+              if same(chowned(stage, i, c)[0]) for w in chowned(stage, i, c)[1]]  # fmt: skip
     for instruction, target, how in given:
         if not any(target == p or target.startswith(p.rstrip("/") + "/") for p in stated):
             fail(claim, f"ownership given to {owner} in {words(sorted(stated))} only", f"`{how} … {target}`",
                  stage.where(instruction))  # fmt: skip
     return sorted(set(cited))
+
+
+def chowned(stage: Stage, instruction: Instruction, command: Command) -> tuple[str | None, list[str]]:
+    """(the owner a chown gives, the paths it changes, resolved); `--reference` gives an owner no Dockerfile shows."""
+    operands = [resolved(stage, instruction, w) if n else w for n, w in enumerate(command.operands())]
+    if any(w.startswith("--reference") for w in command.argv):
+        return None, [resolved(stage, instruction, w) for w in command.operands()]
+    return (operands[0], operands[1:]) if operands else (None, [])
 
 
 def _stated(claim: Claim[OwnershipArgs], sources: Sources, user: str, same: Callable[[str], bool]) -> set[str]:
@@ -202,90 +273,4 @@ def changes_image(claim: Claim[OwnershipArgs], images: Images) -> Cites:
             f"{len(wrong)} paths owned by others, e.g. {path}/{wrong[0]}",
             image.where,
         )
-    return []
-
-
-# --- executables -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExecutableArgs:
-    file: str  # a path, or the name of a file the stage copies
-
-
-def _executables(sources: Sources) -> Iterable[tuple[int | None, ExecutableArgs]]:
-    for stage in sources.dockerfile.stages:
-        for _, command in unconditional(stage.running("chmod")):
-            if len(command.argv) > 2 and _sets_execute(command.argv[1]):
-                for path in command.argv[2:]:
-                    yield stage.index, ExecutableArgs(path)
-
-
-MAKES_EXECUTABLE = Label(
-    "Makes executable",
-    ExecutableArgs,
-    ["Makes {file} executable [by everyone|for everyone]", "Marks {file} executable"],
-    example=ExecutableArgs("entrypoint.sh"),
-    summary="A file executable by its owner, its group and everyone else (`chmod +x`, `COPY --chmod`).",
-    suggest=_executables,
-    nested=True,
-    group="Permissions & Directories",
-)
-
-
-def _sets_execute(mode: str) -> bool:
-    """`+x`, `a+x`, `ugo+rx`, `755`: execute for user, group and others alike."""
-    if re.fullmatch(r"0?[0-7]{3,4}", mode):
-        return all(int(digit) & 1 for digit in mode[-3:])
-    for clause in mode.split(","):
-        who, _, perms = clause.partition("+")
-        if "x" in perms and (who in ("", "a") or set("ugo") <= set(who)):
-            return True
-    return False
-
-
-def _named(file: str, word: str) -> bool:
-    return word == file or PurePosixPath(word).name == PurePosixPath(file).name if "/" not in file else word == file
-
-
-@MAKES_EXECUTABLE.static("chmod (or COPY --chmod) adding execute for everyone, and no later mode change undoing it")
-def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
-    stage = sources.stage(claim)
-    name = claim.args.file
-    changes: list[tuple[Instruction, bool]] = []
-    for instruction in sorted(stage.all("COPY") + stage.all("ADD") + stage.all("RUN"), key=lambda i: i.line):
-        copied = instruction.keyword in ("COPY", "ADD") and "chmod" in instruction.flags()
-        if copied and any(_named(name, w) for w in instruction.arguments()):
-            changes.append((instruction, _sets_execute(instruction.flags()["chmod"])))
-        if instruction.keyword == "RUN":
-            for command in instruction.commands():
-                touched = any(_named(name, p) for p in command.argv[2:])
-                if command.runs("chmod") and len(command.argv) > 2 and touched and not command.conditional:
-                    changes.append((instruction, _sets_execute(command.argv[1])))
-    if not changes or not changes[-1][1]:
-        has = f"the last mode change at {changes[-1][0].where} leaves it so" if changes else "no such chmod"
-        fail(claim, f"chmod +x {name} (executable by everyone)", has, stage.where())
-    return [i.cite for i, _ in changes]
-
-
-def _executable_paths(claim: Claim[ExecutableArgs], sources: Sources) -> list[str]:
-    if claim.args.file.startswith("/"):
-        return [claim.args.file]
-    stage = sources.stage(claim)
-    return sorted({row.destination for row in copies_of(stage) if _named(claim.args.file, row.destination)})
-
-
-@MAKES_EXECUTABLE.image(
-    "the file's mode has all three execute bits", needs=lambda c, s: [files.need(paths=_executable_paths(c, s))]
-)
-def makes_image(claim: Claim[ExecutableArgs], images: Images) -> Cites:
-    image = images.image(claim)
-    paths = _executable_paths(claim, images.sources)
-    seen = image.observed(files.FILES)
-    modes = {p: seen.file(p) for p in paths}
-    if not modes or not all(f.exists and f.executable for f in modes.values()):
-        shown = "; ".join(
-            f"{p} mode {f.mode & 0o7777:04o}" if f.mode is not None else f"{p} {f.type}" for p, f in modes.items()
-        )
-        fail(claim, f"{claim.args.file} executable by everyone", shown or "no such file", image.where)
     return []

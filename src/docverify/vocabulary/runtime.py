@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import ComposeError
 from ..model.dockerfile import port_key
+from ..model.instruction import clean_path
 from ..model.sources import Sources
 from ..observe import sockets
 from ..observe.subjects import Images, Stack
@@ -45,7 +46,8 @@ def same_argv(found: Iterable[str], wanted: list[str]) -> bool:
 
 
 def _path(word: str) -> str:
-    return posixpath.normpath(word) if "/" in word else word
+    # Linux reads a leading `//` as `/`; normpath keeps it, as POSIX allows.
+    return clean_path(posixpath.normpath(word)) if "/" in word else word
 
 
 def _entrypoints(sources: Sources) -> Iterable[tuple[int | None, EntrypointArgs]]:

@@ -1,0 +1,148 @@
+"""Modes: what a stage makes executable, read as chmod reads a mode (`+x`, `a=rx`, `u+x,g+x,o+x`, `755`).
+
+Nested items under any group (**Permissions & Directories:**).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..model.copies import copies_of
+from ..model.dockerfile import Instruction, Stage, clean_path
+from ..model.sources import Sources
+from ..observe import files
+from ..observe.subjects import Images
+from .common import unconditional
+from .label import Cites, Claim, Label, fail
+from .permissions import resolved
+
+EVERYONE = frozenset("ugo")
+# chmod's options; any other word starting with `-` is a mode (`-x`).
+OPTIONS = {"-R", "-c", "-f", "-v", "--recursive", "--changes", "--silent", "--quiet", "--verbose", "--preserve-root",
+           "--no-preserve-root"}  # fmt: skip
+CLAUSE = re.compile(r"([ugoa]*)((?:[-+=][rwxXst]*)+)")
+
+
+@dataclass(frozen=True)
+class ExecutableArgs:
+    file: str  # a path, or the name of a file the stage copies
+
+
+def chmod_words(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """(the mode, the files) of a chmod; `--reference` gives a mode no Dockerfile shows (None)."""
+    words = [w for w in argv[1:] if w not in OPTIONS]
+    if any(w.startswith("--reference") for w in words):
+        return None, [w for w in words if not w.startswith("--reference")]
+    return (words[0], words[1:]) if words else (None, [])
+
+
+def execute_after(mode: str | None, before: frozenset[str]) -> frozenset[str]:
+    """Who (of u, g, o) may execute a file after `chmod mode`, if `before` could: clause by clause, as chmod
+    applies them (`+x-x` takes it back; `X` adds execute only where someone has it). An unreadable mode: no one."""
+    if mode is None:
+        return frozenset()
+    if re.fullmatch(r"[0-7]{1,4}", mode):
+        return frozenset(who for who, digit in zip("ugo", mode.zfill(3)[-3:], strict=True) if int(digit) & 1)
+    state = set(before)
+    for clause in mode.split(","):
+        match = CLAUSE.fullmatch(clause)
+        if match is None:
+            return frozenset()
+        who = set(match[1].replace("a", "ugo")) or set(EVERYONE)
+        for op, perms in re.findall(r"([-+=])([rwxXst]*)", match[2]):
+            execute = "x" in perms or ("X" in perms and bool(state))
+            if op == "=":
+                state -= who
+            if execute and op in "+=":
+                state |= who
+            elif execute:
+                state -= who
+    return frozenset(state)
+
+
+def _executables(sources: Sources) -> Iterable[tuple[int | None, ExecutableArgs]]:
+    for stage in sources.dockerfile.stages:
+        for _, command in unconditional(stage.running("chmod")):
+            mode, paths = chmod_words(command.argv)
+            if execute_after(mode, frozenset()) == EVERYONE:
+                for path in paths:
+                    yield stage.index, ExecutableArgs(path)
+
+
+MAKES_EXECUTABLE = Label(
+    "Makes executable",
+    ExecutableArgs,
+    ["Makes {file} executable [by everyone|for everyone]", "Marks {file} executable"],
+    example=ExecutableArgs("entrypoint.sh"),
+    summary="A file executable by its owner, its group and everyone else (`chmod +x`, `COPY --chmod`).",
+    suggest=_executables,
+    nested=True,
+    group="Permissions & Directories",
+)
+
+
+def _paths(file: str, stage: Stage) -> set[str]:
+    """The file as the stage has it: a path, or where the stage copies the file a name names."""
+    if "/" in file:
+        return {clean_path(file)}
+    return {row.destination for row in copies_of(stage) if PurePosixPath(row.destination).name == file}
+
+
+def _touches(file: str, stage: Stage, instruction: Instruction, word: str) -> bool:
+    paths = _paths(file, stage)
+    if not paths:  # a name the stage does not copy: any path of that name
+        return PurePosixPath(word).name == file
+    return resolved(stage, instruction, word) in paths
+
+
+@MAKES_EXECUTABLE.static(
+    "each chmod (or COPY --chmod) of the file in turn, as chmod applies its mode: execute for everyone at the end"
+)
+def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
+    stage = sources.stage(claim)
+    name = claim.args.file
+    changes: list[tuple[Instruction, frozenset[str]]] = []
+    state: frozenset[str] = frozenset()  # the context's own mode is no Dockerfile's to show
+    for instruction in sorted(stage.all("COPY") + stage.all("ADD") + stage.all("RUN"), key=lambda i: i.line):
+        copied = instruction.keyword in ("COPY", "ADD") and "chmod" in instruction.flags()
+        if copied and any(_touches(name, stage, instruction, w) for w in instruction.arguments()[-1:]):
+            state = execute_after(instruction.flags()["chmod"], frozenset())
+            changes.append((instruction, state))
+        if instruction.keyword == "RUN":
+            for command in instruction.commands():
+                if not command.runs("chmod") or command.conditional or command.inert:
+                    continue
+                mode, paths = chmod_words(command.argv)
+                if any(_touches(name, stage, instruction, p) for p in paths):
+                    state = execute_after(mode, state)
+                    changes.append((instruction, state))
+    if not changes or changes[-1][1] != EVERYONE:
+        has = f"the last mode change at {changes[-1][0].where} leaves it so" if changes else "no such chmod"
+        fail(claim, f"chmod +x {name} (executable by everyone)", has, stage.where())
+    return [i.cite for i, _ in changes]
+
+
+def _executable_paths(claim: Claim[ExecutableArgs], sources: Sources) -> list[str]:
+    if claim.args.file.startswith("/"):
+        return [claim.args.file]
+    stage = sources.stage(claim)
+    return sorted(_paths(claim.args.file, stage))
+
+
+@MAKES_EXECUTABLE.image(
+    "the file's mode has all three execute bits", needs=lambda c, s: [files.need(paths=_executable_paths(c, s))]
+)
+def makes_image(claim: Claim[ExecutableArgs], images: Images) -> Cites:
+    image = images.image(claim)
+    paths = _executable_paths(claim, images.sources)
+    seen = image.observed(files.FILES)
+    modes = {p: seen.file(p) for p in paths}
+    if not modes or not all(f.exists and f.executable for f in modes.values()):
+        shown = "; ".join(
+            f"{p} mode {f.mode & 0o7777:04o}" if f.mode is not None else f"{p} {f.type}" for p, f in modes.items()
+        )
+        fail(claim, f"{claim.args.file} executable by everyone", shown or "no such file", image.where)
+    return []
