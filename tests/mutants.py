@@ -1506,3 +1506,53 @@ EQUIVALENT += [
         ),
     ),
 ]
+
+# Line continuations, tried adversarially (2026-12-06): `\` and a newline join two lines, as sh reads them.
+CATALOGUE += [
+    mutant(
+        "continued-echo-migrate",
+        E,
+        ('echo "entrypoint: applying migrations"\n', 'echo "entrypoint: applying migrations" \\\n'),
+        "Migrations",
+    ),
+    mutant(
+        "continued-echo-exec",
+        E,
+        ('echo "entrypoint: starting $*"\n', 'echo "entrypoint: starting $*" \\\n'),
+        ("Server", "Runtime/Command"),
+    ),
+    mutant("continued-echo-set", E, ("set -eu\n", 'echo "entrypoint: starting up" \\\nset -eu\n'), "Shell"),
+]
+
+EQUIVALENT += [
+    mutant(
+        "continued-migrate", E, ("python manage.py migrate --noinput\n", "python manage.py \\\n    migrate --noinput\n")
+    ),
+]
+
+# The entrypoint's options and the stack's ports and privileges, tried adversarially (2026-12-06).
+NNP = "      - no-new-privileges:true\n"
+CATALOGUE += [
+    mutant("set-noexec", E, ("set -eu\n", "set -eun\n"), "Shell"),
+    mutant(
+        "port-udp",
+        C,
+        ('"127.0.0.1:${BACKEND_PORT:-8000}:8000"', '"127.0.0.1:${BACKEND_PORT:-8000}:8000/udp"'),
+        "Published Port",
+    ),
+    mutant(
+        "network-none", C, ("    read_only: true\n", "    read_only: true\n    network_mode: none\n"), "Published Port"
+    ),
+    mutant("no-new-privileges-undone", C, (NNP, NNP + "      - no-new-privileges:false\n"), "Capabilities"),
+]
+
+EQUIVALENT += [
+    mutant("no-new-privileges-one", C, (NNP, "      - no-new-privileges=1\n")),
+]
+
+EQUIVALENT += [
+    # `|| exit 1` stops the start-up on a failure, as `set -e` does.
+    mutant(
+        "migrate-or-exit", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || exit 1\n")
+    ),
+]

@@ -623,3 +623,16 @@ def test_the_builder_expands_what_quotes_and_escapes_leave(written: str, expands
 
     assert expanded(written) == expands
     assert raw_words(f"A={written} B='x y'") == [f"A={written}", "B='x y'"]
+
+
+def test_a_continued_line_is_one_command_and_later_lines_keep_their_numbers() -> None:
+    script = "echo \"migrating\" \\\npython manage.py migrate\n# a comment \\\nnext one\necho 'a\\\nb'\nlast\n"
+    found = [(c.argv, c.line) for c in shell.commands(script)]
+    assert found == [
+        (("echo", "migrating", "python", "manage.py", "migrate"), 1),  # what sh runs: one echo
+        (("next", "one"), 4),  # a comment ends at its newline, backslash or not
+        (("echo", "a\\\nb"), 5),  # inside single quotes a backslash is a backslash
+        (("last",), 7),
+    ]
+    guarded = {c.argv[0]: c.guarded for c in shell.commands("a || exit 1\nb || true\nc || { echo x; exit 1; }\n")}
+    assert guarded == {"a": False, "exit": False, "b": True, "true": False, "c": True, "echo": False}

@@ -139,9 +139,9 @@ class _Walker:
                     after_or, after_and = part.op == "||", part.op == "&&"
                     continue
                 following = parts[index + 1] if index + 1 < len(parts) else None
-                # `a || b`, `a && b` (a not last) and `a &`: `set -e` does not stop when `a` fails.
+                # `a || b` (b no exit), `a && b` (a not last), `a &`: `set -e` does not stop when `a` fails.
                 op = following.op if following is not None and following.kind == "operator" else None
-                handled = op in ("||", "&&", "&")
+                handled = op in ("&&", "&") or (op == "||" and shelltree.rescues(parts[index + 2]))
                 after = after_or or after_and
                 # `a && b || c`: when `a` fails, `b` never runs and `c` rescues the list (unless `c` exits).
                 later = enumerate(parts[index + 1 :], index + 1)

@@ -52,7 +52,30 @@ def parse(script: str) -> list[Any]:
 
 
 def unescape_continuations(script: str) -> str:
-    return script.replace("\\\n", " \n")
+    """`\\` and a newline join two lines, as sh reads them (not inside single quotes, nor in a comment); the
+    newlines taken out follow the joined line, so every later line keeps its number."""
+    out, quote, comment, owed, index = [], "", False, 0, 0
+    while index < len(script):
+        char = script[index]
+        if char == "\n" and (comment or not quote):
+            out.append("\n" * (1 + owed))
+            comment, owed, index = False, 0, index + 1
+            continue
+        if comment:
+            out.append(char)
+        elif char == "\\" and quote != "'":
+            owed += script.startswith("\n", index + 1)
+            out.append("" if script.startswith("\n", index + 1) else script[index : index + 2])
+            index += 2
+            continue
+        elif char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+            out.append(char)
+        else:
+            comment = char == "#" and not quote and (index == 0 or script[index - 1] in " \t\n;&|()")
+            out.append(char)
+        index += 1
+    return "".join(out) + "\n" * owed
 
 
 @lru_cache(maxsize=256)

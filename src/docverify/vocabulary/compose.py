@@ -100,17 +100,24 @@ PUBLISHED_PORT = Label(
 )
 
 
+def _published_as(port: dict[str, object]) -> str:
+    """The host port, with its protocol when it is not TCP, the server's (`8000/udp` never matches `8000`)."""
+    protocol = str(port.get("protocol") or "tcp")
+    return f"{port.get('published', '')}" + ("" if protocol == "tcp" else f"/{protocol}")
+
+
 @PUBLISHED_PORT.static("the service's published ports, exactly")
 def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cites:
     service = service_under_test(sources)
     host_ip, _, published = claim.args.address.rpartition(":")
     target = claim.args.port
-    ports = [(str(p.get("host_ip", "")), str(p.get("published", "")), str(p.get("target", ""))) for p in service.ports]
-    if service.spec.get("network_mode") == "host":  # nothing is published: the server binds the host's own interfaces
+    ports = [(str(p.get("host_ip", "")), _published_as(p), str(p.get("target", ""))) for p in service.ports]
+    mode = str(service.spec.get("network_mode") or "")
+    if mode == "host" or mode == "none" or mode.startswith(("service:", "container:")):  # nothing is published
         fail(
             claim,
             f"only {host_ip}:{published} -> {target}",
-            "network_mode: host, where the server listens on the host's own interfaces",
+            f"network_mode: {mode}, where no port of the service's own is published",
             sources.compose.cite("network_mode"),
         )
     if ports != [(host_ip, published, target)]:

@@ -170,7 +170,9 @@ def capabilities_static(claim: Claim[CapabilitiesArgs], sources: Sources) -> Cit
         fail(claim, "no capability", "privileged: true, which grants them all", f"service {service.name}")
     if "ALL" not in dropped or added:
         fail(claim, "every capability dropped", f"cap_drop {dropped}, cap_add {added}", f"service {service.name}")
-    if not any(o in ("no-new-privileges", "no-new-privileges:true") for o in options):
+    # Docker reads the value as Go's ParseBool does, and the last one given wins.
+    given = [o.partition(":")[2] for o in options if o.partition(":")[0] == "no-new-privileges"]
+    if not given or given[-1] not in ("", "1", "t", "T", "true", "TRUE", "True"):
         fail(claim, "no-new-privileges set", f"security_opt {options}", f"service {service.name}")
     return [sources.compose.cite("cap_drop"), sources.compose.cite("security_opt")]
 

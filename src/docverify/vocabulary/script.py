@@ -84,6 +84,11 @@ def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
         sets = [c for c in shell.commands(sources.script(script)) if c.program == "set" and not c.conditional]
         where = f"{script}:{sets[-1].line}" if sets else f"{script}:1"
         fail(claim, f"{shown_options(wanted)} in effect", shown_options(have) if sets else "no `set`", where)
+    if "n" in have - wanted:  # noexec: sh reads the rest of the script without running any of it
+        noexec = [c for c in shell.commands(sources.script(script)) if c.program == "set" and "n" in shell.set_options(
+            " ".join(c.argv))]  # fmt: skip
+        fail(claim, shown_options(wanted), f"{shown_options(have)}: nothing after it runs",
+             f"{script}:{noexec[0].line if noexec else 1}")  # fmt: skip
     # In effect at every step, not only by the end: `set -e` after the steps stops none of them.
     for command, now in shell.options_at(sources.script(script)):
         if command.program not in ("set", "echo", ":") and command.argv and not wanted <= now:
