@@ -1556,3 +1556,38 @@ EQUIVALENT += [
         "migrate-or-exit", E, ("python manage.py migrate --noinput\n", "python manage.py migrate --noinput || exit 1\n")
     ),
 ]
+
+# The wait's bound read whole (2026-12-06): an expansion of the variable that is not the variable itself.
+CATALOGUE += [
+    mutant(
+        "wait-bound-suffixed", E, ('--timeout "$DB_WAIT_TIMEOUT"', '--timeout "${DB_WAIT_TIMEOUT}0"'), "Database Wait"
+    ),
+    mutant(
+        "wait-bound-alternative",
+        E,
+        ('--timeout "$DB_WAIT_TIMEOUT"', '--timeout "${DB_WAIT_TIMEOUT:+300}"'),
+        "Database Wait",
+    ),
+]
+EQUIVALENT += [mutant("wait-bound-braced", E, ('--timeout "$DB_WAIT_TIMEOUT"', '--timeout "${DB_WAIT_TIMEOUT}"'))]
+
+# Writable places that are not (2026-12-06): a volume mounted read-only, another service's volumes taken in.
+CATALOGUE += [
+    mutant(
+        "static-volume-ro",
+        C,
+        ("      - static-files:/app/staticfiles\n", "      - static-files:/app/staticfiles:ro\n"),
+        "Read-only Root Filesystem",
+    ),
+    mutant(
+        "volumes-from-db",
+        C,
+        ("    read_only: true\n", "    read_only: true\n    volumes_from:\n      - db\n"),
+        "Read-only Root Filesystem",
+    ),
+]
+EQUIVALENT += [
+    mutant(
+        "static-volume-rw", C, ("      - static-files:/app/staticfiles\n", "      - static-files:/app/staticfiles:rw\n")
+    )
+]

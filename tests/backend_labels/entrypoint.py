@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from docverify.errors import ProbeFailed
-from docverify.model.shell import parameters
 from docverify.model.sources import Sources
 from docverify.observe import oneoff
 from docverify.observe.subjects import Stack
@@ -60,7 +59,8 @@ def _bounded(variable: str) -> Callable[[tuple[str, ...]], str | None]:
 
     def problem(rest: tuple[str, ...]) -> str | None:
         pairs = _options(rest)
-        bounds = [n for n, (option, value) in enumerate(pairs or []) if parameters(value) == {variable}]
+        # `$VAR` itself: `${VAR}0`, `${VAR:+300}` and `${VAR#3}` read it too, but bound the wait by something else.
+        bounds = [n for n, (option, value) in enumerate(pairs or []) if value in (f"${variable}", f"${{{variable}}}")]
         if pairs is None or len(bounds) != 1:
             return f"not bounded by {variable} alone: {' '.join(rest) or 'no bound'}"
         option = pairs[bounds[0]][0]

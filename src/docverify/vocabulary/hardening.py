@@ -84,6 +84,12 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
             f"tmpfs at {words(sorted(tmpfs))}; volumes at {words(sorted(mounted))}",
             f"service {service.name}",
         )
+    # Writable, as the sentence says: no mount read-only (`:ro`), and no other service's volumes taken in.
+    fixed = [str(v.get("target")) for v in service.volumes if v.get("read_only")]
+    fixed += [t.split(":")[0] for t in service.tmpfs if "ro" in t.partition(":")[2].split(",")]
+    if fixed or service.spec.get("volumes_from"):
+        shown = f"read-only mounts at {words(fixed)}" if fixed else f"volumes_from {service.spec['volumes_from']}"
+        fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else", shown, f"service {service.name}")
     return [sources.compose.cite("read_only:"), *(sources.compose.cite(p) for p in sorted(tmpfs | mounted))]
 
 
