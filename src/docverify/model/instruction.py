@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import DockerfileError
 from . import shell, shelltree
@@ -253,8 +254,9 @@ class Instruction:
 
 
 def clean_path(path: str) -> str:
-    # PurePosixPath keeps a leading `//` (POSIX leaves it to the system); Linux reads it as `/`.
-    cleaned = str(PurePosixPath("/" + path.lstrip("/") if path.startswith("/") else path))
+    """A path as Linux resolves its spelling: `.` and `..` taken away (Go's filepath.Clean, as the builder
+    cleans WORKDIR), and a leading `//` read as `/` (normpath keeps it, as POSIX leaves it to the system)."""
+    cleaned = posixpath.normpath("/" + path.lstrip("/") if path.startswith("/") else path)
     return cleaned if cleaned == "/" else cleaned.rstrip("/")
 
 

@@ -3,7 +3,6 @@ values its variables get, as a POSIX shell gives them."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -24,9 +23,9 @@ def entrypoint_script(sources: Sources) -> str | None:
         return None
     argv = entry[0]
     runs = argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0]
-    runs = clean_path(posixpath.normpath(runs))
+    runs = clean_path(runs)
     for row in copies_of(stage):
-        if clean_path(posixpath.normpath(row.destination)) == runs and not row.from_stage:
+        if clean_path(row.destination) == runs and not row.from_stage:
             path = sources.settings.context / row.source
             if path.is_file():
                 return sources.settings.relative(path)

@@ -136,9 +136,11 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
              stage.where(instruction))  # fmt: skip
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
         service = service_under_test(sources)
-        given = service.environment.get(name) or (None if service.environment.get(name) == "" else value)
-        if given is None or not holds(claim, given):  # compose's `environment:` wins in the stack's container
-            fail(claim, said(claim), f"{name}={given or ''} in service {service.name}",
+        # compose's `environment:` wins in the stack's container (a name without a value passes the image's on).
+        given = service.environment.get(name)
+        given = value if given is None else given
+        if not holds(claim, given):
+            fail(claim, said(claim), f"{name}={given} in service {service.name}",
                  sources.compose.cite(f"{name}:", service=service.name))  # fmt: skip
     return [i.cite for i in stage.all("ENV") if name in i.env()]
 

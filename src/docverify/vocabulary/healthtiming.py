@@ -132,9 +132,10 @@ def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
     check = _stage_timing(claim, stage)
     cites = [check.instruction.cite] if check.instruction else []
     # The claim on the stage the stack runs (or on the last one, where compose builds another) holds there too.
-    runs = _runs(sources) if sources.settings.runs_stack else stage
-    if sources.settings.runs_stack and (runs is None or runs is stage or stage is sources.dockerfile.final):
-        cites += _compose(claim, sources, stage)
+    if sources.settings.runs_stack:
+        runs = _runs(sources)
+        if runs is None or runs is stage or stage is sources.dockerfile.final:
+            cites += _compose(claim, sources, stage, runs)
     return cites
 
 
@@ -175,7 +176,7 @@ def _refused(found: float, default: float, name: str) -> str:
     return f"which Docker 20.10's builder refuses and later builders read as the default ({shown}): write the value"
 
 
-def _compose(claim: Claim[TimingArgs], sources: Sources, stage: Stage) -> list[str]:
+def _compose(claim: Claim[TimingArgs], sources: Sources, stage: Stage, built: Stage | None) -> list[str]:
     """The service under test: the stage compose builds it from (`build.target`), then its `healthcheck:`,
     which may switch the check off, and whose values win (a zero keeps the image's); each cited at its line."""
     service = service_under_test(sources)
@@ -185,7 +186,6 @@ def _compose(claim: Claim[TimingArgs], sources: Sources, stage: Stage) -> list[s
         return sources.compose.cite(*words, service=service.name)
 
     cites = []
-    built = _runs(sources)
     if built is None:
         where = cite("target:", service.target or "")
         fail(claim, _shown(said(claim)), f"target: {service.target}, a stage the Dockerfile does not have", where)

@@ -52,14 +52,7 @@ def _operands(argv: list[str]) -> tuple[list[str], set[str]]:
 
 def resolved(stage: Stage, instruction: Instruction, word: str) -> str:
     """A path operand as the RUN sees it: relative to its working directory, `..` taken away."""
-    path = word if word.startswith("/") else f"{stage.workdir_at(instruction)}/{word}"
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part == "..":
-            parts = parts[:-1]
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/" + "/".join(parts)
+    return clean_path(word if word.startswith("/") else f"{stage.workdir_at(instruction)}/{word}")
 
 
 def _makes(command: Command) -> bool:

@@ -6,7 +6,6 @@ and its listening sockets.
 
 from __future__ import annotations
 
-import posixpath
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,8 +45,7 @@ def same_argv(found: Iterable[str], wanted: list[str]) -> bool:
 
 
 def _path(word: str) -> str:
-    # Linux reads a leading `//` as `/`; normpath keeps it, as POSIX allows.
-    return clean_path(posixpath.normpath(word)) if "/" in word else word
+    return clean_path(word) if "/" in word else word
 
 
 def _entrypoints(sources: Sources) -> Iterable[tuple[int | None, EntrypointArgs]]:
