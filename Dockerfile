@@ -43,7 +43,8 @@ FROM python:3.13-slim AS runtime
 
 WORKDIR /app
 
-# libpq for psycopg's C implementation, curl for the health check.
+# libpq for psycopg's C implementation, curl for the health check; unpinned, as
+# they follow the base image's Debian release.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 curl \

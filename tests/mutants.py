@@ -10,6 +10,8 @@ the same thing another way; the whole suite must accept every one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docverify.run.mutations import UNDOCUMENTED, Mutation, mutant
 
 D = "Dockerfile"
@@ -1328,7 +1330,7 @@ CATALOGUE += [
         "compose-target-builder",
         C,
         ("      context: .\n      network: host\n", "      context: .\n      target: builder\n      network: host\n"),
-        "Runtime/Health Timing",
+        ("Runtime/Health Timing", "Non-root"),  # the builder stage runs as root
     ),
 ]
 
@@ -1590,4 +1592,276 @@ EQUIVALENT += [
     mutant(
         "static-volume-rw", C, ("      - static-files:/app/staticfiles\n", "      - static-files:/app/staticfiles:rw\n")
     )
+]
+
+# The entrypoint's shell read as sh runs it (2026-12-06): a subshell keeps what it sets and execs to itself,
+# the shell is ENTRYPOINT's when it names one, `set --` keeps "$@" whole, and an EXIT trap can hide a failure.
+EXEC = 'exec "$@"\n'
+CATALOGUE += [
+    mutant("set-in-subshell", E, ("set -eu\n", "(set -eu)\n"), "Shell"),
+    mutant("exec-in-subshell", E, (EXEC, f"({EXEC.strip()})\n"), ("Server", "Runtime/Command")),
+    mutant("set-prepends", E, (EXEC, f'set -- echo "$@"\n{EXEC}'), ("Server", "Runtime/Command")),
+    mutant("exec-with-assignment", E, (EXEC, f"PATH=/nonexistent {EXEC}"), ("Server", "Runtime/Command")),
+    mutant("trap-exit-0", E, ("set -eu\n", "set -eu\ntrap 'exit 0' EXIT\n"), "Shell"),
+    mutant(
+        "entrypoint-by-bash",
+        D,
+        ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["bash", "/entrypoint.sh"]'),
+        ("Shell", "Runtime/Entrypoint"),
+    ),
+]
+MIGRATE = "python manage.py migrate --noinput\n"
+CATALOGUE += [
+    mutant("migrate-never-called", E, (MIGRATE, f"apply_migrations() {{\n    {MIGRATE}}}\n"), "Migrations"),
+]
+EQUIVALENT += [
+    mutant("migrate-if-not", E, (MIGRATE, f"if ! {MIGRATE.strip()}; then exit 1; fi\n")),
+    mutant("migrate-if-else", E, (MIGRATE, f"if {MIGRATE.strip()}; then :; else exit 1; fi\n")),
+    mutant(
+        "steps-in-function",
+        E,
+        (
+            f'echo "entrypoint: applying migrations"\n{MIGRATE}',
+            f'apply_migrations() {{\n    echo "entrypoint: applying migrations"\n    {MIGRATE}}}\napply_migrations\n',
+        ),
+    ),  # fmt: skip
+    mutant("shebang-spaced", E, ("#!/bin/sh\n", "#! /bin/sh\n")),
+    mutant("shebang-options", E, [("#!/bin/sh\n", "#!/bin/sh -eu\n"), ("set -eu\n", "")]),
+    mutant("exec-bourne-guard", E, (EXEC, 'exec ${1+"$@"}\n')),
+]
+
+# The stack as compose runs it (2026-12-06): another PID namespace, no container at all, a volume in memory,
+# a database image built here, a privileged hook; and packages apt installs by dependency string.
+READ_ONLY = "    read_only: true\n"
+POSTGRES = "    image: postgres:17\n"
+CATALOGUE += [
+    mutant("backend-pid-db", C, (READ_ONLY, f"{READ_ONLY}    pid: service:db\n"), "Server"),
+    mutant("db-scale-zero", C, (POSTGRES, f"{POSTGRES}    scale: 0\n"), "Services"),
+    mutant("backend-replicas-zero", C, (READ_ONLY, f"{READ_ONLY}    deploy:\n      replicas: 0\n"), "Services"),
+    mutant(
+        "db-volume-tmpfs",
+        C,
+        ("volumes:\n  db-data:\n", "volumes:\n  db-data:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n"),
+        "Database Volume",
+    ),
+    # Not built: compose would tag the backend's build `postgres:17`, over the local base image every stack needs.
+    mutant("db-built-here", C, (POSTGRES, f"{POSTGRES}    build: .\n"), "Database Image", builds=False),
+    mutant(
+        "privileged-hook",
+        C,
+        (READ_ONLY, f'{READ_ONLY}    post_start:\n      - command: ["true"]\n        privileged: true\n'),
+        "Capabilities",
+    ),
+    mutant(
+        "runtime-satisfy-gcc",
+        D,
+        ("libpq5 curl \\\n", "libpq5 curl \\\n    && apt-get satisfy -y --no-install-recommends 'gcc (>= 4)' \\\n"),
+        ("Runtime/Dependencies", "No Build Tools"),
+    ),
+]
+EQUIVALENT += [
+    mutant("db-scale-one", C, (POSTGRES, f"{POSTGRES}    scale: 1\n")),
+    mutant(
+        "runtime-satisfy",
+        D,
+        (
+            "apt-get install -y --no-install-recommends libpq5 curl",
+            "apt-get satisfy -y --no-install-recommends 'libpq5, curl'",
+        ),
+    ),
+]
+
+# What a claim's line holds and reads (2026-12-06): a second step added to a cited line is a step of its own, an
+# ARG is in scope only from its line on, and an ARG an instruction expands is cited with it.
+COLLECT = "python manage.py collectstatic --noinput\n"
+SETTINGS_ENV = "    DJANGO_SETTINGS_MODULE=core.settings.dev \\\n"
+HEALTH_LINE = "HEALTHCHECK --interval"
+CATALOGUE += [
+    mutant("collectstatic-undone", E, (COLLECT, f"{COLLECT.strip()}; rm -rf /app/staticfiles/*\n"), UNDOCUMENTED),
+    mutant(
+        "settings-arg-too-late",
+        D,
+        [
+            (SETTINGS_ENV, "    DJANGO_SETTINGS_MODULE=$SETTINGS \\\n"),
+            (HEALTH_LINE, f"ARG SETTINGS=core.settings.dev\n\n{HEALTH_LINE}"),
+        ],
+        "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
+    ),
+]
+EQUIVALENT += [
+    mutant(
+        "prepare-one-line",
+        E,
+        (f'{MIGRATE}\necho "entrypoint: collecting static files"\n{COLLECT}', f"{MIGRATE.strip()}; {COLLECT}"),
+    ),
+    mutant(
+        "settings-from-arg",
+        D,
+        [
+            (SETTINGS_ENV, "    DJANGO_SETTINGS_MODULE=$SETTINGS \\\n"),
+            ("USER appuser\n\nENV", "USER appuser\n\nARG SETTINGS=core.settings.dev\nENV"),
+        ],
+    ),
+    mutant("user-from-arg", D, ("USER appuser\n", "ARG APP_USER=appuser\nUSER $APP_USER\n")),
+    mutant("port-from-arg", D, ("EXPOSE 8000\n", "ARG PORT=8000\nEXPOSE $PORT\n")),
+]
+
+# The user and the linter, tried adversarially (2026-12-06): getopt's `-u0`, the image compose builds (its own
+# Dockerfile, its own build arguments), a `shell=` pragma that turns ShellCheck off, and reasons that say nothing.
+DOCKERFILE_TEXT = (Path(__file__).resolve().parent.parent / "Dockerfile").read_text()
+USERADD_END = "--shell /usr/sbin/nologin appuser\n"
+USER_REASON = "# The docs name the user; useradd above fixes its UID at 1000.\n"
+LOCK_REASON = "# The lock is checked against pyproject.toml; only the image's groups leave.\n"
+CATALOGUE += [
+    mutant(
+        "usermod-uid-attached",
+        D,
+        (USERADD_END, USERADD_END.replace("\n", " \\\n    && usermod -o -u0 appuser\n")),
+        ("Non-root", "Runtime/User Setup"),
+    ),  # fmt: skip
+    mutant(
+        "compose-user-argument",
+        D,
+        [(USER_REASON, f"ARG APP_USER=appuser\n{USER_REASON}"), ("USER appuser\n", "USER ${APP_USER}\n")],
+        "Non-root",
+        creates=(
+            ("compose.override.yaml", "services:\n  backend:\n    build:\n      args:\n        APP_USER: root\n"),
+        ),
+    ),
+    mutant(
+        "compose-other-dockerfile",
+        C,
+        ("      network: host\n", "      network: host\n      dockerfile: Dockerfile.debug\n"),
+        "Non-root",
+        creates=(("Dockerfile.debug", DOCKERFILE_TEXT.replace("USER appuser\n", "USER root\n")),),
+    ),
+    mutant(
+        "lint-shell-pragma",
+        D,
+        [
+            (LOCK_REASON, f"{LOCK_REASON}# hadolint shell=pwsh\n"),
+            (
+                'RUN if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        poetry',
+                "RUN if [ -n $PACKAGE_INDEX_URL ]; then \\\n        poetry",
+            ),
+        ],
+        "Lint",
+    ),  # fmt: skip
+    mutant("lint-reason-divider", D, (USER_REASON, "# " + "-" * 60 + "\n"), "Lint"),
+]
+EQUIVALENT += [
+    mutant(
+        "lint-reason-beside",
+        D,
+        (
+            f"{USER_REASON}# hadolint ignore=DL3066\n",
+            "# hadolint ignore=DL3066 # the docs name the user; useradd above fixes its UID at 1000\n",
+        ),
+    ),  # fmt: skip
+    mutant(
+        "lint-reason-wrapped",
+        D,
+        (
+            "# follow the base image's Debian release, so their versions are not pinned.\n",
+            "# follow the base image's Debian release, so their versions are not\n# pinned.\n",
+        ),
+    ),  # fmt: skip
+    mutant("usermod-uid-same", D, (USERADD_END, USERADD_END.replace("\n", " \\\n    && usermod -u1000 appuser\n"))),
+]
+
+# The builder, tried adversarially (2026-12-06): a health request sent elsewhere, installs on a condition, pip and
+# Poetry told of other indexes, an ARG after its readers, a lock left in the background; and spellings pip, Poetry,
+# curl and Docker read alike.
+HEALTH_URL = '"--output", "/dev/null", "http://127.0.0.1:8000/health/"]'
+PIP_CONFIG = 'pip config --global set global.index-url "$PACKAGE_INDEX_URL"; \\\n    fi'
+LOCK = "    && POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n"
+VENV_PIP = "pip --python /venv/bin/python install"
+# Loopback, where nothing answers: built, pip would ask an index that is not there, so these run at the static level.
+MIRROR = "http://127.0.0.1:9/simple"
+CATALOGUE += [
+    mutant(
+        "health-request-target",
+        D,
+        (HEALTH_URL, HEALTH_URL.replace('"http', '"--request-target", "/admin/", "http')),
+        "Runtime/Healthcheck",
+    ),  # fmt: skip
+    mutant(
+        "poetry-setup-else",
+        D,
+        (PIP_CONFIG, PIP_CONFIG.replace("    fi", "    else pip install --no-cache-dir uv==0.9.5; \\\n    fi")),
+        "Builder/Poetry Setup",
+    ),  # fmt: skip
+    mutant(
+        "pip-index-exported",
+        D,
+        ("RUN python -m venv", f"RUN export PIP_INDEX_URL={MIRROR} \\\n    && python -m venv"),
+        "Builder/Build Argument",
+        builds=False,
+    ),  # fmt: skip
+    mutant(
+        "pip-extra-index-option",
+        D,
+        ("pip install --no-cache-dir poetry", f"pip install --no-cache-dir --extra-index-url {MIRROR} poetry"),
+        "Builder/Build Argument",
+        builds=False,
+    ),  # fmt: skip
+    mutant(
+        "poetry-second-primary",
+        D,
+        (LOCK, f"    && poetry source add --priority=primary PyPI \\\n{LOCK}"),
+        "Builder/Build Argument",
+    ),  # fmt: skip
+    mutant(
+        "index-argument-late",
+        D,
+        [('ARG PACKAGE_INDEX_URL=""\n', ""), ("# No pip inside", 'ARG PACKAGE_INDEX_URL=""\n# No pip inside')],
+        "Builder/Build Argument",
+    ),  # fmt: skip
+    mutant(
+        "index-test-inverted",
+        D,
+        (
+            'RUN if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        pip',
+            'RUN if [ -z "$PACKAGE_INDEX_URL" ]; then \\\n        pip',
+        ),
+        "Builder/Build Argument",
+    ),  # fmt: skip
+    mutant("poetry-supplemental-short", D, ("--priority=primary", "-p supplemental"), "Builder/Build Argument"),
+    mutant(
+        "poetry-lock-background",
+        D,
+        (LOCK, "    && { POETRY_VIRTUALENVS_CREATE=false poetry lock & } \\\n"),
+        "Builder/Dependency Export Runs",
+    ),  # fmt: skip
+]
+HEALTHCHECK_CMD = (
+    '    CMD ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "http://127.0.0.1:8000/health/"]'
+)
+EQUIVALENT += [
+    mutant(
+        "health-or-exit",
+        D,
+        [
+            (
+                "HEALTHCHECK --interval",
+                "# Shell form for the `|| exit 1` that hands Docker the status 1 it documents for unhealthy.\n"
+                "# hadolint ignore=DL3025\nHEALTHCHECK --interval",
+            ),
+            (
+                HEALTHCHECK_CMD,
+                "    CMD curl --fail --silent --show-error --output /dev/null http://127.0.0.1:8000/health/ || exit 1",
+            ),
+        ],
+    ),  # fmt: skip
+    mutant("venv-python-equals", D, (VENV_PIP, VENV_PIP.replace("--python ", "--python="))),
+    mutant("venv-python-versioned", D, (VENV_PIP, VENV_PIP.replace("/python ", "/python3.13 "))),
+    mutant("requirements-dotted", D, ("-r requirements.txt", "-r ./requirements.txt")),
+    mutant("export-output-dotted", D, ("--output requirements.txt", "--output ./requirements.txt")),
+    mutant("poetry-lock-env", D, (LOCK, LOCK.replace("&& POETRY", "&& env POETRY"))),
+    mutant("poetry-plugin-underscore", D, ("poetry-plugin-export==1.10.1", "poetry_plugin_export==1.10.1")),
+    mutant(
+        "builder-base-hub-host",
+        D,
+        ("FROM python:3.13-slim AS builder", "FROM index.docker.io/python:3.13-slim AS builder"),
+    ),
 ]

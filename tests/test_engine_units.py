@@ -195,6 +195,8 @@ def test_set_options_as_a_shell_sees_them(script: str, options: set[str]) -> Non
         ("pg_isready || true", False),
         ("pg_isready; true", False),
         ("pg_isready | cat", False),
+        ("pg_isready || exit 1", True),
+        ("pg_isready || exit 0", False),
     ],
 )
 def test_a_failure_reaches_the_exit_status_only_when_nothing_has_the_last_word(script: str, propagates: bool) -> None:
@@ -204,7 +206,8 @@ def test_a_failure_reaches_the_exit_status_only_when_nothing_has_the_last_word(s
 def test_commands_know_conditions_guards_and_python_m_pip() -> None:
     found = shell.commands('if [ -n "$X" ]; then pip config set a "$X"; fi && python -m pip install a || true')
     runs = {c.invocation(): (c.conditional, c.guarded) for c in found}
-    assert runs[("pip", "config", "set", "a", "$X")] == (True, False)
+    # In an `if` that `&&` follows, sh ignores `set -e` (dash and bash alike): a failure there is handled.
+    assert runs[("pip", "config", "set", "a", "$X")] == (True, True)
     # `… && pip install a || true`: when what comes before fails, the install never runs and `true` hides it.
     assert runs[("pip", "install", "a")] == (True, True)
     rescued = {c.argv[0]: c.conditional for c in shell.commands("a && b || exit 1; c && d || false; e && f || g")}
@@ -636,3 +639,108 @@ def test_a_continued_line_is_one_command_and_later_lines_keep_their_numbers() ->
     ]
     guarded = {c.argv[0]: c.guarded for c in shell.commands("a || exit 1\nb || true\nc || { echo x; exit 1; }\n")}
     assert guarded == {"a": False, "exit": False, "b": True, "true": False, "c": True, "echo": False}
+
+
+# --- the shell as sh runs it -----------------------------------------------------------------
+
+
+def test_a_subshell_keeps_what_it_sets_and_execs_to_itself() -> None:
+    script = '(set -eu)\n(exec "$@")\nset -e | cat\nset -u\n'
+    assert shell.set_options(script) == {"u"}
+    subshells = {c.line: c.subshell for c in shell.commands(script)}
+    assert subshells == {1: True, 2: True, 3: True, 4: False}
+
+
+def test_a_function_runs_its_body_where_it_is_called() -> None:
+    script = "second() {\n  b\n}\nfirst() {\n  a\n}\nfirst\nsecond\n"
+    ran = [(c.argv[0], c.conditional, c.call) for c in shell.commands(script)]
+    # As written (conditional: a body runs only when called), then in the order the calls run them.
+    assert ran == [("b", True, False), ("a", True, False), ("first", False, True), ("a", False, False),
+                   ("second", False, True), ("b", False, False)]  # fmt: skip
+    for recursive in ("f() { f; }\nf\n", "f() { x=$(f); }\nf\n"):  # a function calling itself: a few calls deep
+        assert len(shell.commands(recursive)) < 50
+
+
+@pytest.mark.parametrize(
+    ("script", "handled"),
+    [
+        ("if ! migrate; then exit 1; fi\n", False),
+        ("if migrate; then :; else exit 3; fi\n", False),
+        ("if migrate; then echo ok; fi\n", True),
+        ("if ! migrate; then exit 0; fi\n", True),
+        ("if ! migrate; then exit; fi\n", True),  # `exit` alone exits with `!`'s status, 0
+        ("if prepare; ! migrate; then exit 1; fi\n", True),  # the first one's failure is not what decides
+    ],
+)
+def test_an_if_handles_its_condition_unless_failing_exits(script: str, handled: bool) -> None:
+    migrate = next(c for c in shell.commands(script) if c.argv == ("migrate",))
+    assert not migrate.conditional
+    assert (migrate.failure_ignored(frozenset("e")) is not None) is handled
+
+
+def test_the_interpreter_is_entrypoints_shell_or_the_kernels_reading_of_the_shebang(tmp_path: Path) -> None:
+    from docverify.model.scripts import interpreter
+    from docverify.model.sources import Sources
+
+    def run(first: str, entrypoint: str = '["/e.sh"]') -> tuple[str, str, str | None]:
+        (tmp_path / "e.sh").write_text(f"{first}\nset -e\n")
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        dockerfile(tmp_path, f"FROM alpine\nCOPY e.sh /e.sh\nENTRYPOINT {entrypoint}\n")
+        found = interpreter(Sources(config.make(tmp_path, {})), "e.sh")
+        return found.program, found.options, found.problem
+
+    assert run("#!/bin/sh") == ("sh", "", None)
+    assert run("#! /bin/sh -eu") == ("sh", "-eu", None)
+    assert run("#!/usr/bin/env dash") == ("dash", "", None)
+    assert run("#!/bin/sh -e -u")[2] == "`-e -u` given to sh as one word, which it refuses"
+    assert run("#!/usr/bin/env sh -e")[2] == "env looking for a program named `sh -e`"
+    assert run("#!/bin/sh -eu", '["bash", "/e.sh"]') == ("bash", "", None)  # the `#!` line is a comment then
+    assert run("set -e")[2] == "no `#!` line, the first line 'set -e'"
+
+
+def test_an_arg_is_in_scope_from_its_own_line_on(tmp_path: Path) -> None:
+    stage = parse(dockerfile(tmp_path, """
+        FROM alpine
+        ENV EARLY=$NAME
+        ARG NAME=late
+        ENV LATE=$NAME
+        EXPOSE $PORT
+        ARG PORT=8000
+        EXPOSE ${NAME:+9000}
+    """)).final  # fmt: skip
+    # Before its ARG, `$NAME` is the base image's (unknown here, so kept as written), never the ARG's.
+    assert {name: value for name, (value, _) in stage.env().items()} == {"EARLY": "$NAME", "LATE": "late"}
+    assert sorted(stage.exposed()) == ["$PORT/tcp", "9000/tcp"]
+
+
+def test_apt_names_what_satisfy_and_build_dep_install() -> None:
+    from docverify.vocabulary.common import apt_names
+
+    def names(script: str) -> list[str]:
+        return apt_names(shell.commands(script)[0])
+
+    assert names("apt-get -y satisfy 'gcc (>= 4), make | cmake' libpq5") == ["gcc", "make", "cmake", "libpq5"]
+    assert names("apt-get build-dep -y python3") == ["build-essential"]
+    assert names("apt-get install -y --no-install-recommends curl") == ["curl"]
+
+
+def test_each_step_on_a_line_needs_a_claim_of_its_own() -> None:
+    from docverify.run.coverage import script_steps
+
+    script = "#!/bin/sh\nf() {\n  migrate\n}\nf\nf\ncollect; rm -rf x\nmigrate || exit 1\nmigrate | cat && true\n"
+    assert [n for n, _ in script_steps(script)] == [1, 3, 7, 7, 8, 9]
+
+
+def test_options_read_as_getopt_reads_them() -> None:
+    from docverify.model.instruction import option, option_values
+
+    assert option(["usermod", "-o", "-u0", "appuser"], "--uid", "-u") == "0"
+    assert option(["useradd", "--uid=5", "-u", "7", "x"], "--uid", "-u") == "7"  # the last one wins
+    assert option(["x", "--", "-u", "9"], "-u") is None  # after `--`, operands
+    assert option_values(["pip", "install", "-r", "a.txt", "-rb.txt"], "-r", "--requirement") == ["a.txt", "b.txt"]
+
+
+def test_docker_hub_is_one_registry_however_it_is_named() -> None:
+    for name in ("index.docker.io/python:3.13-slim", "docker.io/library/python:3.13-slim", "python:3.13-slim"):
+        assert normalise_image(name) == "python:3.13-slim"
+    assert normalise_image("registry-1.docker.io/bitnami/postgresql:17") == "bitnami/postgresql:17"

@@ -85,3 +85,9 @@ def test_the_catalogue_covers_every_claim_on_the_dockerfile_page(settings: Setti
     claimed = {mutations.target_of(claim) for claim in walk.page(settings.root / PAGE).claims}
     targeted = {target for mutation in CATALOGUE for target in mutation.targets}
     assert claimed - targeted == set(), f"claims on {PAGE} no mutation makes false"
+
+
+def test_every_entry_has_a_name_of_its_own() -> None:
+    """A report row, a baseline entry and `scripts/mutate NAME` each find one entry by its name."""
+    names = [m.name for m in (*CATALOGUE, *EQUIVALENT)]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})

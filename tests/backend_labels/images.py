@@ -59,12 +59,31 @@ def _pip_configures(command: Command, name: str) -> str | None:
     return None
 
 
+# What points pip elsewhere from the environment: another index, another config, or more indexes.
+PIP_ENVIRONMENT = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONFIG_FILE", "PIP_NO_INDEX", "PIP_ISOLATED_MODE")
+
+
+def _pip_environment(stage: Any, instruction: Any, command: Command) -> str | None:
+    """A variable pip reads that an earlier `export` of the RUN (or an ENV before it) sets."""
+    before = [c for i, c in stage.commands() if i is instruction and c.line <= command.line and c is not command]
+    for earlier in before:
+        if earlier.program == "export" and {w.partition("=")[0] for w in earlier.argv[1:]} & set(PIP_ENVIRONMENT):
+            return f"`{' '.join(earlier.argv)}` before it"
+    found = [n for n in PIP_ENVIRONMENT if n in stage.env(instruction)]
+    return f"ENV {found[0]}" if found else None
+
+
 def _pip_uses(command: Command, name: str, configured: str | None) -> str | None:
     """Why a `pip install` does not use the index `$NAME` instead of its default, or None when it does."""
     argv = list(command.invocation())
     given = option(argv, "--index-url", "-i")
     if "--no-index" in argv:
         return "--no-index"
+    extra = option(argv, "--extra-index-url") or next(
+        (a for a in command.assignments if a.startswith("PIP_EXTRA")), None
+    )
+    if extra is not None:  # an index more: pip asks both, its default among them when it is PyPI
+        return f"--extra-index-url {extra}"
     if given is not None:
         return None if name in parameters(given) else f"--index-url {given}"
     if any(a.startswith("PIP_INDEX_URL=") and name in parameters(a) for a in command.assignments):
@@ -82,7 +101,7 @@ def _unguarded(stage: Any, instruction: Any, command: Command, name: str) -> str
     if not command.conditional:
         return None
     tests = [c for i, c in stage.commands() if i is instruction and c.program in ("[", "test", "[[")]
-    if any(c.reads(name) for c in tests):
+    if any(c.reads(name) for c in tests) and not any(w in ("-z", "!") for c in tests for w in c.argv):
         return None
     shown = "; ".join(" ".join(c.argv) for c in tests) or "a condition"
     return f"`{' '.join(command.argv)}` runs only when `{shown}`, which tests no ${name}"
@@ -112,9 +131,12 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         if scope and (why := _unguarded(stage, instruction, command, name)):
             fail(claim, f"pip given ${name} whenever it is set", why, stage.where(instruction))
         configured = configured if configured == "every" else scope or configured
+        if (scope or command.reads(name)) and declared[-1].line > instruction.line:  # an ARG is in scope from its line
+            fail(claim, f"${name} set for the step", f"ARG {name} declared after it, at line {declared[-1].line}",
+                 stage.where(instruction))  # fmt: skip
         if command.runs("pip", "install"):
             pip.append((instruction, command))
-            unused = _pip_uses(command, name, configured)
+            unused = _pip_uses(command, name, configured) or _pip_environment(stage, instruction, command)
             if unused:
                 shown = f"`{' '.join(command.argv)}` ({unused})"
                 said = f"pip installing from ${name} instead of its default index"
@@ -134,7 +156,12 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         )
     if why := _unguarded(stage, first[0][0], first[0][1], name):
         fail(claim, f"Poetry given ${name} whenever it is set", why, stage.where(first[0][0]))
-    priority = option(list(first[0][1].argv), "--priority") or "primary"
+    priority = option(list(first[0][1].argv), "--priority", "-p") or "primary"
+    others = [c for _, c in stage.running("poetry", "source", "add") if not c.reads(name)]
+    second = [c for c in others if (option(list(c.argv), "--priority", "-p") or "primary") in POETRY_PRIMARY]
+    if second:  # two primary sources: Poetry asks both
+        fail(claim, f"Poetry using ${name} instead of its default", f"`{' '.join(second[0].argv)}` as well",
+             stage.where(first[0][0]))  # fmt: skip
     if priority not in POETRY_PRIMARY:
         article = "an" if priority[:1] in "aeiou" else "a"
         shown = f"`{' '.join(first[0][1].argv)}`, {article} {priority} source Poetry asks only after its default"
@@ -182,7 +209,7 @@ PACKAGE_INDEX: Observer[None, IndexSeen] = Observer(
 
 @BUILD_ARGUMENT.image(
     "in the built stage, with the index the suite builds with: pip's configured index-url is it, and "
-    "pyproject.toml holds a primary Poetry source at it",
+    "pyproject.toml's one primary Poetry source is it",
     needs=lambda c, s: [PACKAGE_INDEX.need(None)],
 )
 def package_index_image(claim: Claim[IndexArgs], images: Images) -> Cites:
@@ -191,7 +218,8 @@ def package_index_image(claim: Claim[IndexArgs], images: Images) -> Cites:
     seen = image.observed(PACKAGE_INDEX)
     pip = {key: value for key, value in seen.pip.items() if key in PIP_INDEX}
     poetry = [s.get("url") for s in seen.sources if str(s.get("priority", "primary")) in POETRY_PRIMARY]
-    if sorted(set(pip.values())) != ([given] if given else []) or (given and given not in poetry):
+    # Exactly that one primary source: another (PyPI with no URL among them) is asked as well.
+    if sorted(set(pip.values())) != ([given] if given else []) or poetry != ([given] if given else []):
         has = f"pip's {pip or 'default index'} and Poetry's primary sources {poetry or 'none'}"
         fail(claim, f"pip and Poetry using {given or 'their defaults'} ({claim.args.name})", has, image.where)
     return []

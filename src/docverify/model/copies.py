@@ -30,12 +30,11 @@ def copies_of(stage: Stage) -> list[Copy]:
     """Every COPY/ADD of the stage, with its effective destination (relative ones against WORKDIR)."""
     found: list[Copy] = []
     workdir = stage.inherited_workdir()
-    env = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
     # Only these keywords decide where a copy lands: a change to any other leaves the rows (and their proofs) be.
     ordered = sorted(stage.all("WORKDIR") + stage.all("COPY") + stage.all("ADD"), key=lambda i: i.line)
     for instruction in ordered:
         if instruction.keyword == "WORKDIR":
-            raw = instruction.word(env)
+            raw = instruction.word(stage.variables(instruction))
             workdir = clean_path(raw if raw.startswith("/") else f"{workdir}/{raw}")
         if instruction.keyword not in ("COPY", "ADD"):
             continue
@@ -48,6 +47,21 @@ def copies_of(stage: Stage) -> list[Copy]:
         for source in sources:
             name = PurePosixPath(source.rstrip("/")).name
             local = stage.from_instruction.path.parent / source
-            lands = f"{absolute}/{name}" if into_dir and not local.is_dir() else absolute
+            # A folder's contents land in the destination; a file lands in it, by its name, when it is a folder.
+            folder = _folder_in(stage, frm, source) if frm is not None else local.is_dir()
+            lands = f"{absolute}/{name}" if into_dir and not folder else absolute
             found.append(Copy(instruction, frm, norm(source), clean_path(lands)))
     return found
+
+
+def _folder_in(stage: Stage, name: str, source: str) -> bool:
+    """Whether `source` is a folder in the stage `name`: written with a trailing `/`, or a folder that stage
+    makes (an absolute `mkdir` operand, or where its COPYs land things inside)."""
+    if source.endswith("/"):
+        return True
+    other = next((s for s in stage.dockerfile_stages if (s.name or str(s.index)) == name), None)
+    if other is None:
+        return False
+    path = clean_path(source)
+    made = {clean_path(w) for _, c in other.running("mkdir") for w in c.operands() if w.startswith("/")}
+    return path in made or any(row.destination.startswith(f"{path}/") for row in copies_of(other))

@@ -79,29 +79,39 @@ class Stage:
 
     # --- effective state -------------------------------------------------
 
-    def args(self) -> dict[str, str]:
-        """The stage's ARGs with their values: build argument, else its default, else the global one."""
+    def args(self, before: Instruction | None = None) -> dict[str, str]:
+        """The stage's ARGs declared before `before` (default: all) with their values: build argument, else its
+        default, else the global one. An ARG is in scope only from its own line on."""
         reads.note("dockerfile:args")
         found = dict(self.parent.args()) if self.parent else {}
         for instruction in self.all("ARG"):
+            if before is not None and instruction.line >= before.line:
+                break
             name, has_default, default = instruction.value.partition("=")
             given = self.arg_values.get(name.strip())
             found[name.strip()] = given if given is not None else default.strip("\"'") if has_default else ""
         return found
 
-    def env(self) -> dict[str, tuple[str, Instruction]]:
-        """Each variable's final value and the ENV that set it (`$VAR` expanded from ARGs and earlier ENVs)."""
+    def env(self, before: Instruction | None = None) -> dict[str, tuple[str, Instruction]]:
+        """Each variable's value before `before` (default: the final one) and the ENV that set it (`$VAR`
+        expanded from the ARGs and ENVs before that ENV)."""
         state: dict[str, tuple[str, Instruction]] = dict(self.parent.env()) if self.parent else {}
         for instruction in self.all("ENV"):
-            known = {**self.args(), **{name: value for name, (value, _) in state.items()}}
+            if before is not None and instruction.line >= before.line:
+                break
+            known = {**self.args(instruction), **{name: value for name, (value, _) in state.items()}}
             for name, value in instruction.env().items():
                 state[name] = (expand(value, known) if "$" in value else value, instruction)
         return state
 
+    def variables(self, at: Instruction) -> dict[str, str]:
+        """What `$NAME` expands to in the instruction `at`: the ARGs declared and ENVs set before it."""
+        return {**self.args(at), **{name: value for name, (value, _) in self.env(at).items()}}
+
     def workdir(self) -> tuple[str, Instruction] | None:
         current = self.parent.workdir() if self.parent else None
         for instruction in self.all("WORKDIR"):
-            raw = instruction.word({**self.args(), **{k: v for k, (v, _) in self.env().items()}})
+            raw = instruction.word(self.variables(instruction))
             base = current[0] if current and not raw.startswith("/") else "/"
             resolved = str(PurePosixPath(base) / raw)
             current = (clean_path(resolved), instruction)
@@ -110,11 +120,10 @@ class Stage:
     def workdir_at(self, instruction: Instruction) -> str:
         """The working directory an instruction of this stage runs in."""
         current = self.inherited_workdir()
-        variables = {**self.args(), **{k: v for k, (v, _) in self.env().items()}}
         for earlier in self.all("WORKDIR"):
             if earlier.line >= instruction.line:
                 break
-            raw = earlier.word(variables)
+            raw = earlier.word(self.variables(earlier))
             current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
         return current
 
@@ -125,7 +134,7 @@ class Stage:
 
     def user(self) -> tuple[str, Instruction] | None:
         last = self.last("USER")  # one word, as the builder reads it: `"appuser"` is appuser
-        return (last.word({**self.args(), **{k: v for k, (v, _) in self.env().items()}}), last) if last else None
+        return (last.word(self.variables(last)), last) if last else None
 
     def exec_list(self, keyword: str) -> tuple[list[str], Instruction] | None:
         """ENTRYPOINT or CMD as the argv Docker stores (shell form wrapped in `/bin/sh -c`)."""
@@ -144,14 +153,13 @@ class Stage:
         return entry is not None and entry.stage_index > cmd.stage_index
 
     def healthcheck(self) -> Healthcheck | None:
-        last = self.last("HEALTHCHECK")
-        return last.healthcheck() if last else None
+        return last.healthcheck() if (last := self.last("HEALTHCHECK")) else None
 
     def exposed(self) -> dict[str, Instruction]:
         ports = dict(self.parent.exposed()) if self.parent else {}
         for instruction in self.all("EXPOSE"):
-            for word in instruction.arguments():
-                ports[port_key(word)] = instruction
+            for word in instruction.arguments():  # `EXPOSE $PORT`: the builder expands it
+                ports[port_key(expand(word, self.variables(instruction)))] = instruction
         return ports
 
     @property
@@ -164,7 +172,8 @@ class Stage:
     @cached_property
     def _users(self) -> dict[str, User]:
         inherited = dict(self.parent.users) if self.parent else {}
-        accounts = sorted(self.running("useradd") + self.running("adduser") + self.running("usermod"), key=_at)
+        accounts = sorted(self.running("useradd") + self.running("adduser") + self.running("usermod"),
+                          key=lambda found: (found[0].line, found[1].line))  # fmt: skip
         return {**inherited, **created(self.running("groupadd"), accounts)}
 
     def user_named(self, spec: str) -> User | None:
@@ -197,10 +206,8 @@ class Dockerfile:
         """The stage a docs heading `Stage <number>: <name>` describes, by number and by name."""
         reads.note("dockerfile:stages")
         if not 1 <= number <= len(self.stages):
-            raise DockerfileError(
-                f"{self.path.name}: the docs describe stage {number} ({name}), "
-                f"but the Dockerfile has {len(self.stages)} stage(s)"
-            )
+            raise DockerfileError(f"{self.path.name}: the docs describe stage {number} ({name}), but the Dockerfile "
+                                  f"has {len(self.stages)} stage(s)")  # fmt: skip
         stage = self.stages[number - 1]
         named = self.stage_named(name)
         if stage.name and stage.name.lower() != name.lower():
@@ -208,19 +215,13 @@ class Dockerfile:
                 f"{stage.from_instruction.where}: stage {number} is named {stage.name!r}, but the docs call it {name!r}"
             )
         if named is not None and named is not stage:
-            raise DockerfileError(
-                f"{named.from_instruction.where}: the docs call stage {number} {name!r}, "
-                f"but {name!r} is stage {named.index + 1}"
-            )
+            raise DockerfileError(f"{named.from_instruction.where}: the docs call stage {number} {name!r}, but "
+                                  f"{name!r} is stage {named.index + 1}")  # fmt: skip
         return stage
 
     def stage_named(self, name: str) -> Stage | None:
         reads.note("dockerfile:stages")
         return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
-
-
-def _at(found: tuple[Instruction, shell.Command]) -> tuple[int, int]:
-    return found[0].line, found[1].line
 
 
 def port_key(port: str) -> str:

@@ -34,23 +34,25 @@ KNOWN = {
 }
 EXEC_FORM = {"CMD", "ENTRYPOINT", "RUN", "SHELL"}
 VARIABLE = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*)|:?\+(?P<alternative>[^}]*))?\}"
+    r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
 
 
 def normalise_image(reference: str) -> str:
     """`docker.io/library/python:3.13-slim` and `python:3.13-slim` name one image."""
     name = reference
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/"):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    if name.startswith("docker.io/"):
-        return name[len("docker.io/") :]
+    for host in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):  # Docker Hub, however it is named
+        if name.startswith(host):
+            name = name[len(host) :]
+            return name.removeprefix("library/") if name.count("/") == 1 else name
     return name
 
 
 def _value(match: re.Match[str], variables: dict[str, str]) -> str:
     name = match["braced"] or match["plain"]
+    if match["alternative"] is not None and name in variables:  # `${NAME:+word}`: the word when NAME is set
+        return expand(match["alternative"], variables) if variables[name] != "" else ""
     if name in variables and variables[name] != "":
         return variables[name]
     if match["default"] is not None:
@@ -59,7 +61,7 @@ def _value(match: re.Match[str], variables: dict[str, str]) -> str:
 
 
 def expand(text: str, variables: dict[str, str]) -> str:
-    """`$NAME`, `${NAME}` and `${NAME:-default}` as the builder substitutes them."""
+    """`$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+word}` as the builder substitutes them."""
     return VARIABLE.sub(lambda match: _value(match, variables), text)
 
 
@@ -261,13 +263,25 @@ def clean_path(path: str) -> str:
 
 
 def option(argv: list[str], *names: str) -> str | None:
+    """An option's value as getopt reads it: `-u 0`, `-u0`, `--uid 0` or `--uid=0`; given twice, the last one."""
+    found = option_values(argv, *names)
+    return found[-1] if found else None
+
+
+def option_values(argv: list[str], *names: str) -> list[str]:
+    """Every value given to an option (`-r a.txt -r b.txt`), in order, however it is spelt."""
+    found = []
     for index, word in enumerate(argv):
+        if word == "--":
+            break
         for name in names:
             if word == name and index + 1 < len(argv):
-                return argv[index + 1]
-            if name.startswith("--") and word.startswith(name + "="):
-                return word.split("=", 1)[1]
-    return None
+                found.append(argv[index + 1])
+            elif name.startswith("--") and word.startswith(name + "="):
+                found.append(word.split("=", 1)[1])
+            elif len(name) == 2 and not word.startswith("--") and word.startswith(name) and len(word) > 2:
+                found.append(word[2:])
+    return found
 
 
 def as_int(value: str | None) -> int | None:

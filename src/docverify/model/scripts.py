@@ -33,6 +33,37 @@ def entrypoint_script(sources: Sources) -> str | None:
 
 
 @dataclass(frozen=True)
+class Interpreter:
+    """The shell that runs the entrypoint script, and the options it starts with."""
+
+    program: str  # `sh`, or "" when nothing names one
+    options: str  # `-eu` from the `#!` line; "" for none
+    where: str  # the line that names it
+    problem: str | None = None  # why it cannot start the script as written
+
+
+def interpreter(sources: Sources, script: str) -> Interpreter:
+    """ENTRYPOINT's shell when it names one (`["sh", "/entrypoint.sh"]`: the `#!` line is then a comment),
+    else the script's `#!` line as the kernel reads it: the interpreter, then at most one word for it."""
+    entry = sources.dockerfile.final.exec_list("ENTRYPOINT")
+    if entry is not None and PurePosixPath(entry[0][0]).name in SHELLS and len(entry[0]) > 1:
+        return Interpreter(PurePosixPath(entry[0][0]).name, "", entry[1].where)
+    first = (sources.script(script).splitlines() or [""])[0]
+    where = f"{script}:1"
+    if not first.startswith("#!") or not first[2:].split():
+        return Interpreter("", "", where, f"no `#!` line, the first line {first!r}")
+    words = first[2:].split(None, 1)
+    program, options = PurePosixPath(words[0]).name, (words[1].strip() if len(words) > 1 else "")
+    if program == "env" and options and not options.startswith("-"):  # env runs its one word as a program's name
+        if len(options.split()) > 1:
+            return Interpreter(options, "", where, f"env looking for a program named `{options}`")
+        program, options = options, ""
+    if len(options.split()) > 1:  # the kernel passes it as one word: `sh '-e -u'` refuses to start
+        return Interpreter(program, options, where, f"`{options}` given to {program} as one word, which it refuses")
+    return Interpreter(program, options, where)
+
+
+@dataclass(frozen=True)
 class Setting:
     """A value the script gives a variable: a `default` (only when it is unset or empty) or a plain `set`."""
 

@@ -85,6 +85,25 @@ class Sources:
         self._read(self.settings.dockerfile)  # its readers note what of it they read
         return model.parse(self.settings.dockerfile, self.settings.build_args)
 
+    def stack_stage(self) -> tuple[model.Stage, str | None]:
+        """The stage compose builds for the service under test, read with compose's own `build.args` (over
+        docverify's), and why that is not the Dockerfile docverify reads (None: it is)."""
+        service = self.compose.services[self.settings.service] if self.settings.service else self.compose.built()
+        build = service.spec.get("build") or {}
+        if "dockerfile_inline" in build:
+            return self.dockerfile.final, "`dockerfile_inline`, not the Dockerfile"
+        path = Path(build.get("context") or self.settings.root) / (build.get("dockerfile") or "Dockerfile")
+        if path.resolve() != self.settings.dockerfile.resolve():
+            return (
+                self.dockerfile.final,
+                f"`dockerfile: {build.get('dockerfile')}`, not {self.settings.dockerfile.name}",
+            )
+        given = {name: str(value) for name, value in (build.get("args") or {}).items() if value is not None}
+        dockerfile = model.parse(path, {**self.settings.build_args, **given}) if given else self.dockerfile
+        target = service.target
+        stage = dockerfile.stage_named(target) if target else dockerfile.final
+        return (stage, None) if stage else (dockerfile.final, f"`target: {target}`, a stage the Dockerfile lacks")
+
     @property
     def has_compose(self) -> bool:
         return self.settings.running and self.settings.compose is not None and self.settings.compose.is_file()

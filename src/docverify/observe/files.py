@@ -61,8 +61,9 @@ class Files:
                 return tree[""]
         return FileInfo(path, "not observed")
 
-    def tree(self, root: str) -> dict[str, FileInfo]:
-        return {rel: info for rel, info in self.trees.get(root.rstrip("/") or "/", {}).items() if rel}
+    def tree(self, root: str, itself: bool = False) -> dict[str, FileInfo]:
+        """What is under `root`, by relative path (`itself`: with `root` as "", a file's only entry)."""
+        return {rel: info for rel, info in self.trees.get(root.rstrip("/") or "/", {}).items() if rel or itself}
 
 
 def merge(requests: Sequence[FilesRequest]) -> FilesRequest:

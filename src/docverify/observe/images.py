@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import re
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,11 +26,17 @@ def image_tag(settings: Settings, stage: Stage) -> str:
 
 
 @contextmanager
-def building(prefix: str) -> Iterator[None]:
-    """One build of a prefix's images at a time on this machine: parallel workers wait, then reuse its cache."""
-    path = Path(tempfile.gettempdir()) / f"docverify-build-{prefix.replace('/', '_')}.lock"
+def building(prefix: str, report: Reporter | None = None) -> Iterator[None]:
+    """One build of a prefix's images at a time on this machine: parallel workers wait, then reuse its cache.
+    A wait is said (with `report`): another run on this machine holds the lock."""
+    path = Path(tempfile.gettempdir()) / f"docverify-build-{re.sub(r'[^A-Za-z0-9_.+-]', '_', prefix)}.lock"
     with path.open("a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if report is not None:
+                report(f"waiting for another build of {prefix} on this machine to finish (lock {path})")
+            fcntl.flock(held, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -38,7 +45,7 @@ def building(prefix: str) -> Iterator[None]:
 
 def build(sources: Sources, report: Reporter) -> dict[int, str]:
     """Each stage built as its own target, one after the other (each reuses the last one's cache)."""
-    with building(sources.settings.image_prefix):
+    with building(sources.settings.image_prefix, report):
         return _build(sources, report)
 
 

@@ -112,6 +112,11 @@ class Compose:
     def container_id(self, service: str) -> str:
         return self("ps", "--all", "-q", service).stdout.strip()
 
+    def built_names(self) -> str:
+        """The image names compose gives what it builds (`image:`, else `<project>-<service>`), joined."""
+        built = [s for s in ComposeModel(self.file, self.environment).services.values() if s.builds]
+        return "+".join(sorted(s.image or f"{self.project}-{s.name}" for s in built)) or self.project
+
     def build(self, report: Reporter) -> None:
         """Build first, streaming its steps, so a long build shows progress and a failure its log."""
         docker.stream(
@@ -152,9 +157,9 @@ class Compose:
             ]
         )
         try:
-            # Build and up under one machine-wide lock: compose tags what it builds by the file's image names,
-            # so another project's build in between would hand this one its image (its ID is pinned after).
-            with building("compose-stack"), ExitStack() as held:
+            # Build and up under a machine-wide lock per image name compose builds: it tags what it builds by
+            # those names, so another build of them in between would hand this one its image (its ID is pinned).
+            with building(f"compose-{self.built_names()}", report), ExitStack() as held:
                 self.build(report)
                 with docker.Heartbeat(report, "compose up", "every service to turn healthy (`up --wait`)"):
                     try:

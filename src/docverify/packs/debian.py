@@ -11,7 +11,7 @@ from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import packages
 from ..observe.subjects import Images
-from ..vocabulary.common import cites, install_operands, unconditional
+from ..vocabulary.common import apt_commands, apt_names, cites
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
 
@@ -23,8 +23,8 @@ class DependenciesArgs:
 
 
 def apt_installs(stage: Stage) -> tuple[list[tuple[Instruction, Command]], list[str]]:
-    found = unconditional(stage.running("apt-get", "install") + stage.running("apt", "install"))
-    return found, [name for _, command in found for name in install_operands(command)]
+    found = apt_commands(stage)
+    return found, [name for _, command in found for name in apt_names(command)]
 
 
 def _installed(sources: Sources) -> Iterable[tuple[int | None, DependenciesArgs]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 from collections.abc import Iterable
@@ -90,8 +91,10 @@ def _export_options(argv: list[str]) -> tuple[set[str], str | None]:
             output = value
         elif word.startswith("--output="):
             output = word.split("=", 1)[1]
+        elif word.startswith("-o") and len(word) > 2:
+            output = word[2:]
     groups = chosen["--only"] or ({"main"} | chosen["--with"]) - chosen["--without"]
-    return groups, output
+    return groups, posixpath.normpath(output) if output else output
 
 
 def declared_groups(sources: Sources) -> set[str]:

@@ -78,6 +78,9 @@ def database_image_static(claim: Claim[ImageArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
     if normalise_image(service.image or "") != normalise_image(claim.args.image):
         fail(claim, claim.args.image, service.image, f"{sources.compose.path.name} service {service.name}")
+    if service.builds:  # compose builds it and gives the build that name: the image is the project's own
+        fail(claim, claim.args.image, f"an image built from {service.spec['build'].get('context')}, tagged "
+             f"{service.image}", sources.compose.cite("build", service=service.name))  # fmt: skip
     return [sources.compose.cite("image:", service.image or "")]
 
 
@@ -199,6 +202,10 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     mounts += [("tmpfs", "", clean_path(path)) for path in service.tmpfs]
     if ("volume", name, target) not in mounts or name not in sources.compose.volumes:
         fail(claim, f"named volume {name} at {target}", mounts, f"service {service.name}")
+    options = (sources.compose.volumes[name] or {}).get("driver_opts") or {}
+    if str(options.get("type", "")).lower() == "tmpfs":  # in memory while mounted: a recreated container finds it empty
+        fail(claim, f"the database's files kept on {name}", f"{name} a tmpfs (driver_opts type: tmpfs)",
+             sources.compose.cite("driver_opts"))  # fmt: skip
     pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
     if _home(mounts, pgdata) != ("volume", name, target):
         home = _home(mounts, pgdata)

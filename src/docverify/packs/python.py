@@ -8,6 +8,7 @@ requirements file, markers evaluated for the image's own Python.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..model.dockerfile import Instruction, Stage, clean_path
+from ..model.instruction import option, option_values
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import venvs
@@ -60,15 +62,12 @@ def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> l
     found = []
     for instruction, command in unconditional(stage.running("pip", "install") + stage.running("uv", "pip", "install")):
         argv = list(command.invocation())
-        interpreter = argv[argv.index("--python") + 1] if "--python" in argv[:-1] else None
+        interpreter = option(argv, "--python")
         program = PurePosixPath(argv[0])
         into = None
-        if interpreter:
-            into = clean_path(
-                interpreter
-                if not interpreter.endswith(("/python", "/python3"))
-                else str(PurePosixPath(interpreter).parent.parent)
-            )
+        if interpreter:  # `--python /venv`, or an interpreter in its bin/ (`python`, `python3`, `python3.13`)
+            named = PurePosixPath(interpreter)
+            into = clean_path(str(named.parent.parent) if PYTHON.fullmatch(named.name) else interpreter)
         elif "/" in str(program) and program.parent.name == "bin":
             into = str(program.parent.parent)
         elif _path_first(stage, instruction, venv) or any(
@@ -76,11 +75,8 @@ def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> l
             for a in command.assignments
         ):
             into = venv
-        reads = requirements is None or any(
-            (w in ("-r", "--requirement") and i + 1 < len(argv) and argv[i + 1] == requirements)
-            or w in (f"--requirement={requirements}", f"-r{requirements}")
-            for i, w in enumerate(argv)
-        )
+        given = {posixpath.normpath(v) for v in option_values(argv, "--requirement", "-r")}
+        reads = requirements is None or requirements in given
         if into == venv and reads:
             found.append((instruction, command))
     return found
@@ -198,14 +194,20 @@ def venv_image(claim: Claim[VenvArgs], images: Images) -> Cites:
 # --- packages of the system Python --------------------------------------------------------------
 
 
-def system_installs(stage: Stage) -> tuple[list[tuple[Instruction, Command]], list[str]]:
-    """Bare `pip install`s (not into a venv): what they install."""
+def system_installs(stage: Stage, maybe: bool = False) -> tuple[list[tuple[Instruction, Command]], list[str]]:
+    """Bare `pip install`s (not into a venv): what they install (`maybe`: those on a condition too)."""
+    runs = [(i, c) for i, c in stage.running("pip", "install") if not c.inert] if maybe else None
     found = [
         (i, c)
-        for i, c in unconditional(stage.running("pip", "install"))
+        for i, c in (runs if runs is not None else unconditional(stage.running("pip", "install")))
         if "/" not in c.invocation()[0] and "--python" not in c.argv and not _path_into_venv(stage, i)
     ]
     return found, [name for _, c in found for name in install_operands(c)]
+
+
+def project_name(name: str) -> str:
+    """A distribution's name as pip compares it (PEP 503): `poetry_plugin_export` is `poetry-plugin-export`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _path_into_venv(stage: Stage, instruction: Instruction) -> bool:
@@ -225,8 +227,13 @@ class DistributionsArgs:
 def distributions_static(claim: Claim[DistributionsArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     found, installed = system_installs(stage)
-    wanted = {d.lower() for d in claim.args.distributions}
-    have = {d.lower() for d in installed}
+    wanted = {project_name(d) for d in claim.args.distributions}
+    have = {project_name(d) for d in installed}
+    runs, _ = system_installs(stage, maybe=True)
+    maybe = [(i, n) for i, c in runs for n in install_operands(c) if project_name(n) not in have | wanted]
+    if maybe:  # an exact list: what a condition may install counts
+        fail(claim, f"pip installs exactly {words(claim.args.distributions)}", f"a pip install, on a condition, of "
+             f"{maybe[0][1]}", stage.where(maybe[0][0]))  # fmt: skip
     if wanted != have:
         extra = sorted(have - wanted)
         has = f"pip install of {words(installed) or 'nothing'}" + (
@@ -239,7 +246,7 @@ def distributions_static(claim: Claim[DistributionsArgs], sources: Sources) -> C
 def distributions_image(claim: Claim[DistributionsArgs], images: Images) -> Cites:
     image = images.image(claim)
     system = image.observed(venvs.VENVS).system
-    missing = [d for d in claim.args.distributions if re.sub(r"[-_.]+", "-", d).lower() not in system]
+    missing = [d for d in claim.args.distributions if project_name(d) not in system]
     if missing:
         fail(
             claim,

@@ -5,6 +5,7 @@ The static pass returns the lines each check relied on; whatever no claim cites 
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import PurePosixPath
 
 from ..model import shell
@@ -35,19 +36,41 @@ def cited(walk: Walk) -> set[str]:
             elif kind == "script":
                 lines = len((walk.sources.root / rest).read_text().splitlines()) if rest != "entrypoint" else 0
                 found |= {f"{PurePosixPath(rest).name}:{n}" for n in range(1, lines + 1)}
-    return found
+    return found | _arguments_read(walk, found)
+
+
+def _arguments_read(walk: Walk, found: set[str]) -> set[str]:
+    """The ARGs a cited instruction expands (`USER $APP_USER`): the value it proves is theirs too."""
+    read = set()
+    for stage in walk.sources.dockerfile.stages:
+        declared = [*walk.sources.dockerfile.global_args, *stage.all("ARG")]
+        for instruction in (i for i in stage.instructions if i.cite in found and "$" in i.value):
+            names = shell.parameters(instruction.value)
+            read |= {
+                a.cite for a in declared if a.value.partition("=")[0].strip() in names and a.line < instruction.line
+            }
+    return read
 
 
 def script_steps(text: str) -> list[tuple[int, str]]:
-    """Lines of a script that do something: the shebang and every command but `echo`."""
+    """Lines of a script that do something, once per step on them: the shebang and every command but `echo`
+    (and a function's call, whose body's commands are the steps)."""
     lines = text.splitlines()
     steps = [(1, lines[0].strip())] if lines and lines[0].startswith("#!") else []
-    seen = set()
+    seen: dict[int, set[tuple[str, ...]]] = {}
+    before = None
     for command in shell.commands(text):
-        if command.program in ("echo", "printf", ":") or command.line in seen:
+        # A pipe's later command reads the step's output: it belongs to the step, as `&& true` does.
+        downstream = before is not None and before.piped and before.line == command.line
+        before = command
+        if command.program in ("echo", "printf", ":") or command.call:
             continue
-        seen.add(command.line)
-        steps.append((command.line, lines[command.line - 1].strip()))
+        # Each line once, then once more for each further command on it that always runs and does something (a
+        # function's body runs at each call, but its lines are its own).
+        extra = not (command.conditional or downstream or command.program in ("true", "false"))
+        if command.line not in seen or (extra and command.argv not in seen[command.line]):
+            steps.append((command.line, lines[command.line - 1].strip()))
+        seen.setdefault(command.line, set()).add(command.argv)
     # `: "${VAR:=default}"` sets a default: a step of its own.
     for number, line in enumerate(lines, start=1):
         if line.strip().startswith(': "${') and number not in seen:
@@ -56,13 +79,21 @@ def script_steps(text: str) -> list[tuple[int, str]]:
 
 
 def undocumented(walk: Walk) -> list[str]:
+    """What no claim cites: Dockerfile instructions, and script steps (a line with two steps, `migrate; rm -rf
+    static`, needs a claim for each, so one added to a cited line is undocumented too)."""
     seen = cited(walk)
+    citing = Counter(cite for outcome in walk.static().values() for cite in set(outcome.cites))
     dockerfile = walk.sources.dockerfile
     missing = [f"{i.where} {i.keyword} {i.value[:70]}" for i in dockerfile.instructions if i.cite not in seen]
     script = entrypoint_script(walk.sources)
     if script:
         name = PurePosixPath(script).name
-        for number, code in script_steps(walk.sources.text(script)):
-            if f"{name}:{number}" not in seen:
-                missing.append(f"{name}:{number} {code}")
+        steps = script_steps(walk.sources.text(script))
+        on_line = Counter(number for number, _ in steps)
+        read = seen - set(citing)  # what failing claims read: their own failures say what is wrong there
+        for number, code in dict.fromkeys(steps):
+            cite = f"{name}:{number}"
+            if cite not in read and citing[cite] < on_line[number]:
+                missing.append(f"{cite} {code}" + (f" ({on_line[number]} steps, {citing[cite]} claims)"
+                                                   if citing[cite] else ""))  # fmt: skip
     return missing

@@ -14,6 +14,7 @@ from ..model.dockerfile import Stage
 from ..model.sources import Sources
 from ..observe import filesystem
 from ..observe.subjects import Images
+from .common import APT_INSTALLS
 from .label import Cites, Claim, Label, fail, words
 
 # The changes come from installing packages and creating users, not from copies.
@@ -21,7 +22,7 @@ THROUGH = (
     "Adds {added*} to the base image[,] and changes only {changed*}, through the packages and the {users=user|users} "
     "[above]"
 )
-INSTALLS = (("apt-get", "install"), ("apt", "install"), ("apk", "add"), ("dnf", "install"), ("yum", "install"))
+INSTALLS = (*APT_INSTALLS, ("apk", "add"), ("dnf", "install"), ("yum", "install"))
 
 
 @dataclass(frozen=True)

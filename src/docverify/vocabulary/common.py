@@ -100,8 +100,9 @@ def cites(found: Iterable[tuple[Instruction, object]]) -> list[str]:
 
 def unconditional(found: list[tuple[Instruction, Command]]) -> list[tuple[Instruction, Command]]:
     """Commands that always run and do their work: not inside an `if`, nor after `||` (nor before one, after
-    `&&`), and not asked only for `--help` or `--version`."""
-    return [(i, c) for i, c in found if not c.conditional and not c.inert]
+    `&&`), not asked only for `--help` or `--version`, and not left in the background (which the RUN does not
+    wait for)."""
+    return [(i, c) for i, c in found if not c.conditional and not c.inert and not c.background]
 
 
 def install_operands(command: Command) -> list[str]:
@@ -145,3 +146,25 @@ def page_items(claim: Claim[Any], sources: Sources) -> list[item_reader.Item]:
     """Every item of the claim's page as the site renders it: a check reading its siblings (a group, a list
     of claims of one label) reads the page, and notes it."""
     return item_reader.of_site(sources.settings.mkdocs, sources.root, claim.page, sources.text(claim.page)).items
+
+
+# apt's ways of installing packages: by name, by dependency string, and a source package's build dependencies.
+APT_INSTALLS = tuple((tool, verb) for tool in ("apt-get", "apt") for verb in ("install", "satisfy", "build-dep"))
+DEPENDENCY = re.compile(r"\s*([a-z0-9][a-z0-9+.-]*)")
+
+
+def apt_commands(stage: Stage) -> list[tuple[Instruction, Command]]:
+    """The stage's unconditional apt commands that install packages, in order."""
+    return unconditional([(i, c) for i, c in stage.commands() if any(c.runs(*way) for way in APT_INSTALLS)])
+
+
+def apt_names(command: Command) -> list[str]:
+    """The packages an apt command installs by name: `install`'s operands, the names in `satisfy`'s dependency
+    strings (`"gcc (>= 4), make | cmake"`), and `build-essential` for `build-dep`, which apt always adds."""
+    if command.runs("apt-get", "build-dep") or command.runs("apt", "build-dep"):
+        return ["build-essential"]
+    if command.runs("apt-get", "satisfy") or command.runs("apt", "satisfy"):
+        words = command.operands(1)
+        strings = words[words.index("satisfy") + 1 :]
+        return [m[1] for text in strings for part in re.split(r"[,|]", text) if (m := DEPENDENCY.match(part))]
+    return install_operands(command)

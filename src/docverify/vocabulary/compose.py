@@ -52,6 +52,13 @@ def services_static(claim: Claim[ServicesArgs], sources: Sources) -> Cites:
     names = sorted(sources.compose.services)
     if set(names) != set(claim.args.services):
         fail(claim, words(claim.args.services), words(names), f"{sources.compose.path.name} services")
+    for name in names:  # `up` starts as many containers as the scale says, and none for 0
+        service = sources.compose.services[name]
+        count = service.spec.get("scale", (service.spec.get("deploy") or {}).get("replicas"))
+        if count is not None and int(count) < 1:
+            key = "scale" if "scale" in service.spec else "replicas"
+            fail(claim, f"{name} run", f"{key}: {count}, so `up` starts no container of it",
+                 sources.compose.cite(key, service=name))  # fmt: skip
     return [sources.compose.cite(f"{name}:") for name in names]
 
 

@@ -151,16 +151,18 @@ def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
     for row in _rows(claim, image.stage):
         if row.from_stage:
             other = images.of_stage(row.from_stage)
+            # The source itself counts too: a single file's tree is its root alone.
             there = (
-                {p: (f.type, f.sha256) for p, f in other.observed(files.FILES).tree(row.source).items()}
+                {p: (f.type, f.sha256) for p, f in other.observed(files.FILES).tree(row.source, itself=True).items()}
                 if other
                 else {}
             )
-            here = {p: (f.type, f.sha256) for p, f in seen.tree(row.destination).items()}
-            differ = sorted(p for p in set(here) | set(there) if here.get(p) != there.get(p))
-            if not there or differ:
+            here = {p: (f.type, f.sha256) for p, f in seen.tree(row.destination, itself=True).items()}
+            differ = sorted(p or row.destination for p in set(here) | set(there) if here.get(p) != there.get(p))
+            if there.get("", ("missing",))[0] == "missing" or differ:
                 said = f"{row.destination} as {row.source} is in {row.from_stage} ({len(there)} paths)"
-                fail(claim, said, f"{len(differ)} paths differing, e.g. {differ[:3]}", image.where)
+                has = f"{len(differ)} paths differing, e.g. {differ[:3]}" if differ else f"no {row.source} there"
+                fail(claim, said, has, image.where)
             continue
         sent = context.files(row.source)
         if not sent:

@@ -174,6 +174,10 @@ def capabilities_static(claim: Claim[CapabilitiesArgs], sources: Sources) -> Cit
         )
     if service.spec.get("privileged"):
         fail(claim, "no capability", "privileged: true, which grants them all", f"service {service.name}")
+    hooks = [h for key in ("post_start", "pre_stop") for h in service.spec.get(key) or [] if h.get("privileged")]
+    if hooks:  # `docker compose` runs the hook in the container with every capability
+        fail(claim, "no capability for anything in the container", f"a privileged hook, {hooks[0].get('command')}",
+             sources.compose.cite("privileged", service=service.name))  # fmt: skip
     if "ALL" not in dropped or added:
         fail(claim, "every capability dropped", f"cap_drop {dropped}, cap_add {added}", f"service {service.name}")
     # Docker reads the value as Go's ParseBool does, and the last one given wins.

@@ -25,6 +25,24 @@ NEVER_CHECKS = {"--help", "--version", "--usage", "--manual"}
 SHORT_NEVER_CHECKS = {"curl": {"-h", "-V", "-M"}, "pg_isready": {"-V", "-?"}, "wget": {"-h", "-V"}}
 # HTTP clients exit 0 on an HTTP error status unless told otherwise.
 FAIL_FLAGS = {"curl": ("--fail", "--fail-with-body", "-f")}
+# Options with which curl asks something else than its URL names: another path, host, socket or proxy, or
+# options from a file docverify does not read.
+RETARGETS = {
+    "--request-target",
+    "--connect-to",
+    "--resolve",
+    "-x",
+    "--proxy",
+    "--preproxy",
+    "--unix-socket",
+    "-K",
+    "--abstract-unix-socket",
+    "--socks4",
+    "--socks4a",
+    "--socks5",
+    "--socks5-hostname",
+    "--config",
+}
 URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"`)]+", re.IGNORECASE)
 
 
@@ -99,6 +117,9 @@ def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
             return f"`{shown}`, which does not request {path}"
         if len(urls) > 1 or "--next" in argv or "-:" in argv:
             return f"`{shown}`, whose exit status is the last of {len(urls)} requests, not {path}'s"
+        elsewhere = [w for w in argv[1:] if w.split("=")[0] in RETARGETS or (w[:2] in RETARGETS and len(w) > 2)]
+        if program_of(argv) == "curl" and elsewhere:
+            return f"`{shown}`, whose {elsewhere[0]} asks something else than {urls[0]}"
     if not _fails_on_http_error(argv):
         return f"`{shown}`, which exits 0 on an HTTP error status: it can never fail"
     return None

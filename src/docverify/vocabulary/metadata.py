@@ -92,7 +92,8 @@ def volumes_static(claim: Claim[VolumesArgs], sources: Sources) -> Cites:
     found = [(i, w) for s in (stage, stage.parent) if s for i in s.all("VOLUME") for w in i.arguments()]
     declared = {w.rstrip("/") for _, w in found}
     if declared != {p.rstrip("/") for p in claim.args.paths}:
-        fail(claim, f"VOLUME {words(claim.args.paths)}", f"VOLUME {words(sorted(declared)) or 'none'}", stage.where())
+        said, has = words(claim.args.paths) or "none", words(sorted(declared)) or "none"
+        fail(claim, f"VOLUME {said}", f"VOLUME {has}", stage.where())
     return sorted({i.cite for i, _ in found})
 
 

@@ -1,4 +1,4 @@
-"""The entrypoint script, read by a shell parser: its shell options, its steps, the hand-over.
+"""The entrypoint script, read by a shell parser: its steps and the hand-over (its shell: `shellopts`).
 
 The script is the one the final stage's ENTRYPOINT runs, as copied in by the Dockerfile.
 """
@@ -22,99 +22,8 @@ from .steps import script_of as script_of
 from .steps import step as step
 from .steps import steps as steps
 
-ALL_ARGUMENTS = ("$@", "${@}")
-
-
-@dataclass(frozen=True)
-class ShellArgs:
-    shell: str
-    options: str
-    posix: bool = False  # "POSIX `sh`": a POSIX shell, not bash or zsh
-
-
-POSIX_SHELLS = {"sh", "dash", "ash", "posh", "busybox"}
-
-
-def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
-    script = entrypoint_script(sources)
-    if script is None:
-        return
-    first = (sources.script(script).splitlines() or [""])[0]
-    program = first.rsplit("/", 1)[-1].split()[-1] if first.startswith("#!") else ""
-    options = shell.set_options(sources.script(script))
-    if program and "e" in options:
-        yield None, ShellArgs(program, "set -" + "".join(sorted(o for o in options if len(o) == 1)))
-
-
-SHELL = Label(
-    "Shell",
-    ShellArgs,
-    ["[{posix=POSIX}] {shell} with {options}, so a failed step stops the start-up"],
-    example=ShellArgs("sh", "set -eu"),
-    summary="The entrypoint script's shell and the options in effect at every step; a failed step stops the start.",
-    scope="image",
-    suggest=_shell,
-)
-
-
-def shown_options(options: Iterable[str]) -> str:
-    """`set -eu -o pipefail`, as a script turns them on; `no option` for none."""
-    letters = "".join(sorted(o for o in options if len(o) == 1))
-    words = [f"-{letters}"] if letters else []
-    words += [f"-o {name}" for name in sorted(o for o in options if len(o) > 1)]
-    return f"`set {' '.join(words)}`" if words else "no option"
-
-
-@SHELL.static(
-    "the shebang, and the options a shell parser sees `set` turn on, in effect at every step; no step's "
-    "failure handled by `||`, `&&` or `&`"
-)
-def shell_static(claim: Claim[ShellArgs], sources: Sources) -> Cites:
-    script = script_of(claim, sources)
-    program, options = claim.args.shell, claim.args.options
-    lines = sources.script(script).splitlines()
-    first = lines[0] if lines else ""
-    if first not in (f"#!/bin/{program}", f"#!/usr/bin/env {program}"):
-        fail(claim, f"a {program} script", f"the first line {first!r}", f"{script}:1")
-    if claim.args.posix and program not in POSIX_SHELLS:
-        fail(claim, f"a POSIX shell, {program}", f"{program}, not one of {sorted(POSIX_SHELLS)}", f"{script}:1")
-    wanted = shell.set_options(options)
-    have = shell.set_options(sources.script(script))
-    if not wanted or not wanted <= have:
-        sets = [c for c in shell.commands(sources.script(script)) if c.program == "set" and not c.conditional]
-        where = f"{script}:{sets[-1].line}" if sets else f"{script}:1"
-        fail(claim, f"{shown_options(wanted)} in effect", shown_options(have) if sets else "no `set`", where)
-    if "n" in have - wanted:  # noexec: sh reads the rest of the script without running any of it
-        noexec = [c for c in shell.commands(sources.script(script)) if c.program == "set" and "n" in shell.set_options(
-            " ".join(c.argv))]  # fmt: skip
-        fail(claim, shown_options(wanted), f"{shown_options(have)}: nothing after it runs",
-             f"{script}:{noexec[0].line if noexec else 1}")  # fmt: skip
-    # In effect at every step, not only by the end: `set -e` after the steps stops none of them.
-    for command, now in shell.options_at(sources.script(script)):
-        if command.program not in ("set", "echo", ":") and command.argv and not wanted <= now:
-            fail(
-                claim,
-                f"{shown_options(wanted)} for every step",
-                f"`{' '.join(command.argv)}` run with {shown_options(now)}",
-                f"{script}:{command.line}",
-            )
-    # Tests (`[ -n "$X" ] && ...`) are conditions, not steps: their failing is how they answer. A negated step,
-    # and one piped into another without `pipefail`, never fails the script either.
-    handled = [
-        (c, why)
-        for c, now in shell.options_at(sources.script(script))
-        if (why := c.failure_ignored(now)) and c.program not in ("echo", ":", "[", "test")
-    ]
-    if handled and "e" in wanted:
-        step, why = handled[0]
-        fail(
-            claim,
-            "a failed step stops the start-up",
-            f"`{' '.join(step.argv)}` {why}, so its failure carries on",
-            f"{script}:{step.line}",
-        )
-    set_lines = [c.line for c in steps(sources, script) if c.program == "set" and not c.conditional]
-    return [f"{script}:1", *(f"{script}:{n}" for n in set_lines)]
+# `"$@"` however it is spelt; `${1+"$@"}` is the old Bourne shells' guard for no arguments (bashlex drops its quotes).
+ALL_ARGUMENTS = ("$@", "${@}", '${1+"$@"}', "${1+$@}", '${1:+"$@"}', "${1:+$@}")
 
 
 def _all_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
@@ -127,6 +36,8 @@ def _all_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 def _ends_the_start(command: Command) -> str | None:
     """Why `command` keeps the container command from running, if it does."""
+    if command.subshell:  # what it does ends with its subshell
+        return None
     if command.program == "exit":
         status = command.argv[1] if len(command.argv) > 1 else "0"
         # A conditional non-zero exit is a failed start, which the Shell claim promises; any other ends it quietly.
@@ -136,7 +47,9 @@ def _ends_the_start(command: Command) -> str | None:
         return "drops the command's first word"
     if command.program == "set":
         operands = _positional(list(command.argv[1:]))
-        if operands is not None and not any(word in ALL_ARGUMENTS for word in operands):
+        kept = [w for w in operands or () if w in ALL_ARGUMENTS]
+        # `set -- x "$@"` on a condition is the flags-first idiom (`docker run image --help`); always, it is a lie.
+        if operands is not None and (not kept if command.conditional else operands != kept or len(kept) != 1):
             return "replaces the command's words"
     return None
 
@@ -173,9 +86,13 @@ def handover(claim: Claim[Any], sources: Sources, how: str) -> Cites:
     if how != "exec" or found is None or _all_arguments(found.argv) != ("exec", "$@"):
         shown = f"`{' '.join(found.argv)}`" if found else "no `exec` of the command"
         fail(claim, f"the entrypoint replacing itself with the container command (`{how}`)", shown, script)
-    if found.conditional or found.background:
-        where = "in the background" if found.background else "only on a condition"
+    if found.conditional or found.background or found.subshell:
+        where = "in the background" if found.background else "only on a condition" if found.conditional else (
+            "in a subshell, which it replaces while the shell stays")  # fmt: skip
         fail(claim, "the entrypoint replacing the shell", f"`exec` run {where}", f"{script}:{found.line}")
+    if found.assignments:  # `X=1 exec "$@"`: the command runs with an environment the image does not give it
+        fail(claim, "the container command as the image gives it", f"`{' '.join(found.assignments)}` set for it "
+             "alone", f"{script}:{found.line}")  # fmt: skip
     return [f"{script}:{found.line}"]
 
 
@@ -220,8 +137,9 @@ SERVER = Label(
 
 
 @SERVER.static(
-    "the first `exec` of the command is that one, in the foreground and on no condition, with no "
-    "`exit`, `shift` or `set --` before it; compose's and the image's stop signal is the one named"
+    "the first `exec` of the command is that one, in the foreground, on no condition and not in a subshell, with no "
+    "variable set for it alone and no `exit`, `shift` or `set --` before it; compose's and the image's stop signal "
+    "is the one named"
 )
 def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
     words = _all_arguments(tuple(shell.commands(claim.args.handover)[0].argv))
@@ -232,13 +150,9 @@ def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
     if sources.settings.runs_stack:
         service = sources.compose.services.get(sources.settings.service or sources.compose.built().name)
         spec = service.spec if service else {}
-        if spec.get("pid") == "host":  # the host's PID namespace: its init is PID 1
-            fail(
-                claim,
-                f"the server as PID {claim.args.pid}",
-                "pid: host, where PID 1 is the host's",
-                sources.compose.cite("pid:"),
-            )
+        if spec.get("pid"):  # the host's PID namespace, or another container's: PID 1 is theirs
+            fail(claim, f"the server as PID {claim.args.pid}", f"pid: {spec['pid']}, where PID 1 is another process",
+                 sources.compose.cite("pid:"))  # fmt: skip
         if spec.get("init") in (True, "true"):  # Docker's init runs as PID 1, the server as its child
             fail(claim, f"the server as PID {claim.args.pid}", "init: true, where PID 1 is Docker's init",
                  sources.compose.cite("init:"))  # fmt: skip

@@ -18,7 +18,15 @@ from ..diskcache import cached
 from ..model.sources import Sources
 from ..observe import files, packages
 from ..observe.subjects import Images, Stack
-from .common import image_view, image_view_needs, install_operands, running_view, running_view_needs, unconditional
+from .common import (
+    apt_commands,
+    apt_names,
+    image_view,
+    image_view_needs,
+    running_view,
+    running_view_needs,
+    unconditional,
+)
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 
@@ -71,6 +79,14 @@ def non_root_static(claim: Claim[NonRootArgs], sources: Sources) -> Cites:
         override = str(service.spec.get("user") or "")
         if override and override.split(":")[0] not in (claim.args.user, str(user.uid)):
             fail(claim, f"the server as {claim.args.user}", f"user: {override}", f"service {service.name}")
+        # The image compose builds: its own Dockerfile, target and build arguments (`USER $APP_USER`).
+        built, other = sources.stack_stage()
+        theirs = built.user()
+        account = built.user_named(theirs[0]) if theirs else None
+        if other or account is None or account.name != claim.args.user or account.uid in (0, None):
+            has = f"compose building {other}" if other else f"USER {theirs[0] if theirs else '(none: root)'} in the "
+            has += "" if other else f"image compose builds ({built.label})"
+            fail(claim, f"the server as {claim.args.user}", has, sources.compose.cite("build:", service=service.name))
     return [current[1].cite]
 
 
@@ -116,8 +132,9 @@ NO_BUILD_TOOLS = Label(
 @NO_BUILD_TOOLS.static("the final stage installs none of them")
 def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cites:
     stage = sources.dockerfile.final
-    found = unconditional(stage.running("apt-get", "install") + stage.running("apk", "add"))
-    installed = [(i, w) for i, c in found for w in install_operands(c) + list(c.operands(2))]
+    apk = unconditional(stage.running("apk", "add"))
+    found = apt_commands(stage) + apk
+    installed = [(i, w) for i, c in found for w in (apt_names(c) if (i, c) not in apk else c.operands(2))]
     bad = [
         (i, w) for i, w in installed if w in claim.args.tools or (claim.args.suffix and w.endswith(claim.args.suffix))
     ]
@@ -166,6 +183,7 @@ LINT = Label(
 
 
 # An inline pragma as hadolint reads it: `# hadolint ignore=DL3008,SC2086` (`global` makes it the whole file's).
+SHELL_PRAGMA = re.compile(r"^\s*#\s*hadolint\s+shell\s*=", re.IGNORECASE)
 PRAGMA = re.compile(r"^\s*#\s*hadolint\s+(?P<scope>global\s+)?ignore\s*=\s*(?P<codes>[\w, ]+)", re.IGNORECASE)
 
 
@@ -194,15 +212,32 @@ def _run(program: str, target: Path, root: Path, *options: str) -> list[dict[str
 
 
 def _reason(lines: list[str], number: int) -> bool:
-    """The comment line above a pragma says why: words of its own, not another pragma or a snippet marker."""
-    above = lines[number - 2].strip() if number >= 2 else ""
-    text = above.lstrip("#").strip()
-    return above.startswith("#") and len(text) >= 8 and "hadolint" not in text and "--8<--" not in text
+    """A comment says why: after the pragma on its line, or in the comment lines right above it (a reason may wrap),
+    in words of its own (three or more), not another pragma, a snippet marker or a divider."""
+    after = lines[number - 1].split("#", 2)[2] if lines[number - 1].count("#") > 1 else ""
+    block: list[str] = []
+    for line in reversed(lines[: number - 1]):
+        if not line.strip().startswith("#") or "hadolint" in line or "--8<--" in line:
+            break
+        block.insert(0, line.strip().lstrip("#"))
+    return any(len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 for text in (after, " ".join(block)))
+
+
+def _hidden(program: str, target: Path, lines: list[str], root: Path) -> list[dict[str, object]]:
+    """The findings with no pragma read: `--disable-ignore-pragma` leaves `# hadolint shell=…` in force, which
+    turns ShellCheck off, so that one is blanked out (its line kept, so the line numbers stand)."""
+    if not any(SHELL_PRAGMA.match(line) for line in lines):
+        return _findings(program, target, root, "--disable-ignore-pragma")
+    with tempfile.TemporaryDirectory() as folder:
+        plain = Path(folder) / target.name
+        plain.write_text("".join(("#" if SHELL_PRAGMA.match(line) else line) + "\n" for line in lines))
+        return _findings(program, plain, root, "--disable-ignore-pragma")
 
 
 @LINT.static(
-    "the linter with an empty config reports nothing; every finding its pragmas hide is hidden by an inline "
-    "ignore directly above its instruction, with a reason above that (no global ignore)"
+    "the linter with an empty config reports nothing; every finding its pragmas (a `shell=` one included) hide is "
+    "hidden by an inline ignore directly above its instruction, with a reason of three words or more beside it (no "
+    "global ignore)"
 )
 def lint_static(claim: Claim[LintArgs], sources: Sources) -> Cites:
     if claim.args.linter != "hadolint":
@@ -221,7 +256,7 @@ def lint_static(claim: Claim[LintArgs], sources: Sources) -> Cites:
         shown = "; ".join(f"line {f.get('line')} {f.get('code')}: {f.get('message')}" for f in found[:3])
         fail(claim, "no findings", shown, f"{target.name}:{first.get('line')}")
     # What the pragmas hide: each hidden finding needs an inline ignore of its rule right above its line.
-    hidden = _findings(program, target, sources.root, "--disable-ignore-pragma")
+    hidden = _hidden(program, target, lines, sources.root)
     pragmas = {n: m for n, line in enumerate(lines, start=1) if (m := PRAGMA.match(line))}
     cited = [f"{target.name}:{n}" for n in pragmas]
     for number, match in pragmas.items():

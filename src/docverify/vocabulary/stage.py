@@ -95,9 +95,8 @@ def working_directory_static(claim: Claim[WorkdirArgs], sources: Sources) -> Cit
     # A stage documented as working in one directory must not wander off: every WORKDIR an instruction works in
     # lands there (one another WORKDIR follows at once is a step on the way: `WORKDIR /` then `WORKDIR app`).
     current = stage.inherited_workdir()
-    variables = {**stage.args(), **{k: v for k, (v, _) in stage.env().items()}}
     for workdir in workdirs:
-        raw = workdir.word(variables)
+        raw = workdir.word(stage.variables(workdir))
         current = clean_path(raw if raw.startswith("/") else f"{current}/{raw}")
         following = stage.instructions[stage.instructions.index(workdir) + 1 :] if current != wanted else []
         if current != wanted and not (following and following[0].keyword == "WORKDIR"):

@@ -11,7 +11,7 @@ from ..model.scripts import default_of, entrypoint_script
 from ..model.sources import Sources
 from ..observe import failing
 from ..observe.subjects import Stack
-from . import script
+from . import script, shellopts
 from .label import Cites, Claim, Label, fail
 
 QUIET = {"echo", "printf", ":", "set", "exec", "[", "test", "true"}
@@ -97,13 +97,14 @@ def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cite
     return defaulted(claim, sources, claim.args.variable, claim.args.value)
 
 
-@script.SHELL.running(
+@shellopts.SHELL.running(
     "each unconditional step made to fail in a one-off container of the service (a stand-in for its program on "
     "PATH): the container exits non-zero and never reaches its command"
 )
-def shell_running(claim: Claim[script.ShellArgs], stack: Stack) -> Cites:
+def shell_running(claim: Claim[shellopts.ShellArgs], stack: Stack) -> Cites:
     name = script.script_of(claim, stack.sources)
-    steps = [c for c in script.steps(stack.sources, name) if c.argv and not c.conditional and c.program not in BUILTINS]
+    steps = [c for c in script.steps(stack.sources, name)
+             if c.argv and not c.conditional and not c.call and c.program not in BUILTINS]  # fmt: skip
     by_path = [c for c in steps if "/" in c.argv[0]]
     if by_path:
         fail(claim, "a failed step stops the start-up", f"`{' '.join(by_path[0].argv)}`, whose program is named by "

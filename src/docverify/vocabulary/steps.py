@@ -49,7 +49,7 @@ def steps(sources: Sources, script: str) -> list[Command]:
 
 def _ends(command: Command) -> bool:
     """Nothing after it runs: an unconditional `exec` of a program, or an unconditional `exit`."""
-    if command.conditional or command.chained or command.background:
+    if command.conditional or command.chained or command.background or command.subshell:
         return False
     return (command.program == "exec" and len(command.argv) > 1) or command.program == "exit"
 
@@ -120,8 +120,10 @@ def _in_order(claim: Claim[Any], sources: Sources, script: str, found: Command, 
         return
     previous = before[-1].values[0]
     words = spelling(tuple(shell.commands(previous)[0].argv))
-    lines = [c.line for c, _ in _run(sources, script) if spelling(c.argv)[: len(words)] == words]
-    if lines and lines[0] > found.line:
+    run = [c for c, _ in _run(sources, script)]  # in the order they run: a function's body runs at its call
+    lines = [c.line for c in run if spelling(c.argv)[: len(words)] == words]
+    firsts = [n for n, c in enumerate(run) if spelling(c.argv)[: len(words)] == words]
+    if firsts and firsts[0] > run.index(found):
         fail(
             claim,
             f"`{' '.join(found.argv)}` after `{previous}`, as {before[-1].where()} lists them",

@@ -1,0 +1,103 @@
+"""One simple command of a shell script, as the parser found it: its words, where it runs, how its failure counts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+# `$NAME`, `${NAME}`, `${NAME:-x}`, `${#NAME}`: a parameter read by name, whole (`$NAME2` is another).
+PARAMETER = re.compile(r"\$(?:\{[#!]?(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+# Tools whose `python -m` form is the tool itself.
+MODULE_TOOLS = ("pip", "poetry")
+# Options before a subcommand that take a value as the next word.
+GLOBAL_VALUE_OPTIONS = {"--python", "--cache-dir", "--log", "--proxy", "--directory", "-C", "--project", "-P"}
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command: its words (quotes removed), env prefixes and context."""
+
+    argv: tuple[str, ...]
+    assignments: tuple[str, ...] = ()
+    conditional: bool = False  # inside if/case/loops, after `||`, or `b` of `a && b || c`: may not run
+    line: int = 1  # 1-based line in the script
+    guarded: bool = False  # followed by `||`: its failure is handled, `set -e` never sees it
+    background: bool = False  # followed by `&`: the script goes on without it
+    chained: bool = False  # after `&&` or `||`: runs only as the command before it turns out
+    negated: bool = False  # in a `! …` pipeline: `set -e` never sees it fail
+    piped: bool = False  # not the last of a pipeline: its status is lost unless `pipefail` is on
+    expands: frozenset[str] | None = None  # the parameters the shell expands ('$X' in single quotes is none)
+    subshell: bool = False  # in `( … )` or a pipeline: what its `set`, `exec`, `exit` or `shift` does ends with it
+    call: bool = False  # a call of a function the script defines: the body's commands follow, as they run
+
+    @property
+    def program(self) -> str:
+        return PurePosixPath(self.argv[0]).name if self.argv else ""
+
+    def failure_ignored(self, options: frozenset[str] = frozenset()) -> str | None:
+        """Why the script goes on when this command fails, even under `set -e` (with `options` in effect)."""
+        if self.background:
+            return "in the background"
+        if self.negated:
+            return "negated by `!`"
+        if self.guarded:
+            return "handled by && or ||"
+        if self.piped and "pipefail" not in options:
+            return "piped without `pipefail`"
+        return None
+
+    @property
+    def inert(self) -> bool:
+        """`--help` or `--version` among its options: the tool prints and exits, doing nothing else."""
+        words = self.argv[1 : self.argv.index("--")] if "--" in self.argv else self.argv[1:]
+        return "--help" in words or "--version" in words
+
+    def invocation(self) -> tuple[str, ...]:
+        """The argv with `python -m pip` spelled `pip` (and `python -m poetry`, `poetry`), and without a bare `env`
+        and its NAME=value words before it: one name for one tool."""
+        argv = self.argv
+        if argv and PurePosixPath(argv[0]).name == "env":
+            rest = list(argv[1:])
+            while rest and "=" in rest[0] and not rest[0].startswith("-"):
+                rest.pop(0)
+            argv = tuple(rest) if rest and not rest[0].startswith("-") else argv
+        if (
+            len(argv) > 2
+            and re.fullmatch(r"python3?(\.\d+)?", PurePosixPath(argv[0]).name)
+            and argv[1] == "-m"
+            and argv[2] in MODULE_TOOLS
+        ):
+            prefix = str(PurePosixPath(argv[0]).parent)
+            tool = argv[2] if prefix in (".", "") else f"{prefix}/{argv[2]}"
+            return (tool, *argv[3:])
+        return argv
+
+    def runs(self, program: str, *subcommand: str) -> bool:
+        argv = self.invocation()
+        if not argv or PurePosixPath(argv[0]).name != program:
+            return False
+        words, skip = [], False
+        for word in argv[1:]:
+            if skip:
+                skip = False
+            elif word in GLOBAL_VALUE_OPTIONS:
+                skip = True  # `pip --python /venv/bin/python install`: the value is no subcommand
+            elif not word.startswith("-"):
+                words.append(word)
+        return list(words[: len(subcommand)]) == list(subcommand)
+
+    def reads(self, name: str) -> bool:
+        """Whether a word or an assignment of the command expands the parameter `name` (by its whole name)."""
+        if self.expands is not None:
+            return name in self.expands
+        return any(name in parameters(word) for word in (*self.argv, *self.assignments))
+
+    def operands(self, after: int = 1) -> list[str]:
+        """Arguments that are neither options nor option values we know take one."""
+        return [w for w in self.invocation()[after:] if not w.startswith("-")]
+
+
+def parameters(word: str) -> set[str]:
+    """The parameters a word expands: `--timeout=${DB_WAIT_TIMEOUT:-30}` -> {DB_WAIT_TIMEOUT}."""
+    return {m["braced"] or m["plain"] for m in PARAMETER.finditer(word)}

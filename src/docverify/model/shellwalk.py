@@ -1,0 +1,169 @@
+"""bashlex's trees walked in the order sh runs them, each simple command with where it runs.
+
+A command knows whether it may not run (`if` bodies, loops, after `||`), whether its failure is
+handled, and whether it runs in a subshell. A call of a function the script defined runs the
+function's body there, so its commands are found at the call, in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from . import shelltree
+from .shellcommand import Command
+
+CALLS = 8  # how deep function calls are followed (a function that calls itself stops there)
+
+
+def _line_of(script: str, offset: int) -> int:
+    return script.count("\n", 0, offset) + 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    conditional: bool = False
+    guarded: bool = False
+    background: bool = False
+    chained: bool = False
+    subshell: bool = False
+    calls: int = 0
+
+
+class Walker:
+    def __init__(self, script: str) -> None:
+        self.script = script
+        self.found: list[Command] = []
+        self.functions: dict[str, Any] = {}
+
+    def walk(self, node: Any, context: Context = Context()) -> None:
+        kind = node.kind
+        if kind == "command":
+            self._command(node, context)
+        elif kind == "list":
+            self._list(node, context)
+        elif kind == "pipeline":
+            self._pipeline(node, context)
+        elif kind == "function":
+            name = next((p.word for p in node.parts if p.kind == "word"), "")
+            self.functions[name] = next((p for p in node.parts if p.kind == "compound"), None)
+            for part in node.parts:
+                if part.kind == "compound":  # the body as written: it runs only where it is called
+                    self.walk(part, dataclasses.replace(context, conditional=True))
+        elif kind == "if":
+            self._if(node, context)
+        elif kind in ("while", "until", "for", "case"):
+            for part in node.parts:
+                if part.kind not in ("reservedword", "operator"):
+                    self.walk(part, dataclasses.replace(context, conditional=True))
+        else:
+            parts = getattr(node, "parts", None) or getattr(node, "list", None) or []
+            opened = next((p.word for p in parts if p.kind == "reservedword"), "")
+            inner = dataclasses.replace(context, subshell=context.subshell or opened == "(")
+            for part in parts:
+                if part.kind not in ("reservedword", "operator"):
+                    self.walk(part, inner)
+
+    def _command(self, node: Any, context: Context) -> None:
+        words = [p.word for p in node.parts if p.kind == "word"]
+        assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
+        body = self.functions.get(words[0]) if words else None
+        if words or assignments:
+            line = _line_of(self.script, node.pos[0])
+            c = context
+            self.found.append(Command(tuple(words), assignments, c.conditional, line, c.guarded, c.background,
+                                      c.chained, expands=shelltree.expanded(node), subshell=c.subshell,
+                                      call=body is not None))  # fmt: skip
+        for part in node.parts:  # $(...) inside words
+            for child in getattr(part, "parts", []) or []:
+                if child.kind == "commandsubstitution":
+                    self.walk(child.command, Context(conditional=True, subshell=True, calls=context.calls))
+        if body is not None and context.calls < CALLS:  # the function's body runs here, as the call runs
+            self.walk(body, dataclasses.replace(context, calls=context.calls + 1))
+
+    def _list(self, node: Any, context: Context) -> None:
+        after_or = after_and = tested = False
+        parts = list(node.parts)
+        for index, part in enumerate(parts):
+            if part.kind == "operator":
+                after_or, after_and = part.op == "||", part.op == "&&"
+                tested = tested and part.op == "&&"  # `[ -d x ] && a && b`: a test's answer decides the chain
+                continue
+            following = parts[index + 1] if index + 1 < len(parts) else None
+            # `a || b` (b no exit), `a && b` (a not last), `a &`: `set -e` does not stop when `a` fails.
+            op = following.op if following is not None and following.kind == "operator" else None
+            handled = op in ("&&", "&") or (op == "||" and shelltree.rescues(parts[index + 2]))
+            # `a && b || c`: when `a` fails, `b` never runs and `c` rescues the list (unless `c` exits).
+            later = enumerate(parts[index + 1 :], index + 1)
+            ends = [n for n, p in later if p.kind == "operator" and p.op in shelltree.STOPS]
+            rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(parts[ends[0] + 1])
+            skipped = after_or or (after_and and rescued) or tested
+            tested = tested or _tests(part)
+            c = context
+            inner = dataclasses.replace(c, conditional=c.conditional or skipped, guarded=c.guarded or handled,
+                                        background=c.background or op == "&")  # fmt: skip
+            self.walk(part, dataclasses.replace(inner, chained=c.chained or after_or or after_and))
+
+    def _pipeline(self, node: Any, context: Context) -> None:
+        negated = any(p.kind == "reservedword" and p.word == "!" for p in node.parts)
+        members = [p for p in node.parts if p.kind not in ("reservedword", "pipe")]
+        for index, part in enumerate(members):
+            start = len(self.found)
+            # sh runs each command of a pipeline of two or more in a subshell of its own.
+            self.walk(part, dataclasses.replace(context, subshell=context.subshell or len(members) > 1))
+            piped = index < len(members) - 1
+            self.found[start:] = [
+                dataclasses.replace(c, negated=c.negated or negated, piped=c.piped or piped) for c in self.found[start:]
+            ]
+
+    def _if(self, node: Any, context: Context) -> None:
+        """The first condition always runs, its failure handled by the `if`; unless the branch it fails into exits
+        non-zero at once (`if ! step; then exit 1; fi`), which is a failure stopping the script as `set -e` would."""
+        parts = [p for p in node.parts if p.kind != "operator"]
+        words = [p.word if p.kind == "reservedword" else None for p in parts]
+        start = len(self.found)
+        self.walk(parts[1], dataclasses.replace(context, guarded=True))
+        condition = _first(parts[1])
+        negated = condition.kind == "pipeline" and _negated(condition)
+        failing = parts[3] if negated else (parts[words.index("else") + 1] if "else" in words else None)
+        if len(_statements(parts[1])) > 1:
+            failing = None  # `if a; b; then`: only the last one's status decides
+        if failing is not None and _exits_failing(failing):
+            self.found[start:] = [dataclasses.replace(c, guarded=context.guarded, negated=False)
+                                  for c in self.found[start:]]  # fmt: skip
+        for part in parts[2:]:
+            if part.kind != "reservedword":
+                self.walk(part, dataclasses.replace(context, conditional=True))
+
+
+def _tests(node: Any) -> bool:
+    """A test (`[ … ]`, `test …`): its failing is an answer, so what `&&` joins to it runs only on that answer."""
+    words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    return words[:1] in (["["], ["test"], ["[["])
+
+
+def _negated(node: Any) -> bool:
+    return any(p.kind == "reservedword" and p.word == "!" for p in node.parts)
+
+
+def _statements(node: Any) -> list[Any]:
+    """The commands, pipelines and compounds a list or a `{ … }` holds, in order."""
+    if node.kind == "list":
+        return [p for p in node.parts if p.kind not in ("operator", "reservedword")]
+    if node.kind == "compound" and [p.word for p in node.list[:1] if p.kind == "reservedword"] == ["{"]:
+        return [p for p in node.list if p.kind not in ("operator", "reservedword")]
+    return [node]
+
+
+def _first(node: Any) -> Any:
+    """The first thing a list or a `{ … }` runs."""
+    while (inner := _statements(node)) != [node] and inner:
+        node = inner[0]
+    return node
+
+
+def _exits_failing(node: Any) -> bool:
+    """Whether `node` starts with `exit N` or `return N`, N not 0 (nor `$?`, which is the condition's status)."""
+    node = _first(node)
+    words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    return words[:1] in (["exit"], ["return"]) and len(words) > 1 and words[1] not in ("0", "$?")
