@@ -113,12 +113,15 @@ def test_fix_rewrites_a_drifted_value_and_leaves_what_it_cannot(repo_copy: Path)
         dockerfile.read_text().replace("EXPOSE 8000", "EXPOSE 8080").replace("--uid 1000", "--uid 1001")
     )
     page = repo_copy / PORT_PAGE
+    # A User sentence that states the UID too: its value drifts with the account's.
+    page.write_text(page.read_text().replace("Switches to `appuser`.", "Switches to `appuser` (UID `1000`)."))
     before = page.read_text()
     dry = docverify("fix", "--root", str(repo_copy), "--dry-run")
     assert "+*   **Port:** Exposes `8080`." in dry.stdout and page.read_text() == before
     assert "with UID `1001` for security" in dry.stdout and "GID" not in dry.stdout
+    assert "+*   **User:** Switches to `appuser` (UID `1001`)." in dry.stdout, dry.stdout
     fixed = docverify("fix", "--root", str(repo_copy))
-    assert fixed.returncode == 0 and "fixed 2 claim(s); 0 failing" in fixed.stderr, fixed.stderr
+    assert fixed.returncode == 0 and "fixed 3 claim(s); 0 failing" in fixed.stderr, fixed.stderr
     assert static_suite(repo_copy).returncode == 0
     # A claim whose label cannot read reality (a step gone from the entrypoint): left for a person, exit 1.
     script = repo_copy / "entrypoint.sh"

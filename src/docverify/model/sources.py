@@ -33,8 +33,8 @@ def stage_of(claim: Placed, dockerfile: model.Dockerfile) -> model.Stage:
         return dockerfile.final
     try:
         return dockerfile.stage(*heading)
-    except DockerfileError as error:
-        raise ClaimFailed(f"{claim.where()}: {error}") from None
+    except DockerfileError as error:  # the heading is what to fix: say which one
+        raise ClaimFailed(f"{claim.where()}: under the heading `Stage {heading[0]}: {heading[1]}`: {error}") from None
 
 
 @dataclass

@@ -146,7 +146,9 @@ def _switched(sources: Sources) -> Iterable[tuple[int | None, UserArgs]]:
         found = stage.user()
         if found:
             named = stage.user_named(found[0])
-            yield stage.index, UserArgs(named.name if named else found[0].split(":")[0])
+            # The UID too when the stage creates the account: `fix` can then rewrite a sentence that states it.
+            uid = named.uid if named else None
+            yield stage.index, UserArgs(named.name if named else found[0].split(":")[0], uid, bool(uid))
 
 
 USER = Label(
