@@ -1865,3 +1865,53 @@ EQUIVALENT += [
         ("FROM python:3.13-slim AS builder", "FROM index.docker.io/python:3.13-slim AS builder"),
     ),
 ]
+
+# The compose page and the entrypoint's steps, tried adversarially (2026-12-06).
+WAIT_BOUND = '--timeout "$DB_WAIT_TIMEOUT"'
+CATALOGUE += [
+    mutant(
+        "credentials-db-by-hand",
+        C,
+        [
+            (
+                "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-backend-dev-password}\n",
+                "      POSTGRES_PASSWORD: dev-password\n",
+            ),
+            (":${POSTGRES_PASSWORD:-backend-dev-password}@db", ":${POSTGRES_PASSWORD:-dev-password}@db"),
+        ],
+        "Credentials",
+    ),  # fmt: skip
+    mutant(
+        "db-health-never-runs",
+        C,
+        ('["CMD-SHELL", "pg_isready', '["CMD-SHELL", "true || pg_isready'),
+        "Database Health Check",
+    ),  # fmt: skip
+    mutant("wait-timeout-abbreviated", E, (WAIT_BOUND, f"{WAIT_BOUND} --time 600"), "Database Wait"),
+    mutant("wait-bound-interval", E, (WAIT_BOUND, '--interval "$DB_WAIT_TIMEOUT"'), "Database Wait"),
+    mutant("wait-other-settings", E, (WAIT_BOUND, f"{WAIT_BOUND} --settings core.settings.test"), "Database Wait"),
+    mutant("migrate-elsewhere", E, (MIGRATE, f"DATABASE_URL=sqlite:////tmp/throwaway.db {MIGRATE}"), "Migrations"),
+    mutant(
+        "db-volume-ramfs",
+        C,
+        ("volumes:\n  db-data:\n", "volumes:\n  db-data:\n    driver_opts:\n      type: ramfs\n      device: ramfs\n"),
+        "Database Volume",
+    ),
+    mutant("wait-default-compose", C, ("${DB_WAIT_TIMEOUT:-30}", "${DB_WAIT_TIMEOUT:-600}"), "Database Wait"),
+    # Not built: compose would look for postgres:16, which no registry here serves.
+    mutant(
+        "override-yml-wins",
+        "compose.override.yaml",
+        ("", "services:\n  db:\n    image: postgres:17\n"),
+        "Database Image",
+        builds=False,
+        new_file=True,
+        creates=(("compose.override.yml", "services:\n  db:\n    image: postgres:16\n"),),
+    ),
+]
+EQUIVALENT += [
+    mutant("echo-arithmetic", E, ("(at most ${DB_WAIT_TIMEOUT}s)", "(at most $((DB_WAIT_TIMEOUT))s)")),
+    mutant("wait-bound-defaulted", E, (WAIT_BOUND, '--timeout "${DB_WAIT_TIMEOUT:-30}"')),
+    mutant("migrate-dot-manage", E, (MIGRATE, MIGRATE.replace(" manage.py", " ./manage.py"))),
+    mutant("db-image-library", C, (POSTGRES, POSTGRES.replace("postgres:17", "library/postgres:17"))),
+]

@@ -419,9 +419,15 @@ def test_a_run_line_no_shell_can_read_is_an_error_naming_its_line(tmp_path: Path
     with pytest.raises(DockerfileError) as error:
         stage.commands()
     assert "Dockerfile:2: RUN is no valid shell: line 1: syntax error near unexpected token `fi'" in str(error.value)
-    # What bashlex cannot read but a shell can still reads, by its words.
-    write(path, "FROM python:3.13-slim\nRUN n=$((1 + 2)) && chmod +x /entrypoint.sh\n")
+    # What bashlex cannot read but a shell can still reads, by its words (`case`); an arithmetic expansion is
+    # read as the number it is.
+    write(path, 'FROM python:3.13-slim\nRUN case "$X" in *) true ;; esac && chmod +x /entrypoint.sh\n')
     assert [c.argv[0] for _, c in parse(path).final.commands()][-1] == "chmod"
+    write(path, "FROM python:3.13-slim\nRUN n=$((1 + 2)) && chmod +x /entrypoint.sh\n")
+    assert [(c.argv, c.assignments) for _, c in parse(path).final.commands()] == [
+        ((), ("n=0000000000",)),
+        (("chmod", "+x", "/entrypoint.sh"), ()),
+    ]
 
 
 def test_option_and_port_failures_read_as_the_files_write_them(repo_copy: Path, registry: Registry) -> None:

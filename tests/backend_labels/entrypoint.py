@@ -53,19 +53,31 @@ def _options(rest: tuple[str, ...]) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def _bounded(variable: str) -> Callable[[tuple[str, ...]], str | None]:
-    """The words after the command bound it by the variable: one option takes `$VAR` (`--timeout "$VAR"`, or
-    `--timeout=$VAR`) and no later one of the same name overrides it; other options (`--interval 2`) may stand by."""
+# The wait's own options, and Django's that change nothing about it. argparse would read any other word that
+# starts one of them (`--time`) as that option, and `--settings` or `--pythonpath` make it another program.
+TIMEOUT = "--timeout"
+HARMLESS = {TIMEOUT, "--interval", "--verbosity", "-v", "--no-color", "--force-color", "--traceback", "--skip-checks"}
+
+
+def _bounded(variable: str, default: int) -> Callable[[tuple[str, ...]], str | None]:
+    """The words after the command bound it by the variable: `--timeout` takes `$VAR` (`"$VAR"`, `--timeout=$VAR`,
+    or `${VAR:-30}` with the documented default), once; other options are the wait's own or Django's harmless."""
+    values = {f"${variable}", f"${{{variable}}}", *(f"${{{variable}{op}{default}}}" for op in (":-", ":=", "-", "="))}
 
     def problem(rest: tuple[str, ...]) -> str | None:
         pairs = _options(rest)
-        # `$VAR` itself: `${VAR}0`, `${VAR:+300}` and `${VAR#3}` read it too, but bound the wait by something else.
-        bounds = [n for n, (option, value) in enumerate(pairs or []) if value in (f"${variable}", f"${{{variable}}}")]
-        if pairs is None or len(bounds) != 1:
+        if pairs is None:
             return f"not bounded by {variable} alone: {' '.join(rest) or 'no bound'}"
-        option = pairs[bounds[0]][0]
-        later = [f"{name} {value}" for name, value in pairs[bounds[0] + 1 :] if name == option]
-        return f"{option} {variable} overridden by a later {later[0]}" if later else None
+        other = [name for name, _ in pairs if name not in HARMLESS]
+        if other:
+            return f"{other[0]}, an option the wait does not take as it is (argparse reads a prefix as the option)"
+        # `$VAR` itself: `${VAR}0`, `${VAR:+300}` and `${VAR#3}` read it too, but bound the wait by something else.
+        bounds = [value for name, value in pairs if name == TIMEOUT]
+        if not any(value in values for value in bounds):
+            return f"not bounded by {variable} alone: {TIMEOUT} {bounds[-1] if bounds else '(none)'}"
+        if bounds[-1] not in values:  # argparse keeps the last one
+            return f"{TIMEOUT} {variable} overridden by a later {TIMEOUT} {bounds[-1]}"
+        return None
 
     return problem
 
@@ -73,7 +85,7 @@ def _bounded(variable: str) -> Callable[[tuple[str, ...]], str | None]:
 @DATABASE_WAIT.static("the unconditional wait step reads the variable, whose default is the value and stays so")
 def database_wait_static(claim: Claim[WaitArgs], sources: Sources) -> Cites:
     args = claim.args
-    name, found = script.step(claim, sources, args.command, spelling, rest=_bounded(args.variable))
+    name, found = script.step(claim, sources, args.command, spelling, rest=_bounded(args.variable, args.default))
     return [f"{name}:{found.line}", *defaulted(claim, sources, args.variable, str(args.default))]
 
 

@@ -71,9 +71,9 @@ class Service:
         return dict(self.spec.get("depends_on") or {})
 
 
-OVERRIDES = (
-    "compose.override.yaml",
+OVERRIDES = (  # compose 2.40's own preference when several are there: `.yml` first (measured)
     "compose.override.yml",
+    "compose.override.yaml",
     "docker-compose.override.yml",
     "docker-compose.override.yaml",
 )
@@ -158,6 +158,10 @@ def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
             return None
     env_file = path.parent / ".env"
     env_text = env_file.read_text() if env_file.is_file() else ""
+    # Every override file there counts, whichever compose picks: the answer is compose's, not this list's.
+    others = [
+        f"{f.name}\n{f.read_text()}" for f in (path.parent / n for n in OVERRIDES) if f.is_file() and f not in files
+    ]
     info = plugin.stat()
     # The folder's name makes the project's name. Its place only prefixes the paths compose makes absolute,
     # which `_placed` puts back: a copy elsewhere shares the answer, unless a path climbs out with `..`.
@@ -169,6 +173,7 @@ def _cache_parts(path: Path, environment: dict[str, str]) -> list[str] | None:
         where,
         env_text,
         *(f"{file.name}\n{text}" for file, text in zip(files, texts, strict=True)),
+        *others,
     ]
 
 

@@ -46,7 +46,7 @@ def normalise_image(reference: str) -> str:
         if name.startswith(host):
             name = name[len(host) :]
             return name.removeprefix("library/") if name.count("/") == 1 else name
-    return name
+    return name.removeprefix("library/") if name.count("/") == 1 else name  # `library/postgres` is Docker Hub's too
 
 
 def _value(match: re.Match[str], variables: dict[str, str]) -> str:

@@ -25,7 +25,7 @@ def trees(script: str) -> list[Any]:
 
 @lru_cache(maxsize=512)
 def _trees(script: str) -> tuple[Any, ...]:
-    return tuple(shelltree.parse(shelltree.unescape_continuations(script)))
+    return tuple(shelltree.parse(shelltree.readable(script)))
 
 
 def commands(script: str) -> list[Command]:
@@ -35,7 +35,7 @@ def commands(script: str) -> list[Command]:
 
 @lru_cache(maxsize=512)
 def _commands(script: str) -> tuple[Command, ...]:
-    text = shelltree.unescape_continuations(script)
+    text = shelltree.readable(script)
     try:
         parsed = trees(script)
     except ShellError:
@@ -69,7 +69,7 @@ def shadowed(script: str) -> set[str]:
         parsed = trees(script)
     except ShellError:
         return set()
-    walker = shellwalk.Walker(shelltree.unescape_continuations(script))
+    walker = shellwalk.Walker(shelltree.readable(script))
     for tree in parsed:
         walker.walk(tree)
     aliases = {w.split("=", 1)[0] for c in walker.found if c.program == "alias" for w in c.argv[1:] if "=" in w}
@@ -137,6 +137,12 @@ def failure_propagates(script: str, program: str) -> bool:
     sequence = [p for p in parts if not (p.kind == "operator" and p.op == ";" and p is parts[-1])]
     for index, part in enumerate(sequence):
         if part.kind == "command" and _program(part) == program:
+            before = sequence[:index]
+            # `true || prog` never runs it, and `exit 0; prog` ends first: something else has the last word.
+            if any(p.kind == "operator" and p.op == "||" for p in before) or any(
+                p.kind == "command" and _program(p) in ("exit", "return", "exec") for p in before
+            ):
+                return False
             rest = sequence[index + 1 :]
             # `prog || exit 1` (or `|| false`) hands on a failure as its own: the status stays non-zero.
             if len(rest) == 2 and rest[0].kind == "operator" and rest[0].op == "||" and not shelltree.rescues(rest[1]):

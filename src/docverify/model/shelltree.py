@@ -78,12 +78,22 @@ def unescape_continuations(script: str) -> str:
     return "".join(out) + "\n" * owed
 
 
+# `$(( … ))` on one line: bashlex cannot read arithmetic expansion, and its value is a number either way.
+ARITHMETIC = re.compile(r"\$\(\((?:[^()\n]|\([^()\n]*\))*\)\)")
+
+
+def readable(script: str) -> str:
+    """The script as the parser is given it: lines joined as sh joins them, and each arithmetic expansion a
+    number of the same width (so every offset and line number stands)."""
+    return ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script))
+
+
 @lru_cache(maxsize=256)
 def unreadable(script: str) -> str | None:
     """What bash says is wrong with a script no shell reads, or None: bashlex reads it, or else bash accepts it
     (bash accepts more than the `/bin/sh` of most images, so what it refuses no shell runs)."""
     try:
-        parse(unescape_continuations(script))
+        parse(readable(script))
         return None
     except ShellError:
         pass

@@ -30,10 +30,14 @@ OWN = {"migrate": "django.core", "collectstatic": "django.contrib.staticfiles"}
 
 
 def spelling(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """One spelling per meaning: `python3` is `python`, Django's `--no-input` is `--noinput`."""
+    """One spelling per meaning: `python3` is `python`, `./manage.py` (run by its `#!` line) is `python manage.py`,
+    Django's `--no-input` is `--noinput`."""
+    if argv[:1] == ("./manage.py",):
+        argv = ("python", "manage.py", *argv[1:])
     python = re.fullmatch(r"python3?(\.\d+)?", argv[0].rsplit("/", 1)[-1]) if argv else None
     head = ("python",) if python else argv[:1]
-    return head + tuple("--noinput" if word == "--no-input" else word for word in argv[1:])
+    rest = ("manage.py" if word == "./manage.py" and python else word for word in argv[1:])
+    return head + tuple("--noinput" if word == "--no-input" else word for word in rest)
 
 
 @dataclass(frozen=True)

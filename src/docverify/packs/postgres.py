@@ -203,8 +203,9 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     if ("volume", name, target) not in mounts or name not in sources.compose.volumes:
         fail(claim, f"named volume {name} at {target}", mounts, f"service {service.name}")
     options = (sources.compose.volumes[name] or {}).get("driver_opts") or {}
-    if str(options.get("type", "")).lower() == "tmpfs":  # in memory while mounted: a recreated container finds it empty
-        fail(claim, f"the database's files kept on {name}", f"{name} a tmpfs (driver_opts type: tmpfs)",
+    kind = str(options.get("type", "")).lower()
+    if kind in ("tmpfs", "ramfs"):  # in memory while mounted: a recreated container finds it empty
+        fail(claim, f"the database's files kept on {name}", f"{name} in memory (driver_opts type: {kind})",
              sources.compose.cite("driver_opts"))  # fmt: skip
     pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
     if _home(mounts, pgdata) != ("volume", name, target):

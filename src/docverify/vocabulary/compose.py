@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..model import reads
-from ..model.compose import ComposeModel, Service
+from ..model.compose import Service
 from ..model.sources import Sources
 from ..observe import http
 from ..observe.subjects import EVERYTHING, Stack
@@ -228,62 +228,3 @@ def start_order_static(claim: Claim[StartOrderArgs], sources: Sources) -> Cites:
             f"service {args.service}",
         )
     return [sources.compose.cite("condition:")]
-
-
-@dataclass(frozen=True)
-class CredentialsArgs:
-    variables: tuple[str, ...]
-
-
-CREDENTIALS = Label(
-    "Credentials",
-    CredentialsArgs,
-    ["{variables*} come from the environment, with development defaults"],
-    example=CredentialsArgs(("POSTGRES_USER", "POSTGRES_PASSWORD")),
-    summary="Variables compose takes from the environment, each with a default, and no service holds by hand.",
-    scope="stack",
-)
-
-
-@CREDENTIALS.static(
-    "compose config with each variable set passes it through; unset, a non-empty default; no "
-    "service holds a default written out by hand"
-)
-def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites:
-    model = sources.compose
-    marker = {name: f"docverify-{name.lower()}" for name in claim.args.variables}
-    given = ComposeModel(model.path, marker)
-    cited = []
-    for name in claim.args.variables:
-        holders = [(s, k) for s in given.services.values() for k, v in s.environment.items() if marker[name] in str(v)]
-        if not holders:
-            fail(claim, f"{name} from the environment", f"no service taking {name} when it is set", model.path.name)
-        for service, key in holders:
-            default = model.services[service.name].environment.get(key)
-            if not default:
-                fail(
-                    claim,
-                    f"{name} with a development default",
-                    f"{key}: {default!r} with {name} unset",
-                    f"service {service.name}",
-                )
-        cited.append(model.cite(f"{name}"))
-    # No service may carry a credential's default written out by hand.
-    defaults = {
-        name: str(model.services[s.name].environment.get(k))
-        for name in claim.args.variables
-        for s in given.services.values()
-        for k, v in s.environment.items()
-        if marker[name] == str(v)
-    }
-    for service in given.services.values():
-        for key, value in service.environment.items():
-            leaked = [n for n, d in defaults.items() if d and d in str(value or "") and marker[n] not in str(value)]
-            if leaked:
-                fail(
-                    claim,
-                    f"{leaked[0]} everywhere from the environment",
-                    f"{key} holding its default by hand",
-                    f"service {service.name}",
-                )
-    return sorted(set(cited))

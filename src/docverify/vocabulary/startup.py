@@ -12,6 +12,7 @@ from ..model.sources import Sources
 from ..observe import failing
 from ..observe.subjects import Stack
 from . import script, shellopts
+from .compose import service_under_test
 from .label import Cites, Claim, Label, fail
 
 QUIET = {"echo", "printf", ":", "set", "exec", "[", "test", "true"}
@@ -70,7 +71,15 @@ def defaulted(claim: Claim[Any], sources: Sources, variable: str, value: str) ->
     if default is None or default.value != value:
         has = f"`{default.text}`, a default of {default.value}" if default else "no default"
         fail(claim, f"{variable} defaulting to {value}", has, f"{name}:{default.line}" if default else name)
-    return [f"{name}:{default.line}"]
+    cites = [f"{name}:{default.line}"]
+    if sources.settings.runs_stack:  # the stack the docs run: compose's own default comes first, when it has one
+        service = service_under_test(sources)
+        given = service.environment.get(variable)
+        where = sources.compose.cite(variable, service=service.name)
+        if given is not None and str(given) != value:
+            fail(claim, f"{variable} defaulting to {value}", f"{variable}: {given} in compose, with it unset", where)
+        cites += [where] if given is not None else []
+    return cites
 
 
 def _defaults(sources: Sources) -> Iterable[tuple[int | None, DefaultArgs]]:

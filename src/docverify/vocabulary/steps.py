@@ -97,6 +97,9 @@ def step(
         extra = rest(tuple(spelling(command.argv)[len(words) :]))
         if printing:
             problems.append((f"{shown}, which only prints ({printing})", where))
+        elif command.assignments:  # `DATABASE_URL=… migrate`: the step runs against something else
+            written = " ".join((*command.assignments, *command.argv))
+            problems.append((f"`{written}`, its environment set apart from the start-up's", where))
         elif extra:
             problems.append((f"{shown} ({extra})", where))
         elif ended is not None:

@@ -1,0 +1,89 @@
+"""Credentials compose takes from the environment: each with a development default, none written out by hand.
+
+Read through compose's own model twice: once with every variable set to a marker (which services take
+it, and where), once with none set (the defaults it then falls back to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model.compose import ComposeModel
+from ..model.sources import Sources
+from .label import Cites, Claim, Label, fail
+
+
+@dataclass(frozen=True)
+class CredentialsArgs:
+    variables: tuple[str, ...]
+
+
+CREDENTIALS = Label(
+    "Credentials",
+    CredentialsArgs,
+    ["{variables*} come from the environment, with development defaults"],
+    example=CredentialsArgs(("POSTGRES_USER", "POSTGRES_PASSWORD")),
+    summary="Variables compose takes from the environment, each with a default, and no service holds by hand.",
+    scope="stack",
+)
+
+
+def _default_in(given: str, unset: str, marker: str) -> str | None:
+    """What `unset` holds where `given` holds the marker (once): the variable's default in that value."""
+    if given.count(marker) != 1:
+        return None
+    before, after = given.split(marker)
+    fits = unset.startswith(before) and unset.endswith(after) and len(unset) >= len(before) + len(after)
+    return unset[len(before) : len(unset) - len(after)] if fits else None
+
+
+@CREDENTIALS.static(
+    "compose config with each variable set passes it through; unset, a non-empty default; no "
+    "service sets the variable, or holds a default, written out by hand"
+)
+def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites:
+    model = sources.compose
+    marker = {name: f"docverify-{name.lower()}" for name in claim.args.variables}
+    given = ComposeModel(model.path, marker)
+    cited = []
+    for name in claim.args.variables:
+        holders = [(s, k) for s in given.services.values() for k, v in s.environment.items() if marker[name] in str(v)]
+        if not holders:
+            fail(claim, f"{name} from the environment", f"no service taking {name} when it is set", model.path.name)
+        for service, key in holders:
+            default = model.services[service.name].environment.get(key)
+            if not default:
+                fail(
+                    claim,
+                    f"{name} with a development default",
+                    f"{key}: {default!r} with {name} unset",
+                    f"service {service.name}",
+                )
+        cited.append(model.cite(f"{name}"))
+        # A service that sets the variable itself takes it from the environment too (`POSTGRES_PASSWORD: x` is not).
+        fixed = [
+            s for s in given.services.values() if name in s.environment and marker[name] not in str(s.environment[name])
+        ]
+        if fixed:
+            fail(claim, f"{name} from the environment", f"{name}: {fixed[0].environment[name]!r}, set by hand",
+                 model.cite(f"{name}:", service=fixed[0].name))  # fmt: skip
+    # No service may carry a credential's default written out by hand; a default is what stands where the
+    # variable's value goes (`postgres://u:${PASSWORD:-dev}@db` defaults it to `dev` too).
+    defaults = {
+        name: found
+        for name in claim.args.variables
+        for s in given.services.values()
+        for k, v in s.environment.items()
+        if (found := _default_in(str(v), str(model.services[s.name].environment.get(k) or ""), marker[name]))
+    }
+    for service in given.services.values():
+        for key, value in service.environment.items():
+            leaked = [n for n, d in defaults.items() if d and d in str(value or "") and marker[n] not in str(value)]
+            if leaked:
+                fail(
+                    claim,
+                    f"{leaked[0]} everywhere from the environment",
+                    f"{key} holding its default by hand",
+                    f"service {service.name}",
+                )
+    return sorted(set(cited))
