@@ -384,7 +384,8 @@ def test_the_diagram_goes_stale_when_a_claim_or_a_stage_changes(tmp_path: Path) 
     assert diagram_check(tmp_path).returncode == 1  # the same image, but the diagram quotes FROM as written
     dockerfile.write_text(dockerfile.read_text().replace("AS runtime", "AS server"))
     renamed = diagram_check(tmp_path)
-    assert renamed.returncode == 2 and "Dockerfile.md:40: under the heading `Stage 2: Runtime`: Dockerfile:" in renamed.stderr, renamed.stderr
+    said = "Dockerfile.md:40: under the heading `Stage 2: Runtime`: Dockerfile:"
+    assert renamed.returncode == 2 and said in renamed.stderr, renamed.stderr
 
 
 def test_the_docker_page_shows_the_stage_diagram(visit: Visit) -> None:
