@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -24,6 +25,17 @@ from ..errors import BuildFailed
 
 BUILD_LOG_TAIL = 30
 Reporter = Callable[[str], None]
+
+
+def host_environment() -> dict[str, str]:
+    """This process's environment, copied. pytest sets and unsets PYTEST_CURRENT_TEST from the main thread while
+    a probe's thread may be copying it, so a key can vanish mid-copy: copy again."""
+    for _ in range(9):
+        try:
+            return dict(os.environ)
+        except (KeyError, RuntimeError):
+            continue
+    return dict(os.environ)
 
 
 def to_stderr(line: str) -> None:
@@ -120,7 +132,6 @@ def stream(command: list[str], topic: str, report: Reporter, cwd: Path, env: Map
 
     Raises BuildFailed with the failing step and the last lines of the log.
     """
-    import os
 
     started = time.monotonic()
     progress(report, topic, " ".join(command), started)
@@ -129,7 +140,7 @@ def stream(command: list[str], topic: str, report: Reporter, cwd: Path, env: Map
     process = subprocess.Popen(
         command,
         cwd=cwd,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}, **(env or {})},
+        env={**{k: v for k, v in host_environment().items() if not k.startswith("COMPOSE_")}, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -38,8 +38,11 @@ def get(url: str) -> dict[str, Any]:
 
     if not url.startswith(("http://", "https://")):  # the service's address is empty: it publishes no TCP port
         return {"status": None, "body": "", "content_type": "", "error": f"no published TCP port to ask for {url}"}
+    # No proxy: the address is the stack's own, on loopback. (urlopen's default opener would also read the proxy
+    # variables from os.environ, which pytest changes between a test's phases while this runs on a probe's thread.)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        with opener.open(url, timeout=10) as answer:
             body = answer.read()
             return {
                 "status": int(answer.status),

@@ -8,7 +8,6 @@ again at teardown. One-off `compose run` containers get a name and a deadline of
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import socket
 import subprocess
@@ -61,7 +60,7 @@ class Compose:
             text=True,
             timeout=timeout,
             cwd=self.file.parent,
-            env={**own_environment(dict(os.environ)), **self.environment},
+            env={**own_environment(docker.host_environment()), **self.environment},
         )
         if check and result.returncode != 0:
             raise RuntimeError(
@@ -143,7 +142,7 @@ class Compose:
         # pytest-docker runs compose through a shell, in this process's folder, with `-f` for each file it is
         # given: it is given none, and the shell starts in the compose file's folder, so compose reads `.env`
         # (and COMPOSE_FILE in it) as a user's `docker compose up` does. The variables ride on the command.
-        unset = sorted(name for name in os.environ if name.startswith("COMPOSE_"))
+        unset = sorted(name for name in docker.host_environment() if name.startswith("COMPOSE_"))
         command = " ".join(
             [
                 "cd",
