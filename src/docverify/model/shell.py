@@ -35,15 +35,21 @@ def commands(script: str) -> list[Command]:
 
 @lru_cache(maxsize=512)
 def _commands(script: str) -> tuple[Command, ...]:
-    text = shelltree.readable(script)
+    walker = _walked(script)
+    return tuple(walker.found) if walker else tuple(_fallback(shelltree.readable(script)))
+
+
+@lru_cache(maxsize=512)
+def _walked(script: str) -> shellwalk.Walker | None:
+    """The script walked once, for its commands and the functions it defines; None when bashlex cannot read it."""
     try:
         parsed = trees(script)
     except ShellError:
-        return tuple(_fallback(text))
-    walker = shellwalk.Walker(text)
+        return None
+    walker = shellwalk.Walker(shelltree.readable(script))
     for tree in parsed:
         walker.walk(tree)
-    return tuple(walker.found)
+    return walker
 
 
 def _fallback(text: str) -> list[Command]:
@@ -65,13 +71,9 @@ SET_LONG = {"errexit": "e", "nounset": "u", "pipefail": "pipefail", "xtrace": "x
 
 def shadowed(script: str) -> set[str]:
     """Command names the script redefines: shell functions and aliases (`python() { :; }`)."""
-    try:
-        parsed = trees(script)
-    except ShellError:
+    walker = _walked(script)
+    if walker is None:
         return set()
-    walker = shellwalk.Walker(shelltree.readable(script))
-    for tree in parsed:
-        walker.walk(tree)
     aliases = {w.split("=", 1)[0] for c in walker.found if c.program == "alias" for w in c.argv[1:] if "=" in w}
     return set(walker.functions) | aliases
 

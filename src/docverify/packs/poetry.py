@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ClaimUnreadable
+from ..model.instruction import option, option_values
 from ..model.sources import Sources
 from ..observe import venvs
 from ..observe.observer import Observer, nothing
@@ -78,21 +79,10 @@ EXPORTS = Label(
 def _export_options(argv: list[str]) -> tuple[set[str], str | None]:
     """The groups `poetry export` writes, as Poetry reads its options (`main` unless --only or --without it),
     and the output file."""
-    chosen: dict[str, set[str]] = {"--only": set(), "--with": set(), "--without": set()}
-    output = None
-    for index, word in enumerate(argv):
-        value = argv[index + 1] if index + 1 < len(argv) else ""
-        for option in chosen:
-            if word == option:
-                chosen[option] |= set(value.split(","))
-            elif word.startswith(option + "="):
-                chosen[option] |= set(word.split("=", 1)[1].split(","))
-        if word in ("--output", "-o"):
-            output = value
-        elif word.startswith("--output="):
-            output = word.split("=", 1)[1]
-        elif word.startswith("-o") and len(word) > 2:
-            output = word[2:]
+    chosen = {
+        name: {g for v in option_values(argv, name) for g in v.split(",")} for name in ("--only", "--with", "--without")
+    }
+    output = option(argv, "--output", "-o")
     groups = chosen["--only"] or ({"main"} | chosen["--with"]) - chosen["--without"]
     return groups, posixpath.normpath(output) if output else output
 

@@ -132,9 +132,9 @@ NO_BUILD_TOOLS = Label(
 @NO_BUILD_TOOLS.static("the final stage installs none of them")
 def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cites:
     stage = sources.dockerfile.final
-    apk = unconditional(stage.running("apk", "add"))
-    found = apt_commands(stage) + apk
-    installed = [(i, w) for i, c in found for w in (apt_names(c) if (i, c) not in apk else c.operands(2))]
+    apt, apk = apt_commands(stage), unconditional(stage.running("apk", "add"))
+    found = apt + apk
+    installed = [(i, w) for i, c in apt for w in apt_names(c)] + [(i, w) for i, c in apk for w in c.operands(2)]
     bad = [
         (i, w) for i, w in installed if w in claim.args.tools or (claim.args.suffix and w.endswith(claim.args.suffix))
     ]
