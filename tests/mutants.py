@@ -1915,3 +1915,147 @@ EQUIVALENT += [
     mutant("migrate-dot-manage", E, (MIGRATE, MIGRATE.replace(" manage.py", " ./manage.py"))),
     mutant("db-image-library", C, (POSTGRES, POSTGRES.replace("postgres:17", "library/postgres:17"))),
 ]
+
+# Health tests read through their wrappers and shells (2026-12-07): `exec`, `timeout`, `sh -c` hand on the status.
+DB_TEST = '["CMD-SHELL", "pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\""]'
+CATALOGUE += [
+    mutant(
+        "db-health-sh-or-true",
+        C,
+        (
+            DB_TEST,
+            DB_TEST.replace('"CMD-SHELL", "pg_isready', '"CMD", "sh", "-c", "pg_isready').replace(
+                '}\\""]', '}\\" || true"]'
+            ),
+        ),
+        "Database Health Check",
+    ),
+    mutant(
+        "health-sh-or-true",
+        D,
+        (
+            HEALTHCHECK_CMD,
+            '    CMD ["sh", "-c", "curl --fail --silent --output /dev/null http://127.0.0.1:8000/health/ || true"]',
+        ),
+        "Runtime/Healthcheck",
+    ),
+]
+EQUIVALENT += [
+    mutant("db-health-exec", C, ('["CMD-SHELL", "pg_isready', '["CMD-SHELL", "exec pg_isready')),
+    mutant(
+        "db-health-sh-c", C, (DB_TEST, DB_TEST.replace('"CMD-SHELL", "pg_isready', '"CMD", "sh", "-c", "pg_isready'))
+    ),
+    mutant("db-health-timeout", C, ('["CMD-SHELL", "pg_isready', '["CMD-SHELL", "timeout 5 pg_isready')),
+    mutant(
+        "health-timeout", D, (HEALTHCHECK_CMD, HEALTHCHECK_CMD.replace('CMD ["curl"', 'CMD ["timeout", "5", "curl"'))
+    ),
+    mutant(
+        "health-sh-c",
+        D,
+        (
+            HEALTHCHECK_CMD,
+            '    CMD ["sh", "-c", "exec curl --fail --silent --output /dev/null http://127.0.0.1:8000/health/"]',
+        ),
+    ),
+]
+EQUIVALENT += [mutant("cmd-python-m", D, ('CMD ["gunicorn", ', 'CMD ["python", "-m", "gunicorn", '))]
+
+# `case` read as the `if` chain it runs as (2026-12-07): bashlex cannot parse it, and a word split saw every branch run.
+CATALOGUE += [
+    mutant(
+        "migrate-in-case",
+        E,
+        (MIGRATE, f'case "${{RUN_MIGRATIONS:-no}}" in\n    yes) {MIGRATE.strip()} ;;\nesac\n'),
+        "Migrations",
+    ),
+    mutant(
+        "flag-prefix-case",
+        E,
+        ('\nexec "$@"', '\ncase "${1:-}" in\n    -*) set -- gunicorn "$@" ;;\nesac\nexec "$@"'),
+        UNDOCUMENTED,
+    ),
+]
+
+# The settings, security and health pages, tried adversarially (2026-12-07): a path one module overrides, a key
+# written in the module, a database that takes connections and never answers, a read-only tmpfs or volume.
+PROD = "src/backend_django/core/settings/prod.py"
+HEALTH_PAGE = "docs/backend/django/health.md"
+CONNECT_TIMEOUT = (
+    '    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(\n'
+    '        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)\n'
+    "    )\n"
+)
+CATALOGUE += [
+    mutant(
+        "prod-static-root",
+        PROD,
+        ("DEBUG = False\n", 'DEBUG = False\nSTATIC_ROOT = "/var/www/static"\n'),
+        "Static Root",
+        level="image",
+    ),
+    mutant(
+        "prod-log-elsewhere",
+        PROD,
+        (
+            "DEBUG = False\n",
+            'DEBUG = False\nLOGGING["handlers"]["file"]["filename"] = "/tmp/django.log"  # noqa: F405\n',
+        ),
+        "Log Directory",
+        level="image",
+    ),
+    mutant(
+        "prod-secret-written",
+        PROD,
+        ('SECRET_KEY = env.str("SECRET_KEY")', 'SECRET_KEY = "k3y-baked-into-the-image-0123456789abcdef"'),
+        "Required in Production",
+        level="image",
+    ),
+    mutant("no-connect-timeout", BASE, (CONNECT_TIMEOUT, "    pass\n"), "Unhealthy Response", level="running"),
+    mutant(
+        "tmpfs-read-only",
+        C,
+        ("    tmpfs:\n      - /tmp\n", "    tmpfs:\n      - /tmp:ro\n"),
+        "Read-only Root Filesystem",
+    ),
+    mutant(
+        "log-volume-read-only",
+        C,
+        (
+            "  backend-logs:\n",
+            "  backend-logs:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n      o: ro\n",
+        ),
+        "Read-only Root Filesystem",
+    ),
+    # Not built: Docker refuses `no-new-privileges:` with no value, so the stack would never start.
+    mutant("nnp-empty", C, ("- no-new-privileges:true", '- "no-new-privileges:"'), "Capabilities", builds=False),
+    mutant(
+        "gcc-copied-in",
+        D,
+        (
+            "COPY --from=builder /venv /venv\n",
+            "COPY --from=builder /venv /venv\nCOPY --from=builder /usr/bin/gcc-14 /venv/bin/gcc\n",
+        ),
+        "No Build Tools",
+    ),
+]
+EQUIVALENT += [
+    mutant("health-a-reason", HEALTH_PAGE, ("and the reason, when", "and a reason, when")),
+    mutant("health-http-status", HEALTH_PAGE, ("**Healthy Response:** `200`", "**Healthy Response:** HTTP `200`")),
+    mutant("page-caps-lowercase", SECURITY, ("drops `ALL` Linux", "drops `all` Linux")),
+    mutant(
+        "log-stream-object",
+        BASE,
+        [
+            ('            "stream": "ext://sys.stdout",', '            "stream": sys.stdout,'),
+            ("from pathlib import Path\n", "import sys\nfrom pathlib import Path\n"),
+        ],
+    ),
+]
+CATALOGUE += [
+    mutant(
+        "lint-reason-todo",
+        D,
+        ("# The docs name the user; useradd above fixes its UID at 1000.\n", "# TODO: fix this warning later.\n"),
+        "Lint",
+    )
+]

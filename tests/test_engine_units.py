@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,7 @@ import pytest
 
 from docverify import config, diskcache
 from docverify.errors import ConfigError, DockerfileError
-from docverify.model import shell
+from docverify.model import healthtest, shell
 from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
 from docverify.model.dockerfile import normalise_image, parse
@@ -659,6 +660,54 @@ def test_a_function_runs_its_body_where_it_is_called() -> None:
                    ("second", False, True), ("b", False, False)]  # fmt: skip
     for recursive in ("f() { f; }\nf\n", "f() { x=$(f); }\nf\n"):  # a function calling itself: a few calls deep
         assert len(shell.commands(recursive)) < 50
+
+
+@pytest.mark.parametrize(
+    ("test", "argv", "problem"),
+    [
+        (["CMD", "pg_isready", "-U", "x"], ("pg_isready", "-U", "x"), None),
+        (["CMD-SHELL", "exec pg_isready -U x"], ("pg_isready", "-U", "x"), None),
+        (["CMD", "timeout", "-s", "KILL", "5", "pg_isready"], ("pg_isready",), None),
+        (["CMD", "env", "PGCONNECT_TIMEOUT=2", "pg_isready"], ("pg_isready",), None),
+        (["CMD", "/bin/sh", "-ec", "pg_isready -q"], ("pg_isready", "-q"), None),
+        (["CMD", "bash", "-o", "pipefail", "-c", "pg_isready || exit 1"], ("pg_isready",), None),
+        (["CMD", "sh", "-c", "pg_isready || true"], (), "can never fail"),
+        (["CMD-SHELL", "exec true; pg_isready"], (), "can never fail"),
+        (["CMD", "sh", "pg_isready"], (), "does not run pg_isready"),  # no -c: sh runs a script file
+        (["CMD", "timeout", "5"], (), "does not run pg_isready"),
+        (["NONE"], (), "no health check"),
+    ],
+)
+def test_a_health_test_is_read_through_its_shell_and_wrappers(
+    test: list[str], argv: tuple[str, ...], problem: str | None
+) -> None:
+    read = healthtest.read(test, "pg_isready", lambda found: found[0] == "pg_isready")
+    assert read.argv == argv
+    assert (problem is None and read.problem is None) or (problem is not None and problem in str(read.problem))
+
+
+CASES = [
+    'case "$1" in\n  a|b) first ;;\n  *)\n    second\n    ;;\nesac\nafter\n',
+    "case $1 in (a) first;; (b) second;& esac\nafter\n",
+    'case "$1" in\n  a) case "$2" in x) first ;; esac ;;\n  *) second\nesac\nafter\n',
+]
+
+
+@pytest.mark.parametrize("script", CASES)
+def test_a_case_runs_each_branch_on_its_pattern_and_keeps_its_lines(script: str) -> None:
+    ran = {c.argv[0]: (c.line, c.conditional) for c in shell.commands(script) if c.program != "true"}
+    lines = {word: n for n, text in enumerate(script.splitlines(), start=1) for word in re.findall(r"\w+", text)}
+    assert ran == {
+        "first": (lines["first"], True),
+        "second": (lines["second"], True),
+        "after": (lines["after"], False),
+    }
+    assert shell.shelltree.unreadable(script) is None
+
+
+@pytest.mark.parametrize("script", ['case "$1" in a) x ;;\n', 'case "$(echo ")")" in a) x ;; esac\n'])
+def test_a_case_the_rewrite_cannot_follow_is_left_to_the_word_split(script: str) -> None:
+    assert shell.shelltree.readable(script) == script
 
 
 @pytest.mark.parametrize(

@@ -384,7 +384,7 @@ def test_the_diagram_goes_stale_when_a_claim_or_a_stage_changes(tmp_path: Path) 
     assert diagram_check(tmp_path).returncode == 1  # the same image, but the diagram quotes FROM as written
     dockerfile.write_text(dockerfile.read_text().replace("AS runtime", "AS server"))
     renamed = diagram_check(tmp_path)
-    said = "Dockerfile.md:40: under the heading `Stage 2: Runtime`: Dockerfile:"
+    said = "Dockerfile.md:40: under the heading `Stage 2: Runtime` (line 38): Dockerfile:"
     assert renamed.returncode == 2 and said in renamed.stderr, renamed.stderr
 
 

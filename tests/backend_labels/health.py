@@ -56,7 +56,7 @@ class ResponseArgs:
 HEALTHY = Label(
     "Healthy Response",
     ResponseArgs,
-    ["{status} with {body}"],
+    ["[HTTP] {status} with {body}"],
     example=ResponseArgs(200, '{"status": "ok"}'),
     summary="What /health/ answers while the database is up: the status and the whole JSON body.",
     scope="stack",
@@ -89,7 +89,7 @@ class UnhealthyArgs:
 UNHEALTHY = Label(
     "Unhealthy Response",
     UnhealthyArgs,
-    ["{status} with {body} and the reason, when the database does not answer"],
+    ["[HTTP] {status} with {body} and <the|a> reason, when the database does not answer"],
     example=UnhealthyArgs(503, '"database": "unavailable"'),
     summary="What /health/ answers when the database does not: the status, that part of the body, and a reason.",
     scope="image",
@@ -100,22 +100,51 @@ def _down(claim: Claim[UnhealthyArgs], sources: Sources) -> list[object]:
     return [DJANGO.need(DjangoRequest(environment=UNREACHABLE, get=("/health/",)))]
 
 
-@UNHEALTHY.image("/health/ through Django's test client in the image, the database unreachable", needs=_down)  # type: ignore[arg-type]
-def unhealthy_image(claim: Claim[UnhealthyArgs], images: Images) -> Cites:
-    answer = images.final.observed(DJANGO).setting("responses").get("/health/", {})
-    body = str(answer.get("body", ""))
-    try:  # the page's part of the body is members of the JSON object, each with its value, and a reason beside them
+def _unhealthy(claim: Claim[UnhealthyArgs], status: object, body: str) -> bool:
+    """The status, and the page's part of the body as members of the JSON object (each with its value) with a
+    non-empty reason beside them."""
+    try:
         said, got = json.loads("{" + claim.args.body + "}"), json.loads(body)
         part = isinstance(got, dict) and all(got.get(key) == value for key, value in said.items())
         reason = isinstance(got, dict) and isinstance(got.get("reason"), str) and bool(got["reason"].strip())
     except ValueError:
         part = reason = False
-    if answer.get("status") != claim.args.status or not part or not reason:
+    return status == claim.args.status and part and reason
+
+
+@UNHEALTHY.image("/health/ through Django's test client in the image, the database unreachable", needs=_down)  # type: ignore[arg-type]
+def unhealthy_image(claim: Claim[UnhealthyArgs], images: Images) -> Cites:
+    answer = images.final.observed(DJANGO).setting("responses").get("/health/", {})
+    body = str(answer.get("body", ""))
+    if not _unhealthy(claim, answer.get("status"), body):
         fail(
             claim,
             f"{claim.args.status} with {claim.args.body} and a reason",
             f"{answer.get('status')} {body}",
             f"{images.final.where}, /health/ with the database unreachable",
+        )
+    return []
+
+
+@UNHEALTHY.running(
+    "with the database paused (its port takes connections, nothing answers), GET /health/ from the host answers "
+    f"within {http.TIMEOUT:.0f} s",
+    uses="breaks",
+)
+def unhealthy_running(claim: Claim[UnhealthyArgs], stack: Stack) -> Cites:
+    db = next(iter(stack.others))
+    stack.compose("pause", db)
+    try:
+        answer = http.get(f"{stack.service.base_url}/health/")
+    finally:
+        stack.compose("unpause", db)
+    if not _unhealthy(claim, answer["status"], answer["body"]):
+        shown = f"{answer['status']} {answer['body'][:200]}" if answer["status"] else answer.get("error", "no answer")
+        fail(
+            claim,
+            f"{claim.args.status} with {claim.args.body} and a reason",
+            shown,
+            f"GET {stack.service.base_url}/health/ with {db} paused",
         )
     return []
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..errors import ClaimFailed, DocverifyError
 from ..model.dockerfile import Stage
-from ..model.sources import stage_of
 from ..run.walk import Walk
 
 WIDTH, ROW, VALUES_AT, LIMIT = 620, 20, 250, 44
@@ -47,7 +46,7 @@ def rows(walk: Walk, stage: Stage) -> list[Row]:
         if claim.label.scope != "stage":
             continue
         try:
-            if stage_of(claim, walk.sources.dockerfile) is not stage:
+            if walk.sources.stage(claim) is not stage:
                 continue
         except ClaimFailed as error:  # a heading no stage answers: the claim's own test says so; so does this
             raise DocverifyError(str(error)) from None

@@ -59,8 +59,9 @@ class Service:
 
     @property
     def tmpfs(self) -> list[str]:
+        """Each tmpfs as written, options too (`/tmp:ro`)."""
         raw = self.spec.get("tmpfs") or []
-        return [raw] if isinstance(raw, str) else [str(t).split(":")[0] for t in raw]
+        return [raw] if isinstance(raw, str) else [str(t) for t in raw]
 
     @property
     def environment(self) -> dict[str, str | None]:
@@ -101,11 +102,9 @@ def dotenv(folder: Path) -> dict[str, str]:
 
 
 def compose_files(path: Path) -> list[Path]:
-    """The files `docker compose up` reads, merged in this order.
-
-    The default file of its folder is run as the docs run it, with no `-f`: then `COMPOSE_FILE` in the
-    project's `.env` names the files, else the file and its override. Any other file is run with `-f`.
-    """
+    """The files `docker compose up` reads, merged in this order. The default file of its folder is run as the
+    docs run it, with no `-f`: then `COMPOSE_FILE` in the project's `.env` names the files, else the file and
+    its override. Any other file is run with `-f`."""
     if not picked_by_default(path):
         return [path]
     settings = dotenv(path.parent)

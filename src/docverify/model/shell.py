@@ -14,6 +14,7 @@ from typing import Any
 from . import shelltree, shellwalk
 from .shellcommand import Command as Command
 from .shellcommand import parameters as parameters
+from .shellcommand import unwrapped as unwrapped
 from .shelltree import ShellError as ShellError
 
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -126,8 +127,9 @@ def _apply_set(options: set[str], words: list[str]) -> None:
 def failure_propagates(script: str, program: str) -> bool:
     """Whether `program` failing makes the whole script exit non-zero.
 
-    True for `prog`, `a && prog`, `prog && b` and `prog || exit 1`; false for `prog || true`,
-    `prog; true` and `prog | cat`, where something else has the last word.
+    True for `prog`, `a && prog`, `prog && b`, `prog || exit 1` and `exec prog` (or `timeout 5 prog`: a wrapper
+    hands on its status); false for `prog || true`, `prog; true` and `prog | cat`, where something else has the
+    last word.
     """
     parsed = trees(script)
     if not parsed:
@@ -138,7 +140,7 @@ def failure_propagates(script: str, program: str) -> bool:
     parts = last.parts if last.kind == "list" else [last]
     sequence = [p for p in parts if not (p.kind == "operator" and p.op == ";" and p is parts[-1])]
     for index, part in enumerate(sequence):
-        if part.kind == "command" and _program(part) == program:
+        if part.kind == "command" and _program(part, unwrap=True) == program:
             before = sequence[:index]
             # `true || prog` never runs it, and `exit 0; prog` ends first: something else has the last word.
             if any(p.kind == "operator" and p.op == "||" for p in before) or any(
@@ -153,6 +155,7 @@ def failure_propagates(script: str, program: str) -> bool:
     return False
 
 
-def _program(node: Any) -> str:
-    words = [p.word for p in node.parts if p.kind == "word"]
+def _program(node: Any, unwrap: bool = False) -> str:
+    words = tuple(p.word for p in node.parts if p.kind == "word")
+    words = unwrapped(words) if unwrap else words
     return PurePosixPath(words[0]).name if words else ""

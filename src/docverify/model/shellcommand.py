@@ -101,3 +101,36 @@ class Command:
 def parameters(word: str) -> set[str]:
     """The parameters a word expands: `--timeout=${DB_WAIT_TIMEOUT:-30}` -> {DB_WAIT_TIMEOUT}."""
     return {m["braced"] or m["plain"] for m in PARAMETER.finditer(word)}
+
+
+# Programs that run the command after their own words and hand on its exit status (or a failure of their own):
+# each maps its options that take a value as the next word; `timeout` then takes a duration.
+WRAPPERS: dict[str, frozenset[str]] = {
+    "exec": frozenset({"-a"}),
+    "command": frozenset(),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
+}
+
+
+def unwrapped(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The command a wrapper runs: `exec pg_isready`, `timeout 5 curl …` and `env A=1 curl …` run
+    `pg_isready` and `curl`, whose status becomes the wrapper's. Others stay as they are."""
+    while argv and PurePosixPath(argv[0]).name in WRAPPERS:
+        name, rest = PurePosixPath(argv[0]).name, list(argv[1:])
+        while rest and rest[0].startswith("-") and rest[0] != "-":
+            option = rest.pop(0)
+            if option == "--":
+                break
+            if option in WRAPPERS[name] and rest:
+                rest.pop(0)
+        if name == "env":
+            while rest and "=" in rest[0]:
+                rest.pop(0)
+        elif name == "timeout" and rest:
+            rest.pop(0)  # the duration
+        if not rest:
+            return argv  # a wrapper alone (`exec` with redirections only, `env`) runs nothing else
+        argv = tuple(rest)
+    return argv

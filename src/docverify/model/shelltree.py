@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..diskcache import cached, stamp
+from . import shellcase
 
 FORMAT = "shelltree 1"
 
@@ -83,9 +84,9 @@ ARITHMETIC = re.compile(r"\$\(\((?:[^()\n]|\([^()\n]*\))*\)\)")
 
 
 def readable(script: str) -> str:
-    """The script as the parser is given it: lines joined as sh joins them, and each arithmetic expansion a
-    number of the same width (so every offset and line number stands)."""
-    return ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script))
+    """The script as the parser is given it: lines joined as sh joins them, each arithmetic expansion a
+    number of the same width, and each `case` the `if` chain it runs as (every line number stands)."""
+    return shellcase.rewritten(ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script)))
 
 
 @lru_cache(maxsize=256)

@@ -119,7 +119,7 @@ class Walker:
     def _if(self, node: Any, context: Context) -> None:
         """The first condition always runs, its failure handled by the `if`; unless the branch it fails into exits
         non-zero at once (`if ! step; then exit 1; fi`), which is a failure stopping the script as `set -e` would."""
-        parts = [p for p in node.parts if p.kind != "operator"]
+        parts = [p for p in _flat(node.parts) if p.kind != "operator"]
         words = [p.word if p.kind == "reservedword" else None for p in parts]
         start = len(self.found)
         self.walk(parts[1], dataclasses.replace(context, guarded=True))
@@ -134,6 +134,15 @@ class Walker:
         for part in parts[2:]:
             if part.kind != "reservedword":
                 self.walk(part, dataclasses.replace(context, conditional=True))
+
+
+def _flat(parts: list[Any]) -> list[Any]:
+    """An `if`'s parts in order: bashlex puts a third `elif` and what follows inside a reserved word's `word`."""
+    flat = []
+    for part in parts:
+        nested = part.word if part.kind == "reservedword" and isinstance(part.word, list) else None
+        flat += _flat(nested) if nested is not None else [part]
+    return flat
 
 
 def _tests(node: Any) -> bool:

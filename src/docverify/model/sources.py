@@ -18,23 +18,45 @@ from .compose import ComposeModel
 
 
 class Placed(Protocol):
-    """What a claim tells about where it sits: the `Stage N: Name` heading above it, if any."""
+    """What a claim tells about where it sits: its page and line, and the `Stage N: Name` heading above it."""
 
     @property
     def stage_heading(self) -> tuple[int, str] | None: ...
 
+    @property
+    def page(self) -> Any: ...
+
+    @property
+    def line(self) -> int: ...
+
     def where(self) -> str: ...
 
 
-def stage_of(claim: Placed, dockerfile: model.Dockerfile) -> model.Stage:
-    """The stage a claim describes: its `Stage N: Name` heading's, else the final stage."""
+def stage_of(claim: Placed, dockerfile: model.Dockerfile, root: Path | None = None) -> model.Stage:
+    """The stage a claim describes: its `Stage N: Name` heading's, else the final stage. With the
+    repository's `root`, a heading the Dockerfile contradicts is named with its line."""
     heading = claim.stage_heading
     if heading is None:
         return dockerfile.final
     try:
         return dockerfile.stage(*heading)
-    except DockerfileError as error:  # the heading is what to fix: say which one
-        raise ClaimFailed(f"{claim.where()}: under the heading `Stage {heading[0]}: {heading[1]}`: {error}") from None
+    except DockerfileError as error:  # the heading is what to fix: say which one, and where
+        at = _heading_line(root / claim.page, claim.line, heading) if root else None
+        place = f" (line {at})" if at else ""
+        raise ClaimFailed(
+            f"{claim.where()}: under the heading `Stage {heading[0]}: {heading[1]}`{place}: {error}"
+        ) from None
+
+
+def _heading_line(page: Path, before: int, heading: tuple[int, str]) -> int | None:
+    """The line of the last `Stage N: Name` heading above line `before` of the page."""
+    wanted = re.compile(rf"^#+\s.*Stage\s+{heading[0]}:\s*{re.escape(heading[1])}", re.IGNORECASE)
+    try:
+        lines = page.read_text().splitlines()[: before - 1]
+    except OSError:
+        return None
+    found = [n for n, text in enumerate(lines, start=1) if wanted.search(text)]
+    return found[-1] if found else None
 
 
 @dataclass
@@ -116,4 +138,4 @@ class Sources:
         return ComposeModel(self.settings.compose)
 
     def stage(self, claim: Placed) -> model.Stage:
-        return stage_of(claim, self.dockerfile)
+        return stage_of(claim, self.dockerfile, self.root)

@@ -8,6 +8,8 @@ from typing import Any
 
 from .observer import Need, Observer, union
 
+TIMEOUT = 10.0  # seconds a request may take: a server that takes longer has not answered
+
 
 @dataclass(frozen=True)
 class Response:
@@ -42,7 +44,7 @@ def get(url: str) -> dict[str, Any]:
     # variables from os.environ, which pytest changes between a test's phases while this runs on a probe's thread.)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(url, timeout=10) as answer:
+        with opener.open(url, timeout=TIMEOUT) as answer:
             body = answer.read()
             return {
                 "status": int(answer.status),

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from ..errors import ProbeFailed
 from ..model import dockerfile as model
 from ..model import reads
-from ..model.sources import Placed, Sources, stage_of
+from ..model.sources import Placed, Sources
 from .imageconfig import ImageConfig
 from .observer import Observed, Observer
 
@@ -180,7 +180,7 @@ class Images:
     bases: dict[str, Image]  # base image name -> observed like the stages
 
     def image(self, claim: Placed) -> Image:
-        return self.by_stage[stage_of(claim, self.sources.dockerfile).index]
+        return self.by_stage[self.sources.stage(claim).index]
 
     def stage(self, stage: model.Stage) -> Image:
         return self.by_stage[stage.index]

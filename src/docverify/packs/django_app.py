@@ -24,6 +24,7 @@ class DjangoRequest:
     get: tuple[str, ...] = ()  # paths asked through the test client
     required: tuple[tuple[str, str], ...] = ()  # (settings module, variable) started without the variable
     running: bool = False  # migrations pending, static files collected
+    modules: bool = False  # the paths each module of the settings package sets, each loaded on its own
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,12 @@ class DjangoFacts:
     # from Django's own of that name), responses
     settings: dict[str, Any]
     required: dict[str, Outcome] = field(default_factory=dict)  # "module:NAME" -> how the start went
+    # module -> NAME -> whether a setting holds the value given to the required variable (all of them given)
+    given: dict[str, dict[str, bool]] = field(default_factory=dict)
     migrations: Outcome | None = None
     static: dict[str, Any] = field(default_factory=dict)  # expected, missing, served: [{path, url, sha256}]
+    # module -> its STATIC_ROOT, MEDIA_ROOT and LOG_HANDLERS loaded on its own, or {"error": why it did not load}
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def setting(self, name: str) -> Any:
         return self.settings.get(name)
@@ -49,7 +54,13 @@ def merge(requests: Sequence[DjangoRequest]) -> DjangoRequest:
     def joined(name: str) -> tuple[Any, ...]:
         return tuple(sorted({item for r in requests for item in getattr(r, name)}))
 
-    return DjangoRequest(joined("environment"), joined("get"), joined("required"), any(r.running for r in requests))
+    return DjangoRequest(
+        joined("environment"),
+        joined("get"),
+        joined("required"),
+        any(r.running for r in requests),
+        any(r.modules for r in requests),
+    )
 
 
 def load(raw: dict[str, Any]) -> DjangoFacts:
@@ -60,8 +71,10 @@ def load(raw: dict[str, Any]) -> DjangoFacts:
     return DjangoFacts(
         raw["settings"],
         required,
+        dict(raw.get("given") or {}),
         Outcome(migrations["code"], migrations["stdout"] + migrations["stderr"]) if migrations else None,
         dict(raw.get("static") or {}),
+        dict(raw.get("modules") or {}),
     )
 
 
@@ -72,6 +85,33 @@ def inside(request: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     import sys
 
     base = dict(os.environ, **dict(request["environment"]))
+    # LOGGING's handlers: a stream given as an object (`sys.stdout`) by its name, as `ext://sys.stdout` names it.
+    handlers_code = """
+handlers = {}
+for name, h in (settings.LOGGING or {}).get("handlers", {}).items():
+    stream = h.get("stream") or ""
+    stream = {"<stdout>": "sys.stdout", "<stderr>": "sys.stderr"}.get(getattr(stream, "name", None), stream)
+    handlers[name] = {"class": h.get("class", ""), "filename": str(h.get("filename") or ""), "stream": str(stream)}
+"""
+    # One module of the settings package loaded on its own: the paths it sets.
+    paths_code = """
+import json, django
+from django.conf import settings
+django.setup()
+# handlers
+print(json.dumps({"STATIC_ROOT": str(settings.STATIC_ROOT), "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                  "LOG_HANDLERS": handlers}))
+""".replace("# handlers\n", handlers_code)
+    # What a module needs to load that only a deployment gives it: a key, and a database that needs no server.
+    placeholders = {"SECRET_KEY": "docverify-probe", "DATABASE_URL": "sqlite:////tmp/docverify-probe.sqlite3"}
+    # Which of the values given turn up in the settings, each found by a token of its own.
+    given_code = """
+import json, django
+from django.conf import settings
+django.setup()
+seen = repr({name: getattr(settings, name) for name in dir(settings) if name.isupper()})
+print(json.dumps({name: token in seen for name, token in TOKENS.items()}))
+"""
     settings_code = """
 import json, logging, os, pkgutil, importlib, django
 from django.conf import settings
@@ -79,11 +119,7 @@ django.setup()
 from django.core.management import get_commands
 from django.test import Client
 package = settings.SETTINGS_MODULE.rpartition(".")[0]
-handlers = {}
-for name, h in (settings.LOGGING or {}).get("handlers", {}).items():
-    handlers[name] = {
-        "class": h.get("class", ""), "filename": str(h.get("filename") or ""), "stream": str(h.get("stream") or ""),
-    }
+# handlers
 def derived():
     # For each command an app of the project provides in place of Django's own: does its class derive from it?
     from django.core.management import load_command_class
@@ -116,7 +152,7 @@ print(json.dumps({
     "DERIVED": derived(),
     "responses": answers,
 }))
-""".replace("PATHS", json.dumps(list(request["get"])))
+""".replace("PATHS", json.dumps(list(request["get"]))).replace("# handlers\n", handlers_code)
 
     def run(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
         try:
@@ -141,6 +177,26 @@ print(json.dumps({
         env = dict(os.environ, DJANGO_SETTINGS_MODULE=module, **others)
         env.pop(name, None)
         facts["required"][f"{module}:{name}"] = run(["-c", "import django; django.setup()"], env)
+    # Then with every one given a value of its own: does a setting hold it (not a value written in the module)?
+    facts["given"] = {}
+    for module in sorted({m for m, _ in request["required"]}):
+        tokens = {n: f"docverify-given-{n}" for m, n in request["required"] if m == module}
+        values = {n: f"sqlite:////tmp/{t}.sqlite3" if n == "DATABASE_URL" else t for n, t in tokens.items()}
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE=module, **values)
+        given = run(["-c", given_code.replace("TOKENS", json.dumps(tokens))], env)
+        try:
+            facts["given"][module] = json.loads(given["stdout"].strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            facts["given"][module] = {n: False for n in tokens}
+    facts["modules"] = {}
+    package = (settings or {}).get("SETTINGS_MODULE", "").rpartition(".")[0]
+    for module in (settings or {}).get("MODULES", []) if request["modules"] and package else []:
+        env = {**placeholders, **base, "DJANGO_SETTINGS_MODULE": f"{package}.{module}"}
+        done = run(["-c", paths_code], env)
+        try:
+            facts["modules"][module] = json.loads(done["stdout"].strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            facts["modules"][module] = {"error": (done["stderr"].strip().splitlines() or ["no output"])[-1]}
     if request["running"]:
         # Django's migration executor, not `manage.py migrate --check`: an app may override the command.
         pending = """

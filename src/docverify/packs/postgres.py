@@ -13,9 +13,10 @@ import sys
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
-from ..model import shell
+from ..model import healthtest
 from ..model.compose import Service
 from ..model.dockerfile import clean_path, normalise_image
 from ..model.sources import Sources
@@ -117,25 +118,17 @@ DATABASE_HEALTH_CHECK = Label(
 
 
 def health_problem(program: str, test: list[str], disabled: bool = False) -> str | None:
-    if disabled or not test or test[0] == "NONE":
+    if disabled:
         return "no health check"
-    if test[0] == "CMD-SHELL":
-        script = " ".join(test[1:])
-        used = [c for c in shell.commands(script) if c.program == program]
-        if not used:
-            return f"`{script}`, which does not run {program}"
-        if not shell.failure_propagates(script, program):
-            return f"`{script}`, whose exit status is not {program}'s: it can never fail"
-        idle = never_checks(used[-1].argv)
-        return f"`{script}`, which only prints and exits 0 ({idle})" if idle else None
-    argv = test[1:] if test[0] == "CMD" else test
-    if not argv or argv[0].rsplit("/", 1)[-1] != program:
-        return f"`{' '.join(argv)}`"
-    idle = never_checks(tuple(argv))
-    return f"`{' '.join(argv)}`, which only prints and exits 0 ({idle})" if idle else None
+    reading = healthtest.read(test, program, lambda argv: PurePosixPath(argv[0]).name == program)
+    idle = never_checks(reading.argv) if reading.argv else None
+    return reading.problem or (f"`{reading.shown}`, which only prints and exits 0 ({idle})" if idle else None)
 
 
-@DATABASE_HEALTH_CHECK.static("the test runs the program, its failure is the test's, and it does not only print")
+@DATABASE_HEALTH_CHECK.static(
+    "the test runs the program (also through `sh -c`, `exec`, `timeout` or `env`), its failure is the test's, and it "
+    "does not only print"
+)
 def database_health_static(claim: Claim[HealthArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
     check = service.healthcheck

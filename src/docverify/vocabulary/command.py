@@ -30,6 +30,7 @@ from .runtime import split_words as _split
 DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
 LAUNCHER = re.compile(r"python[0-9.]*|sh|bash|dash|ash|env|tini|dumb-init|exec")
+PYTHON = re.compile(r"python[0-9.]*")
 
 
 @dataclass(frozen=True)
@@ -112,19 +113,24 @@ def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
         rest = argv[start:]
         if program and same(rest[0], program[0]) and list(rest[1 : len(program)]) == program[1:]:
             return all(_has_run(rest[len(program) :], run) for run in runs)
-        if not LAUNCHER.fullmatch(PurePosixPath(rest[0]).name):
+        if not LAUNCHER.fullmatch(PurePosixPath(rest[0]).name) and not _module_flag(argv, start):
             break
     return False
+
+
+def _module_flag(argv: Sequence[str], at: int) -> bool:
+    """`python -m gunicorn`: the `-m` after an interpreter runs the module named next."""
+    return argv[at] == "-m" and at > 0 and bool(PYTHON.fullmatch(PurePosixPath(argv[at - 1]).name))
 
 
 def seen(argv: Sequence[str], words: Sequence[str]) -> list[str]:
     """The argv as `holds` tells it apart for a claim of these words (not the `Runs` and `Passes` forms,
     which compare every word): each of the words where it stands, also as `--opt=value` or the program by
-    path; any other word only as a launcher or not. Two argvs seen alike hold alike."""
+    path, and an interpreter's `-m`; any other word only as a launcher or not. Two argvs seen alike hold alike."""
     return [
-        w if any(w == x or w.endswith(f"={x}") or same(w, x) for x in words)
+        w if any(w == x or w.endswith(f"={x}") or same(w, x) for x in words) or _module_flag(argv, at)
         else "\0launcher" if LAUNCHER.fullmatch(PurePosixPath(w).name) else "\0"
-        for w in argv
+        for at, w in enumerate(argv)
     ]  # fmt: skip
 
 

@@ -31,7 +31,7 @@ def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
         service = service_under_test(sources)
         volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in service.volumes))
         if service.spec.get("read_only") is True and service.tmpfs and volumes:
-            yield None, ReadOnlyArgs("read_only: true", tuple(service.tmpfs), "tmpfs", volumes)
+            yield None, ReadOnlyArgs("read_only: true", tuple(t.split(":")[0] for t in service.tmpfs), "tmpfs", volumes)
 
 
 READ_ONLY = Label(
@@ -85,12 +85,20 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
             f"service {service.name}",
         )
     # Writable, as the sentence says: no mount read-only (`:ro`), and no other service's volumes taken in.
-    fixed = [str(v.get("target")) for v in service.volumes if v.get("read_only")]
+    fixed = [str(v.get("target")) for v in service.volumes if v.get("read_only") or _mounted_ro(sources, v)]
     fixed += [t.split(":")[0] for t in service.tmpfs if "ro" in t.partition(":")[2].split(",")]
     if fixed or service.spec.get("volumes_from"):
         shown = f"read-only mounts at {words(fixed)}" if fixed else f"volumes_from {service.spec['volumes_from']}"
         fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else", shown, f"service {service.name}")
     return [sources.compose.cite("read_only:"), *(sources.compose.cite(p) for p in sorted(tmpfs | mounted))]
+
+
+def _mounted_ro(sources: Sources, volume: dict[str, Any]) -> bool:
+    """A named volume whose driver mounts it read-only (`driver_opts: {o: ro}`)."""
+    if volume.get("type") != "volume" or not volume.get("source"):
+        return False
+    options = (sources.compose.volumes.get(str(volume["source"])) or {}).get("driver_opts") or {}
+    return "ro" in str(options.get("o", "")).split(",")
 
 
 def _writes(stack: Stack, path: str) -> bool:
@@ -165,7 +173,7 @@ def capabilities_static(claim: Claim[CapabilitiesArgs], sources: Sources) -> Cit
     dropped = [str(c).upper() for c in service.spec.get("cap_drop") or []]
     added = [str(c).upper() for c in service.spec.get("cap_add") or []]
     options = [str(o).replace("=", ":") for o in service.spec.get("security_opt") or []]
-    if claim.args.dropped != "ALL" or claim.args.option != "no-new-privileges":
+    if claim.args.dropped.upper() != "ALL" or claim.args.option != "no-new-privileges":
         fail(
             claim,
             f"{claim.args.dropped} dropped with {claim.args.option}",
@@ -180,9 +188,9 @@ def capabilities_static(claim: Claim[CapabilitiesArgs], sources: Sources) -> Cit
              sources.compose.cite("privileged", service=service.name))  # fmt: skip
     if "ALL" not in dropped or added:
         fail(claim, "every capability dropped", f"cap_drop {dropped}, cap_add {added}", f"service {service.name}")
-    # Docker reads the value as Go's ParseBool does, and the last one given wins.
-    given = [o.partition(":")[2] for o in options if o.partition(":")[0] == "no-new-privileges"]
-    if not given or given[-1] not in ("", "1", "t", "T", "true", "TRUE", "True"):
+    # Docker reads a value as Go's ParseBool does (`no-new-privileges:` with none is an error), and the last wins.
+    given = [o.partition(":")[2] if ":" in o else "true" for o in options if o.partition(":")[0] == "no-new-privileges"]
+    if not given or given[-1] not in ("1", "t", "T", "true", "TRUE", "True"):
         fail(claim, "no-new-privileges set", f"security_opt {options}", f"service {service.name}")
     return [sources.compose.cite("cap_drop"), sources.compose.cite("security_opt")]
 

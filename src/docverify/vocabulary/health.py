@@ -1,9 +1,9 @@
 """The health check, in any form, proven by making it fail.
 
-Read as Docker runs it (exec form, or a shell script read by a shell parser): it runs the tool
-the page names, asks for the path it names (as an argument, or inside the code a `-c` runs), and
-its exit status is the tool's. The image level then runs it where no server started: it must
-fail there. The running level waits for Docker to call the container healthy.
+Read as Docker runs it (`model.healthtest`: exec form, or a shell script, `sh -c` included, with `exec`, `timeout`
+and `env` looked through): it runs the tool the page names, asks for the path it names (as an argument, or
+inside the code a `-c` runs), and its exit status is the tool's. The image level then runs it where no
+server started: it must fail there. The running level waits for Docker to call the container healthy.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from ..model import shell
+from ..model import healthtest
 from ..model.sources import Sources
 from ..observe import health
 from ..observe.subjects import Images, Stack
@@ -90,23 +90,10 @@ class HealthcheckArgs:
 def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
     """Why the health test does not do what the claim says, or None."""
     tool, path = claim.args.tool, claim.args.path
-    if not test or test[0] == "NONE":
-        return "no health check"
-    if test[0] == "CMD-SHELL":
-        script = test[1] if len(test) > 1 else ""
-        used = [c for c in shell.commands(script) if runs_tool(c.argv, tool)]
-        if not used:
-            return f"`{script}`, which does not run {tool}"
-        try:
-            if not shell.failure_propagates(script, used[-1].program):
-                return f"`{script}`, whose exit status is not {tool}'s: it can never fail"
-        except shell.ShellError as error:
-            return f"`{script}`, which no shell parser reads ({error})"
-        argv = used[-1].argv
-    else:
-        argv = test[1:] if test[0] == "CMD" else test
-        if not argv or not runs_tool(tuple(argv), tool):
-            return f"`{' '.join(argv)}`, which does not run {tool}"
+    reading = healthtest.read(test, tool, lambda argv: runs_tool(argv, tool))
+    if reading.problem:
+        return reading.problem
+    argv = reading.argv
     shown = " ".join(argv)
     idle = never_checks(argv)
     if idle:
@@ -130,7 +117,10 @@ def _checks(sources: Sources) -> Iterable[tuple[int | None, HealthcheckArgs]]:
     check = stage.healthcheck()
     if check is None or check.disabled:
         return
-    argv = shell.commands(check.test[1])[-1].argv if check.test[0] == "CMD-SHELL" else check.test[1:]
+    reading = healthtest.read(check.test, "a program", lambda argv: bool(URL.search(" ".join(argv))))
+    argv = reading.argv or healthtest.read(check.test, "a program", bool).argv
+    if not argv:
+        return
     urls = [u for word in argv[1:] for u in URL.findall(word)]
     yield stage.index, HealthcheckArgs(program_of(argv), urlsplit(urls[0]).path if len(urls) == 1 else None)
 
@@ -151,7 +141,10 @@ HEALTHCHECK = Label(
 )
 
 
-@HEALTHCHECK.static("the effective HEALTHCHECK runs the tool, asks for the path, and its failure reaches Docker")
+@HEALTHCHECK.static(
+    "the effective HEALTHCHECK runs the tool (also through `sh -c`, `exec`, `timeout` or `env`), asks for the path, "
+    "and its failure reaches Docker"
+)
 def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     check = stage.healthcheck()

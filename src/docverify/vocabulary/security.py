@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import cast
 
 from ..diskcache import cached
@@ -145,6 +145,13 @@ def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cit
             f"an install of {words(w for _, w in bad)}",
             stage.where(bad[0][0]),
         )
+    # A tool copied in, from another stage or the context, is in the image as much as one installed.
+    for copy in [*stage.all("COPY"), *stage.all("ADD")]:
+        *sources_, destination = copy.arguments()
+        names = {PurePosixPath(p).name for p in sources_} | {PurePosixPath(destination).name}
+        if names & set(claim.args.tools):
+            fail(claim, f"no {words(claim.args.tools)} in the final image",
+                 f"a copy of {words(sorted(names & set(claim.args.tools)))}", stage.where(copy))  # fmt: skip
     return sorted({i.cite for i, _ in found})
 
 
@@ -213,14 +220,18 @@ def _run(program: str, target: Path, root: Path, *options: str) -> list[dict[str
 
 def _reason(lines: list[str], number: int) -> bool:
     """A comment says why: after the pragma on its line, or in the comment lines right above it (a reason may wrap),
-    in words of its own (three or more), not another pragma, a snippet marker or a divider."""
+    in words of its own (three or more), not another pragma, a snippet marker, a divider or a TODO."""
     after = lines[number - 1].split("#", 2)[2] if lines[number - 1].count("#") > 1 else ""
     block: list[str] = []
     for line in reversed(lines[: number - 1]):
         if not line.strip().startswith("#") or "hadolint" in line or "--8<--" in line:
             break
         block.insert(0, line.strip().lstrip("#"))
-    return any(len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 for text in (after, " ".join(block)))
+    # A note to fix it later (`TODO: fix this warning`) says the finding stands, not why it may.
+    later = re.compile(r"^\s*(TODO|FIXME|XXX|HACK)\b", re.IGNORECASE)
+    return any(
+        len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 and not later.match(text) for text in (after, " ".join(block))
+    )
 
 
 def _hidden(program: str, target: Path, lines: list[str], root: Path) -> list[dict[str, object]]:
