@@ -105,6 +105,28 @@ def test_an_unreadable_sentence_names_page_line_and_the_closest_form_with_an_exa
         registry.read(item("Files", "Copy `a` into `/b`.", nested=True))
 
 
+@pytest.mark.parametrize(
+    ("label", "sentence", "said"),
+    [
+        ("User", "Switches to `appuser`, because root is risky.", None),  # a purpose: read, shown as narrative
+        ("User", "Switches to `appuser`, which is safer.", "neither a purpose"),
+        ("User", "Switches to `appuser`, because `root` is risky.", "a value no form reads"),
+        # Words a form reads are no remark: the closest form shows how to write them.
+        ("Log Directory", "`/app/logs`, besides standard output.", "closest form it reads is `{directory}[, besides"),
+    ],
+)
+def test_a_closing_remark_is_read_as_narrative_or_named_as_the_reason(
+    label: str, sentence: str, said: str | None
+) -> None:
+    registry = vocab.build(["django"])
+    if said is None:
+        assert registry.read(item(label, sentence)).label.name == label
+        return
+    with pytest.raises(ClaimUnreadable) as caught:
+        registry.read(item(label, sentence))
+    assert said in str(caught.value)
+
+
 def test_the_registry_refuses_doubles_and_scopes_extensions_to_itself() -> None:
     registry = vocab.build(["python", "poetry"])
     with pytest.raises(ConfigError, match="declared twice"):

@@ -20,6 +20,9 @@ def remark_hint(label: Label[Any], item: Item) -> str | None:
     remark = REMARK.search(item.sentence.rstrip(". "))
     if remark is None or not label.attempt(replace(item, sentence=item.sentence[: remark.start()])):
         return None
+    opening = re.match(r"\W*(\w+)", remark.group(0))
+    if opening and any(re.search(rf"\b{re.escape(opening[1])}\b", f.text, re.IGNORECASE) for f in label.forms):
+        return None  # words a form reads (`, besides …`): the closest form says how to write them
     unread = ", ".join(f"`{v}`" for v in VALUE_TEXT.findall(remark.group(0)))
     if unread:
         return (f"its closing remark holds {unread}, a value no form reads: write the remark without backticks "
