@@ -159,7 +159,8 @@ CATALOGUE: list[Mutation] = [
         ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]'),
         "Runtime/Entrypoint",
     ),
-    mutant("command", D, ('"core.wsgi:application"', '"core.wsgi"'), "Runtime/Command"),
+    # Once `core.wsgi`, which gunicorn serves as `core.wsgi:application` (its callable's default): a catalogue bug.
+    mutant("command", D, ('"core.wsgi:application"', '"core.urls:application"'), "Runtime/Command"),
     mutant("port", D, ("EXPOSE 8000", "EXPOSE 8080"), "Runtime/Port"),
     # The effect differs while the text still matches.
     mutant("health-never-fails", D, ('"--fail", ', ""), "Runtime/Healthcheck"),
@@ -2058,4 +2059,98 @@ CATALOGUE += [
         ("# The docs name the user; useradd above fixes its UID at 1000.\n", "# TODO: fix this warning later.\n"),
         "Lint",
     )
+]
+
+# The Dockerfile page, tried adversarially (2026-12-07): bytecode built into the code tree, a copied file rewritten
+# after its copy, apt and pip told to install nothing, packages removed by autoremove, a pip told to ignore its config
+# through `env`, a start interval, a .dockerignore that drops a copied file; and spellings that were refused.
+CHMOD_RUN = "    && chmod +x /entrypoint.sh\n"
+CATALOGUE += [
+    mutant(
+        "pyc-baked",
+        D,
+        (CHMOD_RUN, CHMOD_RUN.rstrip("\n") + " \\\n    && python -m compileall -q /app\n"),
+        "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE",
+        level="image",
+    ),
+    mutant(
+        "entrypoint-rewritten",
+        D,
+        (
+            CHMOD_RUN,
+            CHMOD_RUN.rstrip("\n")
+            + " \\\n    && sed -i 's/DB_WAIT_TIMEOUT:=30/DB_WAIT_TIMEOUT:=300/' /entrypoint.sh\n",
+        ),
+        "Runtime/Entrypoint",
+        level="image",
+    ),
+    mutant(
+        "code-appended-after-chmod",
+        D,
+        (
+            CHMOD_RUN,
+            CHMOD_RUN.rstrip("\n") + " \\\n    && chmod go-w /app/manage.py && echo '# appended' >> /app/manage.py\n",
+        ),
+        "Runtime/Copy Artifacts Copies",
+        level="image",
+    ),
+    mutant(
+        "apt-simulate",
+        D,
+        ("--no-install-recommends libpq5 curl", "--no-install-recommends --simulate libpq5 curl"),
+        "Runtime/Dependencies",
+    ),
+    mutant(
+        "apt-autoremoved",
+        D,
+        (
+            "libpq5 curl \\\n    && rm -rf",
+            "libpq5 curl \\\n    && apt-mark auto curl && apt-get autoremove -y \\\n    && rm -rf",
+        ),
+        "Runtime/Dependencies",
+    ),
+    mutant("pip-dry-run", D, ("-r requirements.txt", "-r requirements.txt --dry-run"), "Builder/Virtual Environment"),
+    # Not built: pip would ignore the index the build is given and ask its default.
+    mutant(
+        "pip-env-config-file",
+        D,
+        ("&& pip install --no-cache-dir poetry", "&& env PIP_CONFIG_FILE=/dev/null pip install --no-cache-dir poetry"),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+    # Not built: Docker 20.10's builder does not know --start-interval (Docker 25 does).
+    mutant(
+        "start-interval",
+        D,
+        ("--retries=3 \\", "--retries=3 --start-interval=60s \\"),
+        "Runtime/Health Timing",
+        builds=False,
+    ),
+    mutant("dockerignore-entrypoint", ".dockerignore", ("!entrypoint.sh\n", ""), "Runtime/Copy Artifacts Copies"),
+]
+EQUIVALENT += [
+    mutant("command-default-callable", D, ('"core.wsgi:application"', '"core.wsgi"')),
+    mutant(
+        "chown-recursive",
+        D,
+        [
+            ("COPY --chown=appuser:appuser src/backend_django /app", "COPY src/backend_django /app"),
+            (CHMOD_RUN, CHMOD_RUN.rstrip("\n") + " \\\n    && chown -R appuser:appuser /app\n"),
+        ],
+    ),
+    mutant("path-from-arg", D, ('ENV PATH="/venv/bin:$PATH"', 'ARG VENV=/venv\nENV PATH="$VENV/bin:$PATH"')),
+    # Not built: a digest names the image in a registry, and there is none here.
+    mutant(
+        "base-digest",
+        D,
+        ("FROM python:3.13-slim AS runtime", "FROM python:3.13-slim@sha256:" + "0" * 64 + " AS runtime"),
+        builds=False,
+    ),
+]
+# Two tries found the root group taken for "never as root" (2026-12-07): GID 0 reads files root's group may write.
+CATALOGUE += [
+    mutant("user-root-group", D, ("\nUSER appuser\n", "\nUSER appuser:root\n"), "Non-root"),
+    mutant(
+        "compose-group-add-root", C, ("    cap_drop:\n", "    group_add:\n      - root\n    cap_drop:\n"), "Non-root"
+    ),
 ]

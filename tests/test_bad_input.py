@@ -38,6 +38,8 @@ def write(path: Path, text: str) -> Path:
         ('FROM python:3.13-slim\nENTRYPOINT ["/entrypoint.sh"\n', "Dockerfile:2: ENTRYPOINT has malformed JSON"),
         ("ARG IMAGE\nFROM ${IMAGE}\n", "Dockerfile:2: FROM ${IMAGE} names an ARG with no value"),
         ("FROM python:3.13-slim\nRUN <<EOF\necho hi\nEOF\n", "Dockerfile:2: a heredoc (`<<EOF`) is BuildKit-only"),
+        ("FROM python:3.13-slim\nCOPY --chmod=755 a /a\n", "Dockerfile:2: `COPY --chmod=755` is BuildKit-only"),
+        ("FROM python:3.13-slim\nRUN --mount=type=cache,target=/c pip -V\n", "Dockerfile:2: `RUN --mount=type=cache"),
     ],
 )
 def test_malformed_dockerfile_names_the_line(tmp_path: Path, dockerfile: str, message: str) -> None:

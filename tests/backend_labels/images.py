@@ -79,16 +79,14 @@ def _pip_uses(command: Command, name: str, configured: str | None) -> str | None
     given = option(argv, "--index-url", "-i")
     if "--no-index" in argv:
         return "--no-index"
-    extra = option(argv, "--extra-index-url") or next(
-        (a for a in command.assignments if a.startswith("PIP_EXTRA")), None
-    )
+    extra = option(argv, "--extra-index-url") or next((a for a in command.exported if a.startswith("PIP_EXTRA")), None)
     if extra is not None:  # an index more: pip asks both, its default among them when it is PyPI
         return f"--extra-index-url {extra}"
     if given is not None:
         return None if name in parameters(given) else f"--index-url {given}"
-    if any(a.startswith("PIP_INDEX_URL=") and name in parameters(a) for a in command.assignments):
+    if any(a.startswith("PIP_INDEX_URL=") and name in parameters(a) for a in command.exported):
         return None
-    if "--isolated" in argv or any(a.startswith(("PIP_CONFIG_FILE=", "PIP_INDEX_URL=")) for a in command.assignments):
+    if "--isolated" in argv or any(a.startswith(("PIP_CONFIG_FILE=", "PIP_INDEX_URL=")) for a in command.exported):
         return "pip told to ignore its configuration"
     target = option(argv, "--python") or ("/".join(argv[0].split("/")[:-2]) if "/" in argv[0] else None)
     if configured == "site" and target:

@@ -11,42 +11,18 @@ from pathlib import Path
 
 from ..errors import DockerfileError
 from . import shell, shelltree
+from .reference import normalise_image as normalise_image
+from .reference import same_image as same_image
 
 KNOWN = {
-    "ADD",
-    "ARG",
-    "CMD",
-    "COPY",
-    "ENTRYPOINT",
-    "ENV",
-    "EXPOSE",
-    "FROM",
-    "HEALTHCHECK",
-    "LABEL",
-    "ONBUILD",
-    "SHELL",
-    "STOPSIGNAL",
-    "USER",
-    "VOLUME",
-    "WORKDIR",
-    "RUN",
-    "MAINTAINER",
-}
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
+    "LABEL", "ONBUILD", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "RUN", "MAINTAINER",
+}  # fmt: skip
 EXEC_FORM = {"CMD", "ENTRYPOINT", "RUN", "SHELL"}
 VARIABLE = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*)|:?\+(?P<alternative>[^}]*))?\}"
     r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
-
-
-def normalise_image(reference: str) -> str:
-    """`docker.io/library/python:3.13-slim` and `python:3.13-slim` name one image."""
-    name = reference
-    for host in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):  # Docker Hub, however it is named
-        if name.startswith(host):
-            name = name[len(host) :]
-            return name.removeprefix("library/") if name.count("/") == 1 else name
-    return name.removeprefix("library/") if name.count("/") == 1 else name  # `library/postgres` is Docker Hub's too
 
 
 def _value(match: re.Match[str], variables: dict[str, str]) -> str:
@@ -149,6 +125,10 @@ def _flag_words(value: str) -> tuple[list[str], str]:
         words.append("".join(word))
 
 
+BUILDKIT_FLAGS = {"COPY": ("chmod", "link", "parents", "exclude"), "ADD": ("chmod", "link", "checksum",
+                  "keep-git-dir", "exclude"), "RUN": ("mount", "network", "security")}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Instruction:
     keyword: str
@@ -156,6 +136,14 @@ class Instruction:
     line: int  # 1-based, where the instruction starts
     stage_index: int  # -1 for global ARGs
     path: Path = field(compare=False)
+
+    def __post_init__(self) -> None:  # the classic builder, which docverify reads as, refuses these flags
+        refused = BUILDKIT_FLAGS.get(self.keyword, ())
+        only = [f for f in _flag_words(self.value)[0] if f[2:].partition("=")[0] in refused]
+        if only:
+            raise DockerfileError(f"{self.where}: `{self.keyword} {only[0]}` is BuildKit-only syntax, and docverify "
+                                  "reads a Dockerfile as the classic builder does: spell it without (a RUN chmod "
+                                  "after a COPY, a plain RUN)")  # fmt: skip
 
     @property
     def where(self) -> str:

@@ -73,6 +73,17 @@ class Command:
             return (tool, *argv[3:])
         return argv
 
+    @property
+    def exported(self) -> tuple[str, ...]:
+        """The NAME=value words the program runs with beyond the shell's: prefix assignments, and an `env`'s."""
+        given = list(self.assignments)
+        if self.argv and PurePosixPath(self.argv[0]).name == "env":
+            for word in self.argv[1:]:
+                if not word.startswith("-") and "=" not in word:
+                    break
+                given += [word] if "=" in word and not word.startswith("-") else []
+        return tuple(given)
+
     def runs(self, program: str, *subcommand: str) -> bool:
         argv = self.invocation()
         if not argv or PurePosixPath(argv[0]).name != program:

@@ -12,6 +12,7 @@ from .observer import Need, Observer, nothing
 DEPENDS = {
     "argv": ("config:final:Entrypoint", "config:final:Cmd", "script:entrypoint", "compose"),
     "uid": ("config:final:User", "compose"), "gid": ("config:final:User", "compose"),
+    "groups": ("config:final:User", "compose"),
     "cwd": ("config:final:WorkingDir", "compose"), "env": ("config:final:Env", "script:entrypoint", "compose"),
     "cap_eff": ("compose",), "cap_bnd": ("compose",), "no_new_privs": ("compose",),
 }  # fmt: skip
@@ -22,6 +23,7 @@ class Process:
     argv: tuple[str, ...]
     uid: int
     gid: int
+    groups: tuple[int, ...]  # supplementary
     cwd: str
     env: dict[str, str]
     cap_eff: int  # effective capabilities
@@ -39,6 +41,7 @@ def load(raw: dict[str, Any]) -> Process:
         tuple(raw["argv"]),
         int(raw["uid"]),
         int(raw["gid"]),
+        tuple(int(g) for g in raw.get("groups", [])),
         raw["cwd"],
         dict(raw["env"]),
         int(raw["cap_eff"], 16),
@@ -59,6 +62,7 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
         "argv": [part.decode() for part in read("cmdline").split(b"\0") if part],
         "uid": int(status["Uid"].split()[0]),
         "gid": int(status["Gid"].split()[0]),
+        "groups": [int(g) for g in status.get("Groups", "").split()],
         "cap_eff": status.get("CapEff", "0").strip(),
         "cap_bnd": status.get("CapBnd", "0").strip(),
         "no_new_privs": int(status.get("NoNewPrivs", "0").strip() or 0),

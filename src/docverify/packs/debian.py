@@ -45,17 +45,28 @@ DEPENDENCIES = Label(
 )
 
 
-@DEPENDENCIES.static("the apt-get install operands, exactly; none purged or removed later")
+REMOVALS = [(tool, verb) for tool in ("apt-get", "apt") for verb in ("purge", "remove", "autoremove")]
+
+
+def _removed(command: Command, later: list[tuple[Instruction, Command]]) -> set[str]:
+    """The packages a command removes: apt's `purge`, `remove` and `autoremove`, dpkg's `-r` and `-P`, and
+    `apt-mark auto` when an `autoremove` follows."""
+    if any(command.runs(*way) for way in REMOVALS):
+        return set(command.operands(2))
+    if command.program == "dpkg" and {"-r", "-P", "--remove", "--purge"} & set(command.argv):
+        return set(command.operands(1))
+    if command.runs("apt-mark", "auto") and any(c.runs(*way) for _, c in later for way in REMOVALS[2::3]):
+        return set(command.operands(2))
+    return set()
+
+
+@DEPENDENCIES.static("the apt-get install operands, exactly (not `-s` or `--download-only`); none removed later")
 def dependencies_static(claim: Claim[DependenciesArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     found, installed = apt_installs(stage)
     wanted = set(claim.args.packages)
-    removals = [
-        (i, c)
-        for i, c in stage.commands()
-        if (c.runs("apt-get", "purge") or c.runs("apt-get", "remove") or c.runs("apt", "remove"))
-        and set(c.operands(2)) & wanted
-    ]
+    commands = stage.commands()
+    removals = [(i, c) for n, (i, c) in enumerate(commands) if _removed(c, commands[n + 1 :]) & wanted]
     if removals:
         i, c = removals[0]
         fail(claim, f"{words(claim.args.packages)} installed", f"`{' '.join(c.argv)}` removing one", stage.where(i))

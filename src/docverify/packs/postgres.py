@@ -19,6 +19,7 @@ from typing import Any
 from ..model import healthtest
 from ..model.compose import Service
 from ..model.dockerfile import clean_path, normalise_image
+from ..model.reference import same_image
 from ..model.sources import Sources
 from ..observe import persistence
 from ..observe.subjects import Container, Stack
@@ -77,7 +78,7 @@ DATABASE_IMAGE = Label(
 @DATABASE_IMAGE.static("the database service's image")
 def database_image_static(claim: Claim[ImageArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
-    if normalise_image(service.image or "") != normalise_image(claim.args.image):
+    if not same_image(service.image or "", claim.args.image):
         fail(claim, claim.args.image, service.image, f"{sources.compose.path.name} service {service.name}")
     if service.builds:  # compose builds it and gives the build that name: the image is the project's own
         fail(claim, claim.args.image, f"an image built from {service.spec['build'].get('context')}, tagged "
@@ -89,7 +90,7 @@ def database_image_static(claim: Claim[ImageArgs], sources: Sources) -> Cites:
 def database_image_running(claim: Claim[ImageArgs], stack: Stack) -> Cites:
     db = running_database(claim, stack)
     image = db.inspect["Config"]["Image"]
-    if normalise_image(image) != normalise_image(claim.args.image):
+    if not same_image(image, claim.args.image):
         fail(claim, claim.args.image, image, db.where)
     return []
 

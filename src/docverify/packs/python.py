@@ -58,10 +58,12 @@ def _path_first(stage: Stage, instruction: Instruction, venv: str) -> bool:
 
 
 def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> list[tuple[Instruction, Command]]:
-    """pip (or uv pip) installs into the venv, reading `requirements` when it is named."""
+    """pip (or uv pip) installs into the venv, reading `requirements` when it is named (not `--dry-run`)."""
     found = []
     for instruction, command in unconditional(stage.running("pip", "install") + stage.running("uv", "pip", "install")):
         argv = list(command.invocation())
+        if "--dry-run" in argv[: argv.index("--") if "--" in argv else len(argv)]:
+            continue  # it only reports what it would install
         interpreter = option(argv, "--python")
         program = PurePosixPath(argv[0])
         into = None
@@ -71,8 +73,7 @@ def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> l
         elif "/" in str(program) and program.parent.name == "bin":
             into = str(program.parent.parent)
         elif _path_first(stage, instruction, venv) or any(
-            a.partition("=")[0] == "VIRTUAL_ENV" and clean_path(a.partition("=")[2]) == venv
-            for a in command.assignments
+            a.partition("=")[0] == "VIRTUAL_ENV" and clean_path(a.partition("=")[2]) == venv for a in command.exported
         ):
             into = venv
         given = {posixpath.normpath(v) for v in option_values(argv, "--requirement", "-r")}

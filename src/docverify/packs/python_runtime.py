@@ -1,8 +1,8 @@
 """How Python behaves in the running container: no bytecode written, output written through at once.
 
 Part of the `python` pack. The variables are proven like any other (`Variable`), and their effect
-where it lands: `docker diff` of the running container holds no bytecode file, and Python in the
-container writes its standard output through.
+where it lands: the code tree as built holds no bytecode file, nor does `docker diff` of the running
+container, and Python in the container writes its standard output through.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.sources import Sources
-from ..observe import changes
-from ..observe.observer import Observer, nothing
-from ..observe.subjects import Stack
+from ..observe import changes, files
+from ..observe.observer import Need, Observer, nothing
+from ..observe.subjects import Images, Stack
 from ..vocabulary import environment
 from ..vocabulary.common import image_view_needs, running_view_needs
 from ..vocabulary.compose import service_under_test
@@ -51,7 +51,29 @@ def no_bytecode_read_only(claim: Claim[BytecodeArgs], sources: Sources) -> Cites
     return [sources.compose.cite("read_only:")]
 
 
-NO_BYTECODE.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
+def _code_tree(claim: Claim[BytecodeArgs], sources: Sources) -> str | None:
+    """The tree the sentence calls the code tree: the stage's working directory (none when it is `/`)."""
+    found = sources.stage(claim).workdir()
+    return found[0] if found and found[0] != "/" else None
+
+
+def _bytecode_needs(claim: Claim[BytecodeArgs], sources: Sources) -> list[Need]:
+    tree = _code_tree(claim, sources) if "code tree" in claim.reading.form.text else None
+    return [*image_view_needs(), *([files.need(trees=[tree])] if tree else [])]
+
+
+@NO_BYTECODE.image("the image config's environment; no such file in the working directory's tree as built",
+                   needs=_bytecode_needs)  # fmt: skip
+def no_bytecode_image(claim: Claim[BytecodeArgs], images: Images) -> Cites:
+    environment.variable_image(claim, images)
+    tree = _code_tree(claim, images.sources) if "code tree" in claim.reading.form.text else None
+    if tree:
+        image = images.image(claim)
+        baked = sorted(p for p in image.observed(files.FILES).tree(tree) if p.endswith(claim.args.suffix))
+        if baked:
+            fail(claim, f"a code tree free of {claim.args.suffix} files", f"{len(baked)} in {tree} as built, e.g. "
+                 f"{tree}/{baked[0]}", image.where)  # fmt: skip
+    return []
 
 
 @NO_BYTECODE.running("PID 1's environment, and no such file among what the container wrote (`docker diff`)",

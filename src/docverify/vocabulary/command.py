@@ -31,6 +31,30 @@ DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
 LAUNCHER = re.compile(r"python[0-9.]*|sh|bash|dash|ash|env|tini|dumb-init|exec")
 PYTHON = re.compile(r"python[0-9.]*")
+# WSGI servers that take their app as `module[:callable]`, the callable they default to, and their options that take
+# no value (so the word after one may be the app).
+APP_DEFAULTS = {"gunicorn": "application"}
+GUNICORN_FLAGS = {
+    "--reload", "-R", "--spew", "--check-config", "--print-config", "--preload", "--no-sendfile", "--reuse-port",
+    "--daemon", "-D", "--initgroups", "--capture-output", "--enable-stdio-inheritance", "--proxy-protocol",
+    "--suppress-ragged-eofs", "--do-handshake-on-connect", "--strip-header-spaces",
+}  # fmt: skip
+MODULE = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
+
+
+def app_spelled(argv: Sequence[str]) -> list[str]:
+    """The argv with a WSGI server's app written whole: gunicorn's `core.wsgi` is `core.wsgi:application`."""
+    words = list(argv)
+    server = next((n for n, w in enumerate(words) if PurePosixPath(w).name in APP_DEFAULTS), None)
+    if server is None:
+        return words
+    default = APP_DEFAULTS[PurePosixPath(words[server]).name]
+    for at in range(server + 1, len(words)):
+        before = words[at - 1]
+        takes_value = before.startswith("-") and "=" not in before and before not in GUNICORN_FLAGS and at > server + 1
+        if MODULE.fullmatch(words[at]) and not takes_value:
+            words[at] = f"{words[at]}:{default}"
+    return words
 
 
 @dataclass(frozen=True)
@@ -102,6 +126,7 @@ def _has_run(argv: list[str] | tuple[str, ...], run: list[str]) -> bool:
 
 def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
     args, form = claim.args, claim.reading.form.text
+    argv = app_spelled(argv)
     if args.command is not None:
         wanted = _split(args.command)
         return len(argv) == len(wanted) and same(argv[0], wanted[0]) and list(argv[1:]) == wanted[1:]
@@ -130,7 +155,7 @@ def seen(argv: Sequence[str], words: Sequence[str]) -> list[str]:
     return [
         w if any(w == x or w.endswith(f"={x}") or same(w, x) for x in words) or _module_flag(argv, at)
         else "\0launcher" if LAUNCHER.fullmatch(PurePosixPath(w).name) else "\0"
-        for at, w in enumerate(argv)
+        for at, w in enumerate(app_spelled(argv))
     ]  # fmt: skip
 
 

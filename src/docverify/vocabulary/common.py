@@ -153,9 +153,26 @@ APT_INSTALLS = tuple((tool, verb) for tool in ("apt-get", "apt") for verb in ("i
 DEPENDENCY = re.compile(r"\s*([a-z0-9][a-z0-9+.-]*)")
 
 
+# Options with which apt installs nothing: it only shows what it would do, or only downloads.
+APT_NO_OP = {"--simulate", "--just-print", "--dry-run", "--recon", "--no-act", "--download-only"}
+APT_VALUE_OPTIONS = {"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture"}
+
+
 def apt_commands(stage: Stage) -> list[tuple[Instruction, Command]]:
-    """The stage's unconditional apt commands that install packages, in order."""
-    return unconditional([(i, c) for i, c in stage.commands() if any(c.runs(*way) for way in APT_INSTALLS)])
+    """The stage's unconditional apt commands that install packages, in order (not `-s` or `--download-only`)."""
+    found = [(i, c) for i, c in stage.commands() if any(c.runs(*way) for way in APT_INSTALLS) and not _apt_no_op(c)]
+    return unconditional(found)
+
+
+def _apt_no_op(command: Command) -> bool:
+    words = list(command.invocation()[1:])
+    while words and words[0] != "--":
+        word = words.pop(0)
+        if word in APT_VALUE_OPTIONS:
+            words = words[1:]
+        elif word.split("=")[0] in APT_NO_OP or (word[:1] == "-" and word[1:2] != "-" and set(word[1:]) & {"s", "d"}):
+            return True
+    return False
 
 
 def apt_names(command: Command) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.instruction import expanded
+from ..model.instruction import expand, expanded
 from ..model.sources import Sources
 from ..observe import files
 from ..observe.observer import Need
@@ -126,7 +126,9 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
         fail(claim, f"ENV {name}", "no ENV of it", stage.where())
     value, instruction = effective[name]
     # Prepended or appended to what it held: the ENV writes the variable itself beside the entry.
-    written = instruction.env()[name]
+    # Other variables as the builder expands them (`$VENV/bin:$PATH` with `ARG VENV=/venv`); its own stays.
+    others = {k: v for k, v in stage.variables(instruction).items() if k != name}
+    written = expand(instruction.env()[name], others)
     itself = next((w for w in (f"${name}", f"${{{name}}}") if w in _entries(written)), f"${name}")
     if not holds(claim, value) or (claim.args.entry is not None and not holds(claim, written, itself)):
         fail(claim, said(claim), f"{name}={written}", stage.where(instruction))

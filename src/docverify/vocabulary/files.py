@@ -122,9 +122,20 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
     return hits
 
 
-@COPIES.static("COPY rows: source, effective destination (relative to WORKDIR), --from by name or index")
+@COPIES.static(
+    "COPY rows: source, effective destination (relative to WORKDIR), --from by name or index; a source from the "
+    "build context is sent (.dockerignore leaves it in)"
+)
 def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
-    return sorted({row.instruction.cite for row in _rows(claim, sources.stage(claim))})
+    rows = _rows(claim, sources.stage(claim))
+    context = Context(sources.settings.context)
+    if any(not row.from_stage for row in rows) and (context.root / ".dockerignore").is_file():
+        sources.text(sources.settings.relative(context.root / ".dockerignore"))  # an input of the proof
+    for row in rows:
+        if not row.from_stage and not context.files(row.source):
+            fail(claim, f"{row.source} copied", ".dockerignore leaving it out of the build context",
+                 row.instruction.where)  # fmt: skip
+    return sorted({row.instruction.cite for row in rows})
 
 
 def _copy_needs(claim: Claim[CopiesArgs], sources: Sources) -> list[Need]:
@@ -189,18 +200,22 @@ NAMED_ONLY = {
     "mkdir", "chown", "chmod", "chgrp", "touch", "rm", "rmdir", "ln", "install", "echo", "printf", "true",
     "apt-get", "apt", "apk", "groupadd", "useradd", "adduser", "addgroup", "usermod", ":", "[", "test",
 }
+# Programs that read a file or change only its metadata: naming it, they leave its content as it was.
+KEEPS_CONTENT = {"chmod", "chown", "chgrp", "touch", "ls", "stat", "test", "[", "cat", "head", "sha256sum", "file"}
 # fmt: on
 
 
 def _may_rewrite(stage: Stage, row: Copy, target: str) -> bool:
-    """Whether a later RUN of the stage may change the copied file: a command names it (a path that resolves
-    to it), or works in its folder and is not one that writes only what it names (`poetry lock` rewrites its
-    lock)."""
+    """Whether a later RUN of the stage may change the copied file: a command that may write names it (a path that
+    resolves to it; `chmod` does not write), or works in its folder and is not one that writes only what it names
+    (`poetry lock` rewrites its lock)."""
     folder = str(PurePosixPath(target).parent)
     for instruction in (i for i in stage.all("RUN") if i.line > row.instruction.line):
         workdir = stage.workdir_at(instruction)
         for command in instruction.commands():
             named = {clean_path(w if w.startswith("/") else f"{workdir}/{w}") for w in command.argv[1:] if w}
-            if target in named or (workdir == folder and command.program not in NAMED_ONLY):
+            if (target in named and command.program not in KEEPS_CONTENT) or (
+                workdir == folder and command.program not in NAMED_ONLY
+            ):
                 return True
     return False

@@ -165,6 +165,11 @@ def _stage_timing(claim: Claim[TimingArgs], stage: Stage, why: str = "") -> Dock
     wrong = {name: value for name, value in wanted.items() if round(timing[name], 9) != value}
     if wrong:
         fail(claim, _shown(wanted), _shown(timing, only=wrong) + why, stage.where(check.instruction))
+    # Docker 25's `--start-interval` checks at another pace during the start period than the sentence says.
+    pace = check.options.get("start-interval")
+    if pace is not None and seconds(pace, False) != timing["interval"]:
+        fail(claim, _shown(wanted), f"--start-interval={pace}: another pace during the start period" + why,
+             stage.where(check.instruction))  # fmt: skip
     return check
 
 

@@ -203,11 +203,21 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     if later:
         fail(claim, f"{path} owned by {owner}", f"`{' '.join(later[0][1].argv)}` afterwards", stage.where(later[0][0]))
     cited = [i.cite for i, _ in chowns]
-    # Whatever is copied into the path must arrive owned too (COPY --chown, not chown -R afterwards).
+
+    def recursive_after(line: int, destination: str) -> bool:
+        """A later `chown -R` to the user of the destination or a folder above it."""
+        return any(
+            i.line > line and any(w in ("-R", "--recursive") or (w[:1] == "-" and w[1:2] != "-" and "R" in w)
+                                  for w in c.argv[1:]) and same(chowned(stage, i, c)[0])
+            and any(destination == t or destination.startswith(t.rstrip("/") + "/") for t in chowned(stage, i, c)[1])
+            for i, c in unconditional(stage.running("chown"))
+        )  # fmt: skip
+
+    # Whatever is copied into the path must arrive owned too: COPY --chown, or a `chown -R` after it.
     for row in copies_of(stage):
         if row.destination == path or row.destination.startswith(path.rstrip("/") + "/"):
             cited.append(row.instruction.cite)
-            if not same(row.owner or "root"):
+            if not same(row.owner or "root") and not recursive_after(row.instruction.line, row.destination):
                 fail(
                     claim,
                     f"everything in {path} owned by {owner}",

@@ -6,15 +6,19 @@ and its listening sockets.
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from ..errors import ComposeError
 from ..model.dockerfile import port_key
 from ..model.instruction import clean_path
+from ..model.scripts import SHELLS, entrypoint_script
 from ..model.sources import Sources
-from ..observe import sockets
+from ..observe import files, sockets
+from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from .label import Cites, Claim, Label, fail, words
 
@@ -93,11 +97,33 @@ def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
     return [found[1].cite]
 
 
-@ENTRYPOINT.image("the image config's entrypoint")
+def _script_in_image(claim: Claim[EntrypointArgs], sources: Sources) -> list[Need]:
+    """The entrypoint script where the image runs it, when the repository's script is copied there."""
+    script, entry = entrypoint_script(sources), sources.dockerfile.final.exec_list("ENTRYPOINT")
+    return [files.need(paths=[_script_path(entry[0])])] if script and entry else []
+
+
+def _script_path(argv: list[str]) -> str:
+    return clean_path(argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0])
+
+
+@ENTRYPOINT.image(
+    "the image config's entrypoint; an entrypoint script is, byte for byte, the repository's the docs read (no "
+    "later step rewrote it)",
+    needs=_script_in_image,
+)
 def entrypoint_image(claim: Claim[EntrypointArgs], images: Images) -> Cites:
     image = images.image(claim)
     if not same_argv(image.config.entrypoint, claim.args.argv):
         fail(claim, claim.args.argv, list(image.config.entrypoint) or "no entrypoint", image.where)
+    script = entrypoint_script(images.sources)
+    if script and image.stage is images.sources.dockerfile.final and image.config.entrypoint:
+        path = _script_path(list(image.config.entrypoint))
+        found = image.observed(files.FILES).file(path)
+        wanted = hashlib.sha256((images.sources.root / script).read_bytes()).hexdigest()
+        if found.sha256 != wanted:
+            has = f"{path} {found.type}" + (" with other content" if found.type == "file" else "")
+            fail(claim, f"{path} as {script} is in the repository (what the docs read)", has, image.where)
     return []
 
 

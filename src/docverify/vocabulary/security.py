@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import cast
@@ -17,100 +16,13 @@ from typing import cast
 from ..diskcache import cached
 from ..model.sources import Sources
 from ..observe import files, packages
-from ..observe.subjects import Images, Stack
+from ..observe.subjects import Images
 from .common import (
     apt_commands,
     apt_names,
-    image_view,
-    image_view_needs,
-    running_view,
-    running_view_needs,
     unconditional,
 )
-from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
-
-
-@dataclass(frozen=True)
-class NonRootArgs:
-    user: str
-    root: str = "root"
-    subject: str = "server"
-
-
-def _non_root(sources: Sources) -> Iterable[tuple[int | None, NonRootArgs]]:
-    found = sources.dockerfile.final.user()
-    user = sources.dockerfile.final.user_named(found[0]) if found else None
-    if user is not None and user.uid not in (0, None):
-        yield None, NonRootArgs(user.name)
-
-
-NON_ROOT = Label(
-    "Non-root",
-    NonRootArgs,
-    ["The {subject~} runs as {user}[,] [and] never as {root}"],
-    example=NonRootArgs("appuser"),
-    summary="The final image's process runs as this user and not as root, compose overrides included.",
-    scope="image",
-    suggest=_non_root,
-)
-
-
-@NON_ROOT.static("the final stage's effective USER, and no compose `user:` or `privileged` override")
-def non_root_static(claim: Claim[NonRootArgs], sources: Sources) -> Cites:
-    if claim.args.subject.lower() not in ("server", "container", "process", "app", "application", "service"):
-        fail(claim, f"the {claim.args.subject}", "the final image's process", claim.where())
-    stage = sources.dockerfile.final
-    current = stage.user()
-    user = stage.user_named(current[0]) if current else None
-    if claim.args.root != "root":
-        fail(claim, f"never as {claim.args.root}", "a sentence about root, which is `root`", claim.where())
-    if current is None or current[0].split(":")[0] in ("root", "0") or (user is not None and user.uid == 0):
-        fail(
-            claim,
-            f"the server as {claim.args.user}, not root",
-            f"USER {current[0] if current else '(none: root)'}",
-            stage.where(current[1] if current else None),
-        )
-    if user is None or user.name != claim.args.user:
-        fail(claim, f"the server as {claim.args.user}", f"USER {current[0]}", stage.where(current[1]))
-    if sources.settings.runs_stack:
-        service = service_under_test(sources)
-        override = str(service.spec.get("user") or "")
-        if override and override.split(":")[0] not in (claim.args.user, str(user.uid)):
-            fail(claim, f"the server as {claim.args.user}", f"user: {override}", f"service {service.name}")
-        # The image compose builds: its own Dockerfile, target and build arguments (`USER $APP_USER`).
-        built, other = sources.stack_stage()
-        theirs = built.user()
-        account = built.user_named(theirs[0]) if theirs else None
-        if other or account is None or account.name != claim.args.user or account.uid in (0, None):
-            has = f"compose building {other}" if other else f"USER {theirs[0] if theirs else '(none: root)'} in the "
-            has += "" if other else f"image compose builds ({built.label})"
-            fail(claim, f"the server as {claim.args.user}", has, sources.compose.cite("build:", service=service.name))
-    return [current[1].cite]
-
-
-@NON_ROOT.image(
-    "the image's user resolves to that user, with a UID other than 0", needs=lambda c, s: image_view_needs()
-)
-def non_root_image(claim: Claim[NonRootArgs], images: Images) -> Cites:
-    view = image_view(images.final)
-    if view.uid in (0, None) or view.user != claim.args.user:
-        fail(
-            claim,
-            f"{claim.args.user}, not root",
-            f"USER {images.final.config.user or 'root'} (UID {view.uid})",
-            view.where,
-        )
-    return []
-
-
-@NON_ROOT.running("PID 1's UID is that user's, not 0", needs=lambda c, s: running_view_needs())
-def non_root_running(claim: Claim[NonRootArgs], stack: Stack) -> Cites:
-    view = running_view(stack.service)
-    if view.uid in (0, None) or view.user != claim.args.user:
-        fail(claim, f"the server as {claim.args.user}", f"PID 1 with UID {view.uid} ({view.user})", view.where)
-    return []
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.dockerfile import clean_path, normalise_image
+from ..model.reference import same_image
 from ..model.shell import parameters
 from ..model.sources import Sources
 from ..observe.subjects import Images, Stack
@@ -37,7 +38,7 @@ BASE_IMAGE = Label(
 def base_image_static(claim: Claim[BaseImageArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     wanted = normalise_image(claim.args.image)
-    if stage.base != wanted:
+    if not same_image(stage.base, wanted):
         fail(claim, wanted, stage.base, stage.where())
     args = [a.cite for a in sources.dockerfile.global_args if "$" in stage.written_base]
     return [stage.from_instruction.cite, *args]
@@ -47,7 +48,7 @@ def base_image_static(claim: Claim[BaseImageArgs], sources: Sources) -> Cites:
 def base_image_layers(claim: Claim[BaseImageArgs], images: Images) -> Cites:
     image = images.image(claim)
     wanted = normalise_image(claim.args.image)
-    base = images.bases.get(wanted)
+    base = next((b for name, b in images.bases.items() if same_image(name, wanted)), None)
     if base is None:
         fail(claim, wanted, "no such base image to compare layers with", "the Docker engine")
     if image.layers[: len(base.layers)] != base.layers:
