@@ -2154,3 +2154,16 @@ CATALOGUE += [
         "compose-group-add-root", C, ("    cap_drop:\n", "    group_add:\n      - root\n    cap_drop:\n"), "Non-root"
     ),
 ]
+# From a project of another team (2026-12-07): `install -d -o` makes the folders and gives them their owner at once.
+EQUIVALENT += [
+    mutant(
+        "install-owner",
+        D,
+        (
+            "RUN mkdir -p /app/staticfiles /app/mediafiles /app/logs/backend \\\n"
+            "    && chown appuser:appuser /app /app/staticfiles /app/mediafiles /app/logs /app/logs/backend \\\n",
+            "RUN install -d -o appuser -g appuser /app/staticfiles /app/mediafiles /app/logs/backend \\\n"
+            "    && chown appuser:appuser /app /app/logs \\\n",
+        ),
+    )
+]

@@ -400,6 +400,16 @@ def test_a_misspelt_setting_is_a_usage_error_naming_the_key_it_resembles(tmp_pat
     assert "Traceback" not in result.stderr
 
 
+def test_a_service_compose_does_not_have_is_named_in_every_claim_that_reads_it(repo_copy: Path) -> None:
+    pyproject = repo_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('service = "backend"', 'service = "web"'))
+    result = run_doc_suite(repo_copy, "docs", "-m", "not docker", "-p", "no:django")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out[-3000:]
+    said = "compose.yaml has no service 'web' (the `service` that [tool.docverify] names); its services: backend, db"
+    assert out.count(said) >= 10 and "KeyError" not in out and "Traceback" not in out, out[-3000:]
+
+
 def test_a_missing_embedded_file_is_named_at_its_line_without_check_paths(tmp_path: Path) -> None:
     """The site's snippets settings leave `check_paths` off (a missing file renders as an empty block);
     the reader still names the file at the include's line."""
@@ -570,4 +580,19 @@ def test_ownership_given_where_the_page_does_not_say_fails_until_a_claim_says_it
 def test_a_handover_spelt_another_way_still_hands_over(repo_copy: Path, registry: Registry, handover: str) -> None:
     script = repo_copy / "entrypoint.sh"
     script.write_text(script.read_text().replace('exec "$@"', handover, 1))
+    assert mutations.static_failures(repo_copy, registry) == {}
+
+
+def test_install_with_an_owner_gives_the_folders_it_makes_to_that_user(repo_copy: Path, registry: Registry) -> None:
+    dockerfile = repo_copy / "Dockerfile"
+    made = "RUN mkdir -p /app/staticfiles /app/mediafiles /app/logs/backend \\\n"
+    dockerfile.write_text(dockerfile.read_text().replace(made, made + "    && install -d -o appuser /srv/data \\\n"))
+    page = repo_copy / PAGE
+    listed = "`/app/logs/backend`)."
+    page.write_text(page.read_text().replace(listed, "`/app/logs/backend`, `/srv/data`)."))
+    failures = mutations.static_failures(repo_copy, registry)
+    said = " ".join(failures.get("Runtime/Permissions & Directories Changes ownership", []))
+    assert "ownership given to appuser in /app only" in said and "install -d … /srv/data" in said, failures
+    mine = "    *   Changes ownership of `/app` to `appuser`.\n"
+    page.write_text(page.read_text().replace(mine, mine + "    *   Changes ownership of `/srv/data` to `appuser`.\n"))
     assert mutations.static_failures(repo_copy, registry) == {}

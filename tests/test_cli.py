@@ -128,3 +128,27 @@ def test_fix_rewrites_a_drifted_value_and_leaves_what_it_cannot(repo_copy: Path)
     script.write_text(script.read_text().replace("python manage.py migrate --noinput\n", ""))
     left = docverify("fix", "--root", str(repo_copy))
     assert left.returncode == 1 and "entrypoint.md:13 Migrations: not fixed" in left.stderr, left.stderr
+
+
+def test_suggest_documents_a_step_no_other_label_describes_and_a_folder_a_run_makes(tmp_path: Path) -> None:
+    """A build step like `python -m compileall` gets a Runs claim, so reverse coverage passes; a top-level folder a
+    RUN makes is one the Filesystem claim may say the stage adds."""
+    root = shutil.copytree(ROOT / "examples" / "hello", tmp_path / "hello")
+    dockerfile = root / "Dockerfile"
+    steps = "RUN python -m compileall -q /srv/hello\nRUN mkdir /data\n\nUSER hello\n"
+    dockerfile.write_text(dockerfile.read_text().replace("USER hello\n", steps.replace("/srv/hello", "/srv")))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "coverage = true\n")
+    suggested = docverify("suggest", "--root", str(root))
+    assert "Runs `python -m compileall`." in suggested.stdout, suggested.stdout
+    page = (
+        suggested.stdout + "\n*   **Filesystem:** Adds `/data` to the base image, and changes only `/etc` and `/srv`.\n"
+    )
+    (root / "docs" / "image.md").write_text(page)
+    result = static_suite(root, "-p", "no:django")
+    assert result.returncode == 0 and " passed" in result.stdout, result.stdout[-3000:]
+    # Reverse coverage is on: without the Runs claim, the step is undocumented.
+    lines = [line for line in page.splitlines() if "Build Steps" not in line and "compileall" not in line]
+    (root / "docs" / "image.md").write_text("\n".join(lines) + "\n")
+    bare = static_suite(root, "-p", "no:django")
+    assert bare.returncode == 1 and "RUN python -m compileall" in bare.stdout, bare.stdout[-3000:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -793,3 +794,15 @@ def test_docker_hub_is_one_registry_however_it_is_named() -> None:
     for name in ("index.docker.io/python:3.13-slim", "docker.io/library/python:3.13-slim", "python:3.13-slim"):
         assert normalise_image(name) == "python:3.13-slim"
     assert normalise_image("registry-1.docker.io/bitnami/postgresql:17") == "bitnami/postgresql:17"
+
+
+def test_the_report_keeps_old_claims_only_while_the_pages_hold_them(tmp_path: Path) -> None:
+    from docverify.report.schema import SCHEMA
+    from docverify.run.recorder import Recorder
+
+    path = tmp_path / "report.json"
+    old = [{"id": f"docs/a.md:{n}", "page": "docs/a.md", "line": n, "levels": {"static": {}}} for n in (7, 8)]
+    path.write_text(json.dumps({"schema": SCHEMA, "files": {}, "claims": old}))
+    recorder = Recorder(path, tmp_path, None, tree=(None, False), live={"docs/a.md:8"})
+    recorder.write({})
+    assert [c["id"] for c in json.loads(path.read_text())["claims"]] == ["docs/a.md:8"]

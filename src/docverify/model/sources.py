@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import Settings
-from ..errors import ClaimFailed, DockerfileError, ScriptError
+from ..errors import ClaimFailed, ComposeError, DockerfileError, ScriptError
 from . import dockerfile as model
 from . import reads, shelltree
-from .compose import ComposeModel
+from .compose import ComposeModel, Service
 
 
 class Placed(Protocol):
@@ -107,10 +107,18 @@ class Sources:
         self._read(self.settings.dockerfile)  # its readers note what of it they read
         return model.parse(self.settings.dockerfile, self.settings.build_args)
 
+    def under_test(self) -> Service:
+        """The compose service the claims are about: the `service` setting's, else the one compose builds."""
+        name, services = self.settings.service, self.compose.services
+        if name and name not in services:
+            raise ComposeError(f"{self.compose.path.name} has no service {name!r} (the `service` that [tool.docverify] "
+                               f"names); its services: {', '.join(sorted(services)) or 'none'}")  # fmt: skip
+        return services[name] if name else self.compose.built()
+
     def stack_stage(self) -> tuple[model.Stage, str | None]:
         """The stage compose builds for the service under test, read with compose's own `build.args` (over
         docverify's), and why that is not the Dockerfile docverify reads (None: it is)."""
-        service = self.compose.services[self.settings.service] if self.settings.service else self.compose.built()
+        service = self.under_test()
         build = service.spec.get("build") or {}
         if "dockerfile_inline" in build:
             return self.dockerfile.final, "`dockerfile_inline`, not the Dockerfile"

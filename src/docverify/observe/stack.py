@@ -22,7 +22,7 @@ from typing import Any
 from pytest_docker.plugin import get_docker_services
 
 from ..config import Settings
-from ..errors import BuildFailed
+from ..errors import BuildFailed, ComposeError
 from ..model import reads
 from ..model.compose import ComposeModel, compose_files, file_options, own_environment
 from ..model.sources import Sources
@@ -95,7 +95,7 @@ class Compose:
             name = raw.get("Config", {}).get("Labels", {}).get("com.docker.compose.service", container[:12])
             state = raw.get("State", {})
             health = state.get("Health") or {}
-            said = ((health.get("Log") or [{}])[-1].get("Output") or "").strip()[-300:]
+            said = _last_lines(((health.get("Log") or [{}])[-1].get("Output") or ""), 300)
             status = health.get("Status") or state.get("Status", "?")
             exited = f" (exit {state.get('ExitCode')})" if state.get("Status") == "exited" else ""
             states.append(f"{name}: {status}{exited}" + (f"; its health check said: {said}" if said else ""))
@@ -199,7 +199,20 @@ def _late(container: str, service: Container, what: str, observer: Observer[Any,
     return probe.observe_container(container, service, {observer: observer.merge([])}, what)
 
 
+def _last_lines(output: str, limit: int) -> str:
+    """The last whole lines of an output, within `limit` characters: a traceback's last line says what failed."""
+    kept: list[str] = []
+    for line in reversed([line.strip() for line in output.splitlines() if line.strip()]):
+        if kept and sum(len(k) + 3 for k in kept) + len(line) > limit:
+            break
+        kept.insert(0, line[-limit:])
+    return " | ".join(kept)
+
+
 def under_test(settings: Settings, model: ComposeModel) -> str:
+    if settings.service and settings.service not in model.services:
+        raise ComposeError(f"{model.path.name} has no service {settings.service!r} (the `service` that "
+                           f"[tool.docverify] names); its services: {', '.join(sorted(model.services))}")  # fmt: skip
     return settings.service or model.built().name
 
 

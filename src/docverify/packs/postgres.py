@@ -244,7 +244,8 @@ def database_volume_running(claim: Claim[VolumeArgs], stack: Stack) -> Cites:
     directory = (outcome.wrote.splitlines() or [""])[-1]  # psql prints each statement's tag, then SHOW's answer
     home = _home(mounts, directory)
     if not directory.startswith("/") or home is None or home[0] != "volume" or home[2] != mounted[0]["Destination"]:
-        has = f"data_directory {outcome.wrote[-200:]!r}" + (f", on the {home[0]} at {home[2]}" if home else "")
+        shown = directory if directory.startswith("/") else outcome.wrote.strip()[-200:]
+        has = f"data_directory {shown}" + (f", on the {home[0]} at {home[2]}" if home else "")
         fail(claim, f"the database's files on {claim.args.volume}", has, where)
     if outcome.read != token:
         fail(claim, "a row that outlives its container", f"after recreating it: {outcome.read[-200:]!r}", where)

@@ -109,6 +109,7 @@ class State:
         paths = [*self.walk.page_paths(), *(self.settings.root / name for name in self.walk.sources.read_files)]
         files = {self.settings.relative(p): self._hash(p) for p in paths if p.is_file()}
         self.recorder.pages = {page.path.as_posix(): page.counts for page in self.walk.pages() if page.counts}
+        self.recorder.live = {claim.id for claim in self.walk.claims()}
         self.recorder.write(files)
         self._written = time.monotonic()
 

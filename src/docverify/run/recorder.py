@@ -53,6 +53,7 @@ class Recorder:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # page -> rendered labels against what was collected
     _old: dict[str, Any] = field(default_factory=dict)
     tree: tuple[str | None, bool] | None = None  # the commit the run was made from, and whether it was dirty
+    live: set[str] | None = None  # the claims the pages hold now: an old record of no such claim is dropped
 
     def __post_init__(self) -> None:
         try:
@@ -124,14 +125,18 @@ class Recorder:
         os.replace(scratch, self.path)
 
     def _merged(self) -> dict[str, ClaimRecord]:
-        """Old claims not rerun: kept with their levels only while every file is unchanged."""
+        """Old claims not rerun that the pages still hold: kept with their levels only while every file is unchanged."""
         old_files = self._old.get("files", {})
         unchanged = all(self.files.get(name, old_files[name]) == old_files[name] for name in old_files) and all(
             name in old_files for name in self.files
         )
         kept: dict[str, ClaimRecord] = {}
         for record in self._old.get("claims", []):
-            if not isinstance(record, dict) or "id" not in record:
+            if (
+                not isinstance(record, dict)
+                or "id" not in record
+                or (self.live is not None and record["id"] not in self.live)
+            ):
                 continue
             kept[record["id"]] = record if unchanged else {**record, "levels": {}}  # type: ignore[typeddict-item, assignment]
         return kept

@@ -16,6 +16,7 @@ from ..observe import filesystem
 from ..observe.subjects import Images
 from .common import APT_INSTALLS
 from .label import Cites, Claim, Label, fail, words
+from .permissions import made_directories
 
 # The changes come from installing packages and creating users, not from copies.
 THROUGH = (
@@ -49,7 +50,8 @@ FILESYSTEM = Label(
 
 
 @FILESYSTEM.static("every top-level path a COPY lands in is one the sentence names (added, or changed unless the "
-                   "changes come through the packages and users), and each it adds has a COPY there")  # fmt: skip
+                   "changes come through the packages and users), and each it adds has a COPY or a folder made "
+                   "there")  # fmt: skip
 def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     added = {v.rstrip("/") for v in claim.args.added}
@@ -70,10 +72,18 @@ def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
             f"a COPY into {row.destination}",
             stage.where(row.instruction),
         )
-    missing = sorted(added - set(tops))
+    # A folder the stage makes (`mkdir`, `install -d`, WORKDIR, VOLUME) is added too, if the base lacks it (the
+    # image level sees whether it does).
+    made, made_by = made_directories(stage)
+    workdir = stage.workdir()
+    made += [workdir[0]] if workdir else []
+    made += [v for volume in stage.all("VOLUME") for v in volume.arguments()]
+    made_tops = {"/" + m.strip("/").split("/")[0] for m in made if m.strip("/")}
+    missing = sorted(added - set(tops) - made_tops)
     if missing:
-        fail(claim, f"{words(missing)} added by the stage", "no COPY there", stage.where())
-    return sorted({row.instruction.cite for row in rows})
+        fail(claim, f"{words(missing)} added by the stage", "no COPY there, nor a folder made there", stage.where())
+    made_cites = made_by if added & made_tops - set(tops) else []
+    return sorted({row.instruction.cite for row in rows} | set(made_cites))
 
 
 def _through(claim: Claim[FilesystemArgs], stage: Stage) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -17,6 +18,33 @@ class RunsArgs:
     commands: tuple[str, ...]
 
 
+# Programs other labels already say what they do for (packages, environments, accounts, folders, modes).
+DESCRIBED = {
+    "apt-get", "apt", "apk", "dnf", "yum", "pip", "uv", "poetry", "useradd", "groupadd", "adduser", "addgroup",
+    "usermod", "mkdir", "install", "chown", "chmod", "rm", "ln", "true", "false", "echo", "printf", ":", "[", "test",
+}  # fmt: skip
+
+
+def _runs(sources: Sources) -> Iterable[tuple[int | None, RunsArgs]]:
+    """The commands of each stage no other label describes (`python -m compileall`), each as a program and its
+    first words up to its first option or path."""
+    for stage in sources.dockerfile.stages:
+        written: list[str] = []
+        for _, command in unconditional(stage.commands()):
+            argv = list(command.invocation())
+            if not argv or command.program in DESCRIBED or (len(argv) > 2 and argv[1:3] == ["-m", "venv"]):
+                continue
+            words = [PurePosixPath(argv[0]).name]
+            for word in argv[1:]:
+                if (word.startswith("-") and word != "-m") or "/" in word or "$" in word:
+                    break
+                words.append(word)
+            if " ".join(words) not in written:
+                written.append(" ".join(words))
+        if written:
+            yield stage.index, RunsArgs(tuple(written))
+
+
 RUNS = Label(
     "Runs",
     RunsArgs,
@@ -25,6 +53,7 @@ RUNS = Label(
     summary="Commands a stage's `RUN`s always run (a program and its subcommand, as a shell parser reads them).",
     nested=True,
     group="Build Steps",
+    suggest=_runs,
 )
 
 

@@ -22,8 +22,7 @@ from .label import Cites, Claim, Label, fail, words
 
 
 def service_under_test(sources: Sources) -> Service:
-    name = sources.settings.service
-    return sources.compose.services[name] if name else sources.compose.built()
+    return sources.under_test()
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,10 @@ def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
 READ_ONLY = Label(
     "Read-only Root Filesystem",
     ReadOnlyArgs,
-    [
-        "[In the compose stack] [the] {subject~} runs with {setting}. Only {tmpfs*} (a {kind}) [and the volumes at "
-        "{volumes*}] <is|are> writable"
+    [  # one form per number, so a sentence written from the values agrees with its subject
+        "[In the compose stack] [the] {subject~} runs with {setting}. Only {tmpfs*} (a {kind}) and the volumes at "
+        "{volumes*} <are|is> writable",
+        "[In the compose stack] [the] {subject~} runs with {setting}. Only {tmpfs*} (a {kind}) <is|are> writable",
     ],
     example=ReadOnlyArgs("read_only: true", ("/tmp",), "tmpfs", ("/app/staticfiles",)),
     summary="The service under test runs on a read-only root file system; only the places listed take writes.",
@@ -130,11 +131,12 @@ def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
     cwd = running_view(service).cwd
     accepted = [p for p in (cwd, "/", "/etc", "/usr", "/var") if p not in _writable(claim) and _writes(stack, p)]
     if refused or accepted:
+        has = [
+            f"{words(refused)} refusing a write" if refused else "",
+            f"{words(accepted)} taking one" if accepted else "",
+        ]
         fail(
-            claim,
-            f"writes only to {words(sorted(_writable(claim)))}",
-            f"writes refused at {words(refused) or 'none'}, accepted at {words(accepted) or 'none'}",
-            service.where,
+            claim, f"writes only to {words(sorted(_writable(claim)))}", ", and ".join(filter(None, has)), service.where
         )
     return []
 

@@ -79,9 +79,13 @@ def no_secrets_image(claim: Claim[SecretsArgs], images: Images) -> Cites:
     found = image.observed(secrets.SECRETS)
     for what, value in secret_values(claim.args.names, images.sources):
         for where, text in places:
-            if value in text:  # the value itself is never shown
-                fail(claim, f"no value of {what} in the image", f"{where}: {text.replace(value, '<it>')[:120]}",
-                     image.where)  # fmt: skip
+            if value in text:  # the value itself is never shown; what stands around it is
+                shown = text.replace(value, "<it>")
+                at = shown.index("<it>")
+                shown = (
+                    ("…" if at > 60 else "") + shown[max(0, at - 60) : at + 64] + ("…" if len(shown) > at + 64 else "")
+                )
+                fail(claim, f"no value of {what} in the image", f"{where}: {shown}", image.where)
         if found.holding(what):
             fail(claim, f"no value of {what} in the image", f"it in {words(found.holding(what))}", image.where)
     return []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..model.copies import copies_of
 from ..model.dockerfile import Instruction, Stage, clean_path
+from ..model.instruction import option
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import files, users
@@ -191,13 +192,12 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
                 return True
         return False
 
-    chowns = [(i, c) for i, c in unconditional(stage.running("chown"))
-              if reaches(i, c, False) and same(chowned(stage, i, c)[0])]  # fmt: skip
+    chowns = [(i, c) for i, c in owning(stage) if reaches(i, c, False) and same(chowned(stage, i, c)[0])]
     # A chown, not only COPY --chown: copying into a folder that exists (a WORKDIR made it) leaves the folder's owner.
     if not chowns:
         fail(claim, f"chown {owner} {path}", "no such chown", stage.where())
     since = chowns[-1][0].line
-    later = [(i, c) for i, c in stage.running("chown")
+    later = [(i, c) for i, c in owning(stage, unconditional_only=False)
              if i.line >= since and not c.inert and reaches(i, c, True)
              and not same(chowned(stage, i, c)[0])]  # fmt: skip
     if later:
@@ -210,7 +210,7 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
             i.line > line and any(w in ("-R", "--recursive") or (w[:1] == "-" and w[1:2] != "-" and "R" in w)
                                   for w in c.argv[1:]) and same(chowned(stage, i, c)[0])
             and any(destination == t or destination.startswith(t.rstrip("/") + "/") for t in chowned(stage, i, c)[1])
-            for i, c in unconditional(stage.running("chown"))
+            for i, c in owning(stage)
         )  # fmt: skip
 
     # Whatever is copied into the path must arrive owned too: COPY --chown, or a `chown -R` after it.
@@ -228,7 +228,7 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     stated = _stated(claim, sources, user.name, same)
     given = [(row.instruction, row.destination, f"COPY --chown={row.owner}") for row in copies_of(stage)
              if row.owner and same(row.owner)]  # fmt: skip
-    given += [(i, w, " ".join(c.argv[:2])) for i, c in unconditional(stage.running("chown"))
+    given += [(i, w, " ".join(c.argv[:2])) for i, c in owning(stage)
               if same(chowned(stage, i, c)[0]) for w in chowned(stage, i, c)[1]]  # fmt: skip
     for instruction, target, how in given:
         if not any(target == p or target.startswith(p.rstrip("/") + "/") for p in stated):
@@ -237,8 +237,22 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
     return sorted(set(cited))
 
 
+def owning(stage: Stage, unconditional_only: bool = True) -> list[tuple[Instruction, Command]]:
+    """The commands that give paths an owner: every chown, and an `install` told `-o` (`install -d -o app /data`)."""
+    found = stage.running("chown") + [
+        (i, c) for i, c in stage.running("install") if option(list(c.argv), "-o", "--owner")
+    ]
+    found.sort(key=lambda pair: pair[0].line)
+    return unconditional(found) if unconditional_only else found
+
+
 def chowned(stage: Stage, instruction: Instruction, command: Command) -> tuple[str | None, list[str]]:
-    """(the owner a chown gives, the paths it changes, resolved); `--reference` gives an owner no Dockerfile shows."""
+    """(the owner a chown gives, the paths it changes, resolved); `--reference` gives an owner no Dockerfile shows.
+    An `install -o` gives its owner to the folders it makes (`-d`), else to its destination."""
+    if command.runs("install"):
+        operands, flags = _operands(list(command.argv))
+        made = operands if {"d", "--directory"} & flags else operands[-1:]
+        return option(list(command.argv), "-o", "--owner"), [resolved(stage, instruction, w) for w in made]
     operands = [resolved(stage, instruction, w) if n else w for n, w in enumerate(command.operands())]
     if any(w.startswith("--reference") for w in command.argv):
         return None, [resolved(stage, instruction, w) for w in command.operands()]

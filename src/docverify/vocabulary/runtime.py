@@ -84,8 +84,8 @@ def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
         fail(claim, f"ENTRYPOINT {wanted} (exec form)", has, stage.where(found[1] if found else None))
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
         try:
-            service = sources.compose.services[sources.settings.service or sources.compose.built().name]
-        except (ComposeError, KeyError):
+            service = sources.under_test()
+        except ComposeError:
             return [found[1].cite]
         if service.spec.get("entrypoint") is not None:  # compose runs the container without it
             fail(
@@ -172,7 +172,7 @@ def port_static(claim: Claim[PortArgs], sources: Sources) -> Cites:
             stage.where(next(iter(exposed.values()), None)),
         )
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
-        service = sources.compose.services[sources.settings.service or sources.compose.built().name]
+        service = sources.under_test()
         added = normal_ports(str(p) for p in service.spec.get("expose") or []) - set(exposed)
         if added:
             fail(claim, f"ports {words(claim.args.ports)} exposed, only", f"expose: {words(sorted(added))} added",

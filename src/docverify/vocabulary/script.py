@@ -148,8 +148,7 @@ def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
         fail(claim, f"the server as PID {claim.args.pid}", "the container command replacing PID 1's shell", cites[0])
     signal = signal_name(claim.args.signal)
     if sources.settings.runs_stack:
-        service = sources.compose.services.get(sources.settings.service or sources.compose.built().name)
-        spec = service.spec if service else {}
+        spec = sources.under_test().spec
         if spec.get("pid"):  # the host's PID namespace, or another container's: PID 1 is theirs
             fail(claim, f"the server as PID {claim.args.pid}", f"pid: {spec['pid']}, where PID 1 is another process",
                  sources.compose.cite("pid:"))  # fmt: skip
