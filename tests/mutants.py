@@ -2167,3 +2167,12 @@ EQUIVALENT += [
         ),
     )
 ]
+# From a review (2026-12-07): the root group given as a supplementary group, which only the running level saw.
+CATALOGUE += [
+    mutant(
+        "useradd-groups-root",
+        D,
+        ("useradd --uid 1000 --gid appuser", "useradd --uid 1000 --gid appuser --groups root"),
+        "Non-root",
+    )
+]

@@ -677,6 +677,9 @@ def test_a_function_runs_its_body_where_it_is_called() -> None:
         (["CMD", "sh", "pg_isready"], (), "does not run pg_isready"),  # no -c: sh runs a script file
         (["CMD", "timeout", "5"], (), "does not run pg_isready"),
         (["NONE"], (), "no health check"),
+        (["CMD-SHELL", "command -v pg_isready"], (), "does not run pg_isready"),  # only says where it is
+        (["CMD-SHELL", "U=x; pg_isready -U $U"], ("pg_isready", "-U", "$U"), None),
+        (["CMD-SHELL", "pg_isready", "ignored"], ("pg_isready",), None),  # the rest is the script's $0
     ],
 )
 def test_a_health_test_is_read_through_its_shell_and_wrappers(
@@ -691,6 +694,7 @@ CASES = [
     'case "$1" in\n  a|b) first ;;\n  *)\n    second\n    ;;\nesac\nafter\n',
     "case $1 in (a) first;; (b) second;& esac\nafter\n",
     'case "$1" in\n  a) case "$2" in x) first ;; esac ;;\n  *) second\nesac\nafter\n',
+    'case "$1"\nin\n  a) first;;\n  *) second;;\nesac\nafter\n',
 ]
 
 
@@ -706,7 +710,14 @@ def test_a_case_runs_each_branch_on_its_pattern_and_keeps_its_lines(script: str)
     assert shell.shelltree.unreadable(script) is None
 
 
-@pytest.mark.parametrize("script", ['case "$1" in a) x ;;\n', 'case "$(echo ")")" in a) x ;; esac\n'])
+@pytest.mark.parametrize(
+    "script",
+    [
+        'case "$1" in a) x ;;\n',
+        'case "$(echo ")")" in a) x ;; esac\n',
+        "cat <<EOF\ncase x in\nEOF\ncase $1 in a) x;; esac\n",
+    ],
+)
 def test_a_case_the_rewrite_cannot_follow_is_left_to_the_word_split(script: str) -> None:
     assert shell.shelltree.readable(script) == script
 
@@ -720,6 +731,7 @@ def test_a_case_the_rewrite_cannot_follow_is_left_to_the_word_split(script: str)
         ("if ! migrate; then exit 0; fi\n", True),
         ("if ! migrate; then exit; fi\n", True),  # `exit` alone exits with `!`'s status, 0
         ("if prepare; ! migrate; then exit 1; fi\n", True),  # the first one's failure is not what decides
+        ("if migrate; then x; elif a; then b; elif c; then d; else exit 1; fi\n", True),  # it fails into `elif a`
     ],
 )
 def test_an_if_handles_its_condition_unless_failing_exits(script: str, handled: bool) -> None:
@@ -806,3 +818,25 @@ def test_the_report_keeps_old_claims_only_while_the_pages_hold_them(tmp_path: Pa
     recorder = Recorder(path, tmp_path, None, tree=(None, False), live={"docs/a.md:8"})
     recorder.write({})
     assert [c["id"] for c in json.loads(path.read_text())["claims"]] == ["docs/a.md:8"]
+
+
+def test_a_wsgi_app_reads_alike_in_the_argv_and_on_the_page() -> None:
+    from docverify.vocabulary.command import CommandArgs, _words, app_spelled
+
+    assert app_spelled(["gunicorn", "--access-logfile", "-", "core.wsgi"])[-1] == "core.wsgi:application"
+    assert app_spelled(["gunicorn", "--worker-class", "gevent", "core.wsgi"])[2:] == ["gevent", "core.wsgi:application"]
+    assert _words(CommandArgs("gunicorn", ("core.wsgi",))) == (["gunicorn"], [["core.wsgi:application"]])
+
+
+def test_options_read_in_a_cluster_and_install_gives_what_it_installs(tmp_path: Path) -> None:
+    from docverify.model.instruction import option
+    from docverify.vocabulary.permissions import chowned
+
+    assert option(["usermod", "-aG", "root", "app"], "--groups", "-G") == "root"
+    assert option(["install", "-do", "app", "/x"], "-o", "--owner") == "app"
+    dockerfile = tmp_path / "Dockerfile"
+    runs = ["install -o app -t /srv/data seed.json", "install -o app settings.ini /etc/myapp/", "install -do app /d"]
+    dockerfile.write_text("FROM python:3.13-slim\nWORKDIR /app\n" + "".join(f"RUN {r}\n" for r in runs))
+    stage = parse(dockerfile).final
+    given = [chowned(stage, i, c) for i, c in stage.commands()]
+    assert given == [("app", ["/srv/data/seed.json"]), ("app", ["/etc/myapp/settings.ini"]), ("app", ["/d"])]

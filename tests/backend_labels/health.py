@@ -132,7 +132,9 @@ def unhealthy_image(claim: Claim[UnhealthyArgs], images: Images) -> Cites:
     uses="breaks",
 )
 def unhealthy_running(claim: Claim[UnhealthyArgs], stack: Stack) -> Cites:
-    db = next(iter(stack.others))
+    db = next(iter(stack.others), None)
+    if db is None:
+        fail(claim, "a database service to pause", "no service beside the backend", stack.service.where)
     stack.compose("pause", db)
     try:
         answer = http.get(f"{stack.service.base_url}/health/")

@@ -15,6 +15,7 @@ class User:
     gid: int | None
     group: str | None
     instruction: Instruction
+    groups: tuple[str, ...] = ()  # supplementary groups (`-G`), by name or GID as written
 
 
 def created(
@@ -33,13 +34,23 @@ def created(
             if name in found:
                 uid, group = as_int(option(argv, "--uid", "-u")), option(argv, "--gid", "-g")
                 gid = (as_int(group) if group.isdigit() else groups.get(group)) if group else found[name].gid
-                found[name] = replace(found[name], uid=found[name].uid if uid is None else uid, gid=gid,
-                                      instruction=instruction)  # fmt: skip
+                named = (group if not group.isdigit() else None) if group else found[name].group
+                extra = _groups(argv)
+                appended = any(w in ("-a", "--append") or (w[:1] == "-" and w[1:2] != "-" and "a" in w) for w in argv)
+                more = (*found[name].groups, *extra) if appended else extra or found[name].groups
+                found[name] = replace(found[name], uid=found[name].uid if uid is None else uid, gid=gid, group=named,
+                                      groups=more, instruction=instruction)  # fmt: skip
             continue
         group = option(argv, "--gid", "-g", "--ingroup")
         gid = as_int(group) if group and group.isdigit() else groups.get(group or name)
         group_name = group if group and not group.isdigit() else None
         if group is None and name in groups:
             group_name = name
-        found[name] = User(name, as_int(option(argv, "--uid", "-u")), gid, group_name, instruction)
+        found[name] = User(name, as_int(option(argv, "--uid", "-u")), gid, group_name, instruction, _groups(argv))
     return found
+
+
+def _groups(argv: list[str]) -> tuple[str, ...]:
+    """The supplementary groups `-G a,b` (or `--groups`) names."""
+    given = option(argv, "--groups", "-G")
+    return tuple(g for g in given.split(",") if g) if given else ()

@@ -49,7 +49,8 @@ def read(test: Sequence[str], tool: str, runs: Callable[[tuple[str, ...]], bool]
     if not test or test[0] == "NONE":
         return Reading("", problem="no health check")
     argv = tuple(test[1:]) if test[0] in ("CMD", "CMD-SHELL") else tuple(test)
-    script = " ".join(argv) if test[0] == "CMD-SHELL" else shell_script(argv)
+    # Docker runs CMD-SHELL as `/bin/sh -c test[1] test[2]…`: the script is the first, the rest its `$0`, `$1`…
+    script = (argv[0] if argv else "") if test[0] == "CMD-SHELL" else shell_script(argv)
     if script is None:
         shown = " ".join(argv)
         argv = unwrapped(argv)
@@ -57,7 +58,7 @@ def read(test: Sequence[str], tool: str, runs: Callable[[tuple[str, ...]], bool]
             return Reading(shown, problem=f"`{shown}`, which does not run {tool}")
         return Reading(shown, argv)
     try:
-        used = [unwrapped(c.argv) for c in shell.commands(script) if runs(unwrapped(c.argv))]
+        used = [unwrapped(c.argv) for c in shell.commands(script) if unwrapped(c.argv) and runs(unwrapped(c.argv))]
         if not used:
             return Reading(script, problem=f"`{script}`, which does not run {tool}")
         if not shell.failure_propagates(script, PurePosixPath(used[-1][0]).name):

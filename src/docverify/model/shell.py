@@ -37,7 +37,7 @@ def commands(script: str) -> list[Command]:
 @lru_cache(maxsize=512)
 def _commands(script: str) -> tuple[Command, ...]:
     walker = _walked(script)
-    return tuple(walker.found) if walker else tuple(_fallback(shelltree.readable(script)))
+    return tuple(walker.found) if walker else tuple(_fallback(shelltree.joined(script)))
 
 
 @lru_cache(maxsize=512)

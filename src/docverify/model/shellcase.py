@@ -77,7 +77,7 @@ def tokens(text: str) -> list[Token]:
 
 def rewritten(text: str) -> str:
     """The text with each `case` an `if` chain, or the text as it is when it has none or the rewrite fails."""
-    if not CASE.search(text):
+    if not CASE.search(text) or "<<" in text:  # a heredoc's body is no code: not followed
         return text
     try:
         return _rewrite(text)
@@ -98,7 +98,7 @@ def _rewrite(text: str) -> str:
         elif state == "in" and token.text != "\n" and top is not None:
             if token.text != "in":
                 raise Unfollowed("`case` with no `in`")
-            edits.append((token.start, token.end, "; then true;"))
+            edits.append((token.start, token.end, ("" if previous == "\n" else "; ") + "then true;"))
             top["state"] = "pattern"
         elif state == "pattern" and token.text != "\n" and top is not None:
             if token.text == "esac":

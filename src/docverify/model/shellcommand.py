@@ -130,6 +130,8 @@ def unwrapped(argv: tuple[str, ...]) -> tuple[str, ...]:
     `pg_isready` and `curl`, whose status becomes the wrapper's. Others stay as they are."""
     while argv and PurePosixPath(argv[0]).name in WRAPPERS:
         name, rest = PurePosixPath(argv[0]).name, list(argv[1:])
+        if name == "command" and any(w[:1] == "-" and set(w[1:]) & {"v", "V"} for w in rest[:2]):
+            return argv  # `command -v X` only says where X is
         while rest and rest[0].startswith("-") and rest[0] != "-":
             option = rest.pop(0)
             if option == "--":

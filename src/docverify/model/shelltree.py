@@ -83,10 +83,15 @@ def unescape_continuations(script: str) -> str:
 ARITHMETIC = re.compile(r"\$\(\((?:[^()\n]|\([^()\n]*\))*\)\)")
 
 
+def joined(script: str) -> str:
+    """Lines joined as sh joins them, and each arithmetic expansion a number of the same width."""
+    return ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script))
+
+
 def readable(script: str) -> str:
-    """The script as the parser is given it: lines joined as sh joins them, each arithmetic expansion a
-    number of the same width, and each `case` the `if` chain it runs as (every line number stands)."""
-    return shellcase.rewritten(ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script)))
+    """The script as the parser is given it: `joined`, and each `case` the `if` chain it runs as (every line
+    number stands)."""
+    return shellcase.rewritten(joined(script))
 
 
 @lru_cache(maxsize=256)

@@ -125,7 +125,9 @@ class Walker:
         self.walk(parts[1], dataclasses.replace(context, guarded=True))
         condition = _first(parts[1])
         negated = condition.kind == "pipeline" and _negated(condition)
-        failing = parts[3] if negated else (parts[words.index("else") + 1] if "else" in words else None)
+        # A failing condition goes to the first `elif` when there is one, and only else to the `else`.
+        alone = "else" in words and "elif" not in words
+        failing = parts[3] if negated else (parts[words.index("else") + 1] if alone else None)
         if len(_statements(parts[1])) > 1:
             failing = None  # `if a; b; then`: only the last one's status decides
         if failing is not None and _exits_failing(failing):

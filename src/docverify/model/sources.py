@@ -59,6 +59,14 @@ def _heading_line(page: Path, before: int, heading: tuple[int, str]) -> int | No
     return found[-1] if found else None
 
 
+def service_named(name: str | None, compose: ComposeModel) -> str | None:
+    """The `service` setting, when compose has it; an error naming compose's services when it does not."""
+    if name and name not in compose.services:
+        raise ComposeError(f"{compose.path.name} has no service {name!r} (the `service` that [tool.docverify] "
+                           f"names); its services: {', '.join(sorted(compose.services)) or 'none'}")  # fmt: skip
+    return name
+
+
 @dataclass
 class Sources:
     settings: Settings
@@ -109,11 +117,8 @@ class Sources:
 
     def under_test(self) -> Service:
         """The compose service the claims are about: the `service` setting's, else the one compose builds."""
-        name, services = self.settings.service, self.compose.services
-        if name and name not in services:
-            raise ComposeError(f"{self.compose.path.name} has no service {name!r} (the `service` that [tool.docverify] "
-                               f"names); its services: {', '.join(sorted(services)) or 'none'}")  # fmt: skip
-        return services[name] if name else self.compose.built()
+        name = service_named(self.settings.service, self.compose)
+        return self.compose.services[name] if name else self.compose.built()
 
     def stack_stage(self) -> tuple[model.Stage, str | None]:
         """The stage compose builds for the service under test, read with compose's own `build.args` (over

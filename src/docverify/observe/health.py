@@ -36,7 +36,7 @@ def host(request: None, image: Any) -> dict[str, Any]:
     if not test or test[0] == "NONE":
         return {"test": test, "code": None, "output": "no health check", "seconds": 0}
     if test[0] == "CMD-SHELL":
-        argv = ["--entrypoint", "/bin/sh", str(image), "-c", " ".join(test[1:])]
+        argv = ["--entrypoint", "/bin/sh", str(image), "-c", *test[1:]]  # as Docker runs it
     else:
         command = test[1:] if test[0] == "CMD" else test
         argv = ["--entrypoint", command[0], str(image), *command[1:]]

@@ -22,10 +22,10 @@ from typing import Any
 from pytest_docker.plugin import get_docker_services
 
 from ..config import Settings
-from ..errors import BuildFailed, ComposeError
+from ..errors import BuildFailed
 from ..model import reads
 from ..model.compose import ComposeModel, compose_files, file_options, own_environment
-from ..model.sources import Sources
+from ..model.sources import Sources, service_named
 from . import docker, probe
 from .docker import Reporter
 from .images import building
@@ -210,10 +210,7 @@ def _last_lines(output: str, limit: int) -> str:
 
 
 def under_test(settings: Settings, model: ComposeModel) -> str:
-    if settings.service and settings.service not in model.services:
-        raise ComposeError(f"{model.path.name} has no service {settings.service!r} (the `service` that "
-                           f"[tool.docverify] names); its services: {', '.join(sorted(model.services))}")  # fmt: skip
-    return settings.service or model.built().name
+    return service_named(settings.service, model) or model.built().name
 
 
 def _base_url(inspected: dict[str, Any]) -> str:

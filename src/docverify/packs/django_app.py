@@ -180,7 +180,7 @@ print(json.dumps({
     # Then with every one given a value of its own: does a setting hold it (not a value written in the module)?
     facts["given"] = {}
     for module in sorted({m for m, _ in request["required"]}):
-        tokens = {n: f"docverify-given-{n}" for m, n in request["required"] if m == module}
+        tokens = {n: f"docverify-given-{n}-end" for m, n in request["required"] if m == module}  # none a prefix
         values = {n: f"sqlite:////tmp/{t}.sqlite3" if n == "DATABASE_URL" else t for n, t in tokens.items()}
         env = dict(os.environ, DJANGO_SETTINGS_MODULE=module, **values)
         given = run(["-c", given_code.replace("TOKENS", json.dumps(tokens))], env)
@@ -190,7 +190,9 @@ print(json.dumps({
             facts["given"][module] = {n: False for n in tokens}
     facts["modules"] = {}
     package = (settings or {}).get("SETTINGS_MODULE", "").rpartition(".")[0]
-    for module in (settings or {}).get("MODULES", []) if request["modules"] and package else []:
+    # A package of settings modules (`core.settings.dev`); a `settings.py` beside `urls.py` is the one module.
+    modular = "settings" in package.rpartition(".")[2]
+    for module in (settings or {}).get("MODULES", []) if request["modules"] and modular else []:
         env = {**placeholders, **base, "DJANGO_SETTINGS_MODULE": f"{package}.{module}"}
         done = run(["-c", paths_code], env)
         try:

@@ -193,7 +193,7 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
     name, target = claim.args.volume, clean_path(claim.args.path)
     mounts = [(str(v.get("type")), str(v.get("source")), clean_path(str(v.get("target", "")))) for v in service.volumes]
-    mounts += [("tmpfs", "", clean_path(path)) for path in service.tmpfs]
+    mounts += [("tmpfs", "", clean_path(path.split(":")[0])) for path in service.tmpfs]
     if ("volume", name, target) not in mounts or name not in sources.compose.volumes:
         fail(claim, f"named volume {name} at {target}", mounts, f"service {service.name}")
     options = (sources.compose.volumes[name] or {}).get("driver_opts") or {}

@@ -76,14 +76,17 @@ def filesystem_static(claim: Claim[FilesystemArgs], sources: Sources) -> Cites:
     # image level sees whether it does).
     made, made_by = made_directories(stage)
     workdir = stage.workdir()
-    made += [workdir[0]] if workdir else []
-    made += [v for volume in stage.all("VOLUME") for v in volume.arguments()]
-    made_tops = {"/" + m.strip("/").split("/")[0] for m in made if m.strip("/")}
-    missing = sorted(added - set(tops) - made_tops)
+    elsewhere = [workdir[0]] if workdir else []
+    elsewhere += [v for volume in stage.all("VOLUME") for v in volume.arguments()]
+    missing = sorted(added - set(tops) - _tops(made) - _tops(elsewhere))
     if missing:
         fail(claim, f"{words(missing)} added by the stage", "no COPY there, nor a folder made there", stage.where())
-    made_cites = made_by if added & made_tops - set(tops) else []
+    made_cites = made_by if added & _tops(made) - set(tops) else []  # the mkdir lines, when they made one
     return sorted({row.instruction.cite for row in rows} | set(made_cites))
+
+
+def _tops(paths: list[str]) -> set[str]:
+    return {"/" + path.strip("/").split("/")[0] for path in paths if path.strip("/")}
 
 
 def _through(claim: Claim[FilesystemArgs], stage: Stage) -> None:

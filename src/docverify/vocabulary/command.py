@@ -51,7 +51,7 @@ def app_spelled(argv: Sequence[str]) -> list[str]:
     default = APP_DEFAULTS[PurePosixPath(words[server]).name]
     for at in range(server + 1, len(words)):
         before = words[at - 1]
-        takes_value = before.startswith("-") and "=" not in before and before not in GUNICORN_FLAGS and at > server + 1
+        takes_value = before[:1] == "-" and before != "-" and "=" not in before and before not in GUNICORN_FLAGS
         if MODULE.fullmatch(words[at]) and not takes_value:
             words[at] = f"{words[at]}:{default}"
     return words
@@ -110,11 +110,15 @@ COMMAND = Label(
 
 
 def _words(args: CommandArgs) -> tuple[list[str], list[list[str]]]:
-    """(the program's words, each argument's words): `--port 8080` is two words, in that order."""
-    return (_split(args.program) if args.program else []), [
-        *(_split(a) for a in args.arguments),
-        *([[args.address]] if args.address else []),
-    ]
+    """(the program's words, each argument's words): `--port 8080` is two words, in that order; a WSGI app as the
+    argv is read (`app_spelled`)."""
+    program = _split(args.program) if args.program else []
+    runs = [*(_split(a) for a in args.arguments), *([[args.address]] if args.address else [])]
+    spelled = app_spelled([*program, *(w for run in runs for w in run)])
+    program, at = spelled[: len(program)], len(program)
+    for run in runs:
+        run[:], at = spelled[at : at + len(run)], at + len(run)
+    return program, runs
 
 
 def _has_run(argv: list[str] | tuple[str, ...], run: list[str]) -> bool:
@@ -128,7 +132,7 @@ def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
     args, form = claim.args, claim.reading.form.text
     argv = app_spelled(argv)
     if args.command is not None:
-        wanted = _split(args.command)
+        wanted = app_spelled(_split(args.command))
         return len(argv) == len(wanted) and same(argv[0], wanted[0]) and list(argv[1:]) == wanted[1:]
     program, runs = _words(args)
     if form.startswith("Passes"):  # the CMD, word for word, after the entrypoint's own words

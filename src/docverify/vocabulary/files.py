@@ -8,6 +8,7 @@ its own verb. Copies are checked against the build context as the builder sends 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -131,8 +132,9 @@ def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
     context = Context(sources.settings.context)
     if any(not row.from_stage for row in rows) and (context.root / ".dockerignore").is_file():
         sources.text(sources.settings.relative(context.root / ".dockerignore"))  # an input of the proof
-    for row in rows:
-        if not row.from_stage and not context.files(row.source):
+    for row in rows:  # a glob, a URL or an ARG the builder expands: the image level sees what was sent
+        plain = not any(c in row.source for c in "*?[$") and not re.match(r"[a-z][a-z0-9+.-]*:/", row.source)
+        if not row.from_stage and plain and not context.files(row.source):
             fail(claim, f"{row.source} copied", ".dockerignore leaving it out of the build context",
                  row.instruction.where)  # fmt: skip
     return sorted({row.instruction.cite for row in rows})

@@ -62,6 +62,10 @@ def non_root_static(claim: Claim[NonRootArgs], sources: Sources) -> Cites:
     if user is None or user.name != claim.args.user:
         fail(claim, f"the server as {claim.args.user}", f"USER {current[0]}", stage.where(current[1]))
     group = current[0].partition(":")[2]
+    joined = [g for g in user.groups if g in ROOT]
+    if joined:
+        fail(claim, f"the server as {claim.args.user}, not in the root group", f"{user.name} in group {joined[0]}",
+             stage.where(user.instruction))  # fmt: skip
     if group in ROOT or (not group and (user.gid == 0 or user.group == "root")):
         where = stage.where(current[1] if group else user.instruction)
         has = f"USER {current[0]}, group {group or user.group or user.gid} (GID 0)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from ..model.copies import copies_of
 from ..model.dockerfile import Instruction, Stage, clean_path
@@ -239,10 +240,8 @@ def changes_static(claim: Claim[OwnershipArgs], sources: Sources) -> Cites:
 
 def owning(stage: Stage, unconditional_only: bool = True) -> list[tuple[Instruction, Command]]:
     """The commands that give paths an owner: every chown, and an `install` told `-o` (`install -d -o app /data`)."""
-    found = stage.running("chown") + [
-        (i, c) for i, c in stage.running("install") if option(list(c.argv), "-o", "--owner")
-    ]
-    found.sort(key=lambda pair: pair[0].line)
+    owned = [(i, c) for i, c in stage.running("install") if option(list(c.argv), "-o", "--owner")]
+    found = sorted(stage.running("chown") + owned, key=lambda pair: pair[0].line)
     return unconditional(found) if unconditional_only else found
 
 
@@ -250,9 +249,14 @@ def chowned(stage: Stage, instruction: Instruction, command: Command) -> tuple[s
     """(the owner a chown gives, the paths it changes, resolved); `--reference` gives an owner no Dockerfile shows.
     An `install -o` gives its owner to the folders it makes (`-d`), else to its destination."""
     if command.runs("install"):
-        operands, flags = _operands(list(command.argv))
-        made = operands if {"d", "--directory"} & flags else operands[-1:]
-        return option(list(command.argv), "-o", "--owner"), [resolved(stage, instruction, w) for w in made]
+        argv = list(command.argv)
+        operands, flags = _operands(argv)
+        into = option(argv, "-t", "--target-directory")
+        last = operands[-1] if len(operands) > 2 or operands[-1:] and operands[-1].endswith("/") else None
+        folder, sources_ = into or last, operands if into else operands[:-1]
+        made = [f"{folder.rstrip('/')}/{PurePosixPath(w).name}" for w in sources_] if folder else operands[-1:]
+        made = operands if {"d", "--directory"} & flags else made  # `-d`: the folders it makes
+        return option(argv, "-o", "--owner"), [resolved(stage, instruction, w) for w in made]
     operands = [resolved(stage, instruction, w) if n else w for n, w in enumerate(command.operands())]
     if any(w.startswith("--reference") for w in command.argv):
         return None, [resolved(stage, instruction, w) for w in command.operands()]
