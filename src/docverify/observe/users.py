@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .observer import Need, Observer, nothing
@@ -21,6 +21,11 @@ class UserInfo:
 class Users:
     by_name: dict[str, UserInfo]
     groups: dict[str, int]  # group name -> GID
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group name -> its supplementary members
+
+    def gids_of(self, name: str) -> set[int]:
+        """The GIDs of the groups /etc/group lists the user in (its primary group aside)."""
+        return {self.groups[g] for g, names in self.members.items() if name in names and g in self.groups}
 
     def user(self, spec: str) -> UserInfo | None:
         """A user by name or numeric UID (`appuser`, `1000`, `1000:1000`); a bare number names a UID."""
@@ -41,7 +46,8 @@ class Users:
 
 def load(raw: dict[str, Any]) -> Users:
     users = {name: UserInfo(name, u["uid"], u["gid"], u["home"], u["shell"]) for name, u in raw["users"].items()}
-    return Users(users, {name: int(gid) for name, gid in raw["groups"].items()})
+    members = {name: tuple(names) for name, names in (raw.get("members") or {}).items()}
+    return Users(users, {name: int(gid) for name, gid in raw["groups"].items()}, members)
 
 
 def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +59,7 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
             u.pw_name: {"uid": u.pw_uid, "gid": u.pw_gid, "home": u.pw_dir, "shell": u.pw_shell} for u in pwd.getpwall()
         },
         "groups": {g.gr_name: g.gr_gid for g in grp.getgrall()},
+        "members": {g.gr_name: list(g.gr_mem) for g in grp.getgrall() if g.gr_mem},
     }
 
 

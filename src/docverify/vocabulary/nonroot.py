@@ -91,7 +91,8 @@ def non_root_static(claim: Claim[NonRootArgs], sources: Sources) -> Cites:
 
 
 @NON_ROOT.image(
-    "the image's user resolves to that user, with a UID other than 0, and its group is not GID 0",
+    "the image's user resolves to that user, with a UID other than 0, and neither its group nor a group /etc/group "
+    "lists it in is GID 0",
     needs=lambda c, s: image_view_needs(),
 )
 def non_root_image(claim: Claim[NonRootArgs], images: Images) -> Cites:
@@ -107,8 +108,9 @@ def non_root_image(claim: Claim[NonRootArgs], images: Images) -> Cites:
     account = images.final.observed(users.USERS).user(view.user or "root")
     groups = images.final.observed(users.USERS).groups
     gid = groups.get(written, int(written) if written.isdigit() else None) if written else account and account.gid
-    if gid == 0:
-        fail(claim, f"{claim.args.user}, not in the root group", f"USER {images.final.config.user} (GID 0)", view.where)
+    if gid == 0 or 0 in images.final.observed(users.USERS).gids_of(view.user or ""):
+        has = f"USER {images.final.config.user}" + (" (GID 0)" if gid == 0 else ", a member of GID 0 in /etc/group")
+        fail(claim, f"{claim.args.user}, not in the root group", has, view.where)
     return []
 
 
