@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from . import shell
-from .shellcommand import unwrapped
+from .shellcommand import SHELLS, unwrapped
 
-SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
 # Shell options that take the next word: `bash -o pipefail -c …`.
 SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 

@@ -10,9 +10,8 @@ from pathlib import PurePosixPath
 from .copies import copies_of
 from .instruction import clean_path
 from .shell import commands
+from .shellcommand import SHELLS as SHELLS
 from .sources import Sources
-
-SHELLS = {"sh", "bash", "dash", "ash", "busybox"}
 
 
 def entrypoint_script(sources: Sources) -> str | None:
@@ -21,15 +20,18 @@ def entrypoint_script(sources: Sources) -> str | None:
     entry = stage.exec_list("ENTRYPOINT")
     if entry is None or not entry[0]:
         return None
-    argv = entry[0]
-    runs = argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0]
-    runs = clean_path(runs)
+    runs = script_path(entry[0])
     for row in copies_of(stage):
         if clean_path(row.destination) == runs and not row.from_stage:
             path = sources.settings.context / row.source
             if path.is_file():
                 return sources.settings.relative(path)
     return None
+
+
+def script_path(argv: list[str]) -> str:
+    """The path an ENTRYPOINT runs: its program, or the script a shell it names is given (`["sh", "/run.sh"]`)."""
+    return clean_path(argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0])
 
 
 @dataclass(frozen=True)

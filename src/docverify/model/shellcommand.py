@@ -8,6 +8,8 @@ from pathlib import PurePosixPath
 
 # `$NAME`, `${NAME}`, `${NAME:-x}`, `${#NAME}`: a parameter read by name, whole (`$NAME2` is another).
 PARAMETER = re.compile(r"\$(?:\{[#!]?(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+# Programs that are a POSIX-like shell: `sh -c script`, or an ENTRYPOINT that runs a script with one.
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
 # Tools whose `python -m` form is the tool itself.
 MODULE_TOOLS = ("pip", "poetry")
 # Options before a subcommand that take a value as the next word.

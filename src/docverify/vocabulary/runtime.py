@@ -10,12 +10,11 @@ import hashlib
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from ..errors import ComposeError
 from ..model.dockerfile import port_key
 from ..model.instruction import clean_path
-from ..model.scripts import SHELLS, entrypoint_script
+from ..model.scripts import entrypoint_script, script_path
 from ..model.sources import Sources
 from ..observe import files, sockets
 from ..observe.observer import Need
@@ -100,11 +99,7 @@ def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
 def _script_in_image(claim: Claim[EntrypointArgs], sources: Sources) -> list[Need]:
     """The entrypoint script where the image runs it, when the repository's script is copied there."""
     script, entry = entrypoint_script(sources), sources.dockerfile.final.exec_list("ENTRYPOINT")
-    return [files.need(paths=[_script_path(entry[0])])] if script and entry else []
-
-
-def _script_path(argv: list[str]) -> str:
-    return clean_path(argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0])
+    return [files.need(paths=[script_path(entry[0])])] if script and entry else []
 
 
 @ENTRYPOINT.image(
@@ -118,7 +113,7 @@ def entrypoint_image(claim: Claim[EntrypointArgs], images: Images) -> Cites:
         fail(claim, claim.args.argv, list(image.config.entrypoint) or "no entrypoint", image.where)
     script = entrypoint_script(images.sources)
     if script and image.stage is images.sources.dockerfile.final and image.config.entrypoint:
-        path = _script_path(list(image.config.entrypoint))
+        path = script_path(list(image.config.entrypoint))
         found = image.observed(files.FILES).file(path)
         wanted = hashlib.sha256((images.sources.root / script).read_bytes()).hexdigest()
         if found.sha256 != wanted:
