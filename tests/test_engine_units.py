@@ -840,3 +840,11 @@ def test_options_read_in_a_cluster_and_install_gives_what_it_installs(tmp_path: 
     stage = parse(dockerfile).final
     given = [chowned(stage, i, c) for i, c in stage.commands()]
     assert given == [("app", ["/srv/data/seed.json"]), ("app", ["/etc/myapp/settings.ini"]), ("app", ["/d"])]
+
+
+def test_a_health_checks_output_is_shown_by_its_last_whole_lines() -> None:
+    from docverify.observe.stack import _last_lines
+
+    traceback = "Traceback (most recent call last):\n" + '  File "x.py", line 1\n' * 30 + "HTTPError: HTTP Error 404\n"
+    shown = _last_lines(traceback, 120)
+    assert shown.endswith("HTTPError: HTTP Error 404") and shown.startswith('File "x.py"') and len(shown) <= 120
