@@ -232,6 +232,7 @@ def small_project(root: Path, dockerfile: str, page: str, files: dict[str, str] 
     write(root / "Dockerfile", dockerfile)
     write(root / "docs" / "image.md", page)
     for name, text in (files or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         write(root / name, text)
     prefix = f"docverify-bad-{root.name.lower()[-12:].strip('-_')}"
     (root / "pyproject.toml").write_text(f'[tool.docverify]\ndocs = "docs"\ncompose = ""\nimage_prefix = "{prefix}"\n')
@@ -596,3 +597,32 @@ def test_install_with_an_owner_gives_the_folders_it_makes_to_that_user(repo_copy
     mine = "    *   Changes ownership of `/app` to `appuser`.\n"
     page.write_text(page.read_text().replace(mine, mine + "    *   Changes ownership of `/srv/data` to `appuser`.\n"))
     assert mutations.static_failures(repo_copy, registry) == {}
+
+
+def test_an_entrypoint_in_a_subfolder_is_covered_where_its_claims_cite_it(tmp_path: Path) -> None:
+    dockerfile = """
+        FROM python:3.13-slim
+        COPY docker/entrypoint.sh /entrypoint.sh
+        ENTRYPOINT ["/entrypoint.sh"]
+        CMD ["python", "-m", "http.server"]
+    """
+    page = """
+        # Image
+
+        *   **Base Image:** `python:3.13-slim`.
+        *   **Copy Artifacts:**
+            *   Copies `docker/entrypoint.sh` to `/entrypoint.sh`.
+        *   **Entrypoint:** `/entrypoint.sh`.
+        *   **Command:** Passes `python`, `-m` and `http.server` to the entrypoint.
+        *   **Shell:** `bash` with `set -euo pipefail`, so a failed step stops the start-up.
+        *   **Server:** Replaces the shell with the container command (`exec "$@"`), so the server is PID `1`
+            and receives `SIGTERM` directly.
+    """
+    script = '#!/usr/bin/env bash\nset -euo pipefail\nif [[ "${1:-}" == -* ]]; then\n    exit 2\nfi\nexec "$@"\n'
+    root = small_project(tmp_path / "sub", dockerfile, page, {"docker/entrypoint.sh": script})
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text() + "coverage = true\n")
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    out = result.stdout + result.stderr
+    # The `[[ … ]]` test is read, and only its branch's `exit 2` is a step no claim cites, named by its own path.
+    assert "docker/entrypoint.sh:4 exit 2" in out and "docker/entrypoint.sh:1" not in out, out[-3000:]
+    assert "entrypoint.sh:2 set" not in out and "Shell" not in out.split("short test summary")[-1], out[-3000:]

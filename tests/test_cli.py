@@ -152,3 +152,28 @@ def test_suggest_documents_a_step_no_other_label_describes_and_a_folder_a_run_ma
     (root / "docs" / "image.md").write_text("\n".join(lines) + "\n")
     bare = static_suite(root, "-p", "no:django")
     assert bare.returncode == 1 and "RUN python -m compileall" in bare.stdout, bare.stdout[-3000:]
+
+
+def test_suggest_for_a_bash_entrypoint_in_a_subfolder_passes_as_written(tmp_path: Path) -> None:
+    """Its options whole (`-o pipefail` too), a function's body as its steps (not the call), coverage where the
+    claims cite the script (by its path from the root), and a Dockerfile in a folder of its own."""
+    root = tmp_path / "sub"
+    (root / "docs").mkdir(parents=True)
+    (root / "docker").mkdir()
+    (root / "docker" / "Dockerfile").write_text(
+        'FROM python:3.13-slim\nCOPY docker/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n'
+        'CMD ["python", "-m", "http.server"]\n'
+    )
+    (root / "docker" / "entrypoint.sh").write_text(
+        '#!/usr/bin/env bash\nset -euo pipefail\nprepare() {\n    mkdir -p /tmp/state\n}\nprepare\nexec "$@"\n'
+    )
+    settings = 'docs = "docs"\ncompose = ""\ncoverage = true\ndockerfile = "docker/Dockerfile"\ncontext = "."\n'
+    (root / "pyproject.toml").write_text("[tool.docverify]\n" + settings)
+    suggested = docverify("suggest", "--root", str(root))
+    assert "`set -eu -o pipefail`" in suggested.stdout and "Runs `prepare`" not in suggested.stdout, suggested.stdout
+    # The kind of what is copied is looked up in the build context, not beside the Dockerfile.
+    page = suggested.stdout.replace("Copies `docker/entrypoint.sh` to", "Copies the `docker/entrypoint.sh` script to")
+    assert page != suggested.stdout
+    (root / "docs" / "image.md").write_text(page)
+    result = static_suite(root, "-p", "no:django")
+    assert result.returncode == 0 and " passed" in result.stdout, result.stdout[-3000:]

@@ -88,10 +88,15 @@ def joined(script: str) -> str:
     return ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script))
 
 
+# bash's `[[ … ]]`, which bashlex cannot read, as the test `[ … ]` of the same width: a test either way.
+TEST_OPEN, TEST_CLOSE = re.compile(r"(?<![^\s;&|(!])\[\[(?=\s)"), re.compile(r"(?<=\s)\]\](?=$|[\s;&|)])", re.M)
+
+
 def readable(script: str) -> str:
-    """The script as the parser is given it: `joined`, and each `case` the `if` chain it runs as (every line
-    number stands)."""
-    return shellcase.rewritten(joined(script))
+    """The script as the parser is given it: `joined`, each `[[ … ]]` a `[ … ]`, and each `case` the `if` chain it
+    runs as (every line number stands)."""
+    tested = TEST_CLOSE.sub(" ]", TEST_OPEN.sub("[ ", joined(script)))
+    return shellcase.rewritten(tested)
 
 
 @lru_cache(maxsize=256)

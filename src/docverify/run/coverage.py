@@ -33,9 +33,9 @@ def cited(walk: Walk) -> set[str]:
                 keyword = "CMD" if kind == "argv" else keyword.rstrip("?")
                 stage = stages[int(key)] if key.isdigit() and int(key) < len(stages) else None
                 found |= {i.cite for i in stage.body if keyword in ("*", i.keyword)} if stage else set()
-            elif kind == "script":
+            elif kind == "script":  # cited as the claims cite it: its path from the root (`docker/entrypoint.sh:3`)
                 lines = len((walk.sources.root / rest).read_text().splitlines()) if rest != "entrypoint" else 0
-                found |= {f"{PurePosixPath(rest).name}:{n}" for n in range(1, lines + 1)}
+                found |= {f"{rest}:{n}" for n in range(1, lines + 1)}
     return found | _arguments_read(walk, found)
 
 
@@ -87,7 +87,7 @@ def undocumented(walk: Walk) -> list[str]:
     missing = [f"{i.where} {i.keyword} {i.value[:70]}" for i in dockerfile.instructions if i.cite not in seen]
     script = entrypoint_script(walk.sources)
     if script:
-        name = PurePosixPath(script).name
+        name = PurePosixPath(script).as_posix()  # as the claims cite it
         steps = script_steps(walk.sources.text(script))
         on_line = Counter(number for number, _ in steps)
         read = seen - set(citing)  # what failing claims read: their own failures say what is wrong there

@@ -69,7 +69,7 @@ COPIES = Label(
 )
 
 
-def _lands(row: Copy, stage: Stage, destination: str | None, how: str) -> bool:
+def _lands(row: Copy, stage: Stage, destination: str | None, how: str, context: Path) -> bool:
     """The row's copy lands at the destination the page names: "to" that path, or in that folder when the COPY
     copies into a folder; "into" that folder only (a folder's contents, or files put in it). A relative
     destination is the COPY's working directory's."""
@@ -81,13 +81,13 @@ def _lands(row: Copy, stage: Stage, destination: str | None, how: str) -> bool:
     into_folder = target.endswith("/") or target in (".", "./") or len(row.instruction.arguments()) > 2
     inside = into_folder and str(PurePosixPath(row.destination).parent) == said
     if how == "into":  # a folder's contents land in it; a file lands at a path of its own inside it
-        return inside or (row.destination == said and (row.from_stage is not None or _kind(row, stage) == "dir"))
+        return inside or (row.destination == said and (row.from_stage is not None or _kind(row, context) == "dir"))
     return row.destination == said or inside
 
 
-def _kind(row: Copy, stage: Stage) -> str:
+def _kind(row: Copy, context: Path) -> str:
     """What the build context holds at a row's source: dir, script (a file with a `#!` line), file, or missing."""
-    local = stage.from_instruction.path.parent / row.source
+    local = context / row.source
     if local.is_dir():
         return "dir"
     if not local.is_file():
@@ -96,7 +96,7 @@ def _kind(row: Copy, stage: Stage) -> str:
         return "script" if handle.read(2) == b"#!" else "file"
 
 
-def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
+def _rows(claim: Claim[CopiesArgs], stage: Stage, context: Path) -> list[Copy]:
     """The COPY rows the claim describes (one per source), or a failure naming what the stage copies."""
     args = claim.args
     rows = copies_of(stage)
@@ -107,7 +107,7 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
             for row in rows
             if (row.from_stage or "").lower() == (args.stage or "").lower()
             and (source is None or row.source == norm(source))
-            and _lands(row, stage, args.destination, args.how)
+            and _lands(row, stage, args.destination, args.how, context)
         ]
         if not found:
             has = "; ".join(f"{r.source} to {r.destination} (line {r.instruction.line})" for r in rows) or "no COPY"
@@ -117,9 +117,10 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
         hits += found
     wanted = NOUNS.get(args.what or "")
     for row in hits if wanted and not args.stage else ():
-        kind = _kind(row, stage)
+        kind = _kind(row, context)
         if kind != wanted and not (wanted == "file" and kind == "script"):
-            fail(claim, f"{row.source} copied, a {args.what}", f"{row.source}, a {kind}", stage.where(row.instruction))
+            has = f"{row.source}, a {kind}" if kind != "missing" else f"no {row.source} in the build context"
+            fail(claim, f"{row.source} copied, a {args.what}", has, stage.where(row.instruction))
     return hits
 
 
@@ -128,7 +129,7 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage) -> list[Copy]:
     "build context is sent (.dockerignore leaves it in)"
 )
 def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
-    rows = _rows(claim, sources.stage(claim))
+    rows = _rows(claim, sources.stage(claim), sources.settings.context)
     context = Context(sources.settings.context)
     if any(not row.from_stage for row in rows) and (context.root / ".dockerignore").is_file():
         sources.text(sources.settings.relative(context.root / ".dockerignore"))  # an input of the proof
@@ -141,7 +142,7 @@ def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
 
 
 def _copy_needs(claim: Claim[CopiesArgs], sources: Sources) -> list[Need]:
-    rows = _rows(claim, sources.stage(claim))
+    rows = _rows(claim, sources.stage(claim), sources.settings.context)
     needs = [files.need(trees=[row.destination]) for row in rows]
     needs += [files.need(trees=[row.source], on=f"stage:{row.from_stage}") for row in rows if row.from_stage]
     return needs
@@ -161,7 +162,7 @@ def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
     assert image.stage is not None
     seen = image.observed(files.FILES)
     context = Context(images.sources.settings.context)
-    for row in _rows(claim, image.stage):
+    for row in _rows(claim, image.stage, images.sources.settings.context):
         if row.from_stage:
             other = images.of_stage(row.from_stage)
             # The source itself counts too: a single file's tree is its root alone.

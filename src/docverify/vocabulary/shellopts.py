@@ -32,7 +32,7 @@ def _shell(sources: Sources) -> Iterable[tuple[int | None, ShellArgs]]:
     run = interpreter(sources, script)
     options = shell.set_options(sources.script(script), run.options)
     if run.program and not run.problem and "e" in options:
-        yield None, ShellArgs(run.program, "set -" + "".join(sorted(o for o in options if len(o) == 1)))
+        yield None, ShellArgs(run.program, shown_options(options).strip("`"))  # `set -eu -o pipefail`: all of them
 
 
 SHELL = Label(

@@ -33,7 +33,9 @@ def _steps(sources: Sources) -> Iterable[tuple[int | None, StepArgs]]:
     name = entrypoint_script(sources)
     lines = sources.script(name).splitlines() if name else []
     for command in script.steps(sources, name) if name else ():
-        if command.program not in QUIET and not command.conditional and command.argv:
+        # A function's call is no step of its own: its body's commands are (and the step check refuses a name the
+        # script redefines).
+        if command.program not in QUIET and not command.conditional and command.argv and not command.call:
             yield None, StepArgs(" ".join(lines[command.line - 1].split("#")[0].split()))
 
 
