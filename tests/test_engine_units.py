@@ -848,3 +848,14 @@ def test_a_health_checks_output_is_shown_by_its_last_whole_lines() -> None:
     traceback = "Traceback (most recent call last):\n" + '  File "x.py", line 1\n' * 30 + "HTTPError: HTTP Error 404\n"
     shown = _last_lines(traceback, 120)
     assert shown.endswith("HTTPError: HTTP Error 404") and shown.startswith('File "x.py"') and len(shown) <= 120
+
+
+def test_pid_1_runs_the_command_after_an_interpreter_or_behind_a_flags_first_prefix() -> None:
+    from docverify.vocabulary.script import _runs_as_pid1
+
+    cmd = ("--port", "7000")
+    assert _runs_as_pid1(("/usr/bin/python", "-m", "svc", "--port", "7000"), ("python", "-m", "svc", *cmd))
+    assert not _runs_as_pid1(("/usr/bin/python", "-m", "svc", "--port", "7000"), cmd)  # `-m svc` is no interpreter
+    assert _runs_as_pid1(("/bin/sh", "-e", "/run.sh", "x"), ("/run.sh", "x"))  # a program by its path
+    assert _runs_as_pid1(("/venv/bin/python", "/venv/bin/gunicorn", "a"), ("/venv/bin/gunicorn", "a"))
+    assert _runs_as_pid1(("/usr/local/bin/python3", "app.py"), ("app.py",))

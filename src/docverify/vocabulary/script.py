@@ -96,6 +96,29 @@ def handover(claim: Claim[Any], sources: Sources, how: str) -> Cites:
     return [f"{script}:{found.line}"]
 
 
+def _runs_as_pid1(argv: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    """PID 1's argv ends in the words (its program as written, or by name), after at most a `#!` line's interpreter
+    and its options."""
+    running, before = argv[-len(wanted) :], argv[: len(argv) - len(wanted)]
+    interpreted = not before or bool(INTERPRETER.fullmatch(before[0].rsplit("/", 1)[-1])) and all(
+        w.startswith("-") for w in before[1:])  # fmt: skip
+    if not wanted or len(running) != len(wanted):
+        return False
+    program = running[0] == wanted[0] or running[0].rsplit("/", 1)[-1] == wanted[0]
+    return program and tuple(running[1:]) == wanted[1:] and interpreted
+
+
+def _prefixes(stack: Stack) -> list[tuple[str, ...]]:
+    """The words each conditional `set -- x … "$@"` of the entrypoint script puts before the command."""
+    script = entrypoint_script(stack.sources)
+    found = []
+    for command in shell.commands(stack.sources.script(script)) if script else ():
+        operands = _positional(list(command.argv[1:])) if command.program == "set" and command.conditional else None
+        if operands and operands[-1] in ALL_ARGUMENTS and not set(operands[:-1]) & set(ALL_ARGUMENTS):
+            found.append(tuple(operands[:-1]))
+    return found
+
+
 def signal_name(name: object) -> str:
     """`SIGTERM`, `TERM` and `15` are one signal."""
     text = str(name).upper()
@@ -175,18 +198,17 @@ def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
 
 
 @SERVER.running(
-    "PID 1 is the image's command; the container's stop signal is the one named", needs=lambda c, s: [process.need()]
+    'PID 1 is the image\'s command (or it behind the words a flags-first `set -- x "$@"` puts before it); the '
+    "container's stop signal is the one named",
+    needs=lambda c, s: [process.need()],
 )
 def server_running(claim: Claim[ServerArgs], stack: Stack) -> Cites:
     if claim.args.pid != 1:
         fail(claim, f"the server as PID {claim.args.pid}", "the container command as PID 1", stack.service.where)
     argv = stack.service.observed(process.PROCESS).argv
     expected = stack.service.config.cmd
-    running = argv[-len(expected) :] if expected else ()
-    before = argv[: len(argv) - len(expected)]  # only the interpreter of a script's `#!` line (and its options)
-    interpreted = not before or (INTERPRETER.fullmatch(before[0].rsplit("/", 1)[-1]) and all(
-        w.startswith("-") for w in before[1:]))  # fmt: skip
-    if not expected or (running[0].rsplit("/", 1)[-1], *running[1:]) != expected or not interpreted:
+    # The command as the image gives it, or behind the words a flags-first `set -- x "$@"` puts before it.
+    if not expected or not any(_runs_as_pid1(argv, (*prefix, *expected)) for prefix in [(), *_prefixes(stack)]):
         fail(claim, f"the command `{' '.join(expected)}` as PID 1", f"PID 1 `{' '.join(argv)}`", stack.service.where)
     stop = stack.service.config.stop_signal
     if signal_name(stop or "SIGTERM") != signal_name(claim.args.signal):
