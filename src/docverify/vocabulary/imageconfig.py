@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ClaimFailed, DockerfileError
 from ..model import reads
 from ..model.dockerfile import Stage
 from ..model.sources import Sources
 from ..model.stored import LITERAL, fingerprint
 from ..observe.subjects import Image, Images
+from ..read.items import Item
 from .common import page_items
 from .label import Cites, Claim, Label, fail, words
 
@@ -141,7 +143,12 @@ def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
             image.where,
         )
     found = page_items(claim, images.sources)
-    documented = {i.values[0] for i in found if i.nested and i.stage_heading == claim.stage_heading and i.values}
+    # A variable a stage inherits from the stage it is built FROM is documented under that stage's heading too.
+    chain, stage = set(), image.stage
+    while stage is not None:
+        chain.add(stage.index)
+        stage = stage.parent
+    documented = {i.values[0] for i in found if i.nested and i.values and _stage_index(i, images) in chain}
     base_env = dict(item.split("=", 1) for item in there.get("Env") or [])
     for item in here.get("Env") or []:
         name, value = item.split("=", 1)
@@ -153,3 +160,10 @@ def image_config_image(claim: Claim[ConfigArgs], images: Images) -> Cites:
                 image.where,
             )
     return []
+
+
+def _stage_index(item: Item, images: Images) -> int | None:
+    try:
+        return images.sources.stage(item).index
+    except (ClaimFailed, DockerfileError):
+        return None
