@@ -10,7 +10,6 @@ containers and its volumes are removed afterwards, whatever happened.
 from __future__ import annotations
 
 import subprocess
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +34,11 @@ def _exec(container: str, argv: list[str]) -> str:
 
 def recreate(stack_compose: Any, service: str, write: list[str], read: list[str]) -> Recreated:
     """`write` in the service's container, `read` in its recreated one, in a project of their own."""
-    own = Compose(
-        stack_compose.file, f"{stack_compose.project}-recreate-{uuid.uuid4().hex[:6]}", stack_compose.environment
-    )
     try:
-        return _write_and_read(own, service, write, read)
+        with stack_compose.apart("recreate") as own:
+            return _write_and_read(own, service, write, read)
     except subprocess.TimeoutExpired as error:
         return Recreated("", "", False, f"`{' '.join(map(str, error.cmd))}` did not end within {error.timeout:.0f} s")
-    finally:
-        own.clean()
 
 
 def _write_and_read(own: Compose, service: str, write: list[str], read: list[str]) -> Recreated:

@@ -13,6 +13,7 @@ import re
 import subprocess
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from pathlib import Path
 from typing import Any
 
@@ -166,16 +167,19 @@ def observe_image(image: str, requests: Requests, what: str) -> Observed:
 
 
 def observe_container(container: str, service: Any, requests: Requests, what: str) -> Observed:
+    """The container's probe and the host's observers side by side: each mostly waits on Docker or the service."""
     observed = Observed(what)
     inside = {o: r for o, r in requests.items() if o.phase != "host" and "container" in o.where}
+    on_host = {o: r for o, r in requests.items() if o.phase == "host" and o.host is not None}
     answers: dict[str, Any] = {}
-    if inside:
-        try:
-            answers.update(_in_container(container, inside, what))
-        except ProbeFailed as error:
-            answers.update({o.name: {ERROR: str(error)} for o in inside})
-    for observer, request in requests.items():
-        if observer.phase == "host" and observer.host is not None:
-            answers[observer.name] = observer.host(request, service)
-    _record(observed, {o: r for o, r in requests.items() if o in inside or o.phase == "host"}, answers)
+    with ThreadPoolExecutor(max_workers=1 + len(on_host)) as pool:
+        # Each in a copy of this context: what a host observer reads is noted for the check that asked.
+        hosted = {o: pool.submit(copy_context().run, o.host, r, service) for o, r in on_host.items() if o.host}
+        if inside:
+            try:
+                answers.update(_in_container(container, inside, what))
+            except ProbeFailed as error:
+                answers.update({o.name: {ERROR: str(error)} for o in inside})
+        answers.update({o.name: future.result() for o, future in hosted.items()})
+    _record(observed, {o: r for o, r in requests.items() if o in inside or o in on_host}, answers)
     return observed

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
@@ -50,6 +51,16 @@ class Compose:
             pin = Path(folder) / "pin.yaml"
             pin.write_text(json.dumps({"services": {service: {"image": image}}}))  # JSON is YAML
             yield Compose(self.file, self.project, self.environment, (*self.pins, pin))
+
+    @contextmanager
+    def apart(self, purpose: str) -> Iterator[Compose]:
+        """The same files, pins and variables in a compose project of its own, removed afterwards whatever
+        happened: an experiment there leaves the stack as it was, and may run while another breaks it."""
+        own = Compose(self.file, f"{self.project}-{purpose}-{uuid.uuid4().hex[:6]}", self.environment, self.pins)
+        try:
+            yield own
+        finally:
+            own.clean()
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         reads.note(*EVERYTHING)  # a check asking compose (logs, stop) sees the whole running service
@@ -219,6 +230,15 @@ def _base_url(inspected: dict[str, Any]) -> str:
     return f"http://{bindings[0]['HostIp'] or '127.0.0.1'}:{bindings[0]['HostPort']}" if bindings else ""
 
 
+def _observed(compose: Compose, plan: Plan, service: str) -> Container:
+    inspected = docker.inspect(compose.container_id(service), "container")
+    url, what = _base_url(inspected), f"service {service}"
+    placeholder = Container(service, inspected, Observed(service), url)
+    observed = probe.observe_container(inspected["Id"], placeholder, plan.requests(f"service:{service}"), what)
+    observed.fetch = partial(_late, inspected["Id"], placeholder, what)
+    return Container(service, inspected, observed, url)
+
+
 @contextmanager
 def running_stack(sources: Sources, plan: Plan, report: Reporter) -> Iterator[Stack]:
     """The stack up and healthy, every service observed with what the claims need, and down again after."""
@@ -228,14 +248,8 @@ def running_stack(sources: Sources, plan: Plan, report: Reporter) -> Iterator[St
     model = sources.compose
     name = under_test(settings, model)
     with compose.session(report):
-        containers = {}
-        for service in model.services:
-            inspected = docker.inspect(compose.container_id(service), "container")
-            url = _base_url(inspected)
-            placeholder = Container(service, inspected, Observed(service), url)
-            what = f"service {service}"
-            observed = probe.observe_container(inspected["Id"], placeholder, plan.requests(f"service:{service}"), what)
-            observed.fetch = partial(_late, inspected["Id"], placeholder, what)
-            containers[service] = Container(service, inspected, observed, url)
+        with ThreadPoolExecutor(max_workers=4) as pool:  # each service observed beside the others
+            found = pool.map(partial(_observed, compose, plan), model.services)
+            containers = dict(zip(model.services, found, strict=True))
         others = {n: c for n, c in containers.items() if n != name}
         yield Stack(sources, settings.project, containers[name], others, compose)

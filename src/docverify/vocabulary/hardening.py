@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,9 +129,13 @@ def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
             service.where,
         )
     # Writes as the server's user: the documented places take them, the rest of the tree refuses.
-    refused = [p for p in sorted(_writable(claim)) if not _writes(stack, p)]
     cwd = running_view(service).cwd
-    accepted = [p for p in (cwd, "/", "/etc", "/usr", "/var") if p not in _writable(claim) and _writes(stack, p)]
+    tried = list(dict.fromkeys([*sorted(_writable(claim)), cwd, "/", "/etc", "/usr", "/var"]))
+    with ThreadPoolExecutor(max_workers=4) as pool:  # each attempt is a `docker exec` that mostly waits
+        attempts = {p: pool.submit(copy_context().run, _writes, stack, p) for p in tried}
+    wrote = {p: attempt.result() for p, attempt in attempts.items()}
+    refused = [p for p in sorted(_writable(claim)) if not wrote[p]]
+    accepted = [p for p in tried if p not in _writable(claim) and wrote[p]]
     if refused or accepted:
         has = [
             f"{words(refused)} refusing a write" if refused else "",

@@ -13,7 +13,7 @@ from ..observe import failing
 from ..observe.subjects import Stack
 from . import script, shellopts
 from .compose import service_under_test
-from .label import Cites, Claim, Label, fail
+from .label import Cites, Claim, Label, fail, words
 
 QUIET = {"echo", "printf", ":", "set", "exec", "[", "test", "true"}
 # The shell's own commands: no program on PATH stands in for them.
@@ -110,7 +110,9 @@ def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cite
 
 @shellopts.SHELL.running(
     "each unconditional step made to fail in a one-off container of the service (a stand-in for its program on "
-    "PATH): the container exits non-zero and never reaches its command"
+    "PATH), in a compose project of its own with the service's dependencies up: the container exits non-zero and "
+    "never reaches its command",
+    uses="own",  # the steps before the failing one run for real, so they get a database no other check stops
 )
 def shell_running(claim: Claim[shellopts.ShellArgs], stack: Stack) -> Cites:
     name = script.script_of(claim, stack.sources)
@@ -122,8 +124,13 @@ def shell_running(claim: Claim[shellopts.ShellArgs], stack: Stack) -> Cites:
              "path, so docverify cannot make it fail", f"{name}:{by_path[0].line}")  # fmt: skip
     path = stack.service.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     chosen = [failing.Step(c.program, failing.literal(c.argv[1:]), c.line) for c in steps]
-    with stack.compose.pinned(stack.service.service, stack.service.inspect["Image"]) as compose:
-        outcomes = failing.fail_each(compose, stack.service.service, path, chosen)
+    service = stack.service.service
+    needed = sorted(stack.sources.compose.services[service].depends_on)
+    with stack.compose.pinned(service, stack.service.inspect["Image"]) as pinned, pinned.apart("steps") as compose:
+        up = compose("up", "--detach", "--wait", *needed, check=False) if needed else None
+        if up is not None and up.returncode != 0:
+            fail(claim, f"{words(needed)} up for the one-off starts", up.stderr.strip()[-300:], stack.service.where)
+        outcomes = failing.fail_each(compose, service, path, chosen)
     for outcome in outcomes:
         step = f"`{' '.join((outcome.step.program, *outcome.step.words))}`"
         where = f"{name}:{outcome.step.line}, in a one-off container of {stack.service.where}"
