@@ -1298,15 +1298,15 @@ EQUIVALENT += [
     ),
     mutant("page-default-after", ENTRYPOINT_PAGE, ("(default `30` seconds)", "(`30` seconds by default)")),
     mutant("graceful-equals", D, ('"--graceful-timeout", "5"', '"--graceful-timeout=5"')),
-    # Not `--interval=5000ms`: Docker reads it, hadolint does not (the Lint claim refuses it, rightly).
-    mutant("health-options-reordered", D, ("--interval=5s --timeout=3s", "--timeout=3s --interval=5s")),
+    # Not `--interval=2000ms`: Docker reads it, hadolint does not (the Lint claim refuses it, rightly).
+    mutant("health-options-reordered", D, ("--interval=2s --timeout=3s", "--timeout=3s --interval=2s")),
     mutant(
         "page-health-every",
         PAGE,
         (
-            "Checks every `5s`, gives each check `3s`, allows a start period of `30s`, and turns unhealthy after `3` "
+            "Checks every `2s`, gives each check `3s`, allows a start period of `30s`, and turns unhealthy after `3` "
             "failures in a row.",
-            "Every `5` seconds, with a timeout of `3` seconds, a start period of `0.5m`, and `3` retries.",
+            "Every `2` seconds, with a timeout of `3` seconds, a start period of `0.5m`, and `3` retries.",
         ),
     ),
 ]
@@ -1323,7 +1323,7 @@ CATALOGUE += [
 ]
 
 # A zero the builders read apart: Docker 20.10's refuses it, later ones read the default (2026-12-06).
-CATALOGUE += [mutant("health-interval-zero", D, ("--interval=5s", "--interval=0s"), "Runtime/Health Timing")]
+CATALOGUE += [mutant("health-interval-zero", D, ("--interval=2s", "--interval=0s"), "Runtime/Health Timing")]
 
 # Compose may build the service from another stage: the stack then runs that stage's health check (2026-12-06).
 CATALOGUE += [
@@ -1983,7 +1983,7 @@ PROD = "src/backend_django/core/settings/prod.py"
 HEALTH_PAGE = "docs/backend/django/health.md"
 CONNECT_TIMEOUT = (
     '    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(\n'
-    '        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)\n'
+    '        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)\n'
     "    )\n"
 )
 CATALOGUE += [

@@ -26,7 +26,7 @@ CHANGE = ('"--workers", "2"', '"--workers", "3"')
 # Other one-line changes, listed only: what each selects at the same levels.
 LISTED = {
     "a comment above EXPOSE": ("\nEXPOSE 8000\n", "\n# The port gunicorn binds.\nEXPOSE 8000\n"),
-    "the health check's interval": ("--interval=5s", "--interval=10s"),
+    "the health check's interval": ("--interval=2s", "--interval=10s"),
     "a runtime RUN line (one more package)": ("libpq5 curl", "libpq5 curl procps"),
     "the builder's Poetry pin": ("poetry==2.5.1 poetry-plugin-export", "poetry==2.5.0 poetry-plugin-export"),
 }

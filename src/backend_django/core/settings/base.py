@@ -55,9 +55,10 @@ WSGI_APPLICATION = "core.wsgi.application"
 # DATABASE_URL wins; without it, an SQLite file next to manage.py (prod refuses that).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Keeps /health/ and wait_for_db bounded when the server is unreachable.
+    # Keeps /health/ and wait_for_db bounded when the server is unreachable: 2 s lets /health/ answer 503
+    # within the health check's 3 s timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
