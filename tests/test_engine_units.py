@@ -859,3 +859,33 @@ def test_pid_1_runs_the_command_after_an_interpreter_or_behind_a_flags_first_pre
     assert _runs_as_pid1(("/bin/sh", "-e", "/run.sh", "x"), ("/run.sh", "x"))  # a program by its path
     assert _runs_as_pid1(("/venv/bin/python", "/venv/bin/gunicorn", "a"), ("/venv/bin/gunicorn", "a"))
     assert _runs_as_pid1(("/usr/local/bin/python3", "app.py"), ("app.py",))
+
+
+@pytest.mark.parametrize(
+    ("argv", "found"),
+    [
+        (["gunicorn", "core.wsgi", "--check-config"], "--check-config"),
+        (["/venv/bin/gunicorn", "-D", "core.wsgi"], "-D"),
+        (["python", "-m", "gunicorn", "--daemon", "core.wsgi"], "--daemon"),
+        (["gunicorn", "--print-config=true", "app"], "--print-config=true"),
+        (["gunicorn", "core.wsgi", "--preload", "--bind", "0.0.0.0:8000"], None),
+        (["uvicorn", "--daemon"], None),  # not a server docverify knows these options of
+        (["sh", "-c", "echo -v"], None),
+        # As gunicorn's parser reads them: cut short, clustered, after `--`, in a shell's script.
+        (["gunicorn", "--daem", "app"], "--daem"),
+        (["gunicorn", "--check", "app"], "--check"),
+        (["gunicorn", "-Dw2", "app"], "-Dw2"),
+        (["gunicorn", "-Rw2", "app"], None),  # -R, then -w with 2: nothing leaves
+        (["gunicorn", "-wD", "app"], None),  # -w's value is `D`
+        (["gunicorn", "app", "--", "-v"], None),
+        (["gunicorn", "--timeout", "-1", "app"], None),
+        (["/bin/sh", "-c", "exec gunicorn core.wsgi -D"], "-D"),
+        (["/bin/sh", "-c", "gunicorn core.wsgi --bind 0.0.0.0:8000"], None),
+    ],
+)
+def test_a_server_option_that_exits_or_forks_is_found(argv: list[str], found: str | None) -> None:
+    from docverify.vocabulary.servers import leaves
+
+    left = leaves(argv)
+    assert (left[0] if left else None) == found
+    assert left is None or left[1].startswith("gunicorn ")

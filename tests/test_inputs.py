@@ -85,6 +85,14 @@ def test_a_cmd_change_the_command_claim_can_see_stales_it(recorded: tuple[Path, 
     assert "Command" in titles(root, stale(root, inputs))
 
 
+def test_an_option_that_makes_the_server_leave_stales_command_and_server(recorded: tuple[Path, Any]) -> None:
+    """A word neither names becomes one that makes gunicorn fork (in its place: as many words as before): the
+    serving Command and Server read it."""
+    root, inputs = recorded
+    edit(root / "Dockerfile", '"--workers", "2"', '"--daemon", "2"')
+    assert {"Command", "Server"} <= titles(root, stale(root, inputs))
+
+
 def test_a_config_field_set_or_unset_stales_image_config(recorded: tuple[Path, Any]) -> None:
     root, inputs = recorded
     edit(root / "Dockerfile", "\nEXPOSE 8000\n", "\nEXPOSE 8000\nSTOPSIGNAL SIGINT\n")

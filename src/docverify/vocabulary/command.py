@@ -26,6 +26,7 @@ from .common import matches, running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
+from .servers import leaves
 
 DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
@@ -156,8 +157,10 @@ def seen(argv: Sequence[str], words: Sequence[str]) -> list[str]:
     """The argv as `holds` tells it apart for a claim of these words (not the `Runs` and `Passes` forms,
     which compare every word): each of the words where it stands, also as `--opt=value` or the program by
     path, and an interpreter's `-m`; any other word only as a launcher or not. Two argvs seen alike hold alike."""
+    left = leaves(argv)  # an option that makes the server exit or fork is told apart too (`_serves`)
     return [
         w if any(w == x or w.endswith(f"={x}") or same(w, x) for x in words) or _module_flag(argv, at)
+        or (left is not None and w == left[0])
         else "\0launcher" if LAUNCHER.fullmatch(PurePosixPath(w).name) else "\0"
         for at, w in enumerate(app_spelled(argv))
     ]  # fmt: skip
@@ -195,7 +198,8 @@ def said(claim: Claim[CommandArgs]) -> str:
 
 
 @COMMAND.static("ENTRYPOINT and CMD composed into the default process (an entrypoint script hands over to CMD); "
-                "`exec`: the script replaces itself with it")  # fmt: skip
+                "`exec`: the script replaces itself with it; one said to serve has no option that makes the server "
+                "exit or fork")  # fmt: skip
 def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     with cmd_as_seen(claim, str(stage.index)):
@@ -211,6 +215,7 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
         if not holds(claim, argv):
             fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`",
                  stage.where(cmd or entry))  # fmt: skip
+        _serves(claim, argv, stage.where(cmd or entry))
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
         service = service_under_test(sources)
         given = service.spec.get("command")
@@ -224,7 +229,7 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
     return cites
 
 
-@COMMAND.image("the image config's entrypoint and cmd, composed")
+@COMMAND.image("the image config's entrypoint and cmd, composed (one said to serve: no option making it exit or fork)")
 def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
     image = images.image(claim)
     config = image.config
@@ -234,7 +239,15 @@ def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
         argv = config.cmd if passes or scripted else config.argv
     if not holds(claim, argv):
         fail(claim, said(claim), f"`{shlex.join(argv)}`", image.where)
+    _serves(claim, argv, image.where)
     return []
+
+
+def _serves(claim: Claim[CommandArgs], argv: Sequence[str], where: str) -> None:
+    """A claim that says the process serves: no option that makes the server exit or fork instead."""
+    left = leaves(argv) if " serving " in claim.reading.form.text else None
+    if left is not None:
+        fail(claim, f"the default process serving {said(claim)}", f"`{left[0]}`, with which {left[1]}", where)
 
 
 @COMMAND.running("PID 1's argv, and its TCP sockets listening on the address and nowhere else",

@@ -6,17 +6,19 @@ The script is the one the final stage's ENTRYPOINT runs, as copied in by the Doc
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import shell
+from ..model import reads, shell
 from ..model.scripts import entrypoint_script
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
 from .label import Cites, Claim, Label, fail
+from .servers import leaves
 from .steps import ordered as ordered
 from .steps import script_of as script_of
 from .steps import step as step
@@ -141,6 +143,7 @@ def _server(sources: Sources) -> Iterable[tuple[int | None, ServerArgs]]:
         yield None, ServerArgs('exec "$@"', 1, signal_name(stop.value if stop else "SIGTERM"))
 
 
+CMD_READ = re.compile(r"dockerfile:\d+:CMD|config:\d+:Cmd")
 # What a `#!` line may put before a script in PID 1's argv; an init (`docker-init`, `tini`) is none of them.
 INTERPRETER = re.compile(r"python[0-9.]*|sh|bash|dash|ash|node|perl|ruby")
 
@@ -161,8 +164,8 @@ SERVER = Label(
 
 @SERVER.static(
     "the first `exec` of the command is that one, in the foreground, on no condition and not in a subshell, with no "
-    "variable set for it alone and no `exit`, `shift` or `set --` before it; compose's and the image's stop signal "
-    "is the one named"
+    "variable set for it alone and no `exit`, `shift` or `set --` before it; the container command has no option "
+    "that makes the server exit or fork; compose's and the image's stop signal is the one named"
 )
 def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
     words = _all_arguments(tuple(shell.commands(claim.args.handover)[0].argv))
@@ -185,6 +188,7 @@ def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
                 f"stop_signal: {spec.get('stop_signal')}",
                 sources.compose.cite("stop_signal"),
             )
+    _stays(claim, sources)
     instruction = sources.dockerfile.final.last("STOPSIGNAL")
     if signal_name(instruction.value if instruction else "SIGTERM") != signal:
         where = instruction.where if instruction else sources.dockerfile.final.where()
@@ -195,6 +199,24 @@ def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
             where,
         )
     return cites
+
+
+def _stays(claim: Claim[ServerArgs], sources: Sources) -> None:
+    """The container command (compose's `command:` wins) has no option that makes the server exit or fork."""
+    given = sources.under_test().spec.get("command") if sources.settings.runs_stack else None
+    final = sources.dockerfile.final
+    # The CMD as far as this reads it (`command.seen` with no words): a word no option here is stales nothing.
+    with reads.narrowed(lambda noted: f"argv:{final.index}:[]" if CMD_READ.fullmatch(noted) else noted):
+        cmd = final.last("CMD")
+        argv = (shlex.split(given) if isinstance(given, str) else list(given)) if given is not None else None
+        if argv is None:
+            argv = list((final.exec_list("CMD") or ([], None))[0] or [])
+    left = leaves(argv)
+    if left is not None:
+        service = sources.under_test().name if given is not None else ""
+        where = sources.compose.cite("command:", service=service) if service else final.where(cmd)
+        fail(claim, f"the server as PID {claim.args.pid}", f"`{left[0]}` in the container command, with which "
+             f"{left[1]}", where)  # fmt: skip
 
 
 @SERVER.running(
