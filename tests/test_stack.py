@@ -132,3 +132,56 @@ def test_a_run_that_died_leaves_nothing_that_breaks_the_next(docker_engine: None
     assert result.returncode == 0, result.stdout[-3000:]
     assert "passed" in result.stdout.splitlines()[-1] and "failed" not in result.stdout.splitlines()[-1]
     assert left == [], f"the session left {len(left)} container(s) of {project} behind"
+
+
+def test_the_projects_experiments_made_apart_are_swept_with_the_stack(docker_engine: None) -> None:
+    """A killed run leaves an experiment's project apart (`{project}-steps-0a1b2c`): its container, network and
+    volume go when the stack's project is cleaned; a project that only shares the name's start stays."""
+    from docverify.observe.stack import Compose
+
+    project = f"docverify-sweep-{uuid.uuid4().hex[:6]}-stack"
+    apart, other = f"{project}-steps-0a1b2c", f"{project}-unrelated"
+    made: dict[str, list[str]] = {}
+    for name in (apart, other):
+        label = f"com.docker.compose.project={name}"
+        done = [
+            docker.run("run", "-d", "--label", label, "--entrypoint", "sleep", "python:3.13-slim", "600"),
+            docker.run("network", "create", "--label", label, f"{name}_default"),
+            docker.run("volume", "create", "--label", label, f"{name}_data"),
+        ]
+        assert all(each.returncode == 0 for each in done), [each.stderr for each in done]
+        made[name] = [each.stdout.strip() for each in done]
+    try:
+        Compose(ROOT / "compose.yaml", project, {}).clean()
+        container, network, volume = made[apart]
+        assert docker.run("inspect", container).returncode != 0, "the apart project's container was left"
+        assert docker.run("network", "inspect", network).returncode != 0, "its network was left"
+        assert docker.run("volume", "inspect", volume).returncode != 0, "its volume was left"
+        assert all(docker.run("inspect", ref).returncode == 0 for ref in made[other]), "an unrelated one went"
+    finally:
+        for container, network, volume in made.values():
+            docker.run("rm", "-f", container)
+            docker.run("network", "rm", network)
+            docker.run("volume", "rm", volume)
+
+
+def test_a_project_apart_publishes_nothing_and_never_shares_an_external_volume(
+    docker_engine: None, tmp_path: Path
+) -> None:
+    """An experiment's project apart runs beside the stack: no fixed host port or container name to clash with
+    it; and a project whose volume is external gets none, as it would share the stack's data."""
+    from docverify.errors import ProbeFailed
+    from docverify.observe.stack import Compose
+
+    file = tmp_path / "compose.yaml"
+    file.write_text(
+        "services:\n  db:\n    image: postgres:17\n    container_name: fixed-db\n"
+        '    ports: ["127.0.0.1:55432:5432"]\n    volumes: [data:/var/lib/postgresql/data]\nvolumes:\n  data:\n'
+    )
+    with Compose(file, "docverify-apart-test", {}).apart("steps") as own:
+        assert own.project.startswith("docverify-apart-test-steps-")
+        seen = own("config", "--format", "json").stdout
+        assert '"ports"' not in seen and "fixed-db" not in seen, seen
+    file.write_text(file.read_text() + "    external: true\n")
+    with pytest.raises(ProbeFailed, match="volume data is external"), Compose(file, "x", {}).apart("steps"):
+        pass

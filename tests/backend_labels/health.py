@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from docverify.model import reads
 from docverify.model.sources import Sources
 from docverify.observe import http
 from docverify.observe.subjects import Images, Stack
@@ -132,15 +136,17 @@ def unhealthy_image(claim: Claim[UnhealthyArgs], images: Images) -> Cites:
 @dataclass(frozen=True)
 class Outage:
     """What the backend did with its database paused, then stopped, then started again (one experiment for the
-    two claims that break the stack: the second reads what the first saw)."""
+    two claims that break the stack: the second reads what the first saw, and what it read)."""
 
     db: str
+    read: frozenset[str]  # the inputs the experiment read (`reads`), noted for each claim that uses it
     answer: dict[str, Any]  # GET /health/ from the host while the database was paused
     first: int | None  # GET /health/ once it was stopped
-    turned: bool  # Docker turned the backend unhealthy within the window
+    turned: bool  # Docker turned the backend unhealthy, with a failed check begun after the stop, within the window
     recovered: bool  # and healthy again once the database was started
     window: float
-    health: str | None  # the backend's health status when it did not turn, or did not recover
+    health: str  # the backend's health when it did not turn (or its last checks), or when it did not recover
+    error: str = ""  # the experiment itself could not run
 
 
 _outages: dict[str, Outage] = {}  # by the backend container's ID: each stack has its own
@@ -153,29 +159,56 @@ def _outage(claim: Claim[Any], stack: Stack) -> Outage:
         fail(claim, "a database service to pause and stop", "no service beside the backend", stack.service.where)
     with _lock:
         if stack.service.id not in _outages:
-            _outages[stack.service.id] = _run_outage(stack, db)
-        return _outages[stack.service.id]
+            with reads.tracking() as read:
+                try:
+                    _outages[stack.service.id] = _run_outage(stack, db, read)
+                except (RuntimeError, subprocess.TimeoutExpired) as error:  # compose failed or hung
+                    _outages[stack.service.id] = Outage(db, frozenset(read), {}, None, False, False, 0, "", str(error))
+        outage = _outages[stack.service.id]
+    reads.note(*outage.read)
+    if outage.error:
+        fail(claim, f"{db} paused, stopped and started again", outage.error[-500:], stack.service.where)
+    return outage
 
 
-def _run_outage(stack: Stack, db: str) -> Outage:
+def _moment(stamp: str) -> datetime:
+    """Docker's RFC 3339 time (nanoseconds, trailing zeros trimmed) as a datetime."""
+    head, _, rest = stamp.rstrip("Z").partition(".")
+    return datetime.fromisoformat(f"{head}.{''.join(c for c in rest if c.isdigit())[:6].ljust(6, '0')}+00:00")
+
+
+def _failed_since(stack: Stack, since: datetime) -> bool:
+    """The backend unhealthy, with a failed check begun after `since`: not only the pause's checks failed."""
+    state = stack.service.refreshed()["State"].get("Health") or {}
+    failed = [entry for entry in state.get("Log") or [] if entry.get("ExitCode") != 0]
+    return state.get("Status") == "unhealthy" and any(_moment(entry["Start"]) > since for entry in failed)
+
+
+def _checks(stack: Stack) -> str:
+    state = stack.service.refreshed()["State"].get("Health") or {}
+    codes = [str(entry.get("ExitCode")) for entry in state.get("Log") or []]
+    return f"{state.get('Status')} (last checks exited {', '.join(codes) or 'never'})"
+
+
+def _run_outage(stack: Stack, db: str, read: set[str]) -> Outage:
     """Paused first (its port takes connections, nothing answers), then stopped as it is: the check in flight
     fails too and counts towards the backend's unhealthy turn, so the two experiments take the time of one."""
-    window = _window(stack)
+    window, answer, first, turned, health = _window(stack), {}, None, False, ""
     stack.compose("pause", db)
     try:
         answer = http.get(f"{stack.service.base_url}/health/")
-    finally:
         if stack.compose("stop", db, check=False).returncode != 0:  # Docker stops a paused container; in case not
             stack.compose("unpause", db)
             stack.compose("stop", db)
-    try:
+        stopped = _moment(stack.others[db].refreshed()["State"]["FinishedAt"])  # Docker's clock, as its log's
         first = http.get(f"{stack.service.base_url}/health/")["status"]
-        turned = _wait(stack, "unhealthy", window)
-        health = _health(stack)
+        turned = _wait(stack, lambda: _failed_since(stack, stopped), window)
+        health = _checks(stack)
     finally:
+        stack.compose("unpause", db, check=False)  # still paused if the stop failed; else a no-op
         stack.compose("start", db)
-    recovered = _wait(stack, "healthy", window + 30)
-    return Outage(db, answer, first, turned, recovered, window, health if not turned else _health(stack))
+    recovered = _wait(stack, lambda: _health(stack) == "healthy", window + 30)
+    return Outage(db, frozenset(read), answer, first, turned, recovered, window, health if turned else _checks(stack))
 
 
 @UNHEALTHY.running(
@@ -201,10 +234,10 @@ def _health(stack: Stack) -> str | None:
     return (stack.service.refreshed()["State"].get("Health") or {}).get("Status")
 
 
-def _wait(stack: Stack, wanted: str, timeout: float) -> bool:
+def _wait(stack: Stack, done: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if _health(stack) == wanted:
+        if done():
             return True
         time.sleep(POLL)
     return False
@@ -227,7 +260,8 @@ def healthcheck_bites_running(claim: Claim[HealthcheckArgs], stack: Stack) -> Ci
         fail(
             claim,
             "a health check that turns unhealthy when /health/ fails",
-            f"/health/ {outage.first}, health {outage.health} {outage.window:.0f} s after {outage.db} stopped",
+            f"/health/ {outage.first} with {outage.db} stopped, and health {outage.health} within "
+            f"{outage.window:.0f} s",
             stack.service.where,
         )
     if not outage.recovered:

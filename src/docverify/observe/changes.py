@@ -40,6 +40,7 @@ CHANGES: Observer[None, Changes] = Observer(
     phase="host",
     where=("container",),
     inputs=("config:self:*", "script:entrypoint"),
+    last=True,  # what the HTTP requests made the app write (its imports' bytecode) is in the diff every time
 )
 
 

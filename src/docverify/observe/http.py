@@ -35,7 +35,8 @@ def load(raw: dict[str, Any]) -> Http:
 
 def get(url: str) -> dict[str, Any]:
     """GET `url`: status, body (text), content type, and the body's sha256 (bytes as sent)."""
-    import urllib.error  # here: urllib.request brings ssl and http.client, which only the running level needs
+    import http.client  # here: urllib.request brings ssl and http.client, which only the running level needs
+    import urllib.error
     import urllib.request
 
     if not url.startswith(("http://", "https://")):  # the service's address is empty: it publishes no TCP port
@@ -58,8 +59,8 @@ def get(url: str) -> dict[str, Any]:
             "body": error.read().decode(errors="replace"),
             "content_type": error.headers.get("Content-Type", ""),
         }
-    except (OSError, ValueError) as error:
-        return {"status": None, "body": "", "content_type": "", "error": str(error)}
+    except (OSError, ValueError, http.client.HTTPException) as error:  # a connection cut mid-answer too
+        return {"status": None, "body": "", "content_type": "", "error": str(error) or type(error).__name__}
 
 
 def host(request: tuple[str, ...], service: Any) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class Observer(Generic[R, F]):
     # subject's stage): a socket listens as the command says, so the sockets depend on the command.
     inputs: tuple[str, ...] = ()
     on_build: bool = True  # its answer depends on the image's file system
+    last: bool = False  # on the host, after the other host observers: it sees what they made the service do
 
     def need(self, request: R, on: str = "self") -> Need:
         return Need(self, request, on)

@@ -167,19 +167,24 @@ def observe_image(image: str, requests: Requests, what: str) -> Observed:
 
 
 def observe_container(container: str, service: Any, requests: Requests, what: str) -> Observed:
-    """The container's probe and the host's observers side by side: each mostly waits on Docker or the service."""
+    """The container's probe beside the host's observers (one after another): each mostly waits on Docker."""
     observed = Observed(what)
     inside = {o: r for o, r in requests.items() if o.phase != "host" and "container" in o.where}
     on_host = {o: r for o, r in requests.items() if o.phase == "host" and o.host is not None}
     answers: dict[str, Any] = {}
-    with ThreadPoolExecutor(max_workers=1 + len(on_host)) as pool:
-        # Each in a copy of this context: what a host observer reads is noted for the check that asked.
-        hosted = {o: pool.submit(copy_context().run, o.host, r, service) for o, r in on_host.items() if o.host}
+
+    def hosted() -> dict[str, Any]:
+        ordered = sorted(on_host.items(), key=lambda item: item[0].last)
+        return {o.name: o.host(r, service) for o, r in ordered if o.host is not None}
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # In a copy of this context: what a host observer reads is noted for the check that asked.
+        on_the_host = pool.submit(copy_context().run, hosted)
         if inside:
             try:
                 answers.update(_in_container(container, inside, what))
             except ProbeFailed as error:
                 answers.update({o.name: {ERROR: str(error)} for o in inside})
-        answers.update({o.name: future.result() for o, future in hosted.items()})
+        answers.update(on_the_host.result())
     _record(observed, {o: r for o, r in requests.items() if o in inside or o in on_host}, answers)
     return observed

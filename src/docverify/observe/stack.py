@@ -8,6 +8,7 @@ again at teardown. One-off `compose run` containers get a name and a deadline of
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import socket
 import subprocess
@@ -23,7 +24,7 @@ from typing import Any
 from pytest_docker.plugin import get_docker_services
 
 from ..config import Settings
-from ..errors import BuildFailed
+from ..errors import BuildFailed, ProbeFailed
 from ..model import reads
 from ..model.compose import ComposeModel, compose_files, file_options, own_environment
 from ..model.sources import Sources, service_named
@@ -55,12 +56,24 @@ class Compose:
     @contextmanager
     def apart(self, purpose: str) -> Iterator[Compose]:
         """The same files, pins and variables in a compose project of its own, removed afterwards whatever
-        happened: an experiment there leaves the stack as it was, and may run while another breaks it."""
-        own = Compose(self.file, f"{self.project}-{purpose}-{uuid.uuid4().hex[:6]}", self.environment, self.pins)
-        try:
-            yield own
-        finally:
-            own.clean()
+        happened: an experiment there leaves the stack as it was, and may run while another breaks it. It
+        publishes no port and names no container (those would clash with the stack's); an external volume would
+        be the stack's own, so a project with one gets no experiment apart."""
+        model = ComposeModel(self.file, self.environment)
+        shared = sorted(name for name, volume in model.volumes.items() if (volume or {}).get("external"))
+        if shared:
+            raise ProbeFailed(f"volume {', '.join(shared)} is external: a compose project apart would share it")
+        with tempfile.TemporaryDirectory(prefix="docverify-apart-") as folder:
+            reset = Path(folder) / "apart.yaml"  # YAML for its `!reset` tags; JSON strings for the names
+            reset.write_text("services:\n" + "".join(
+                f"  {json.dumps(name)}:\n    ports: !reset []\n    container_name: !reset null\n"
+                for name in model.services))  # fmt: skip
+            name = f"{self.project}-{purpose}-{uuid.uuid4().hex[:6]}"
+            own = Compose(self.file, name, self.environment, (*self.pins, reset))
+            try:
+                yield own
+            finally:
+                own.clean()
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         reads.note(*EVERYTHING)  # a check asking compose (logs, stop) sees the whole running service
@@ -85,13 +98,27 @@ class Compose:
         result = docker.run("ps", "-aq", "--filter", f"label=com.docker.compose.project={self.project}")
         return result.stdout.split()
 
+    def _apart(self, kind: str) -> list[str]:
+        """Containers, networks or volumes of the projects `apart` made, left by a session that was killed."""
+        mine = re.compile(re.escape(self.project) + r"-[a-z]+-[0-9a-f]{6}")
+        field = "{{.Name}}" if kind == "volume ls" else "{{.ID}}"
+        shown = f'{field} {{{{.Label "com.docker.compose.project"}}}}'
+        listed = docker.run(*kind.split(), "--filter", "label=com.docker.compose.project", "--format", shown)
+        lines = (line.partition(" ") for line in listed.stdout.splitlines())
+        return [ref for ref, _, name in lines if mine.fullmatch(name)]
+
     def clean(self) -> None:
-        """Remove every container, network and volume of the project, and the images compose named after it
-        (`--rmi local`: a service's image without an `image:` of its own; BuildKit's cache keeps the layers)."""
-        found = self.leftovers()
+        """Remove every container, network and volume of the project and of the projects its experiments made apart,
+        and the images compose named after it (`--rmi local`: a service's image without an `image:` of its own;
+        BuildKit's cache keeps the layers)."""
+        found = self.leftovers() + self._apart("ps -a")
         if found:
             docker.run("rm", "-f", "-v", *found, timeout=120)
         self("down", "-v", "--rmi", "local", "--remove-orphans", "--timeout", "5", check=False, timeout=180)
+        for kind in ("network", "volume"):
+            left = self._apart(f"{kind} ls")
+            if left:
+                docker.run(kind, "rm", *left, timeout=120)
 
     def why_unhealthy(self, error: Exception) -> str:
         """One account of a stack that did not come up: each service's state and its health check's last words,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,21 @@ def start_up_default_static(claim: Claim[DefaultArgs], sources: Sources) -> Cite
     return defaulted(claim, sources, claim.args.variable, claim.args.value)
 
 
+def _dependencies_up(claim: Claim[Any], compose: Any, stack: Stack) -> None:
+    """The service's dependencies up in the project as compose would start them: a one-off service run to its
+    end (`up --wait` fails on one that exits, compose#10596), the others up and healthy where they check."""
+    depends = stack.sources.compose.services[stack.service.service].depends_on
+    once = [name for name, how in depends.items() if (how or {}).get("condition") == "service_completed_successfully"]
+    for name in once:
+        done = compose("run", "--rm", "-T", name, check=False)
+        if done.returncode != 0:
+            fail(claim, f"{name} run to its end for the one-offs", done.stderr.strip()[-300:], stack.service.where)
+    waiting = [name for name in depends if name not in once]
+    up = compose("up", "--detach", "--wait", *waiting, check=False) if waiting else None
+    if up is not None and up.returncode != 0:
+        fail(claim, f"{words(waiting)} up for the one-off starts", up.stderr.strip()[-300:], stack.service.where)
+
+
 @shellopts.SHELL.running(
     "each unconditional step made to fail in a one-off container of the service (a stand-in for its program on "
     "PATH), in a compose project of its own with the service's dependencies up: the container exits non-zero and "
@@ -125,11 +141,12 @@ def shell_running(claim: Claim[shellopts.ShellArgs], stack: Stack) -> Cites:
     path = stack.service.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     chosen = [failing.Step(c.program, failing.literal(c.argv[1:]), c.line) for c in steps]
     service = stack.service.service
-    needed = sorted(stack.sources.compose.services[service].depends_on)
-    with stack.compose.pinned(service, stack.service.inspect["Image"]) as pinned, pinned.apart("steps") as compose:
-        up = compose("up", "--detach", "--wait", *needed, check=False) if needed else None
-        if up is not None and up.returncode != 0:
-            fail(claim, f"{words(needed)} up for the one-off starts", up.stderr.strip()[-300:], stack.service.where)
+    with ExitStack() as held:
+        compose = held.enter_context(stack.compose.pinned(service, stack.service.inspect["Image"]))
+        for other in stack.others.values():  # the images the stack runs, never a build of their own
+            compose = held.enter_context(compose.pinned(other.service, other.inspect["Image"]))
+        compose = held.enter_context(compose.apart("steps"))
+        _dependencies_up(claim, compose, stack)
         outcomes = failing.fail_each(compose, service, path, chosen)
     for outcome in outcomes:
         step = f"`{' '.join((outcome.step.program, *outcome.step.words))}`"
