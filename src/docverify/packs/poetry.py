@@ -97,7 +97,7 @@ def tooling_groups(sources: Sources) -> set[str]:
     return {name for name, spec in declared.items() if name in TOOLING or spec.get("optional") is True}
 
 
-@EXPORTS.static("`poetry export` with exactly these groups (--only/--with) to the file")
+@EXPORTS.static("`poetry export` with exactly these groups (--only/--with) to the file, and no `poetry lock` after it")
 def exports_static(claim: Claim[ExportsArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     unknown = set(claim.args.groups) - declared_groups(sources)
@@ -118,6 +118,13 @@ def exports_static(claim: Claim[ExportsArgs], sources: Sources) -> Cites:
     tooling = sorted(groups & tooling_groups(sources)) if claim.args.production else []
     if tooling:
         fail(claim, "production dependencies only", f"the tooling groups {words(tooling)} exported", "pyproject.toml")
+    # What the stage exports is the lock it ends with: a `poetry lock` after the export leaves the file behind it.
+    commands = stage.commands()
+    at = next((n for n, (i, c) in enumerate(commands) if i == instruction and c == command), len(commands))
+    later = [(i, c) for i, c in commands[at + 1 :] if c.runs("poetry", "lock")]
+    if later:
+        fail(claim, f"{claim.args.file} exported from the lock the stage ends with",
+             f"`{' '.join(later[0][1].argv)}` after the export", stage.where(later[0][0]))  # fmt: skip
     return [instruction.cite]
 
 

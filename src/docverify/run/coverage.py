@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import PurePosixPath
 
+from ..errors import DocverifyError
 from ..model import shell
 from ..model.scripts import entrypoint_script
+from ..vocabulary.commands import RUNS, RunsArgs, as_written, undescribed
+from ..vocabulary.common import unconditional
 from .walk import Walk
 
 
@@ -85,6 +88,7 @@ def undocumented(walk: Walk) -> list[str]:
     citing = Counter(cite for outcome in walk.static().values() for cite in set(outcome.cites))
     dockerfile = walk.sources.dockerfile
     missing = [f"{i.where} {i.keyword} {i.value[:70]}" for i in dockerfile.instructions if i.cite not in seen]
+    missing += _unnamed_runs(walk)
     script = entrypoint_script(walk.sources)
     if script:
         name = PurePosixPath(script).as_posix()  # as the claims cite it
@@ -96,4 +100,23 @@ def undocumented(walk: Walk) -> list[str]:
             if cite not in read and citing[cite] < on_line[number]:
                 missing.append(f"{cite} {code}" + (f" ({on_line[number]} steps, {citing[cite]} claims)"
                                                    if citing[cite] else ""))  # fmt: skip
+    return missing
+
+
+def _unnamed_runs(walk: Walk) -> list[str]:
+    """Commands no label but Runs describes (what `suggest` writes as Runs claims) that no Runs claim of their
+    stage names: one added to a RUN other claims cite (`&& python -m compileall .`) is undocumented too."""
+    named: dict[int, list[list[str]]] = {}
+    for claim in walk.claims():
+        if claim.label.name == RUNS.name and isinstance(claim.args, RunsArgs):
+            try:
+                stage = walk.sources.stage(claim)
+            except DocverifyError:  # its own failure says where its heading is wrong
+                continue
+            named.setdefault(stage.index, []).extend(command.split() for command in claim.args.commands)
+    missing = []
+    for stage in walk.sources.dockerfile.stages:
+        for instruction, command in unconditional(stage.commands()):
+            if undescribed(command) and not any(as_written(command, w) for w in named.get(stage.index, [])):
+                missing.append(f"{instruction.where} RUN `{' '.join(command.argv)[:70]}`, which no Runs claim names")
     return missing

@@ -22,7 +22,21 @@ class RunsArgs:
 DESCRIBED = {
     "apt-get", "apt", "apk", "dnf", "yum", "pip", "uv", "poetry", "useradd", "groupadd", "adduser", "addgroup",
     "usermod", "mkdir", "install", "chown", "chmod", "rm", "ln", "true", "false", "echo", "printf", ":", "[", "test",
+    "apt-mark", "dpkg",
 }  # fmt: skip
+
+
+# The shell's own plumbing: it sets up the commands after it in the same RUN, and is no step of the build.
+PLUMBING = {"export", "set", "cd", "unset", "umask", "exec"}
+
+
+def undescribed(command: Command) -> bool:
+    """A command only a Runs claim can describe: no other label says what its program does (as it is invoked:
+    `python -m pip` is pip, `env X=1 pip` is pip)."""
+    argv = list(command.invocation())
+    program = PurePosixPath(argv[0]).name if argv else ""
+    venv = len(argv) > 2 and argv[1:3] == ["-m", "venv"]
+    return bool(argv) and program not in DESCRIBED and program not in PLUMBING and not venv
 
 
 def _runs(sources: Sources) -> Iterable[tuple[int | None, RunsArgs]]:
@@ -32,7 +46,7 @@ def _runs(sources: Sources) -> Iterable[tuple[int | None, RunsArgs]]:
         written: list[str] = []
         for _, command in unconditional(stage.commands()):
             argv = list(command.invocation())
-            if not argv or command.program in DESCRIBED or (len(argv) > 2 and argv[1:3] == ["-m", "venv"]):
+            if not undescribed(command):
                 continue
             words = [PurePosixPath(argv[0]).name]
             for word in argv[1:]:
