@@ -1434,7 +1434,7 @@ CATALOGUE += [
             "chmod +x /entrypoint.sh",
             "chmod -x /entrypoint.sh && cp /entrypoint.sh /tmp/entrypoint.sh && chmod +x /tmp/entrypoint.sh",
         ),
-        "Runtime/Permissions & Directories Makes executable",
+        ("Runtime/Permissions & Directories Makes executable", "(undocumented step)"),  # the `cp` no claim names
         builds=False,
     ),
     mutant(
@@ -2174,5 +2174,52 @@ CATALOGUE += [
         D,
         ("useradd --uid 1000 --gid appuser", "useradd --uid 1000 --gid appuser --groups root"),
         "Non-root",
+    )
+]
+# gunicorn told to check its configuration, or to fork, exits or leaves PID 1 (2026-12-07): the static level read
+# the CMD's words only, and took both for a server serving.
+CATALOGUE += [
+    mutant(
+        "gunicorn-check-config",
+        D,
+        ('"--access-logfile", "-"]', '"--access-logfile", "-", "--check-config"]'),
+        ("Runtime/Command", "Server"),
+    ),  # fmt: skip
+    mutant("gunicorn-daemon", D, ('"--workers", "2",', '"--workers", "2", "--daemon",'), ("Runtime/Command", "Server")),
+    # As gunicorn's parser reads it: `-D` clustered with `-w`, which takes the next word.
+    mutant("gunicorn-daemon-cluster", D, ('"--workers", "2",', '"-Dw", "2",'), ("Runtime/Command", "Server")),
+]
+EQUIVALENT += [mutant("gunicorn-preload", D, ('"--workers", "2",', '"--workers", "2", "--preload",'))]
+# The export before the lock (2026-12-07): the stage exports a lock it then changes; the list says lock, then export.
+EXPORT_THEN_LOCK = (
+    "    && POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n    && poetry export --only django,shared --output requirements.txt\n",
+    "    && poetry export --only django,shared --output requirements.txt \\\n    && POETRY_VIRTUALENVS_CREATE=false poetry lock\n",
+)
+CATALOGUE += [mutant("export-before-lock", D, EXPORT_THEN_LOCK, "Builder/Dependency Export Exports")]
+EQUIVALENT += [
+    mutant(
+        "lock-then-export-apart",
+        D,
+        (
+            "    && POETRY_VIRTUALENVS_CREATE=false poetry lock \\\n    && poetry export",
+            "    && POETRY_VIRTUALENVS_CREATE=false poetry lock\n\nRUN poetry export",
+        ),
+    )
+]
+# Reverse coverage read a RUN whole (2026-12-07): a step appended to a RUN other claims cite went unnoticed. A step
+# no other label describes needs a Runs claim of its stage; one that a Runs claim names is documented.
+CATALOGUE += [
+    mutant(
+        "run-step-appended",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && ldconfig\n"),
+        "(undocumented step)",
+    ),  # fmt: skip
+]
+EQUIVALENT += [  # a variable set for the rest of the RUN (a build has no one to ask anyway): plumbing, no step
+    mutant(
+        "export-plumbing",
+        D,
+        ("    && poetry export --only", "    && export POETRY_NO_INTERACTION=1 \\\n    && poetry export --only"),
     )
 ]
