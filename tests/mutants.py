@@ -2223,3 +2223,38 @@ EQUIVALENT += [  # a variable set for the rest of the RUN (a build has no one to
         ("    && poetry export --only", "    && export POETRY_NO_INTERACTION=1 \\\n    && poetry export --only"),
     )
 ]
+# An adversarial try of the day's new checks (2026-12-07): a wrapper hid a command from Exports and from coverage,
+# other Poetry commands rewrite the lock, and gunicorn reads options from its environment too.
+CATALOGUE += [
+    mutant(
+        "lock-behind-exec",
+        D,
+        (EXPORT_THEN_LOCK[0], EXPORT_THEN_LOCK[0].rstrip("\n") + " \\\n    && exec poetry lock\n"),
+        "Builder/Dependency Export Exports",
+    ),  # fmt: skip
+    mutant(
+        "update-after-export",
+        D,
+        (EXPORT_THEN_LOCK[0], EXPORT_THEN_LOCK[0].rstrip("\n") + " \\\n    && poetry update --lock\n"),
+        "Builder/Dependency Export Exports",
+    ),  # fmt: skip
+    mutant(
+        "step-behind-exec",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && exec ldconfig\n"),
+        "(undocumented step)",
+    ),  # fmt: skip
+    mutant(
+        "gunicorn-env-daemon",
+        C,
+        ("      DB_WAIT_TIMEOUT:", "      GUNICORN_CMD_ARGS: --daemon\n      DB_WAIT_TIMEOUT:"),
+        ("Runtime/Command", "Server"),
+    ),  # fmt: skip
+]
+EQUIVALENT += [
+    mutant(
+        "getent-probe",
+        D,
+        ("RUN groupadd --gid 1000 appuser", "RUN getent group appuser || groupadd --gid 1000 appuser"),
+    ),
+]

@@ -881,6 +881,11 @@ def test_pid_1_runs_the_command_after_an_interpreter_or_behind_a_flags_first_pre
         (["gunicorn", "--timeout", "-1", "app"], None),
         (["/bin/sh", "-c", "exec gunicorn core.wsgi -D"], "-D"),
         (["/bin/sh", "-c", "gunicorn core.wsgi --bind 0.0.0.0:8000"], None),
+        (["gunicorn", "--v", "app"], "--v"),  # argparse's shortest unique --version
+        (["sh", "-ec", "exec gunicorn app --daemon"], "--daemon"),
+        (["sh", "-o", "pipefail", "-c", "exec gunicorn app -D"], "-D"),
+        (["sh", "-c", "--", "exec gunicorn app -D"], "-D"),
+        (["gunicorn", "--log-level", "debug", "-n", "v", "app"], None),
     ],
 )
 def test_a_server_option_that_exits_or_forks_is_found(argv: list[str], found: str | None) -> None:
@@ -889,3 +894,15 @@ def test_a_server_option_that_exits_or_forks_is_found(argv: list[str], found: st
     left = leaves(argv)
     assert (left[0] if left else None) == found
     assert left is None or left[1].startswith("gunicorn ")
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [("--daemon", "GUNICORN_CMD_ARGS=--daemon"), ("--workers 3 -D", "GUNICORN_CMD_ARGS=--workers 3 -D"),
+     ("--workers 3", None), ("", None), (None, None), ("'unclosed", None)],
+)  # fmt: skip
+def test_gunicorn_options_from_its_environment_are_read(value: str | None, found: str | None) -> None:
+    from docverify.vocabulary.servers import from_environment
+
+    left = from_environment(value)
+    assert (left[0] if left else None) == found

@@ -11,11 +11,12 @@ from typing import Any
 
 from ..errors import ClaimUnreadable
 from ..model.instruction import option, option_values
+from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import venvs
 from ..observe.observer import Observer, nothing
 from ..observe.subjects import Images
-from ..vocabulary.commands import RUNS, RunsArgs
+from ..vocabulary.commands import RUNS, RunsArgs, invoked
 from ..vocabulary.common import unconditional
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
@@ -97,6 +98,15 @@ def tooling_groups(sources: Sources) -> set[str]:
     return {name for name, spec in declared.items() if name in TOOLING or spec.get("optional") is True}
 
 
+def _relocks(command: Command) -> bool:
+    """`poetry lock`, or a command that rewrites the lock too (`update`, `add`, `remove`), of this project: not only
+    asked for its help, nor pointed at another project (`-C`, `--directory`, `--project`)."""
+    elsewhere = any(w in ("-C", "-P", "--directory", "--project") or w.startswith(("--directory=", "--project="))
+                    for w in command.argv)  # fmt: skip
+    changes = any(command.runs("poetry", sub) for sub in ("lock", "update", "add", "remove"))
+    return changes and not command.inert and not elsewhere
+
+
 @EXPORTS.static("`poetry export` with exactly these groups (--only/--with) to the file, and no `poetry lock` after it")
 def exports_static(claim: Claim[ExportsArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -121,7 +131,7 @@ def exports_static(claim: Claim[ExportsArgs], sources: Sources) -> Cites:
     # What the stage exports is the lock it ends with: a `poetry lock` after the export leaves the file behind it.
     commands = stage.commands()
     at = next((n for n, (i, c) in enumerate(commands) if i == instruction and c == command), len(commands))
-    later = [(i, c) for i, c in commands[at + 1 :] if c.runs("poetry", "lock")]
+    later = [(i, c) for i, c in commands[at + 1 :] if _relocks(invoked(c))]
     if later:
         fail(claim, f"{claim.args.file} exported from the lock the stage ends with",
              f"`{' '.join(later[0][1].argv)}` after the export", stage.where(later[0][0]))  # fmt: skip

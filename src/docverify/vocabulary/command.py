@@ -26,7 +26,7 @@ from .common import matches, running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
-from .servers import leaves
+from .servers import configured, found, leaves
 
 DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
@@ -215,7 +215,7 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
         if not holds(claim, argv):
             fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`",
                  stage.where(cmd or entry))  # fmt: skip
-        _serves(claim, argv, stage.where(cmd or entry))
+        _serves(claim, argv, stage.where(cmd or entry), configured(sources, stage))
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
         service = service_under_test(sources)
         given = service.spec.get("command")
@@ -239,15 +239,16 @@ def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
         argv = config.cmd if passes or scripted else config.argv
     if not holds(claim, argv):
         fail(claim, said(claim), f"`{shlex.join(argv)}`", image.where)
-    _serves(claim, argv, image.where)
+    _serves(claim, argv, image.where, (config.env.get("GUNICORN_CMD_ARGS"), f"{image.where}, its Env"))
     return []
 
 
-def _serves(claim: Claim[CommandArgs], argv: Sequence[str], where: str) -> None:
-    """A claim that says the process serves: no option that makes the server exit or fork instead."""
-    left = leaves(argv) if " serving " in claim.reading.form.text else None
+def _serves(claim: Claim[CommandArgs], argv: Sequence[str], where: str, options: tuple[str | None, str]) -> None:
+    """A claim that says the process serves: no option that makes the server exit or fork instead, on its command
+    line or in the options gunicorn reads from its environment."""
+    left = found(argv, options, where) if " serving " in claim.reading.form.text else None
     if left is not None:
-        fail(claim, f"the default process serving {said(claim)}", f"`{left[0]}`, with which {left[1]}", where)
+        fail(claim, f"the default process serving {said(claim)}", f"`{left[0]}`, with which {left[1]}", left[2])
 
 
 @COMMAND.running("PID 1's argv, and its TCP sockets listening on the address and nowhere else",

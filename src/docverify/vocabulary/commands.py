@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from ..model.shell import Command
+from ..model.shell import Command, unwrapped
 from ..model.sources import Sources
 from .common import cites, unconditional
 from .health import never_checks
@@ -26,14 +26,19 @@ DESCRIBED = {
 }  # fmt: skip
 
 
-# The shell's own plumbing: it sets up the commands after it in the same RUN, and is no step of the build.
-PLUMBING = {"export", "set", "cd", "unset", "umask", "exec"}
+# The shell's own plumbing, and probes that only read: no step of the build.
+PLUMBING = {"export", "set", "cd", "unset", "umask", "command", "hash", "readonly", "trap", "wait", "exit", "getent",
+            "id", "which", "type"}  # fmt: skip
+
+
+def invoked(command: Command) -> Command:
+    """The command as it runs behind a wrapper (`exec`, `nice`, `timeout 5`, `env X=1`; `python -m pip` is pip)."""
+    return replace(command, argv=unwrapped(command.argv))
 
 
 def undescribed(command: Command) -> bool:
-    """A command only a Runs claim can describe: no other label says what its program does (as it is invoked:
-    `python -m pip` is pip, `env X=1 pip` is pip)."""
-    argv = list(command.invocation())
+    """A command only a Runs claim can describe: no other label says what its program does (as it is invoked)."""
+    argv = list(invoked(command).invocation())
     program = PurePosixPath(argv[0]).name if argv else ""
     venv = len(argv) > 2 and argv[1:3] == ["-m", "venv"]
     return bool(argv) and program not in DESCRIBED and program not in PLUMBING and not venv

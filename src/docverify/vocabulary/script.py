@@ -18,7 +18,7 @@ from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
 from .label import Cites, Claim, Label, fail
-from .servers import leaves
+from .servers import configured, found
 from .steps import ordered as ordered
 from .steps import script_of as script_of
 from .steps import step as step
@@ -211,12 +211,11 @@ def _stays(claim: Claim[ServerArgs], sources: Sources) -> None:
         argv = (shlex.split(given) if isinstance(given, str) else list(given)) if given is not None else None
         if argv is None:
             argv = list((final.exec_list("CMD") or ([], None))[0] or [])
-    left = leaves(argv)
+    service = sources.under_test().name if given is not None else ""
+    where = sources.compose.cite("command:", service=service) if service else final.where(cmd)
+    left = found(argv, configured(sources, final), where)
     if left is not None:
-        service = sources.under_test().name if given is not None else ""
-        where = sources.compose.cite("command:", service=service) if service else final.where(cmd)
-        fail(claim, f"the server as PID {claim.args.pid}", f"`{left[0]}` in the container command, with which "
-             f"{left[1]}", where)  # fmt: skip
+        fail(claim, f"the server as PID {claim.args.pid}", f"`{left[0]}`, with which {left[1]}", left[2])
 
 
 @SERVER.running(

@@ -8,11 +8,14 @@ command."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from ..model import shell
+from ..model.dockerfile import Stage
 from ..model.shellcommand import SHELLS
+from ..model.sources import Sources
 
 _EXITS = "prints {} and exits"
 _FORKS = "forks into the background, and the process the container runs exits"
@@ -36,7 +39,7 @@ def _option(program: str, word: str) -> str | None:
     """The leaving option `word` is for `program`'s parser, if any."""
     options = LEAVES[program]
     name = word.split("=", 1)[0]
-    if name.startswith("--") and len(name) > 3:
+    if name.startswith("--") and len(name) > 2:
         # Cut short: a prefix of one leaving option is it, or ambiguous, and argparse then exits with an error.
         return next((o for o in options if o.startswith("--") and o.startswith(name)), None)
     if name.startswith("-") and not name.startswith("--"):
@@ -48,14 +51,41 @@ def _option(program: str, word: str) -> str | None:
     return None
 
 
+def _script(words: Sequence[str]) -> str | None:
+    """The script a shell's `-c` runs (`sh -ec 'script'`, `sh -o pipefail -c 'script'`, `sh -c -- 'script'`)."""
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word in ("-o", "+o"):
+            at += 2
+            continue
+        if not word.startswith(("-", "+")) or word in ("-", "--"):
+            return None
+        if "c" in word[1:] and not word.startswith("--"):
+            rest = [w for w in words[at + 1 :] if w != "--"]
+            return rest[0] if rest else None
+        at += 1
+    return None
+
+
+def from_environment(value: str | None) -> tuple[str, str] | None:
+    """What `GUNICORN_CMD_ARGS` (gunicorn reads it as more options) makes gunicorn do, if it leaves."""
+    try:
+        words = shlex.split(value or "")
+    except ValueError:
+        return None
+    found = leaves(["gunicorn", *words])
+    return (f"GUNICORN_CMD_ARGS={value}", found[1]) if found else None
+
+
 def leaves(argv: Sequence[str]) -> tuple[str, str] | None:
     """(the word, what the server does with it) for the first server in `argv` given a leaving option, else None.
     A shell's `-c` script is read for the server's command in it."""
     for at, word in enumerate(argv):
         program = PurePosixPath(word).name
-        if program in SHELLS and "-c" in argv[at + 1 :]:
-            script = argv[at + 1 :][argv[at + 1 :].index("-c") + 1 :]
-            found = [leaves(command.argv) for command in shell.commands(script[0])] if script else []
+        if program in SHELLS:
+            script = _script(argv[at + 1 :])
+            found = [leaves(command.argv) for command in shell.commands(script)] if script else []
             return next((f for f in found if f is not None), None)
         if program not in LEAVES:
             continue
@@ -67,3 +97,27 @@ def leaves(argv: Sequence[str]) -> tuple[str, str] | None:
                 return option, f"{program} {LEAVES[program][name]}"
         return None
     return None
+
+
+def configured(sources: Sources, stage: Stage) -> tuple[str | None, str]:
+    """`GUNICORN_CMD_ARGS` as the stage's container gets it (compose's `environment:` over the stage's ENV), and
+    where it is set."""
+    value, instruction = stage.env().get("GUNICORN_CMD_ARGS", (None, None))
+    where = stage.where(instruction) if instruction is not None else stage.where()
+    if stage is sources.dockerfile.final and sources.settings.runs_stack:
+        service = sources.under_test()
+        if "GUNICORN_CMD_ARGS" in service.environment:
+            value = service.environment["GUNICORN_CMD_ARGS"]
+            where = sources.compose.cite("GUNICORN_CMD_ARGS", service=service.name)
+    return value, where
+
+
+def found(argv: Sequence[str], options: tuple[str | None, str], where: str) -> tuple[str, str, str] | None:
+    """(the word, what the server does with it, where it is) from the command line, else from the options a
+    gunicorn in it reads from its environment."""
+    left = leaves(argv)
+    if left is not None:
+        return (*left, where)
+    gunicorn = any(PurePosixPath(w).name == "gunicorn" or "gunicorn" in w.split() for w in argv)
+    left = from_environment(options[0]) if gunicorn else None
+    return (*left, options[1]) if left is not None else None
