@@ -2258,3 +2258,11 @@ EQUIVALENT += [
         ("RUN groupadd --gid 1000 appuser", "RUN getent group appuser || groupadd --gid 1000 appuser"),
     ),
 ]
+# A command read as written only: behind `nice` (or `exec`, `timeout`) it still runs, for every label (2026-12-07).
+EQUIVALENT += [
+    mutant(
+        "nice-poetry-lock",
+        D,
+        ("POETRY_VIRTUALENVS_CREATE=false poetry lock", "POETRY_VIRTUALENVS_CREATE=false nice poetry lock"),
+    )
+]

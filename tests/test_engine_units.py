@@ -906,3 +906,19 @@ def test_gunicorn_options_from_its_environment_are_read(value: str | None, found
 
     left = from_environment(value)
     assert (left[0] if left else None) == found
+
+
+@pytest.mark.parametrize(
+    ("argv", "program", "subcommand"),
+    [
+        (("exec", "nice", "-n", "5", "python", "-m", "pip", "install", "x"), "pip", ("install",)),
+        (("timeout", "5", "poetry", "lock"), "poetry", ("lock",)),
+        (("env", "A=1", "poetry", "lock"), "poetry", ("lock",)),
+    ],
+)
+def test_a_command_runs_what_a_wrapper_runs(argv: tuple[str, ...], program: str, subcommand: tuple[str, ...]) -> None:
+    """Every label reads a command as it runs: behind `exec`, `nice`, `timeout` or `env` it is still that tool."""
+    from docverify.model.shellcommand import Command
+
+    assert Command(argv).runs(program, *subcommand)
+    assert not Command(("command", "-v", program)).runs(program)  # only says where it is

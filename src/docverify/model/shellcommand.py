@@ -57,8 +57,9 @@ class Command:
 
     def invocation(self) -> tuple[str, ...]:
         """The argv with `python -m pip` spelled `pip` (and `python -m poetry`, `poetry`), and without a bare `env`
-        and its NAME=value words before it: one name for one tool."""
-        argv = self.argv
+        and its NAME=value words before it, and as it runs behind a wrapper (`exec`, `nice`, `timeout 5`): one name
+        for one tool."""
+        argv = unwrapped(self.argv)
         if argv and PurePosixPath(argv[0]).name == "env":
             rest = list(argv[1:])
             while rest and "=" in rest[0] and not rest[0].startswith("-"):
