@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,11 @@ CASES = [
 def built(tmp_path: Path, body: str) -> tuple[Path, dict[str, Any]]:
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(f"FROM {BASE}\n{body}\n")
+    # A label of its own: two cases with the same body on two workers would otherwise share one image ID, and one's
+    # `docker rmi` would remove it under the other's `inspect`.
     result = subprocess.run(
-        ["docker", "build", "-q", str(tmp_path)], capture_output=True, text=True, timeout=300,
-        env={**os.environ, "DOCKER_BUILDKIT": "0"},
+        ["docker", "build", "-q", "--label", f"docverify.test={uuid.uuid4().hex}", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "DOCKER_BUILDKIT": "0"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     image = result.stdout.strip().splitlines()[-1]
