@@ -99,5 +99,5 @@ def test_the_data_directory_lives_on_the_deepest_mount_that_holds_it(pgdata: str
 
 
 def test_docker_times_are_read_to_the_microsecond() -> None:
-    start, end = oneoff._moment("2026-12-04T19:00:00.123456789Z"), oneoff._moment("2026-12-04T19:00:03.5Z")
+    start, end = oneoff.moment("2026-12-04T19:00:00.123456789Z"), oneoff.moment("2026-12-04T19:00:03.5Z")
     assert round(end - start, 6) == 3.376544

@@ -8,12 +8,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from docverify.model import reads
 from docverify.model.sources import Sources
 from docverify.observe import http
+from docverify.observe.oneoff import moment
 from docverify.observe.subjects import Images, Stack
 from docverify.packs.django_app import DJANGO, DjangoRequest
 from docverify.vocabulary.health import HEALTHCHECK, HealthcheckArgs
@@ -171,17 +171,11 @@ def _outage(claim: Claim[Any], stack: Stack) -> Outage:
     return outage
 
 
-def _moment(stamp: str) -> datetime:
-    """Docker's RFC 3339 time (nanoseconds, trailing zeros trimmed) as a datetime."""
-    head, _, rest = stamp.rstrip("Z").partition(".")
-    return datetime.fromisoformat(f"{head}.{''.join(c for c in rest if c.isdigit())[:6].ljust(6, '0')}+00:00")
-
-
-def _failed_since(stack: Stack, since: datetime) -> bool:
+def _failed_since(stack: Stack, since: float) -> bool:
     """The backend unhealthy, with a failed check begun after `since`: not only the pause's checks failed."""
     state = stack.service.refreshed()["State"].get("Health") or {}
     failed = [entry for entry in state.get("Log") or [] if entry.get("ExitCode") != 0]
-    return state.get("Status") == "unhealthy" and any(_moment(entry["Start"]) > since for entry in failed)
+    return state.get("Status") == "unhealthy" and any(moment(entry["Start"]) > since for entry in failed)
 
 
 def _checks(stack: Stack) -> str:
@@ -200,7 +194,7 @@ def _run_outage(stack: Stack, db: str, read: set[str]) -> Outage:
         if stack.compose("stop", db, check=False).returncode != 0:  # Docker stops a paused container; in case not
             stack.compose("unpause", db)
             stack.compose("stop", db)
-        stopped = _moment(stack.others[db].refreshed()["State"]["FinishedAt"])  # Docker's clock, as its log's
+        stopped = moment(stack.others[db].refreshed()["State"]["FinishedAt"])  # Docker's clock, as its log's
         first = http.get(f"{stack.service.base_url}/health/")["status"]
         turned = _wait(stack, lambda: _failed_since(stack, stopped), window)
         health = _checks(stack)

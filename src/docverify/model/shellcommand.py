@@ -56,15 +56,9 @@ class Command:
         return "--help" in words or "--version" in words
 
     def invocation(self) -> tuple[str, ...]:
-        """The argv with `python -m pip` spelled `pip` (and `python -m poetry`, `poetry`), and without a bare `env`
-        and its NAME=value words before it, and as it runs behind a wrapper (`exec`, `nice`, `timeout 5`): one name
-        for one tool."""
+        """The argv as it runs behind a wrapper (`exec`, `nice`, `timeout 5`, `env A=1`), with `python -m pip` spelled
+        `pip` (and `python -m poetry`, `poetry`): one name for one tool."""
         argv = unwrapped(self.argv)
-        if argv and PurePosixPath(argv[0]).name == "env":
-            rest = list(argv[1:])
-            while rest and "=" in rest[0] and not rest[0].startswith("-"):
-                rest.pop(0)
-            argv = tuple(rest) if rest and not rest[0].startswith("-") else argv
         if (
             len(argv) > 2
             and re.fullmatch(r"python3?(\.\d+)?", PurePosixPath(argv[0]).name)

@@ -32,7 +32,7 @@ class Ended:
         return "\n".join(line for _, line in self.lines)
 
 
-def _moment(stamp: str) -> float:
+def moment(stamp: str) -> float:
     """Docker's RFC 3339 time with nanoseconds, as seconds since the epoch."""
     head, _, rest = stamp.rstrip("Z").partition(".")
     fraction = "".join(c for c in rest if c.isdigit())[:6].ljust(6, "0")
@@ -58,13 +58,13 @@ def start(
         raise ProbeFailed(f"`docker compose run` made no container of service {service}: {said}") from None
     finally:
         docker.run("rm", "-f", "-v", name, timeout=60)
-    started = _moment(state["StartedAt"])
+    started = moment(state["StartedAt"])
     lines = []
     for raw in (logged.stdout + logged.stderr).splitlines():
         stamp, _, text = raw.partition(" ")
         try:
-            lines.append((_moment(stamp) - started, text))
+            lines.append((moment(stamp) - started, text))
         except ValueError:
             continue
     lines.sort()
-    return Ended(state.get("ExitCode"), _moment(state["FinishedAt"]) - started, tuple(lines))
+    return Ended(state.get("ExitCode"), moment(state["FinishedAt"]) - started, tuple(lines))

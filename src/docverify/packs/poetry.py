@@ -16,7 +16,7 @@ from ..model.sources import Sources
 from ..observe import venvs
 from ..observe.observer import Observer, nothing
 from ..observe.subjects import Images
-from ..vocabulary.commands import RUNS, RunsArgs, invoked
+from ..vocabulary.commands import RUNS, RunsArgs
 from ..vocabulary.common import unconditional
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
@@ -131,7 +131,7 @@ def exports_static(claim: Claim[ExportsArgs], sources: Sources) -> Cites:
     # What the stage exports is the lock it ends with: a `poetry lock` after the export leaves the file behind it.
     commands = stage.commands()
     at = next((n for n, (i, c) in enumerate(commands) if i == instruction and c == command), len(commands))
-    later = [(i, c) for i, c in commands[at + 1 :] if _relocks(invoked(c))]
+    later = [(i, c) for i, c in commands[at + 1 :] if _relocks(c)]
     if later:
         fail(claim, f"{claim.args.file} exported from the lock the stage ends with",
              f"`{' '.join(later[0][1].argv)}` after the export", stage.where(later[0][0]))  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from ..errors import DocverifyError
 from ..model import shell
 from ..model.scripts import entrypoint_script
-from ..vocabulary.commands import RUNS, RunsArgs, as_written, invoked, undescribed
+from ..vocabulary.commands import RUNS, RunsArgs, as_written, undescribed
 from ..vocabulary.common import unconditional
 from .walk import Walk
 
@@ -119,7 +119,7 @@ def _unnamed_runs(walk: Walk) -> list[str]:
         for instruction, command in unconditional(stage.commands()):
             if command.call or not undescribed(command):  # a function's call: its body's commands are the steps
                 continue
-            if not any(as_written(invoked(command), w) for w in named.get(stage.index, [])):
+            if not any(as_written(command, w) for w in named.get(stage.index, [])):
                 shown = " ".join(command.argv)
                 shown = shown if len(shown) <= 70 else shown[:69] + "…"
                 missing.append(f"{instruction.where} RUN `{shown}`, which no Runs claim of its stage names "

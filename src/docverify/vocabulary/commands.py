@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..model.shell import Command, unwrapped
@@ -31,14 +31,9 @@ PLUMBING = {"export", "set", "cd", "unset", "umask", "command", "hash", "readonl
             "id", "which", "type"}  # fmt: skip
 
 
-def invoked(command: Command) -> Command:
-    """The command as it runs behind a wrapper (`exec`, `nice`, `timeout 5`, `env X=1`; `python -m pip` is pip)."""
-    return replace(command, argv=unwrapped(command.argv))
-
-
 def undescribed(command: Command) -> bool:
     """A command only a Runs claim can describe: no other label says what its program does (as it is invoked)."""
-    argv = list(invoked(command).invocation())
+    argv = list(command.invocation())
     program = PurePosixPath(argv[0]).name if argv else ""
     venv = len(argv) > 2 and argv[1:3] == ["-m", "venv"]
     return bool(argv) and program not in DESCRIBED and program not in PLUMBING and not venv
@@ -78,8 +73,9 @@ RUNS = Label(
 
 def as_written(command: Command, written: list[str]) -> bool:
     """The command runs what the page writes: its words in order (a program named without a path matches it
-    by name), or a program and its subcommand with options between (`pip --no-cache-dir install`)."""
-    argv = list(command.argv)
+    by name), or a program and its subcommand with options between (`pip --no-cache-dir install`); behind a
+    wrapper, what it runs (`exec python -m compileall`)."""
+    argv = list(unwrapped(command.argv))
     head = (argv[0] if "/" in written[0] else PurePosixPath(argv[0]).name) if argv else ""
     if argv[: len(written)] and [head, *argv[1 : len(written)]] == written:
         return True
