@@ -1434,7 +1434,8 @@ CATALOGUE += [
             "chmod +x /entrypoint.sh",
             "chmod -x /entrypoint.sh && cp /entrypoint.sh /tmp/entrypoint.sh && chmod +x /tmp/entrypoint.sh",
         ),
-        ("Runtime/Permissions & Directories Makes executable", "(undocumented step)"),  # the `cp` no claim names
+        # The `cp` no claim names is undocumented too, once the failing claim it shares its RUN with is fixed.
+        "Runtime/Permissions & Directories Makes executable",
         builds=False,
     ),
     mutant(
@@ -2265,4 +2266,96 @@ EQUIVALENT += [
         D,
         ("POETRY_VIRTUALENVS_CREATE=false poetry lock", "POETRY_VIRTUALENVS_CREATE=false nice poetry lock"),
     )
+]
+# A constant condition decides nothing, and `$(…)` runs with its command (2026-12-07): the step is as real.
+CATALOGUE += [
+    mutant(
+        "step-behind-true",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && if true; then ldconfig; fi\n"),
+        "(undocumented step)",
+    ),  # fmt: skip
+    mutant(
+        "step-after-false",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && { false || ldconfig; }\n"),
+        "(undocumented step)",
+    ),  # fmt: skip
+    mutant(
+        "step-in-substitution",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", '    && chmod +x /entrypoint.sh \\\n    && echo "linked $(ldconfig)"\n'),
+        "(undocumented step)",
+    ),  # fmt: skip
+]
+EQUIVALENT += [
+    mutant(
+        "lock-if-true",
+        D,
+        (
+            "&& POETRY_VIRTUALENVS_CREATE=false poetry lock \\",
+            "&& if true; then POETRY_VIRTUALENVS_CREATE=false poetry lock; fi \\",
+        ),
+    )
+]
+# Another form of a program a label reads is a step of its own (2026-12-07): the labels read `pip install`, not
+# `pip uninstall`; `chmod +x`, not `chmod u+s`; `rm` of caches, not of the venv; `echo` to the log, not to a file.
+CATALOGUE += [
+    mutant(
+        name,
+        D,
+        ("    && chmod +x /entrypoint.sh\n", f"    && chmod +x /entrypoint.sh \\\n    && {step}\n"),
+        "(undocumented step)",
+    )  # fmt: skip
+    for name, step in [
+        ("pip-uninstall", "pip uninstall -y setuptools"),
+        ("rm-venv-lib", "rm -rf /venv/lib/python3.13/site-packages/django/contrib/admin"),
+        ("ln-shadows-python", "ln -sf /bin/true /venv/bin/gunicorn"),
+        ("echo-appends-a-file", 'echo "127.0.0.1 db" >> /etc/hosts'),
+        ("chmod-setuid", "chmod u+s /venv/bin/python3"),
+    ]
+]
+EQUIVALENT += [
+    mutant(
+        "apt-cache-cleaned",
+        D,
+        (
+            "    && rm -rf /var/lib/apt/lists/*\n\nRUN groupadd",
+            "    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin\n\nRUN groupadd",
+        ),
+    ),  # fmt: skip
+    mutant(
+        "echo-to-stderr",
+        D,
+        ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && echo 'directories made' >&2\n"),
+    ),  # fmt: skip
+]
+# gunicorn reads a configuration file too (2026-12-07): `gunicorn.conf.py` where it runs, or the one `--config`
+# names. The static level reads the build context's with Python's parser; the image level asks gunicorn itself.
+APP = "src/backend_django"
+CATALOGUE += [
+    mutant(
+        "gunicorn-conf-daemon",
+        f"{APP}/gunicorn.conf.py",
+        ("", "daemon = True\n"),
+        ("Runtime/Command", "Server"),
+        new_file=True,
+    ),
+    mutant(
+        "gunicorn-config-flag",
+        D,
+        ('CMD ["gunicorn", ', 'CMD ["gunicorn", "--config=serving.py", '),
+        ("Runtime/Command", "Server"),
+        creates=((f"{APP}/serving.py", "workers = 2\nprint_config = True\n"),),
+    ),
+    mutant(
+        "gunicorn-conf-made-by-run",
+        D,
+        (CHMOD_LINE, CHMOD_LINE.rstrip("\n") + " \\\n    && echo 'daemon = True' > /app/gunicorn.conf.py\n"),
+        "Runtime/Command",  # statically an undocumented step; that it makes gunicorn fork, only the image shows
+        level="image",
+    ),
+]
+EQUIVALENT += [
+    mutant("gunicorn-conf-settings", f"{APP}/gunicorn.conf.py", ("", "daemon = False\ntimeout = 30\n"), new_file=True)
 ]

@@ -217,6 +217,114 @@ def test_commands_know_conditions_guards_and_python_m_pip() -> None:
                        "f": True, "g": True}  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("script", "runs"),
+    [
+        ("if true; then a; fi", True),
+        ("if ! false; then x; else a; fi", False),
+        ("if false; then x; else a; fi", True),
+        ("if true; then x; elif y; then a; fi", False),
+        ("false || a", True),
+        ("true || a", False),
+        ("false && a", False),
+        (": && true && a", True),
+        ("x; false || a", True),
+        ("x || false || a", False),
+        ('echo "$(a)"', True),
+        ("X=$(a)", True),
+        ("x || echo $(a)", False),
+    ],
+)
+def test_a_constant_condition_decides_nothing_and_a_substitution_runs_with_its_command(script: str, runs: bool) -> None:
+    found = {c.argv[0]: c for c in shell.commands(script) if c.argv}
+    assert found["a"].conditional is not runs, script
+
+
+@pytest.mark.parametrize(
+    ("script", "step"),
+    [
+        ("pip uninstall -y x", True),
+        ("python -m pip install x", False),
+        ("chmod u+s /e", True),
+        ("chmod 4755 /e", True),
+        ("chmod -R g+w /app", True),
+        ("chmod +x /e", False),
+        ("chmod 0755 /e", False),
+        ("chmod go-w /e", False),
+        ("rm -rf /venv/lib", True),
+        ("rm -rf /var/lib/apt/lists/* /tmp/x", False),
+        ("ln -s a b", True),
+        ("echo a >> /etc/hosts", True),
+        ("echo a >&2", False),
+        ("install -dm755 /x", False),
+        ("install -m 4755 a /b", True),
+        ("poetry lock", True),
+        ("poetry export -o r", False),
+        ("poetry --version", False),
+        ("uname -m", False),
+    ],
+)
+def test_a_program_other_labels_read_is_described_only_in_the_forms_they_read(script: str, step: bool) -> None:
+    from docverify.vocabulary.commands import undescribed
+
+    assert undescribed(shell.commands(script)[0]) is step
+
+
+@pytest.mark.parametrize(
+    ("words", "environment", "where"),
+    [
+        ("gunicorn app:wsgi", None, "/app/gunicorn.conf.py"),
+        ("gunicorn -c conf.py app:wsgi", None, "/app/conf.py"),
+        ("gunicorn -cconf.py app:wsgi", None, "/app/conf.py"),
+        ("gunicorn --conf=/etc/g.py app:wsgi", None, "/etc/g.py"),
+        ("gunicorn --config file:conf.py app:wsgi", None, "/app/conf.py"),
+        ("gunicorn --chdir /srv app:wsgi", None, "/srv/gunicorn.conf.py"),
+        ("gunicorn app:wsgi", "--config /etc/env.py", "/etc/env.py"),
+        ("gunicorn -c python:core.gunicorn app:wsgi", None, None),
+        ("gunicorn app:wsgi -- -c x.py", None, "/app/gunicorn.conf.py"),
+    ],
+)
+def test_gunicorn_finds_its_configuration_file_where_gunicorn_looks(
+    words: str, environment: str | None, where: str | None
+) -> None:
+    from docverify.vocabulary.serverconfig import gunicorn_words, location
+
+    found = gunicorn_words(["sh", "-c", f"exec {words}"])
+    assert found == words.split()
+    assert location(found, environment, "/app") == where
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("workers = 2\n", None),
+        ("daemon = True\n", ("daemon = True", 1)),
+        ("daemon: bool = True\n", ("daemon = True", 1)),
+        ("daemon = True\ndaemon = False\n", None),
+        ("import os\n\ndef on_starting(server):\n    daemon = True\n", None),
+        ("print_config = 1\n", ("print_config = 1", 1)),
+        ("bind = '0.0.0.0:8000'\ncheck_config = True\n", ("check_config = True", 2)),
+        ("daemon = (\n", ("a syntax error ('(' was never closed)", 1)),
+    ],
+)
+def test_a_configuration_file_is_read_with_pythons_parser(text: str, left: tuple[str, int] | None) -> None:
+    from docverify.vocabulary.serverconfig import leaving
+
+    found = leaving(text)
+    assert (found[:2] if found else None) == left
+
+
+@pytest.mark.parametrize(
+    "text", ["import os\ndaemon = os.environ.get('D') == '1'\n", "if True:\n    daemon = True\n", "daemon += 1\n"]
+)
+def test_a_setting_only_running_the_file_tells_is_unreadable_not_a_pass(text: str) -> None:
+    from docverify.vocabulary.serverconfig import Unreadable, leaving
+
+    with pytest.raises(Unreadable) as raised:
+        leaving(text)
+    assert "daemon" in raised.value.statement and raised.value.line >= 1
+
+
 # --- compose ---------------------------------------------------------------------------------
 
 
@@ -922,3 +1030,28 @@ def test_a_command_runs_what_a_wrapper_runs(argv: tuple[str, ...], program: str,
 
     assert Command(argv).runs(program, *subcommand)
     assert not Command(("command", "-v", program)).runs(program)  # only says where it is
+
+
+def test_gunicorn_in_the_image_is_asked_with_its_own_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The observer's program, run here against this venv's gunicorn: the working directory's gunicorn.conf.py,
+    `--config`, and `GUNICORN_CMD_ARGS` are read as gunicorn reads them; a usage error is an exit, not a pass."""
+    from docverify.observe import gunicorn
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    def asked(*words: str) -> gunicorn.Settings:
+        return gunicorn.load(gunicorn.inside([["gunicorn", *words]], {"executable": sys.executable})).of(
+            ("gunicorn", *words)
+        )
+
+    assert asked("app:wsgi") == gunicorn.Settings()
+    (tmp_path / "gunicorn.conf.py").write_text("workers = 2\ndaemon = True\n")
+    assert asked("app:wsgi") == gunicorn.Settings(daemon=True, config=str(tmp_path / "gunicorn.conf.py"))
+    (tmp_path / "other.py").write_text("print_config = True\n")
+    read = asked("--config", "other.py", "app:wsgi")
+    assert (read.daemon, read.print_config, read.config) == (False, True, str(tmp_path / "other.py"))
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", "--check-config")
+    assert asked("app:wsgi").check_config
+    assert asked("--no-such-option", "app:wsgi").exits == "2"

@@ -32,6 +32,7 @@ class Command:
     expands: frozenset[str] | None = None  # the parameters the shell expands ('$X' in single quotes is none)
     subshell: bool = False  # in `( … )` or a pipeline: what its `set`, `exec`, `exit` or `shift` does ends with it
     call: bool = False  # a call of a function the script defines: the body's commands follow, as they run
+    writes: tuple[str, ...] = ()  # the files its output redirections write (`>> /etc/hosts`; not /dev/…)
 
     @property
     def program(self) -> str:

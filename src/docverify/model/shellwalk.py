@@ -14,6 +14,7 @@ from . import shelltree
 from .shellcommand import Command
 
 CALLS = 8  # how deep function calls are followed (a function that calls itself stops there)
+WRITING = {">", ">>", ">|", "&>", "&>>"}
 
 
 def _line_of(script: str, offset: int) -> int:
@@ -73,22 +74,30 @@ class Walker:
             c = context
             self.found.append(Command(tuple(words), assignments, c.conditional, line, c.guarded, c.background,
                                       c.chained, expands=shelltree.expanded(node), subshell=c.subshell,
-                                      call=body is not None))  # fmt: skip
+                                      call=body is not None, writes=_writes(node)))  # fmt: skip
         for part in node.parts:  # $(...) inside words
             for child in getattr(part, "parts", []) or []:
-                if child.kind == "commandsubstitution":
-                    self.walk(child.command, Context(conditional=True, subshell=True, calls=context.calls))
+                if child.kind == "commandsubstitution":  # runs as the command runs; `set -e` never sees it fail
+                    self.walk(child.command, dataclasses.replace(context, guarded=True, subshell=True))
         if body is not None and context.calls < CALLS:  # the function's body runs here, as the call runs
             self.walk(body, dataclasses.replace(context, calls=context.calls + 1))
 
     def _list(self, node: Any, context: Context) -> None:
         after_or = after_and = tested = False
+        # The chain's status so far when constants alone decide it (`false || a`: `a` always runs), else None.
+        known: bool | None = None
         parts = list(node.parts)
         for index, part in enumerate(parts):
             if part.kind == "operator":
                 after_or, after_and = part.op == "||", part.op == "&&"
                 tested = tested and part.op == "&&"  # `[ -d x ] && a && b`: a test's answer decides the chain
+                known = known if after_or or after_and else None
                 continue
+            decided = None if known is None or not (after_or or after_and) else after_and == known
+            if decided is False:  # `true || a`, `false && a`: never runs, and the status stays
+                self.walk(part, dataclasses.replace(context, conditional=True, chained=True))
+                continue
+            known = _constant(part) if decided or not (after_or or after_and) else None
             following = parts[index + 1] if index + 1 < len(parts) else None
             # `a || b` (b no exit), `a && b` (a not last), `a &`: `set -e` does not stop when `a` fails.
             op = following.op if following is not None and following.kind == "operator" else None
@@ -97,7 +106,7 @@ class Walker:
             later = enumerate(parts[index + 1 :], index + 1)
             ends = [n for n, p in later if p.kind == "operator" and p.op in shelltree.STOPS]
             rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(parts[ends[0] + 1])
-            skipped = after_or or (after_and and rescued) or tested
+            skipped = (after_or or (after_and and rescued) or tested) and not decided
             tested = tested or _tests(part)
             c = context
             inner = dataclasses.replace(c, conditional=c.conditional or skipped, guarded=c.guarded or handled,
@@ -133,9 +142,12 @@ class Walker:
         if failing is not None and _exits_failing(failing):
             self.found[start:] = [dataclasses.replace(c, guarded=context.guarded, negated=False)
                                   for c in self.found[start:]]  # fmt: skip
-        for part in parts[2:]:
+        # `if true`, `if ! false`: the branch a constant condition takes always runs (`elif` aside).
+        always = _constant(parts[1]) if len(_statements(parts[1])) == 1 else None
+        taken = 3 if always else (words.index("else") + 1 if always is False and alone else None)
+        for at, part in enumerate(parts[2:], 2):
             if part.kind != "reservedword":
-                self.walk(part, dataclasses.replace(context, conditional=True))
+                self.walk(part, context if at == taken else dataclasses.replace(context, conditional=True))
 
 
 def _flat(parts: list[Any]) -> list[Any]:
@@ -151,6 +163,23 @@ def _tests(node: Any) -> bool:
     """A test (`[ … ]`, `test …`): its failing is an answer, so what `&&` joins to it runs only on that answer."""
     words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
     return words[:1] in (["["], ["test"], ["[["])
+
+
+def _writes(node: Any) -> tuple[str, ...]:
+    """The files a command's output redirections write (`> f`, `>> f`, `&> f`), devices aside."""
+    targets = [getattr(p.output, "word", None) for p in node.parts if p.kind == "redirect" and p.type in WRITING]
+    return tuple(t for t in targets if isinstance(t, str) and not t.startswith("/dev/"))
+
+
+def _constant(node: Any) -> bool | None:
+    """The status a command always has (`true`, `:`, `false`, `! true`), else None."""
+    node = _first(node)
+    if node.kind == "pipeline":
+        members = [p for p in node.parts if p.kind not in ("reservedword", "pipe")]
+        inner = _constant(members[0]) if len(members) == 1 else None
+        return None if inner is None else inner != _negated(node)
+    words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    return {"true": True, ":": True, "false": False}.get(words[0]) if words else None
 
 
 def _negated(node: Any) -> bool:

@@ -19,7 +19,13 @@ from .walk import Walk
 def cited(walk: Walk) -> set[str]:
     """The lines the static proofs cite; a failing claim cites nothing, so what it read counts as covered
     (its own failure says what is wrong; coverage would only repeat it)."""
-    found = {cite for outcome in walk.static().values() for cite in outcome.cites}
+    found = {cite for outcome in walk.static().values() for cite in outcome.cites} | read_by_failures(walk)
+    return found | _arguments_read(walk, found)
+
+
+def read_by_failures(walk: Walk) -> set[str]:
+    """The lines failing claims read: the instructions and script lines their inputs name."""
+    found: set[str] = set()
     stages = walk.sources.dockerfile.stages
     for outcome in walk.static().values():
         if outcome.failure is None:
@@ -39,7 +45,7 @@ def cited(walk: Walk) -> set[str]:
             elif kind == "script":  # cited as the claims cite it: its path from the root (`docker/entrypoint.sh:3`)
                 lines = len((walk.sources.root / rest).read_text().splitlines()) if rest != "entrypoint" else 0
                 found |= {f"{rest}:{n}" for n in range(1, lines + 1)}
-    return found | _arguments_read(walk, found)
+    return found
 
 
 def _arguments_read(walk: Walk, found: set[str]) -> set[str]:
@@ -114,10 +120,10 @@ def _unnamed_runs(walk: Walk) -> list[str]:
             except DocverifyError:  # its own failure says where its heading is wrong
                 continue
             named.setdefault(stage.index, []).extend(command.split() for command in claim.args.commands)
-    missing = []
+    missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
     for stage in walk.sources.dockerfile.stages:
         for instruction, command in unconditional(stage.commands()):
-            if command.call or not undescribed(command):  # a function's call: its body's commands are the steps
+            if command.call or not undescribed(command) or instruction.cite in excused:  # a call: its body's steps
                 continue
             if not any(as_written(command, w) for w in named.get(stage.index, [])):
                 shown = " ".join(command.argv)

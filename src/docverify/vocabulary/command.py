@@ -20,13 +20,15 @@ from ..model.dockerfile import Stage
 from ..model.scripts import entrypoint_script
 from ..model.sources import Sources
 from ..observe import sockets
+from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from . import script
 from .common import matches, running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
-from .servers import configured, found, leaves
+from .serverconfig import from_file
+from .servers import asked, asked_needs, configured, found, leaves
 
 DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
@@ -198,7 +200,8 @@ def said(claim: Claim[CommandArgs]) -> str:
 
 
 @COMMAND.static("ENTRYPOINT and CMD composed into the default process (an entrypoint script hands over to CMD); "
-                "`exec`: the script replaces itself with it; one said to serve has no option that makes the server "
+                "`exec`: the script replaces itself with it; one said to serve has no option (command line, "
+                "`GUNICORN_CMD_ARGS`, the configuration file the build context gives it) that makes the server "
                 "exit or fork")  # fmt: skip
 def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -215,7 +218,10 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
         if not holds(claim, argv):
             fail(claim, f"the default process running {said(claim)}", f"`{shlex.join(argv)}`",
                  stage.where(cmd or entry))  # fmt: skip
-        _serves(claim, argv, stage.where(cmd or entry), configured(sources, stage))
+        if _says_serving(claim):
+            options = configured(sources, stage)
+            where = stage.where(cmd or entry)
+            _serves(claim, found(argv, options, where) or from_file(sources, stage, argv, options[0]))
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
         service = service_under_test(sources)
         given = service.spec.get("command")
@@ -229,7 +235,14 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
     return cites
 
 
-@COMMAND.image("the image config's entrypoint and cmd, composed (one said to serve: no option making it exit or fork)")
+def _gunicorn_needs(claim: Claim[CommandArgs], sources: Sources) -> list[Need]:
+    """gunicorn's own reading of its settings, for a claim that says the process serves with it."""
+    return asked_needs(_process(sources.stage(claim), sources)[0] or []) if _says_serving(claim) else []
+
+
+@COMMAND.image("the image config's entrypoint and cmd, composed (one said to serve: no option making it exit or fork, "
+               "as gunicorn reads its command line, environment and configuration file in the image)",
+               needs=_gunicorn_needs)  # fmt: skip
 def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
     image = images.image(claim)
     config = image.config
@@ -239,14 +252,21 @@ def command_image(claim: Claim[CommandArgs], images: Images) -> Cites:
         argv = config.cmd if passes or scripted else config.argv
     if not holds(claim, argv):
         fail(claim, said(claim), f"`{shlex.join(argv)}`", image.where)
-    _serves(claim, argv, image.where, (config.env.get("GUNICORN_CMD_ARGS"), f"{image.where}, its Env"))
+    if _says_serving(claim):
+        left = found(argv, (config.env.get("GUNICORN_CMD_ARGS"), f"{image.where}, its Env"), image.where)
+        # gunicorn is asked with the words the claim's needs named: the Dockerfile's, which the image runs.
+        words = _process(images.sources.stage(claim), images.sources)[0] or []
+        _serves(claim, left or asked(image, words, image.where))
     return []
 
 
-def _serves(claim: Claim[CommandArgs], argv: Sequence[str], where: str, options: tuple[str | None, str]) -> None:
+def _says_serving(claim: Claim[CommandArgs]) -> bool:
+    return " serving " in claim.reading.form.text
+
+
+def _serves(claim: Claim[CommandArgs], left: tuple[str, str, str] | None) -> None:
     """A claim that says the process serves: no option that makes the server exit or fork instead, on its command
-    line or in the options gunicorn reads from its environment."""
-    left = found(argv, options, where) if " serving " in claim.reading.form.text else None
+    line, in the options gunicorn reads from its environment, or in its configuration file."""
     if left is not None:
         fail(claim, f"the default process serving {said(claim)}", f"`{left[0]}`, with which {left[1]}", left[2])
 

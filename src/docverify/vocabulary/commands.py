@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..model.dockerfile import clean_path
 from ..model.shell import Command, unwrapped
 from ..model.sources import Sources
 from .common import cites, unconditional
 from .health import never_checks
 from .label import Cites, Claim, Label, fail
+from .modes import CLAUSE, EVERYONE, chmod_words, execute_after
 
 
 @dataclass(frozen=True)
@@ -18,25 +21,100 @@ class RunsArgs:
     commands: tuple[str, ...]
 
 
-# Programs other labels already say what they do for (packages, environments, accounts, folders, modes).
-DESCRIBED = {
-    "apt-get", "apt", "apk", "dnf", "yum", "pip", "uv", "poetry", "useradd", "groupadd", "adduser", "addgroup",
-    "usermod", "mkdir", "install", "chown", "chmod", "rm", "ln", "true", "false", "echo", "printf", ":", "[", "test",
-    "apt-mark", "dpkg",
+def _sub(*forms: str) -> Callable[[Command], bool]:
+    """The forms a label reads: a program's subcommands (`pip install`; `uv pip install` spelled with a space)."""
+    return lambda command: any(command.runs(_name(command), *form.split()) for form in forms)
+
+
+def _name(command: Command) -> str:
+    """The program as it is invoked (`python -m pip` is `pip`)."""
+    argv = command.invocation()
+    return PurePosixPath(argv[0]).name if argv else ""
+
+
+def _installs_as(command: Command) -> bool:
+    """`install -d` or `install -o` (clustered too, `-dm755`): what Permissions reads."""
+    for word in command.argv[1:]:
+        if word in ("--directory", "--owner") or word.startswith("--owner="):
+            return True
+        for letter in word[1:] if word.startswith("-") and not word.startswith("--") else "":
+            if letter in "do":
+                return True
+            if letter in "mgtS":  # the rest of the cluster is this option's value
+                break
+    return False
+
+
+def _mode_of_use(command: Command) -> bool:
+    """`chmod +x`, `chmod 755`: what Makes executable reads (everyone may execute). Write for the group or
+    others, setuid, setgid and sticky bits are steps of their own (`chmod u+s`, `chmod 4755`, `chmod -R g+w`)."""
+    mode, _ = chmod_words(command.argv)
+    if mode is None:
+        return False
+    if all(match and "-" in match[2] and not re.search(r"[+=]", match[2]) for match in _clauses(mode)):
+        return True  # only takes away (`go-w`): Makes executable still reads what it does to a claimed file
+    if execute_after(mode, frozenset()) != EVERYONE:
+        return False
+    if re.fullmatch(r"[0-7]{1,4}", mode):
+        digits = mode.zfill(4)
+        return digits[0] == "0" and all(int(d) & 2 == 0 for d in digits[2:])
+    for match in _clauses(mode):
+        if match is None or re.search(r"[st]", match[2]):
+            return False
+        others = not match[1] or bool(set(match[1]) & set("goa"))
+        if others and re.search(r"[+=][rwxX]*w", match[2]):
+            return False
+    return True
+
+
+def _clauses(mode: str) -> list[re.Match[str] | None]:
+    return [CLAUSE.fullmatch(clause) for clause in mode.split(",")]
+
+
+# What a clean-up removes: package lists, caches and temporary files, nothing the image runs.
+DISPOSABLE = ("/var/lib/apt/lists/", "/var/cache/", "/tmp/", "/var/tmp/", "/root/.cache/", "~/.cache/")
+
+
+def _cleans_up(command: Command) -> bool:
+    """`rm` of package lists, caches and temporary files only."""
+    paths = [clean_path(p).rstrip("*").rstrip("/") + "/" for p in command.operands()]
+    return bool(paths) and all(p.startswith(DISPOSABLE) for p in paths)
+
+
+def _any(command: Command) -> bool:
+    return True
+
+
+# Programs other labels say what they do for (packages, environments, accounts, folders, modes), in the forms
+# they read: another form (`pip uninstall`, `chmod u+s`, `rm -rf /venv/lib`) is a step only Runs describes.
+DESCRIBED: dict[str, Callable[[Command], bool]] = {
+    "apt-get": (apt := _sub("update", "install", "satisfy", "build-dep", "purge", "remove", "autoremove", "clean")),
+    "apt": apt, "apk": _sub("add", "update"), "dnf": (rpm := _sub("install", "clean", "makecache")), "yum": rpm,
+    "pip": _sub("install"), "uv": _sub("pip install", "venv"), "poetry": _sub("export"), "apt-mark": _sub("auto"),
+    "dpkg": lambda c: bool({"-r", "-P", "--remove", "--purge", "--print-architecture"} & set(c.argv)),
+    "useradd": _any, "groupadd": _any, "adduser": _any, "addgroup": _any, "usermod": _any, "mkdir": _any,
+    "install": _installs_as, "chown": _any,
+    "chmod": _mode_of_use, "rm": _cleans_up,
 }  # fmt: skip
+# Commands that do nothing but print or answer: a step only when their output goes to a file.
+QUIET = {"true", "false", "echo", "printf", ":", "[", "test"}
 
 
 # The shell's own plumbing, and probes that only read: no step of the build.
 PLUMBING = {"export", "set", "cd", "unset", "umask", "command", "hash", "readonly", "trap", "wait", "exit", "getent",
-            "id", "which", "type"}  # fmt: skip
+            "id", "which", "type", "uname", "nproc", "arch", "pwd"}  # fmt: skip
 
 
 def undescribed(command: Command) -> bool:
-    """A command only a Runs claim can describe: no other label says what its program does (as it is invoked)."""
+    """A command only a Runs claim can describe: no other label says what it does, as it is invoked (a form
+    another label reads, plumbing, `python -m venv`, `--help`, and quiet commands that write no file aside)."""
     argv = list(command.invocation())
     program = PurePosixPath(argv[0]).name if argv else ""
     venv = len(argv) > 2 and argv[1:3] == ["-m", "venv"]
-    return bool(argv) and program not in DESCRIBED and program not in PLUMBING and not venv
+    described = DESCRIBED.get(program)
+    if not argv or program in PLUMBING or venv or command.inert or (program in QUIET and not command.writes):
+        return False
+    return described is None or not described(command)
 
 
 def _runs(sources: Sources) -> Iterable[tuple[int | None, RunsArgs]]:

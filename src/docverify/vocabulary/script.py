@@ -18,6 +18,7 @@ from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
 from .label import Cites, Claim, Label, fail
+from .serverconfig import from_file
 from .servers import configured, found
 from .steps import ordered as ordered
 from .steps import script_of as script_of
@@ -165,7 +166,8 @@ SERVER = Label(
 @SERVER.static(
     "the first `exec` of the command is that one, in the foreground, on no condition and not in a subshell, with no "
     "variable set for it alone and no `exit`, `shift` or `set --` before it; the container command has no option "
-    "that makes the server exit or fork; compose's and the image's stop signal is the one named"
+    "or configuration file setting (read with Python's parser) that makes the server exit or fork; compose's and "
+    "the image's stop signal is the one named"
 )
 def server_static(claim: Claim[ServerArgs], sources: Sources) -> Cites:
     words = _all_arguments(tuple(shell.commands(claim.args.handover)[0].argv))
@@ -213,7 +215,8 @@ def _stays(claim: Claim[ServerArgs], sources: Sources) -> None:
             argv = list((final.exec_list("CMD") or ([], None))[0] or [])
     service = sources.under_test().name if given is not None else ""
     where = sources.compose.cite("command:", service=service) if service else final.where(cmd)
-    left = found(argv, configured(sources, final), where)
+    options = configured(sources, final)
+    left = found(argv, options, where) or from_file(sources, final, argv, options[0])
     if left is not None:
         fail(claim, f"the server as PID {claim.args.pid}", f"`{left[0]}`, with which {left[1]}", left[2])
 

@@ -16,6 +16,9 @@ from ..model import shell
 from ..model.dockerfile import Stage
 from ..model.shellcommand import SHELLS
 from ..model.sources import Sources
+from ..observe import gunicorn
+from ..observe.observer import Need
+from ..observe.subjects import Image
 
 _EXITS = "prints {} and exits"
 _FORKS = "forks into the background, and the process the container runs exits"
@@ -30,6 +33,12 @@ LEAVES: dict[str, dict[str, str]] = {
         "-h": _EXITS.format("its help"),
         "--help": _EXITS.format("its help"),
     },
+}
+# The settings a configuration file may set that make gunicorn leave, and what it then does.
+SETTINGS = {
+    "daemon": f"gunicorn {_FORKS}",
+    "check_config": f"gunicorn {LEAVES['gunicorn']['--check-config']}",
+    "print_config": f"gunicorn {LEAVES['gunicorn']['--print-config']}",
 }
 # Single-dash options that take no value, so a cluster goes on after them (`-Rw2`: `-R`, then `-w 2`).
 NO_VALUE = {"gunicorn": {"-R", "-D", "-v", "-h"}}
@@ -51,7 +60,7 @@ def _option(program: str, word: str) -> str | None:
     return None
 
 
-def _script(words: Sequence[str]) -> str | None:
+def script_of(words: Sequence[str]) -> str | None:
     """The script a shell's `-c` runs (`sh -ec 'script'`, `sh -o pipefail -c 'script'`, `sh -c -- 'script'`)."""
     at = 0
     while at < len(words):
@@ -84,7 +93,7 @@ def leaves(argv: Sequence[str]) -> tuple[str, str] | None:
     for at, word in enumerate(argv):
         program = PurePosixPath(word).name
         if program in SHELLS:
-            script = _script(argv[at + 1 :])
+            script = script_of(argv[at + 1 :])
             found = [leaves(command.argv) for command in shell.commands(script)] if script else []
             return next((f for f in found if f is not None), None)
         if program not in LEAVES:
@@ -121,3 +130,38 @@ def found(argv: Sequence[str], options: tuple[str | None, str], where: str) -> t
     gunicorn = any(PurePosixPath(w).name == "gunicorn" or "gunicorn" in w.split() for w in argv)
     left = from_environment(options[0]) if gunicorn else None
     return (*left, options[1]) if left is not None else None
+
+
+def gunicorn_words(argv: Sequence[str]) -> list[str] | None:
+    """gunicorn's own words in a command (from its name on), also inside a shell's `-c` script."""
+    for at, word in enumerate(argv):
+        name = PurePosixPath(word).name
+        if name in SHELLS:
+            script = script_of(argv[at + 1 :])
+            found = (gunicorn_words(c.invocation()) for c in shell.commands(script)) if script else iter(())
+            return next((f for f in found if f is not None), None)
+        if name == "gunicorn":
+            return list(argv[at:])
+    return None
+
+
+def asked_needs(argv: Sequence[str]) -> list[Need]:
+    """gunicorn's own reading of its settings in the image, when `argv` runs it."""
+    words = gunicorn_words(argv)
+    return [gunicorn.need(words)] if words else []
+
+
+def asked(image: Image, argv: Sequence[str], where: str) -> tuple[str, str, str] | None:
+    """(the setting, what gunicorn does, where) when gunicorn in `argv`, asked in the image, reads a setting from its
+    command line, environment or configuration file that makes it leave (or exits reading them)."""
+    words = gunicorn_words(argv)
+    if not words:
+        return None
+    read = image.observed(gunicorn.GUNICORN).of(words)
+    if read.exits is not None:
+        return shlex.join(words), f"gunicorn exits reading its settings (status {read.exits})", where
+    if read.error is not None:
+        return shlex.join(words), f"gunicorn could not be asked in the image: {read.error}", where
+    setting = next((name for name in SETTINGS if getattr(read, name)), None)
+    given = f" (from {read.config})" if read.config else ""
+    return (f"{setting} = True{given}", SETTINGS[setting], where) if setting else None
