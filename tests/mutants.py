@@ -2359,3 +2359,78 @@ CATALOGUE += [
 EQUIVALENT += [
     mutant("gunicorn-conf-settings", f"{APP}/gunicorn.conf.py", ("", "daemon = False\ntimeout = 30\n"), new_file=True)
 ]
+# An adversarial try of the day's readings (2026-12-07): steps behind loops, tests and traps, output written through a
+# group or `/dev/..`, forms of described programs no label reads, and gunicorn settings bound other than plainly.
+STEP_APPENDED = [
+    ("until-loop-step", "until ldconfig; do :; done"),
+    ("while-true-step", "while true; do ldconfig; break; done"),
+    ("for-list-step", 'for f in $(ldconfig -p); do echo "$f"; done'),
+    ("redirect-target-step", 'true > "/dev/null$(ldconfig)"'),
+    ("literal-test-step", "if [ -z '' ]; then ldconfig; fi"),
+    ("trap-exit-step", "trap 'rm -rf /venv/include' EXIT"),
+    ("help-as-argument-step", "sh -c 'ldconfig' --version"),
+    ("group-writes-a-file", "{ echo evil; } > /etc/motd"),
+    ("dev-dotdot-writes", "echo '127.0.0.1 db' >> /dev/../etc/hosts"),
+    ("probe-writes-a-file", "id > /etc/motd"),
+    ("install-setuid-root", "install -o root -m 4755 /bin/dash /usr/local/bin/rootsh"),
+    ("groupadd-duplicate-gid", "groupadd -o -g 0 wheel2"),
+    ("rm-through-expansion", 'rm -rf "/tmp/${UNSET_X:-../venv/include}"'),
+]
+CATALOGUE += [mutant(name, D, (CHMOD_LINE, f"{CHMOD_LINE.rstrip()} \\\n    && {step}\n"), "(undocumented step)")
+              for name, step in STEP_APPENDED]  # fmt: skip
+USERADD = "    && useradd --uid 1000 --gid appuser --no-create-home --shell /usr/sbin/nologin appuser\n"
+CATALOGUE += [
+    mutant(
+        "usermod-shell",
+        D,
+        (USERADD, USERADD.rstrip() + " \\\n    && usermod -s /bin/bash appuser\n"),
+        "(undocumented step)",
+    ),
+    mutant(
+        "umask-open",
+        D,
+        ("RUN mkdir -p /app/staticfiles", "RUN umask 000 && mkdir -p /app/staticfiles"),
+        "(undocumented step)",
+    ),  # fmt: skip
+    mutant(
+        "gunicorn-conf-star-import",
+        f"{APP}/gunicorn.conf.py",
+        ("", "from core.serving import *\n"),
+        ("Runtime/Command", "Server"),
+        new_file=True,
+        creates=((f"{APP}/core/serving.py", "daemon = True\n"),),
+    ),
+    mutant(
+        "gunicorn-conf-zero",
+        f"{APP}/gunicorn.conf.py",
+        ("", "daemon = 0\n"),
+        ("Runtime/Command", "Server"),
+        new_file=True,
+    ),  # fmt: skip
+    mutant(
+        "gunicorn-conf-with-chdir",
+        D,
+        ('CMD ["gunicorn", ', 'CMD ["gunicorn", "--chdir", "/app/core", '),
+        ("Runtime/Command", "Server"),
+        creates=((f"{APP}/gunicorn.conf.py", "daemon = True\n"),),
+    ),
+]
+EQUIVALENT += [
+    mutant("gunicorn-conf-false-string", f"{APP}/gunicorn.conf.py", ("", "daemon = 'false'\n"), new_file=True),
+    mutant(
+        "apt-retries-option",
+        D,
+        (
+            "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends libpq5",
+            "RUN apt-get -o Acquire::Retries=3 update \\\n    && apt-get install -y --no-install-recommends libpq5",
+        ),
+    ),  # fmt: skip
+    mutant(
+        "home-cache-removed",
+        D,
+        (
+            "    && pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1\n",
+            '    && pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1 \\\n    && rm -rf "$HOME/.cache"\n',
+        ),
+    ),  # fmt: skip
+]

@@ -13,7 +13,7 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
 # Tools whose `python -m` form is the tool itself.
 MODULE_TOOLS = ("pip", "poetry")
 # Options before a subcommand that take a value as the next word.
-GLOBAL_VALUE_OPTIONS = {"--python", "--cache-dir", "--log", "--proxy", "--directory", "-C", "--project", "-P"}
+GLOBAL_VALUE_OPTIONS = {"--python", "--cache-dir", "--log", "--proxy", "--directory", "-C", "--project", "-P", "-o"}
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,11 @@ class Command:
 
     @property
     def inert(self) -> bool:
-        """`--help` or `--version` among its options: the tool prints and exits, doing nothing else."""
+        """`--help` or `--version` among its options: the tool prints and exits, doing nothing else. After a shell's
+        or Python's `-c` they are the script's arguments (`sh -c 'step' --version` runs the step)."""
         words = self.argv[1 : self.argv.index("--")] if "--" in self.argv else self.argv[1:]
+        scripted = self.program in SHELLS or re.fullmatch(r"python[0-9.]*", self.program)
+        words = words[: words.index("-c")] if scripted and "-c" in words else words
         return "--help" in words or "--version" in words
 
     def invocation(self) -> tuple[str, ...]:

@@ -8,13 +8,14 @@ function's body there, so its commands are found at the call, in order.
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 from typing import Any
 
 from . import shelltree
 from .shellcommand import Command
 
 CALLS = 8  # how deep function calls are followed (a function that calls itself stops there)
-WRITING = {">", ">>", ">|", "&>", "&>>"}
+WRITING = {">", ">>", ">|", "&>", "&>>", "<>"}
 
 
 def _line_of(script: str, offset: int) -> int:
@@ -29,6 +30,7 @@ class Context:
     chained: bool = False
     subshell: bool = False
     calls: int = 0
+    writes: tuple[str, ...] = ()  # an enclosing `{ …; } > file`'s files: its commands' output goes there
 
 
 class Walker:
@@ -54,13 +56,23 @@ class Walker:
         elif kind == "if":
             self._if(node, context)
         elif kind in ("while", "until", "for", "case"):
+            # A loop's first test and a `for`'s word list always run, once at least; its body may not.
+            first, forever = kind in ("while", "until"), False
             for part in node.parts:
-                if part.kind not in ("reservedword", "operator"):
-                    self.walk(part, dataclasses.replace(context, conditional=True))
+                if kind == "for" and part.kind == "word":
+                    self._substitutions(part, context)
+                elif part.kind not in ("reservedword", "operator"):
+                    # `while true; do …; done`: the body runs at least once.
+                    body = context if forever else dataclasses.replace(context, conditional=True)
+                    self.walk(part, dataclasses.replace(context, guarded=True) if first else body)
+                    if first and len(_statements(part)) == 1:
+                        forever = _constant(part) is (kind == "while")
+                    first = False
         else:
             parts = getattr(node, "parts", None) or getattr(node, "list", None) or []
             opened = next((p.word for p in parts if p.kind == "reservedword"), "")
-            inner = dataclasses.replace(context, subshell=context.subshell or opened == "(")
+            writes = context.writes + _writes(getattr(node, "redirects", None) or [])
+            inner = dataclasses.replace(context, subshell=context.subshell or opened == "(", writes=writes)
             for part in parts:
                 if part.kind not in ("reservedword", "operator"):
                     self.walk(part, inner)
@@ -74,13 +86,20 @@ class Walker:
             c = context
             self.found.append(Command(tuple(words), assignments, c.conditional, line, c.guarded, c.background,
                                       c.chained, expands=shelltree.expanded(node), subshell=c.subshell,
-                                      call=body is not None, writes=_writes(node)))  # fmt: skip
-        for part in node.parts:  # $(...) inside words
-            for child in getattr(part, "parts", []) or []:
-                if child.kind == "commandsubstitution":  # runs as the command runs; `set -e` never sees it fail
-                    self.walk(child.command, dataclasses.replace(context, guarded=True, subshell=True))
+                                      call=body is not None, writes=c.writes + _writes(node.parts)))  # fmt: skip
+        for part in node.parts:
+            self._substitutions(part, context)
         if body is not None and context.calls < CALLS:  # the function's body runs here, as the call runs
             self.walk(body, dataclasses.replace(context, calls=context.calls + 1))
+
+    def _substitutions(self, node: Any, context: Context) -> None:
+        """The `$(…)` in a word or a redirection's target: each runs as the command runs (`set -e` never sees it
+        fail)."""
+        for child in [*(getattr(node, "parts", None) or []), getattr(node, "output", None)]:
+            if getattr(child, "kind", None) == "commandsubstitution":
+                self.walk(child.command, dataclasses.replace(context, guarded=True, subshell=True, writes=()))
+            elif child is not None and not isinstance(child, (int, str)):
+                self._substitutions(child, context)
 
     def _list(self, node: Any, context: Context) -> None:
         after_or = after_and = tested = False
@@ -165,10 +184,10 @@ def _tests(node: Any) -> bool:
     return words[:1] in (["["], ["test"], ["[["])
 
 
-def _writes(node: Any) -> tuple[str, ...]:
-    """The files a command's output redirections write (`> f`, `>> f`, `&> f`), devices aside."""
-    targets = [getattr(p.output, "word", None) for p in node.parts if p.kind == "redirect" and p.type in WRITING]
-    return tuple(t for t in targets if isinstance(t, str) and not t.startswith("/dev/"))
+def _writes(parts: list[Any]) -> tuple[str, ...]:
+    """The files redirections write (`> f`, `>> f`, `&> f`, `<> f`), devices aside (`/dev/../etc` is no device)."""
+    targets = [getattr(p.output, "word", None) for p in parts if p.kind == "redirect" and p.type in WRITING]
+    return tuple(t for t in targets if isinstance(t, str) and not posixpath.normpath(t).startswith("/dev/"))
 
 
 def _constant(node: Any) -> bool | None:
@@ -179,7 +198,20 @@ def _constant(node: Any) -> bool | None:
         inner = _constant(members[0]) if len(members) == 1 else None
         return None if inner is None else inner != _negated(node)
     words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    if words[:1] in (["["], ["test"]) and not any(getattr(p, "parts", None) for p in node.parts):
+        return _literal_test(words[1:-1] if words[0] == "[" and words[-1] == "]" else words[1:])
     return {"true": True, ":": True, "false": False}.get(words[0]) if words else None
+
+
+def _literal_test(words: list[str]) -> bool | None:
+    """`[ -n 'x' ]`, `[ -z '' ]`, `[ a = b ]`, `[ x ]` with no expansion: their answer never changes."""
+    if len(words) == 1:
+        return words[0] != ""
+    if len(words) == 2 and words[0] in ("-n", "-z"):
+        return (words[1] != "") is (words[0] == "-n")
+    if len(words) == 3 and words[1] in ("=", "==", "!="):
+        return (words[0] == words[2]) is (words[1] != "!=")
+    return None
 
 
 def _negated(node: Any) -> bool:

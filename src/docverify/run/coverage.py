@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from ..errors import DocverifyError
 from ..model import shell
+from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
 from ..vocabulary.commands import RUNS, RunsArgs, as_written, undescribed
 from ..vocabulary.common import unconditional
@@ -72,7 +73,7 @@ def script_steps(text: str) -> list[tuple[int, str]]:
         # A pipe's later command reads the step's output: it belongs to the step, as `&& true` does.
         downstream = before is not None and before.piped and before.line == command.line
         before = command
-        if command.program in ("echo", "printf", ":") or command.call:
+        if (command.program in ("echo", "printf", ":") and not command.writes) or command.call:
             continue
         # Each line once, then once more for each further command on it that always runs and does something (a
         # function's body runs at each call, but its lines are its own).
@@ -122,7 +123,7 @@ def _unnamed_runs(walk: Walk) -> list[str]:
             named.setdefault(stage.index, []).extend(command.split() for command in claim.args.commands)
     missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
     for stage in walk.sources.dockerfile.stages:
-        for instruction, command in unconditional(stage.commands()):
+        for instruction, command in _with_traps(unconditional(stage.commands())):
             if command.call or not undescribed(command) or instruction.cite in excused:  # a call: its body's steps
                 continue
             if not any(as_written(command, w) for w in named.get(stage.index, [])):
@@ -131,3 +132,14 @@ def _unnamed_runs(walk: Walk) -> list[str]:
                 missing.append(f"{instruction.where} RUN `{shown}`, which no Runs claim of its stage names "
                                "(`docverify suggest` writes one)")  # fmt: skip
     return missing
+
+
+def _with_traps(found: list[tuple[Instruction, shell.Command]]) -> list[tuple[Instruction, shell.Command]]:
+    """The commands, and those a `trap` sets to run when the shell exits (`trap 'rm -rf /venv' EXIT`)."""
+    more = []
+    for instruction, command in found:
+        more.append((instruction, command))
+        argv = command.invocation()
+        if command.program == "trap" and len(argv) > 2 and {"EXIT", "0"} & set(argv[2:]):
+            more += [(instruction, c) for c in shell.commands(argv[1])]
+    return more

@@ -33,28 +33,36 @@ def _name(command: Command) -> str:
 
 
 def _installs_as(command: Command) -> bool:
-    """`install -d` or `install -o` (clustered too, `-dm755`): what Permissions reads."""
-    for word in command.argv[1:]:
+    """`install -d`, or `install -o` with a mode Permissions reads (clustered too, `-dm755`); `-m 4755` is a step."""
+    owner, directory, mode = False, False, None
+    words = list(command.argv[1:])
+    for at, word in enumerate(words):
+        following = words[at + 1] if at + 1 < len(words) else None
         if word in ("--directory", "--owner") or word.startswith("--owner="):
-            return True
-        for letter in word[1:] if word.startswith("-") and not word.startswith("--") else "":
-            if letter in "do":
-                return True
-            if letter in "mgtS":  # the rest of the cluster is this option's value
+            directory, owner = directory or word == "--directory", owner or word.startswith("--owner")
+        elif word.startswith("--mode"):
+            mode = word.partition("=")[2] or following
+        for index, letter in enumerate(word[1:] if word.startswith("-") and not word.startswith("--") else ""):
+            directory, owner = directory or letter == "d", owner or letter == "o"
+            if letter == "m":
+                mode = word[index + 2 :] or following
+            if letter in "mogtS":  # the rest of the cluster is this option's value
                 break
-    return False
+    return directory or (owner and (mode is None or _harmless(mode)))
 
 
 def _mode_of_use(command: Command) -> bool:
-    """`chmod +x`, `chmod 755`: what Makes executable reads (everyone may execute). Write for the group or
-    others, setuid, setgid and sticky bits are steps of their own (`chmod u+s`, `chmod 4755`, `chmod -R g+w`)."""
+    """`chmod +x`, `chmod 755`: what Makes executable reads (everyone may execute), or a mode that only takes away."""
     mode, _ = chmod_words(command.argv)
     if mode is None:
         return False
     if all(match and "-" in match[2] and not re.search(r"[+=]", match[2]) for match in _clauses(mode)):
         return True  # only takes away (`go-w`): Makes executable still reads what it does to a claimed file
-    if execute_after(mode, frozenset()) != EVERYONE:
-        return False
+    return execute_after(mode, frozenset()) == EVERYONE and _harmless(mode)
+
+
+def _harmless(mode: str) -> bool:
+    """No write for the group or others, no setuid, setgid or sticky bit (`u+s`, `4755`, `g+w` are steps)."""
     if re.fullmatch(r"[0-7]{1,4}", mode):
         digits = mode.zfill(4)
         return digits[0] == "0" and all(int(d) & 2 == 0 for d in digits[2:])
@@ -67,6 +75,20 @@ def _mode_of_use(command: Command) -> bool:
     return True
 
 
+# Account options no label reads: a second account with a taken ID, a password (usermod: all but its IDs and groups).
+ACCOUNT_STEPS = {"-o", "--non-unique", "-p", "--password"}
+USERMOD_READ = {"-u", "--uid", "-g", "--gid", "-G", "--groups", "-a", "--append", "-aG"}
+
+
+def _account(command: Command) -> bool:
+    # `--uid=1000`, and `-u1000` with its value attached (`-aG` is a cluster of two that take none).
+    words = [w.partition("=")[0] for w in command.argv[1:] if w.startswith("-")]
+    options = {w if w.startswith("--") or w in USERMOD_READ else w[:2] for w in words}
+    if command.program == "usermod":
+        return options <= USERMOD_READ
+    return not options & ACCOUNT_STEPS
+
+
 def _clauses(mode: str) -> list[re.Match[str] | None]:
     return [CLAUSE.fullmatch(clause) for clause in mode.split(",")]
 
@@ -76,9 +98,10 @@ DISPOSABLE = ("/var/lib/apt/lists/", "/var/cache/", "/tmp/", "/var/tmp/", "/root
 
 
 def _cleans_up(command: Command) -> bool:
-    """`rm` of package lists, caches and temporary files only."""
-    paths = [clean_path(p).rstrip("*").rstrip("/") + "/" for p in command.operands()]
-    return bool(paths) and all(p.startswith(DISPOSABLE) for p in paths)
+    """`rm` of package lists, caches and temporary files only (an expansion may land anywhere: `/tmp/$X`)."""
+    paths = [clean_path(p.replace("$HOME/", "~/", 1)) for p in command.operands()]
+    folders = [p.rstrip("*").rstrip("/") + "/" for p in paths]
+    return bool(paths) and all(f.startswith(DISPOSABLE) and "$" not in f and "`" not in f for f in folders)
 
 
 def _any(command: Command) -> bool:
@@ -90,9 +113,11 @@ def _any(command: Command) -> bool:
 DESCRIBED: dict[str, Callable[[Command], bool]] = {
     "apt-get": (apt := _sub("update", "install", "satisfy", "build-dep", "purge", "remove", "autoremove", "clean")),
     "apt": apt, "apk": _sub("add", "update"), "dnf": (rpm := _sub("install", "clean", "makecache")), "yum": rpm,
-    "pip": _sub("install"), "uv": _sub("pip install", "venv"), "poetry": _sub("export"), "apt-mark": _sub("auto"),
+    "pip": _sub("install", "cache purge", "cache remove"), "uv": _sub("pip install", "venv"),
+    "poetry": _sub("export"), "apt-mark": _sub("auto"),
     "dpkg": lambda c: bool({"-r", "-P", "--remove", "--purge", "--print-architecture"} & set(c.argv)),
-    "useradd": _any, "groupadd": _any, "adduser": _any, "addgroup": _any, "usermod": _any, "mkdir": _any,
+    "useradd": _account, "groupadd": _account, "adduser": _account, "addgroup": _account, "usermod": _account,
+    "mkdir": _any, "umask": lambda c: c.argv[1:] in [("022",), ("0022",)],
     "install": _installs_as, "chown": _any,
     "chmod": _mode_of_use, "rm": _cleans_up,
 }  # fmt: skip
@@ -101,7 +126,7 @@ QUIET = {"true", "false", "echo", "printf", ":", "[", "test"}
 
 
 # The shell's own plumbing, and probes that only read: no step of the build.
-PLUMBING = {"export", "set", "cd", "unset", "umask", "command", "hash", "readonly", "trap", "wait", "exit", "getent",
+PLUMBING = {"export", "set", "cd", "unset", "command", "hash", "readonly", "trap", "wait", "exit", "getent",
             "id", "which", "type", "uname", "nproc", "arch", "pwd"}  # fmt: skip
 
 
@@ -112,7 +137,9 @@ def undescribed(command: Command) -> bool:
     program = PurePosixPath(argv[0]).name if argv else ""
     venv = len(argv) > 2 and argv[1:3] == ["-m", "venv"]
     described = DESCRIBED.get(program)
-    if not argv or program in PLUMBING or venv or command.inert or (program in QUIET and not command.writes):
+    if command.writes and (program in QUIET or program in PLUMBING):
+        return True  # its output goes into a file: that file is the step
+    if not argv or program in PLUMBING or venv or command.inert or program in QUIET:
         return False
     return described is None or not described(command)
 

@@ -45,15 +45,15 @@ def option(words: Sequence[str], long: str, short: str | None, shortest: int) ->
 
 def location(words: Sequence[str], environment: str | None, workdir: str) -> str | None:
     """The file gunicorn reads its settings from: `--config` on its command line, else in `GUNICORN_CMD_ARGS`,
-    else `gunicorn.conf.py` in the folder it runs in (`--chdir`'s). None: a module (`python:settings`), which
-    only the image level reads."""
+    else `gunicorn.conf.py` in the folder it starts in (`--chdir` applies after it reads the file). None: a
+    module (`python:settings`), which only the image level reads."""
     try:
         more = ["gunicorn", *shlex.split(environment or "")]
     except ValueError:
         more = ["gunicorn"]
-    chdir = option(words, "--chdir", None, 5) or option(more, "--chdir", None, 5)
-    folder = clean_path(chdir if chdir and chdir.startswith("/") else f"{workdir}/{chdir}" if chdir else workdir)
-    named = option(words, "--config", "-c", 5) or option(more, "--config", "-c", 5)
+    # gunicorn reads the file before it changes folder for `--chdir`: relative to where it starts.
+    folder = workdir
+    named = option(words, "--config", "-c", 6) or option(more, "--config", "-c", 6)
     if named is None:
         return f"{folder}/{DEFAULT}"
     if named.startswith("python:"):
@@ -69,7 +69,7 @@ def _statements(body: list[ast.stmt], conditional: bool) -> Iterator[tuple[ast.s
         yield node, conditional
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        for field in ("body", "orelse", "finalbody", "handlers"):
+        for field in ("body", "orelse", "finalbody"):
             inner = getattr(node, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
                 yield from _statements(inner, conditional or not isinstance(node, ast.With))
@@ -79,30 +79,73 @@ def _statements(body: list[ast.stmt], conditional: bool) -> Iterator[tuple[ast.s
             yield from _statements(case.body, True)
 
 
+# Calls and names through which a module binds names no assignment shows.
+INDIRECT = {"exec", "eval", "globals", "locals", "vars", "setattr", "__import__", "__dict__", "modules"}
+
+
+def _cast(value: object) -> bool | None:
+    """gunicorn's `validate_bool`: True, False, None (unset), "true"/"false" in any case; anything else it refuses."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower().strip() in ("true", "false"):
+        return value.lower().strip() == "true"
+    raise TypeError(value)
+
+
+def _binds(node: ast.stmt) -> list[str]:
+    """The setting names a statement binds other than by `name = constant`: an import (`*` too), a def, a loop's or
+    a `with`'s target."""
+    names: list[str] = []
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        names = [(a.asname or a.name).split(".")[0] for a in node.names]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names = [node.name]
+    else:
+        bound = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else []
+        bound += [i.optional_vars for i in getattr(node, "items", []) if i.optional_vars is not None]
+        names = [n.id for target in bound for n in ast.walk(target) if isinstance(n, ast.Name)]
+    return [name for name in names if name in SETTINGS or name == "*"]
+
+
 def leaving(text: str) -> tuple[str, int, str] | None:
     """(what the file says, its line, what gunicorn then does) when the file makes gunicorn leave; `Unreadable`
-    when a leaving setting is set in a way only running it tells."""
+    when a setting is bound in a way only running it tells (an expression, an `if`, `exec`, `import *`)."""
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
         return f"a syntax error ({error.msg})", error.lineno or 1, "gunicorn exits on its configuration file"
+    for node in ast.walk(tree):
+        named = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        walrus = isinstance(node, ast.NamedExpr) and node.target.id in SETTINGS
+        if named in INDIRECT or walrus:
+            raise Unreadable(ast.unparse(node).strip(), getattr(node, "lineno", 1))
     found: dict[str, tuple[object, int]] = {}
     for node, conditional in _statements(tree.body, False):
-        value: ast.expr | None
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets, value = [node.target], node.value
-        else:
-            continue
-        for target in targets:
-            if not (isinstance(target, ast.Name) and target.id in SETTINGS):
-                continue
-            if conditional or isinstance(node, ast.AugAssign) or not isinstance(value, ast.Constant):
+        if _binds(node):
+            raise Unreadable(ast.unparse(node).strip().splitlines()[0], node.lineno)
+        if isinstance(node, ast.AnnAssign) and node.value is None:
+            continue  # an annotation alone binds nothing
+        if isinstance(node, ast.Delete):
+            gone = {t.id for t in node.targets if isinstance(t, ast.Name)} & set(SETTINGS)
+            if gone and conditional:
                 raise Unreadable(ast.unparse(node).strip(), node.lineno)
-            found[target.id] = (value.value, node.lineno)  # the last one set wins
+            found = {name: value for name, value in found.items() if name not in gone}
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        names = [n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)]
+        if not set(names) & set(SETTINGS):
+            continue
+        value = getattr(node, "value", None)
+        plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and all(isinstance(t, ast.Name) for t in targets)
+        if conditional or not plain or not isinstance(value, ast.Constant):
+            raise Unreadable(ast.unparse(node).strip(), node.lineno)
+        found.update((name, (value.value, node.lineno)) for name in names if name in SETTINGS)  # the last one wins
     for name, (setting, line) in found.items():
-        if setting:
+        try:
+            on = _cast(setting)
+        except TypeError:
+            return f"{name} = {setting!r}", line, "gunicorn exits: it takes only a boolean there"
+        if on:
             return f"{name} = {setting!r}", line, SETTINGS[name]
     return None
 
