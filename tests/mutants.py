@@ -2434,3 +2434,12 @@ EQUIVALENT += [
         ),
     ),  # fmt: skip
 ]
+# A step is described only by a claim of its own stage whose label reads it (2026-12-07): the builder's Virtual
+# Environment says nothing about a `pip install` or a second venv in the runtime stage.
+CATALOGUE += [
+    mutant(name, D, (CHMOD_LINE, f"{CHMOD_LINE.rstrip()} \\\n    && {step}\n"), "(undocumented step)")
+    for name, step in [
+        ("pip-install-in-runtime", "pip install --no-cache-dir requests==2.32.3"),
+        ("venv-in-runtime", "python -m venv /opt/extra"),
+    ]
+]

@@ -762,7 +762,7 @@ def test_a_compose_value_is_cited_in_its_own_service(tmp_path: Path) -> None:
      ("a+X", "", ""), ("a+X", "u", "ugo"), ("-x", "ugo", ""), ("+y", "ugo", "")],
 )  # fmt: skip
 def test_a_mode_is_applied_as_chmod_applies_it(mode: str, before: str, after: str) -> None:
-    from docverify.vocabulary.modes import chmod_words, execute_after
+    from docverify.model.chmod import chmod_words, execute_after
 
     assert execute_after(mode, frozenset(before)) == frozenset(after)
     assert chmod_words(["chmod", "-R", "-v", "-x", "f"]) == ("-x", ["f"]), "`-x` is a mode, `-R` an option"

@@ -42,6 +42,7 @@ DEPENDENCIES = Label(
     examples=[DependenciesArgs(("libpq5",), among_others=True)],
     summary='The system packages a stage installs with apt-get, exactly (unless "among others"), and keeps.',
     suggest=_installed,
+    describes=("apt-get", "apt", "apk", "dnf", "yum", "apt-mark", "dpkg"),
 )
 
 

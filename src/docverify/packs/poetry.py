@@ -36,6 +36,7 @@ POETRY_SETUP = Label(
     example=python.DistributionsArgs(("poetry", "poetry-plugin-export")),
     summary="Poetry and its plugins, installed into the stage's system Python with pip, exactly.",
     suggest=_setup,
+    describes=("pip",),
 )
 POETRY_SETUP.static("the system pip install operands, exactly")(python.distributions_static)
 POETRY_SETUP.image("each distribution in the image's system Python", needs=lambda c, s: [venvs.need()])(
@@ -74,6 +75,7 @@ EXPORTS = Label(
     suggest=_exports,
     nested=True,
     group="Dependency Export",
+    describes=("poetry",),
 )
 
 

@@ -122,6 +122,7 @@ VIRTUAL_ENVIRONMENT = Label(
     example=VenvArgs("/venv", "requirements.txt"),
     summary="A virtual environment the stage makes, and the requirements file it installs into it.",
     suggest=_venvs,
+    describes=("venv", "uv", "pip", "virtualenv"),
 )
 
 
@@ -272,6 +273,7 @@ PYTHON_PACKAGES = Label(
     example=DistributionsArgs(("poetry",)),
     summary="Distributions a stage installs into its system Python with pip, exactly.",
     suggest=_system,
+    describes=("pip", "uv"),
 )
 PYTHON_PACKAGES.static("the system pip install operands, exactly")(distributions_static)
 PYTHON_PACKAGES.image("each distribution in the image's system Python", needs=lambda c, s: [venvs.need()])(

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import PurePosixPath
+from typing import Any
 
-from ..errors import DocverifyError
+from ..errors import ClaimFailed, DocverifyError
 from ..model import shell
 from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
-from ..vocabulary.commands import RUNS, RunsArgs, as_written, undescribed
+from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by
 from ..vocabulary.common import unconditional
+from ..vocabulary.label import Label
 from .walk import Walk
 
 
@@ -111,20 +113,30 @@ def undocumented(walk: Walk) -> list[str]:
 
 
 def _unnamed_runs(walk: Walk) -> list[str]:
-    """Commands no label but Runs describes (what `suggest` writes as Runs claims) that no Runs claim of their
-    stage names: one added to a RUN other claims cite (`&& python -m compileall .`) is undocumented too."""
+    """Steps no claim of their stage accounts for: neither a Runs claim naming them nor a claim whose label
+    describes them in that form (`pip install` under Virtual Environment; `pip uninstall` under none). One added
+    to a RUN other claims cite (`&& python -m compileall .`) is undocumented too."""
     named: dict[int, list[list[str]]] = {}
+    describing: dict[int, list[Label[Any]]] = {}  # the labels of each stage's claims that account for steps
     for claim in walk.claims():
-        if claim.label.name == RUNS.name and isinstance(claim.args, RunsArgs):
-            try:
-                stage = walk.sources.stage(claim)
-            except DocverifyError:  # its own failure says where its heading is wrong
-                continue
+        runs = claim.label.name == RUNS.name and isinstance(claim.args, RunsArgs)
+        if not runs and not claim.label.describes:
+            continue
+        try:
+            stage = walk.sources.stage(claim)
+        except (DocverifyError, ClaimFailed):  # its own failure says where its heading is wrong
+            continue
+        if isinstance(claim.args, RunsArgs):
             named.setdefault(stage.index, []).extend(command.split() for command in claim.args.commands)
+        else:
+            describing.setdefault(stage.index, []).append(claim.label)
     missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
     for stage in walk.sources.dockerfile.stages:
         for instruction, command in _with_traps(unconditional(stage.commands())):
-            if command.call or not undescribed(command) or instruction.cite in excused:  # a call: its body's steps
+            # A function's call: its body's commands are the steps.
+            if command.call or not a_step(command) or instruction.cite in excused:
+                continue
+            if described_by(describing.get(stage.index, []), command):
                 continue
             if not any(as_written(command, w) for w in named.get(stage.index, [])):
                 shown = " ".join(command.argv)

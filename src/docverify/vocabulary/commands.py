@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
+from ..model import chmod
 from ..model.dockerfile import clean_path
 from ..model.shell import Command, unwrapped
 from ..model.sources import Sources
 from .common import cites, unconditional
 from .health import never_checks
 from .label import Cites, Claim, Label, fail
-from .modes import CLAUSE, EVERYONE, chmod_words, execute_after
 
 
 @dataclass(frozen=True)
@@ -48,31 +48,7 @@ def _installs_as(command: Command) -> bool:
                 mode = word[index + 2 :] or following
             if letter in "mogtS":  # the rest of the cluster is this option's value
                 break
-    return directory or (owner and (mode is None or _harmless(mode)))
-
-
-def _mode_of_use(command: Command) -> bool:
-    """`chmod +x`, `chmod 755`: what Makes executable reads (everyone may execute), or a mode that only takes away."""
-    mode, _ = chmod_words(command.argv)
-    if mode is None:
-        return False
-    if all(match and "-" in match[2] and not re.search(r"[+=]", match[2]) for match in _clauses(mode)):
-        return True  # only takes away (`go-w`): Makes executable still reads what it does to a claimed file
-    return execute_after(mode, frozenset()) == EVERYONE and _harmless(mode)
-
-
-def _harmless(mode: str) -> bool:
-    """No write for the group or others, no setuid, setgid or sticky bit (`u+s`, `4755`, `g+w` are steps)."""
-    if re.fullmatch(r"[0-7]{1,4}", mode):
-        digits = mode.zfill(4)
-        return digits[0] == "0" and all(int(d) & 2 == 0 for d in digits[2:])
-    for match in _clauses(mode):
-        if match is None or re.search(r"[st]", match[2]):
-            return False
-        others = not match[1] or bool(set(match[1]) & set("goa"))
-        if others and re.search(r"[+=][rwxX]*w", match[2]):
-            return False
-    return True
+    return directory or (owner and (mode is None or chmod.harmless(mode)))
 
 
 # Account options no label reads: a second account with a taken ID, a password (usermod: all but its IDs and groups).
@@ -89,10 +65,6 @@ def _account(command: Command) -> bool:
     return not options & ACCOUNT_STEPS
 
 
-def _clauses(mode: str) -> list[re.Match[str] | None]:
-    return [CLAUSE.fullmatch(clause) for clause in mode.split(",")]
-
-
 # What a clean-up removes: package lists, caches and temporary files, nothing the image runs.
 DISPOSABLE = ("/var/lib/apt/lists/", "/var/cache/", "/tmp/", "/var/tmp/", "/root/.cache/", "~/.cache/")
 
@@ -104,23 +76,18 @@ def _cleans_up(command: Command) -> bool:
     return bool(paths) and all(f.startswith(DISPOSABLE) and "$" not in f and "`" not in f for f in folders)
 
 
-def _any(command: Command) -> bool:
-    return True
-
-
-# Programs other labels say what they do for (packages, environments, accounts, folders, modes), in the forms
-# they read: another form (`pip uninstall`, `chmod u+s`, `rm -rf /venv/lib`) is a step only Runs describes.
-DESCRIBED: dict[str, Callable[[Command], bool]] = {
+# The forms of a program the labels that describe it read (`Label.describes`): another form (`pip uninstall`,
+# `chmod u+s`, `groupadd -o`) is a step only Runs describes. `venv` is `python -m venv`.
+FORMS: dict[str, Callable[[Command], bool]] = {
     "apt-get": (apt := _sub("update", "install", "satisfy", "build-dep", "purge", "remove", "autoremove", "clean")),
     "apt": apt, "apk": _sub("add", "update"), "dnf": (rpm := _sub("install", "clean", "makecache")), "yum": rpm,
     "pip": _sub("install", "cache purge", "cache remove"), "uv": _sub("pip install", "venv"),
     "poetry": _sub("export"), "apt-mark": _sub("auto"),
     "dpkg": lambda c: bool({"-r", "-P", "--remove", "--purge", "--print-architecture"} & set(c.argv)),
     "useradd": _account, "groupadd": _account, "adduser": _account, "addgroup": _account, "usermod": _account,
-    "mkdir": _any, "umask": lambda c: c.argv[1:] in [("022",), ("0022",)],
-    "install": _installs_as, "chown": _any,
-    "chmod": _mode_of_use, "rm": _cleans_up,
+    "install": _installs_as, "chmod": lambda c: chmod.of_use(c.argv),
 }  # fmt: skip
+UMASKS = [("022",), ("0022",)]  # the default: files made as without it
 # Commands that do nothing but print or answer: a step only when their output goes to a file.
 QUIET = {"true", "false", "echo", "printf", ":", "[", "test"}
 
@@ -130,18 +97,37 @@ PLUMBING = {"export", "set", "cd", "unset", "command", "hash", "readonly", "trap
             "id", "which", "type", "uname", "nproc", "arch", "pwd"}  # fmt: skip
 
 
-def undescribed(command: Command) -> bool:
-    """A command only a Runs claim can describe: no other label says what it does, as it is invoked (a form
-    another label reads, plumbing, `python -m venv`, `--help`, and quiet commands that write no file aside)."""
-    argv = list(command.invocation())
-    program = PurePosixPath(argv[0]).name if argv else ""
-    venv = len(argv) > 2 and argv[1:3] == ["-m", "venv"]
-    described = DESCRIBED.get(program)
+def program_of(command: Command) -> str:
+    """The program as invoked: `python -m pip` is `pip`, `python -m venv` is `venv`."""
+    argv = command.invocation()
+    return "venv" if argv[1:3] == ("-m", "venv") else PurePosixPath(argv[0]).name if argv else ""
+
+
+def a_step(command: Command) -> bool:
+    """Whether a command is a step of the build some claim must account for: not plumbing, `--help`, the default
+    umask, a clean-up of caches, nor a quiet command (unless its output goes into a file)."""
+    program = program_of(command)
     if command.writes and (program in QUIET or program in PLUMBING):
         return True  # its output goes into a file: that file is the step
-    if not argv or program in PLUMBING or venv or command.inert or program in QUIET:
-        return False
-    return described is None or not described(command)
+    harmless = (program == "rm" and _cleans_up(command)) or (program == "umask" and command.argv[1:] in UMASKS)
+    return bool(program) and program not in PLUMBING | QUIET and not command.inert and not harmless
+
+
+def described_by(labels: Iterable[Label[Any]], command: Command) -> bool:
+    """Whether one of these labels' claims accounts for the step, in a form it reads."""
+    program = program_of(command)
+    form = FORMS.get(program)
+    return any(program in label.describes for label in labels) and (form is None or form(command))
+
+
+def undescribed(command: Command) -> bool:
+    """A step only a Runs claim can describe, whatever the page's other claims: no label reads it in this form."""
+    program = program_of(command)
+    return a_step(command) and not (program in DESCRIBING and (program not in FORMS or FORMS[program](command)))
+
+
+# The programs some core label describes (what `docverify suggest` leaves to those labels).
+DESCRIBING = {*FORMS, "venv", "virtualenv", "mkdir", "chown"}
 
 
 def _runs(sources: Sources) -> Iterable[tuple[int | None, RunsArgs]]:

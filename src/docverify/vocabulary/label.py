@@ -135,8 +135,12 @@ class Label(Generic[A]):
         title: Callable[[A], str] | None = None,
         key: Callable[[A], str] | None = None,
         suggest: Callable[[Sources], Iterable[tuple[int | None, A]]] | None = None,
+        describes: Sequence[str] = (),
     ) -> None:
         self.name, self.args, self.scope, self.nested = name, args, scope, nested
+        # The programs whose steps its claims account for, in the forms it reads (vocabulary/commands.py): reverse
+        # coverage asks a Runs claim for any other step of the stage.
+        self.describes = tuple(describes)
         self.group = group  # a nested label: the group heading `docverify suggest` writes it under
         self.summary, self.example, self.title, self.key, self.suggest = summary, example, title, key, suggest
         self.examples: tuple[A, ...] = (example, *examples)  # between them, one that every form can write

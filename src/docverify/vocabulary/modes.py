@@ -5,11 +5,11 @@ Nested items under any group (**Permissions & Directories:**).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..model.chmod import EVERYONE, chmod_words, execute_after
 from ..model.copies import copies_of
 from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.sources import Sources
@@ -19,48 +19,10 @@ from .common import unconditional
 from .label import Cites, Claim, Label, fail
 from .permissions import resolved
 
-EVERYONE = frozenset("ugo")
-# chmod's options; any other word starting with `-` is a mode (`-x`).
-OPTIONS = {"-R", "-c", "-f", "-v", "--recursive", "--changes", "--silent", "--quiet", "--verbose", "--preserve-root",
-           "--no-preserve-root"}  # fmt: skip
-CLAUSE = re.compile(r"([ugoa]*)((?:[-+=][rwxXst]*)+)")
-
 
 @dataclass(frozen=True)
 class ExecutableArgs:
     file: str  # a path, or the name of a file the stage copies
-
-
-def chmod_words(argv: Sequence[str]) -> tuple[str | None, list[str]]:
-    """(the mode, the files) of a chmod; `--reference` gives a mode no Dockerfile shows (None)."""
-    words = [w for w in argv[1:] if w not in OPTIONS]
-    if any(w.startswith("--reference") for w in words):
-        return None, [w for w in words if not w.startswith("--reference")]
-    return (words[0], words[1:]) if words else (None, [])
-
-
-def execute_after(mode: str | None, before: frozenset[str]) -> frozenset[str]:
-    """Who (of u, g, o) may execute a file after `chmod mode`, if `before` could: clause by clause, as chmod
-    applies them (`+x-x` takes it back; `X` adds execute only where someone has it). An unreadable mode: no one."""
-    if mode is None:
-        return frozenset()
-    if re.fullmatch(r"[0-7]{1,4}", mode):
-        return frozenset(who for who, digit in zip("ugo", mode.zfill(3)[-3:], strict=True) if int(digit) & 1)
-    state = set(before)
-    for clause in mode.split(","):
-        match = CLAUSE.fullmatch(clause)
-        if match is None:
-            return frozenset()
-        who = set(match[1].replace("a", "ugo")) or set(EVERYONE)
-        for op, perms in re.findall(r"([-+=])([rwxXst]*)", match[2]):
-            execute = "x" in perms or ("X" in perms and bool(state))
-            if op == "=":
-                state -= who
-            if execute and op in "+=":
-                state |= who
-            elif execute:
-                state -= who
-    return frozenset(state)
 
 
 def _executables(sources: Sources) -> Iterable[tuple[int | None, ExecutableArgs]]:
@@ -81,6 +43,7 @@ MAKES_EXECUTABLE = Label(
     suggest=_executables,
     nested=True,
     group="Permissions & Directories",
+    describes=("chmod",),
 )
 
 

@@ -108,6 +108,7 @@ CREATES = Label(
     nested=True,
     group="Permissions & Directories",
     suggest=_made,
+    describes=("mkdir", "install"),
 )
 
 
@@ -167,6 +168,7 @@ CHANGES_OWNERSHIP = Label(
     key=lambda a: a.owner,
     nested=True,
     group="Permissions & Directories",
+    describes=("chown", "install"),
 )
 
 

@@ -63,6 +63,7 @@ USER_SETUP = Label(
     summary="An account the stage creates (`useradd`, `adduser`), with its UID and GID.",
     key=lambda a: a.user,
     suggest=_created,
+    describes=("useradd", "groupadd", "adduser", "addgroup", "usermod"),
 )
 
 
