@@ -2443,3 +2443,19 @@ CATALOGUE += [
         ("venv-in-runtime", "python -m venv /opt/extra"),
     ]
 ]
+# A Makes executable claim speaks of its own file: a chmod of another path is a step of its own (2026-12-07).
+CATALOGUE += [
+    mutant(
+        "chmod-another-file",
+        D,
+        ("chmod +x /entrypoint.sh\n", "chmod +x /entrypoint.sh /venv/bin/python3\n"),
+        "(undocumented step)",
+    ),
+    *(
+        mutant(name, D, (CHMOD_LINE, f"{CHMOD_LINE.rstrip()} \\\n    && {step}\n"), "(undocumented step)")
+        for name, step in [
+            ("chmod-shadow-readable", "chmod 755 /etc/shadow"),
+            ("chmod-venv-closed", "chmod -R go-rwx /venv"),
+        ]
+    ),
+]

@@ -13,9 +13,9 @@ from ..errors import ClaimFailed, DocverifyError
 from ..model import shell
 from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
-from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by
+from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by, undescribed
 from ..vocabulary.common import unconditional
-from ..vocabulary.label import Label
+from ..vocabulary.label import Claim
 from .walk import Walk
 
 
@@ -117,7 +117,7 @@ def _unnamed_runs(walk: Walk) -> list[str]:
     describes them in that form (`pip install` under Virtual Environment; `pip uninstall` under none). One added
     to a RUN other claims cite (`&& python -m compileall .`) is undocumented too."""
     named: dict[int, list[list[str]]] = {}
-    describing: dict[int, list[Label[Any]]] = {}  # the labels of each stage's claims that account for steps
+    describing: dict[int, list[Claim[Any]]] = {}  # each stage's claims whose labels account for steps
     for claim in walk.claims():
         runs = claim.label.name == RUNS.name and isinstance(claim.args, RunsArgs)
         if not runs and not claim.label.describes:
@@ -129,20 +129,22 @@ def _unnamed_runs(walk: Walk) -> list[str]:
         if isinstance(claim.args, RunsArgs):
             named.setdefault(stage.index, []).extend(command.split() for command in claim.args.commands)
         else:
-            describing.setdefault(stage.index, []).append(claim.label)
+            describing.setdefault(stage.index, []).append(claim)
     missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
     for stage in walk.sources.dockerfile.stages:
         for instruction, command in _with_traps(unconditional(stage.commands())):
             # A function's call: its body's commands are the steps.
             if command.call or not a_step(command) or instruction.cite in excused:
                 continue
-            if described_by(describing.get(stage.index, []), command):
+            if described_by(describing.get(stage.index, []), command, stage, instruction):
                 continue
             if not any(as_written(command, w) for w in named.get(stage.index, [])):
                 shown = " ".join(command.argv)
                 shown = shown if len(shown) <= 70 else shown[:69] + "…"
-                missing.append(f"{instruction.where} RUN `{shown}`, which no Runs claim of its stage names "
-                               "(`docverify suggest` writes one)")  # fmt: skip
+                # A form no label reads (`pip uninstall`), or one whose label has no claim in this stage.
+                why = "no label describes in that form" if undescribed(command) else "no other of its claims describes"
+                missing.append(f"{instruction.where} RUN `{shown}`, which no Runs claim of its stage names, and "
+                               f"{why} (`docverify suggest` writes the Runs claim)")  # fmt: skip
     return missing
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..model import chmod
-from ..model.dockerfile import clean_path
+from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.shell import Command, unwrapped
 from ..model.sources import Sources
 from .common import cites, unconditional
@@ -113,11 +113,23 @@ def a_step(command: Command) -> bool:
     return bool(program) and program not in PLUMBING | QUIET and not command.inert and not harmless
 
 
-def described_by(labels: Iterable[Label[Any]], command: Command) -> bool:
-    """Whether one of these labels' claims accounts for the step, in a form it reads."""
+def described_by(claims: Sequence[Claim[Any]], command: Command, stage: Stage, instruction: Instruction) -> bool:
+    """Whether the stage's claims account for the step: a label that describes its program, in a form it reads,
+    and for a label whose claims each speak of one path (Makes executable), a claim for each path it names."""
     program = program_of(command)
     form = FORMS.get(program)
-    return any(program in label.describes for label in labels) and (form is None or form(command))
+    labels = [claim for claim in claims if program in claim.label.describes]
+    if not labels or (form is not None and not form(command)):
+        return False
+    paths = OPERANDS[program](command) if program in OPERANDS else []
+    per_path = [c for c in labels if c.label.covers is not None]
+    if not per_path or len(per_path) < len(labels):
+        return True  # a label that speaks of the program as a whole
+    return all(any(c.label.covers(c.args, stage, instruction, p) for c in per_path) for p in paths)  # type: ignore[misc]
+
+
+# The paths a step acts on, for labels whose claims each speak of one.
+OPERANDS: dict[str, Callable[[Command], list[str]]] = {"chmod": lambda c: chmod.chmod_words(c.argv)[1]}
 
 
 def undescribed(command: Command) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, NoReturn, TypeVar
 
 from ..errors import ClaimFailed, ClaimUnreadable, ConfigError
+from ..model.dockerfile import Instruction, Stage
 from ..model.sources import Sources
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
@@ -136,11 +137,14 @@ class Label(Generic[A]):
         key: Callable[[A], str] | None = None,
         suggest: Callable[[Sources], Iterable[tuple[int | None, A]]] | None = None,
         describes: Sequence[str] = (),
+        covers: Callable[[A, Stage, Instruction, str], bool] | None = None,
     ) -> None:
         self.name, self.args, self.scope, self.nested = name, args, scope, nested
         # The programs whose steps its claims account for, in the forms it reads (vocabulary/commands.py): reverse
         # coverage asks a Runs claim for any other step of the stage.
         self.describes = tuple(describes)
+        # For a label one claim of which speaks of one path: whether the claim's path is that word of a command.
+        self.covers = covers
         self.group = group  # a nested label: the group heading `docverify suggest` writes it under
         self.summary, self.example, self.title, self.key, self.suggest = summary, example, title, key, suggest
         self.examples: tuple[A, ...] = (example, *examples)  # between them, one that every form can write

@@ -44,6 +44,7 @@ MAKES_EXECUTABLE = Label(
     nested=True,
     group="Permissions & Directories",
     describes=("chmod",),
+    covers=lambda args, stage, instruction, word: _touches(args.file, stage, instruction, word),
 )
 
 
