@@ -1438,6 +1438,19 @@ CATALOGUE += [
         "Runtime/Permissions & Directories Makes executable",
         builds=False,
     ),
+    # Executable but unreadable: sh must read a script to run it, so no one but root can start it.
+    mutant(
+        "chmod-unreadable",
+        D,
+        ("chmod +x /entrypoint.sh", "chmod 0111 /entrypoint.sh"),
+        "Runtime/Permissions & Directories Makes executable",
+    ),
+    mutant(
+        "chmod-execute-only",
+        D,
+        ("chmod +x /entrypoint.sh", "chmod a=x /entrypoint.sh"),
+        "Runtime/Permissions & Directories Makes executable",
+    ),
     mutant(
         "usermod-root",
         D,
@@ -1468,6 +1481,7 @@ EQUIVALENT += [
     mutant("chmod-each", D, ("chmod +x /entrypoint.sh", "chmod u+x,g+x,o+x /entrypoint.sh")),
     mutant("chmod-equals", D, ("chmod +x /entrypoint.sh", "chmod a=rx /entrypoint.sh")),
     mutant("chmod-recursive", D, ("chmod +x /entrypoint.sh", "chmod -R +x /entrypoint.sh")),
+    mutant("chmod-read-and-execute", D, ("chmod +x /entrypoint.sh", "chmod 0555 /entrypoint.sh")),
     mutant("chmod-then-go-w", D, ("chmod +x /entrypoint.sh", "chmod +x /entrypoint.sh && chmod go-w /entrypoint.sh")),
     mutant("user-quoted", D, ("\nUSER appuser\n", '\nUSER "appuser"\n')),
     mutant("entrypoint-double-slash", D, ('ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["//entrypoint.sh"]')),
@@ -2376,8 +2390,22 @@ STEP_APPENDED = [
     ("groupadd-duplicate-gid", "groupadd -o -g 0 wheel2"),
     ("rm-through-expansion", 'rm -rf "/tmp/${UNSET_X:-../venv/include}"'),
 ]
+# Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
+STEP_APPENDED += [
+    ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),
+    ("assign-default-step", ': "${UNSET_Y:=$(ldconfig)}"'),
+    ("arithmetic-substitution-step", "echo $(( $(ldconfig; echo 1) + 1 ))"),
+    ("background-step", "ldconfig & wait"),
+    ("case-star-step", 'case "$HOME" in *) ldconfig ;; esac'),
+    ("root-test-step", "if test -d /; then ldconfig; fi"),
+]
 CATALOGUE += [mutant(name, D, (CHMOD_LINE, f"{CHMOD_LINE.rstrip()} \\\n    && {step}\n"), "(undocumented step)")
               for name, step in STEP_APPENDED]  # fmt: skip
+EQUIVALENT += [mutant(name, D, (CHMOD_LINE, f"{CHMOD_LINE.rstrip()} \\\n    && {said}\n")) for name, said in [
+    ("default-plain-echo", 'echo "${UNSET_X:-built}"'),
+    ("arithmetic-echo", 'echo "$(( 1 + 1 ))"'),
+    ("case-star-echo", 'case "$HOME" in *) echo "$HOME" ;; esac'),
+]]  # fmt: skip
 USERADD = "    && useradd --uid 1000 --gid appuser --no-create-home --shell /usr/sbin/nologin appuser\n"
 CATALOGUE += [
     mutant(
@@ -2408,6 +2436,13 @@ CATALOGUE += [
         new_file=True,
     ),  # fmt: skip
     mutant(
+        "gunicorn-conf-raises",
+        f"{APP}/gunicorn.conf.py",
+        ("", "workers = 1 // 0\n"),
+        ("Runtime/Command", "Server"),
+        new_file=True,
+    ),
+    mutant(
         "gunicorn-conf-with-chdir",
         D,
         ('CMD ["gunicorn", ', 'CMD ["gunicorn", "--chdir", "/app/core", '),
@@ -2417,6 +2452,12 @@ CATALOGUE += [
 ]
 EQUIVALENT += [
     mutant("gunicorn-conf-false-string", f"{APP}/gunicorn.conf.py", ("", "daemon = 'false'\n"), new_file=True),
+    mutant(
+        "gunicorn-conf-arithmetic",
+        f"{APP}/gunicorn.conf.py",
+        ("", "workers = 2 * 1\ntimeout = 60 // 2\n"),
+        new_file=True,
+    ),
     mutant(
         "apt-retries-option",
         D,

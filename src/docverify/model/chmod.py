@@ -24,10 +24,20 @@ def chmod_words(argv: Sequence[str]) -> tuple[str | None, list[str]]:
 def execute_after(mode: str | None, before: frozenset[str]) -> frozenset[str]:
     """Who (of u, g, o) may execute a file after `chmod mode`, if `before` could: clause by clause, as chmod
     applies them (`+x-x` takes it back; `X` adds execute only where someone has it). An unreadable mode: no one."""
+    return _after(mode, before, "x")
+
+
+def read_after(mode: str | None, before: frozenset[str]) -> frozenset[str]:
+    """Who (of u, g, o) may read a file after `chmod mode`, if `before` could (`a=x`, `0111`: no one)."""
+    return _after(mode, before, "r")
+
+
+def _after(mode: str | None, before: frozenset[str], perm: str) -> frozenset[str]:
     if mode is None:
         return frozenset()
+    bit = 1 if perm == "x" else 4
     if re.fullmatch(r"[0-7]{1,4}", mode):
-        return frozenset(who for who, digit in zip("ugo", mode.zfill(3)[-3:], strict=True) if int(digit) & 1)
+        return frozenset(who for who, digit in zip("ugo", mode.zfill(3)[-3:], strict=True) if int(digit) & bit)
     state = set(before)
     for clause in mode.split(","):
         match = CLAUSE.fullmatch(clause)
@@ -35,12 +45,12 @@ def execute_after(mode: str | None, before: frozenset[str]) -> frozenset[str]:
             return frozenset()
         who = set(match[1].replace("a", "ugo")) or set(EVERYONE)
         for op, perms in re.findall(r"([-+=])([rwxXst]*)", match[2]):
-            execute = "x" in perms or ("X" in perms and bool(state))
+            named = perm in perms or (perm == "x" and "X" in perms and bool(state))
             if op == "=":
                 state -= who
-            if execute and op in "+=":
+            if named and op in "+=":
                 state |= who
-            elif execute:
+            elif named:
                 state -= who
     return frozenset(state)
 

@@ -1,7 +1,8 @@
 """`case … esac` rewritten as the `if`/`elif` chain it runs as, for bashlex, which cannot parse `case`.
 
 `case "$1" in a) x ;; *) y ;; esac` becomes `if true "$1"; then true; elif true; then x ; elif true; then y ; fi`:
-every branch runs only on its pattern's answer, as an `elif` branch does, and the word is still expanded. Each
+every branch runs only on its pattern's answer, as an `elif` branch does, and the word is still expanded; a first
+branch whose pattern is `*` always runs, as the `then` of `if true "$1"`. Each
 line keeps its number, so every command stays on its line. A script the rewrite cannot follow is left as it is.
 """
 
@@ -99,7 +100,7 @@ def _rewrite(text: str) -> str:
             if token.text != "in":
                 raise Unfollowed("`case` with no `in`")
             edits.append((token.start, token.end, ("" if previous == "\n" else "; ") + "then true;"))
-            top["state"] = "pattern"
+            top.update(state="pattern", head=len(edits) - 1)
         elif state == "pattern" and token.text != "\n" and top is not None:
             if token.text == "esac":
                 edits.append((token.start, token.end, "fi"))
@@ -110,7 +111,14 @@ def _rewrite(text: str) -> str:
                 edits.append((token.start, token.end, ""))
         elif state == "patterns" and token.text == ")" and top is not None:
             newlines = text.count("\n", int(top["at"]), token.end)
-            edits.append((int(top["at"]), token.end, "elif true; then" + "\n" * newlines))
+            if "head" in top and "*" in (p.strip() for p in text[int(top["at"]) : token.start].split("|")):
+                # A first `*)` always matches: its list is what the `if true` runs.
+                at, end, said = edits[int(top["head"])]
+                edits[int(top["head"])] = (at, end, said.removesuffix(" true;"))
+                edits.append((int(top["at"]), token.end, "\n" * newlines))
+            else:
+                edits.append((int(top["at"]), token.end, "elif true; then" + "\n" * newlines))
+            top.pop("head", None)
             top.update(state="list", empty=1)
         elif state == "list" and top is not None and (token.text in ENDS or (command and token.text == "esac")):
             # An empty branch gets a `true`; a `;` ends the list unless a newline or `;` already did.

@@ -83,9 +83,19 @@ def unescape_continuations(script: str) -> str:
 ARITHMETIC = re.compile(r"\$\(\((?:[^()\n]|\([^()\n]*\))*\)\)")
 
 
+INNER = re.compile(r"\$\([^()\n]*\)|`[^`\n]*`")  # a `$(…)` inside an arithmetic expansion runs all the same
+
+
 def joined(script: str) -> str:
-    """Lines joined as sh joins them, and each arithmetic expansion a number of the same width."""
-    return ARITHMETIC.sub(lambda m: "0" * len(m[0]), unescape_continuations(script))
+    """Lines joined as sh joins them, and each arithmetic expansion a number of the same width (its `$(…)` kept)."""
+    return ARITHMETIC.sub(_number, unescape_continuations(script))
+
+
+def _number(match: re.Match[str]) -> str:
+    digits = ["0"] * len(match[0])
+    for inner in INNER.finditer(match[0], 3):
+        digits[inner.start() : inner.end()] = inner[0]
+    return "".join(digits)
 
 
 # bash's `[[ … ]]`, which bashlex cannot read, as the test `[ … ]` of the same width: a test either way.

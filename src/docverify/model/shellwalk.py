@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
 from typing import Any
 
 from . import shelltree
@@ -16,6 +17,8 @@ from .shellcommand import Command
 
 CALLS = 8  # how deep function calls are followed (a function that calls itself stops there)
 WRITING = {">", ">>", ">|", "&>", "&>>", "<>"}
+# A parameter expansion's name, its operator and the operand the shell expands when it needs it.
+OPERAND = re.compile(r"[#!]?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(:?[-=+?]|##?|%%?|//?|:)(.*)", re.S)
 
 
 def _line_of(script: str, offset: int) -> int:
@@ -98,8 +101,28 @@ class Walker:
         for child in [*(getattr(node, "parts", None) or []), getattr(node, "output", None)]:
             if getattr(child, "kind", None) == "commandsubstitution":
                 self.walk(child.command, dataclasses.replace(context, guarded=True, subshell=True, writes=()))
+            elif getattr(child, "kind", None) == "parameter":
+                self._operand(child, context)
             elif child is not None and not isinstance(child, (int, str)):
                 self._substitutions(child, context)
+
+    def _operand(self, node: Any, context: Context) -> None:
+        """The `$(…)` in a parameter's operand (`${U:-$(…)}`), which bashlex leaves as text: it runs where the
+        default or pattern is needed (`${U:+…}` only when U is set: it may not run)."""
+        match = OPERAND.fullmatch(str(node.value))
+        if match is None or not re.search(r"\$\(|`", match[2]):
+            return
+        try:
+            trees = shelltree.parse(": " + match[2])
+        except shelltree.ShellError:
+            return
+        inner = Walker(": " + match[2])
+        inner.functions = self.functions
+        when = dataclasses.replace(context, conditional=context.conditional or match[1].endswith("+"))
+        for tree in trees:
+            inner.walk(tree, when)
+        line = _line_of(self.script, node.pos[0])
+        self.found += [dataclasses.replace(c, line=line + c.line - 1) for c in inner.found[1:]]  # not the `:`
 
     def _list(self, node: Any, context: Context) -> None:
         after_or = after_and = tested = False
@@ -204,11 +227,13 @@ def _constant(node: Any) -> bool | None:
 
 
 def _literal_test(words: list[str]) -> bool | None:
-    """`[ -n 'x' ]`, `[ -z '' ]`, `[ a = b ]`, `[ x ]` with no expansion: their answer never changes."""
+    """`[ -n 'x' ]`, `[ -z '' ]`, `[ a = b ]`, `[ x ]`, `[ -d / ]` with no expansion: their answer never changes."""
     if len(words) == 1:
         return words[0] != ""
     if len(words) == 2 and words[0] in ("-n", "-z"):
         return (words[1] != "") is (words[0] == "-n")
+    if len(words) == 2 and words[0] in ("-d", "-e") and words[1].strip("/") in ("", "."):
+        return True  # the root and the working directory are there in every image
     if len(words) == 3 and words[1] in ("=", "==", "!="):
         return (words[0] == words[2]) is (words[1] != "!=")
     return None

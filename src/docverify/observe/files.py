@@ -18,6 +18,7 @@ class FileInfo:
     mode: int | None = None  # permission bits, set-uid/set-gid/sticky included
     sha256: str | None = None
     target: str | None = None  # a link's target
+    script: bool = False  # starts with `#!`: its interpreter must read it to run it
 
     @property
     def exists(self) -> bool:
@@ -28,10 +29,22 @@ class FileInfo:
         """Executable by its owner, its group and everyone else."""
         return self.mode is not None and self.mode & 0o111 == 0o111
 
+    @property
+    def readable(self) -> bool:
+        """Readable by its owner, its group and everyone else."""
+        return self.mode is not None and self.mode & 0o444 == 0o444
+
     @classmethod
     def load(cls, path: str, raw: dict[str, Any]) -> FileInfo:
         return cls(
-            path, raw["type"], raw.get("uid"), raw.get("gid"), raw.get("mode"), raw.get("sha256"), raw.get("target")
+            path,
+            raw["type"],
+            raw.get("uid"),
+            raw.get("gid"),
+            raw.get("mode"),
+            raw.get("sha256"),
+            raw.get("target"),
+            bool(raw.get("script")),
         )
 
 
@@ -107,6 +120,7 @@ def inside(request: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
             try:
                 with open(path, "rb") as handle:
                     for block in iter(lambda: handle.read(1 << 20), b""):
+                        found.setdefault("script", block.startswith(b"#!"))
                         digest.update(block)
                 found["sha256"] = digest.hexdigest()
             except OSError:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..model.chmod import EVERYONE, chmod_words, execute_after
+from ..model.chmod import EVERYONE, chmod_words, execute_after, read_after
 from ..model.copies import copies_of
 from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.sources import Sources
@@ -63,17 +63,20 @@ def _touches(file: str, stage: Stage, instruction: Instruction, word: str) -> bo
 
 
 @MAKES_EXECUTABLE.static(
-    "each chmod (or COPY --chmod) of the file in turn, as chmod applies its mode: execute for everyone at the end"
+    "each chmod (or COPY --chmod) of the file in turn, as chmod applies its mode: execute for everyone at the end,"
+    " and read for everyone where the file is a script (its interpreter reads it)"
 )
 def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.args.file
     changes: list[tuple[Instruction, frozenset[str]]] = []
     state: frozenset[str] = frozenset()  # the context's own mode is no Dockerfile's to show
+    readers = EVERYONE  # a checkout's files are 644 or 755
     for instruction in sorted(stage.all("COPY") + stage.all("ADD") + stage.all("RUN"), key=lambda i: i.line):
         copied = instruction.keyword in ("COPY", "ADD") and "chmod" in instruction.flags()
         if copied and any(_touches(name, stage, instruction, w) for w in instruction.arguments()[-1:]):
             state = execute_after(instruction.flags()["chmod"], frozenset())
+            readers = read_after(instruction.flags()["chmod"], frozenset())
             changes.append((instruction, state))
         if instruction.keyword == "RUN":
             for command in instruction.commands():
@@ -81,12 +84,30 @@ def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
                     continue
                 mode, paths = chmod_words(command.argv)
                 if any(_touches(name, stage, instruction, p) for p in paths):
-                    state = execute_after(mode, state)
+                    state, readers = execute_after(mode, state), read_after(mode, readers)
                     changes.append((instruction, state))
     if not changes or changes[-1][1] != EVERYONE:
         has = f"the last mode change at {changes[-1][0].where} leaves it so" if changes else "no such chmod"
         fail(claim, f"chmod +x {name} (executable by everyone)", has, stage.where())
+    if readers != EVERYONE and _script(name, stage, sources):
+        who = "".join(sorted(readers, key="ugo".index)) or "no one"
+        fail(claim, f"{name} executable by everyone: a script, which its interpreter must also read",
+             f"readable by {who} after the mode change at {changes[-1][0].where}", stage.where())  # fmt: skip
     return [i.cite for i, _ in changes]
+
+
+def _script(file: str, stage: Stage, sources: Sources) -> bool:
+    """Whether the file is a script: a `#!` line in the context file a COPY lands there, or a script's suffix."""
+    if PurePosixPath(file).suffix in (".sh", ".bash", ".py"):
+        return True
+    context = stage.from_instruction.path.parent
+    for row in copies_of(stage):
+        if row.from_stage is None and row.destination in _paths(file, stage):
+            local = context / row.source
+            inside = local.is_file() and local.is_relative_to(sources.root)
+            if inside and sources.text(local.relative_to(sources.root)).startswith("#!"):
+                return True
+    return False
 
 
 def _executable_paths(claim: Claim[ExecutableArgs], sources: Sources) -> list[str]:
@@ -97,16 +118,21 @@ def _executable_paths(claim: Claim[ExecutableArgs], sources: Sources) -> list[st
 
 
 @MAKES_EXECUTABLE.image(
-    "the file's mode has all three execute bits", needs=lambda c, s: [files.need(paths=_executable_paths(c, s))]
+    "the file's mode has all three execute bits, and all three read bits where it starts with #!",
+    needs=lambda c, s: [files.need(paths=_executable_paths(c, s))],
 )
 def makes_image(claim: Claim[ExecutableArgs], images: Images) -> Cites:
     image = images.image(claim)
     paths = _executable_paths(claim, images.sources)
     seen = image.observed(files.FILES)
     modes = {p: seen.file(p) for p in paths}
-    if not modes or not all(f.exists and f.executable for f in modes.values()):
+    if not modes or not all(f.exists and f.executable and (f.readable or not f.script) for f in modes.values()):
         shown = "; ".join(
-            f"{p} mode {f.mode & 0o7777:04o}" if f.mode is not None else f"{p} {f.type}" for p, f in modes.items()
+            f"{p} mode {f.mode & 0o7777:04o}{', a script' if f.script else ''}"
+            if f.mode is not None
+            else f"{p} {f.type}"
+            for p, f in modes.items()
         )
-        fail(claim, f"{claim.args.file} executable by everyone", shown or "no such file", image.where)
+        fail(claim, f"{claim.args.file} executable by everyone (a script: readable by everyone too)",
+             shown or "no such file", image.where)  # fmt: skip
     return []

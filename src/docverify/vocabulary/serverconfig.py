@@ -92,6 +92,27 @@ def _cast(value: object) -> bool | None:
     raise TypeError(value)
 
 
+ARITHMETIC = (ast.Expression, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop)
+
+
+def _raises(value: ast.expr | None) -> str | None:
+    """The error an expression of constants alone raises when the file is loaded (`1 // 0`), else None; one with
+    a name, a call or a string is for the image level, and `**` or `<<` is not worked out (its result may be huge)."""
+    if value is None or isinstance(value, ast.Constant):
+        return None
+    tree = ast.Expression(value)
+    for node in ast.walk(tree):
+        if not isinstance(node, ARITHMETIC) or isinstance(node, (ast.Pow, ast.LShift)):
+            return None
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            return None  # `"a" * n` makes a string of any size
+    try:
+        eval(compile(tree, "<gunicorn.conf.py>", "eval"), {"__builtins__": {}})  # constants only: nothing to reach
+    except Exception as error:  # what gunicorn would meet
+        return type(error).__name__
+    return None
+
+
 def _binds(node: ast.stmt) -> list[str]:
     """The setting names a statement binds other than by `name = constant`: an import (`*` too), a def, a loop's or
     a `with`'s target."""
@@ -131,6 +152,8 @@ def leaving(text: str) -> tuple[str, int, str] | None:
                 raise Unreadable(ast.unparse(node).strip(), node.lineno)
             found = {name: value for name, value in found.items() if name not in gone}
             continue
+        if not conditional and (raised := _raises(getattr(node, "value", None))):
+            return ast.unparse(node).strip(), node.lineno, f"gunicorn exits: loading the file raises {raised}"
         targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
         names = [n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)]
         if not set(names) & set(SETTINGS):
