@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import chromium
+from browser import Tabs, chromium
 
 SETTINGS = "core.settings.test"
 
@@ -25,9 +25,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, launched once per process (tests/browser.py); each test opens its own context."""
+    """Debian's Chromium, launched once per process (tests/browser.py)."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def tabs(browser: Any) -> Tabs:
+    """Tabs the browser tests borrow and give back reset (tests/browser.py): a new tab costs three times the CPU."""
+    return Tabs(browser)
 
 
 # Tests that each run a pytest or a stack of their own and take longest: started first, they no longer

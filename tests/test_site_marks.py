@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser import served
+from browser import Tabs, served
 from test_site_proof import DOCKERFILE_PAGE, copy_repository, green_report, mkdocs_build, write_report
 
 from docverify.report.schema import LEVELS
@@ -176,26 +177,25 @@ def url(fresh_site: Path) -> Iterator[str]:
         yield address
 
 
-def tab(browser: Any, url: str, width: int, scheme: str = "light", touch: bool = False) -> Any:
-    context = browser.new_context(
-        viewport={"width": width, "height": 900 if width > 500 else 844}, color_scheme=scheme, has_touch=touch
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
-    page.errors = errors
-    return page
+@contextmanager
+def tab(tabs: Tabs, url: str, width: int, scheme: str = "light", touch: bool = False) -> Iterator[Any]:
+    """A tab that may ask only the site, its page errors and console errors kept in `page.errors`."""
+    with tabs.lend(width, 900 if width > 500 else 844, scheme, touch) as lent:
+        page = lent.page
+        errors: list[str] = []
+        lent.on("pageerror", lambda error: errors.append(str(error)))
+        lent.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        lent.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        page.errors = errors
+        yield page
 
 
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def page(browser: Any, url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
-    opened = tab(browser, url, request.param)
-    opened.width = request.param
-    yield opened
-    errors = opened.errors
-    opened.context.close()
+def page(tabs: Tabs, url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    with tab(tabs, url, request.param) as opened:
+        opened.width = request.param
+        yield opened
+        errors = opened.errors
     assert not errors, errors
 
 
@@ -232,27 +232,25 @@ def test_a_chip_opens_by_keyboard_and_closes_with_escape(page: Any, url: str) ->
     assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "dv-pop-L43-static"
 
 
-def test_a_chip_opens_by_hover(browser: Any, url: str) -> None:
-    page = tab(browser, url, 1280)
-    page.goto(url + DOCKERFILE_URL)
-    button, pop = popover_of(page, 43, "image")
-    button.hover()
-    assert pop.is_visible() and "image: not run" in pop.inner_text()
-    page.mouse.move(5, 5)
-    page.wait_for_timeout(400)
-    assert not pop.is_visible(), "the popover stays after the pointer left"
-    page.context.close()
+def test_a_chip_opens_by_hover(tabs: Tabs, url: str) -> None:
+    with tab(tabs, url, 1280) as page:
+        page.goto(url + DOCKERFILE_URL)
+        button, pop = popover_of(page, 43, "image")
+        button.hover()
+        assert pop.is_visible() and "image: not run" in pop.inner_text()
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(400)
+        assert not pop.is_visible(), "the popover stays after the pointer left"
 
 
-def test_a_chip_opens_by_touch(browser: Any, url: str) -> None:
-    page = tab(browser, url, 390, touch=True)
-    page.goto(url + DOCKERFILE_URL)
-    button, pop = popover_of(page, 43, "running")
-    button.tap()
-    assert pop.is_visible() and button.get_attribute("aria-expanded") == "true"
-    page.locator("h1").tap()
-    assert not pop.is_visible(), "a tap elsewhere should close the popover"
-    page.context.close()
+def test_a_chip_opens_by_touch(tabs: Tabs, url: str) -> None:
+    with tab(tabs, url, 390, touch=True) as page:
+        page.goto(url + DOCKERFILE_URL)
+        button, pop = popover_of(page, 43, "running")
+        button.tap()
+        assert pop.is_visible() and button.get_attribute("aria-expanded") == "true"
+        page.locator("h1").tap()
+        assert not pop.is_visible(), "a tap elsewhere should close the popover"
 
 
 def header_bottom(page: Any) -> float:
@@ -334,14 +332,14 @@ def test_the_claims_page_filters_and_keeps_its_summary_in_view(page: Any, url: s
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("path", ["verification/claims/", DOCKERFILE_URL])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_axe_finds_nothing_serious(browser: Any, url: str, scheme: str, path: str, width: int) -> None:
+def test_axe_finds_nothing_serious(tabs: Tabs, url: str, scheme: str, path: str, width: int) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = tab(browser, url, width, scheme)
-    page.goto(url + path)
-    if page.locator("#claim-L43").count():
-        page.locator("#claim-L43 button.dv-chip").first.click()  # an open popover is checked too
-    found = Axe().run(page).response["violations"]
+    with tab(tabs, url, width, scheme) as page:
+        page.goto(url + path)
+        if page.locator("#claim-L43").count():
+            page.locator("#claim-L43 button.dv-chip").first.click()  # an open popover is checked too
+        found = Axe().run(page).response["violations"]
     # Ours: what docverify adds (its classes start with dv-); the theme's own findings are the theme's.
     serious = [
         f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:160]}"
@@ -350,7 +348,6 @@ def test_axe_finds_nothing_serious(browser: Any, url: str, scheme: str, path: st
         for node in v["nodes"]
         if "dv-" in str(node["target"]) or "dv-" in node.get("html", "") or "claim-L" in str(node["target"])
     ]
-    page.context.close()
     assert not serious, f"axe at {width} px, {scheme}, {path}:\n" + "\n".join(serious)
 
 
@@ -364,3 +361,23 @@ def test_the_report_field_stale_is_read(fresh: Path, tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     first = rp.load(path).claims[(data["claims"][0]["page"], data["claims"][0]["line"])]
     assert first.stale == "Dockerfile:3"
+
+
+def test_a_lent_tab_comes_back_as_a_new_one(tabs: Tabs, url: str) -> None:
+    """The shared tabs keep the tests apart: storage, handlers, routes, viewport and page are reset."""
+    heard: list[str] = []
+    with tabs.lend(1280, 900) as lent:
+        lent.on("console", lambda m: heard.append(m.text))
+        lent.page.goto(url + DOCKERFILE_URL)
+        lent.page.evaluate("() => { localStorage.setItem('left', '1'); sessionStorage.setItem('left', '1'); }")
+        lent.route("**/*", lambda r: r.abort())
+        lent.page.set_viewport_size({"width": 700, "height": 500})
+        first = lent.page
+    with tabs.lend(1280, 900) as lent:
+        assert lent.page is first and lent.page.url == "about:blank", "the same tab, on a blank page"
+        assert lent.page.viewport_size == {"width": 1280, "height": 900}
+        lent.page.goto(url + DOCKERFILE_URL)  # would fail if the aborting route had stayed
+        kept = lent.page.evaluate("() => [localStorage.getItem('left'), sessionStorage.getItem('left')]")
+        assert kept == [None, None], f"storage kept from the last test: {kept}"
+        lent.page.evaluate("() => console.log('after')")
+        assert "after" not in heard, "a handler of the last test still listens"

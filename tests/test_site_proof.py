@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser import served
+from browser import Tabs, served
 from once import once
 
 from docverify.config import from_pyproject
@@ -440,11 +440,9 @@ DESKTOP_ONLY = {
 
 
 @pytest.fixture
-def page(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+def page(tabs: Tabs, site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A page whose every request and console error is recorded; only the local server may be asked."""
     width = request.param
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
-    page = context.new_page()
     local = urlsplit(site).netloc
     elsewhere: list[str] = []
     errors: list[str] = []
@@ -456,16 +454,14 @@ def page(browser: Any, site: str, request: pytest.FixtureRequest) -> Iterator[An
             elsewhere.append(handle.request.url)
             handle.abort()
 
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.width = width
-    try:
-        yield page
-        assert not elsewhere, f"the page asked hosts other than {local}: {elsewhere}"
-        assert not errors, "the browser reported errors:\n" + "\n".join(errors)
-    finally:
-        context.close()
+    with tabs.lend(width, 900 if width > 500 else 844) as lent:
+        lent.route("**/*", route)
+        lent.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        lent.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        lent.page.width = width
+        yield lent.page
+    assert not elsewhere, f"the page asked hosts other than {local}: {elsewhere}"
+    assert not errors, "the browser reported errors:\n" + "\n".join(errors)
 
 
 def open_page(page: Any, url: str) -> None:
