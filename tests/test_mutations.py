@@ -42,19 +42,26 @@ def registry(docverify: object) -> Registry:
     return docverify.registry  # type: ignore[attr-defined, no-any-return]
 
 
-def copy(settings: Settings, into: Path) -> Path:
-    return mutations.copy_repository(settings.root, into, COPIED)
+@pytest.fixture(scope="session")
+def pristine(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the files per process; each test links to it (a mutant writes new files, never into these),
+    so no test can change the repository's own files."""
+    return mutations.copy_repository(settings.root, tmp_path_factory.mktemp("pristine"), COPIED)
 
 
-def test_the_unmutated_copy_passes(settings: Settings, registry: Registry, tmp_path: Path) -> None:
-    assert mutations.static_failures(copy(settings, tmp_path), registry) == {}
+def copy(pristine: Path, into: Path) -> Path:
+    return mutations.copy_repository(pristine, into, COPIED, link=True)
+
+
+def test_the_unmutated_copy_passes(pristine: Path, registry: Registry, tmp_path: Path) -> None:
+    assert mutations.static_failures(copy(pristine, tmp_path), registry) == {}
 
 
 @pytest.mark.parametrize("mutation", [m for m in CATALOGUE if m.level == "static"], ids=lambda mutation: mutation.name)
 def test_mutation_is_killed_by_its_claim(
-    mutation: mutations.Mutation, settings: Settings, registry: Registry, tmp_path: Path
+    mutation: mutations.Mutation, pristine: Path, registry: Registry, tmp_path: Path
 ) -> None:
-    root = copy(settings, tmp_path)
+    root = copy(pristine, tmp_path)
     mutation.apply(root)
     failures = mutations.static_failures(root, registry)
     assert set(failures) == set(mutation.targets), (
@@ -73,9 +80,9 @@ def test_mutation_is_killed_by_its_claim(
 
 @pytest.mark.parametrize("mutation", EQUIVALENT, ids=lambda mutation: mutation.name)
 def test_equivalent_rewrite_is_accepted(
-    mutation: mutations.Mutation, settings: Settings, registry: Registry, tmp_path: Path
+    mutation: mutations.Mutation, pristine: Path, registry: Registry, tmp_path: Path
 ) -> None:
-    root = copy(settings, tmp_path)
+    root = copy(pristine, tmp_path)
     mutation.apply(root)
     assert mutations.static_failures(root, registry) == {}
 
@@ -91,3 +98,13 @@ def test_every_entry_has_a_name_of_its_own() -> None:
     """A report row, a baseline entry and `scripts/mutate NAME` each find one entry by its name."""
     names = [m.name for m in (*CATALOGUE, *EQUIVALENT)]
     assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+
+
+def test_a_mutant_leaves_the_files_its_copy_links_to_alone(pristine: Path, tmp_path: Path) -> None:
+    """Linked copies share the original's files: each mutant writes new ones, so the next copy starts clean."""
+    before = {name: (pristine / name).read_bytes() for name in ("Dockerfile", "entrypoint.sh", "compose.yaml")}
+    for mutation in [m for m in CATALOGUE if m.file in before][:40]:
+        root = copy(pristine, tmp_path / mutation.name)
+        assert (root / mutation.file).stat().st_ino == (pristine / mutation.file).stat().st_ino, "a linked copy"
+        mutation.apply(root)
+    assert {name: (pristine / name).read_bytes() for name in before} == before
