@@ -1,6 +1,6 @@
-"""Parallel workers (pytest-xdist, `--dist loadgroup`): the docs, every test using the stack and the
-report's readers run on one worker, beside the others' work; one report holds every claim; a worker
-killed while its stack is up leaves no container behind."""
+"""Parallel workers (pytest-xdist, `--dist loadgroup`, which `-n` alone gets): the docs, every test using the
+stack and the report's readers run on one worker, beside the others' work; one report holds every claim; a
+worker killed while its stack is up leaves no container behind; a mode that would split the claims is refused."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def project(tmp_path: Path) -> tuple[Path, str]:
 
 
 def run(root: Path, prefix: str, *extra: str, **env: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", "-p", "no:django", "-n", "2", "--dist", "loadgroup", "-v"]
+    command = [sys.executable, "-m", "pytest", "-p", "no:django", "-n", "2", "-v"]
     command += ["-o", f"docverify_image_prefix={prefix}", *extra]
     env = {**os.environ, "CI": "true", **env}
     return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=900, env=env)
@@ -70,6 +70,7 @@ def leftovers(prefix: str) -> list[str]:
 
 
 def test_one_worker_owns_the_docs_the_stack_and_the_report(docker_engine: None, project: tuple[Path, str]) -> None:
+    """`pytest -n 2` as typed: docverify chooses `--dist loadgroup` itself, and tells the workers."""
     root, prefix = project
     try:
         result = run(root, prefix)
@@ -91,6 +92,14 @@ def test_one_worker_owns_the_docs_the_stack_and_the_report(docker_engine: None, 
         clean(prefix)
 
 
+def test_a_mode_that_would_split_the_claims_is_refused_in_one_line(project: tuple[Path, str]) -> None:
+    root, prefix = project
+    for mode in ("load", "loadfile", "each"):
+        result = run(root, prefix, "--dist", mode)
+        assert result.returncode == 4 and "Traceback" not in result.stderr, result.stdout + result.stderr
+        assert f"docverify: --dist {mode} would split the doc claims" in result.stderr, result.stderr
+
+
 def clean(prefix: str) -> None:
     """The containers, and the images the run tagged with its prefix (each run of these tests has its own)."""
     found = leftovers(prefix)
@@ -105,7 +114,7 @@ def test_a_worker_killed_with_its_stack_up_leaves_nothing(docker_engine: None, p
     root, prefix = project
     try:
         # No restart: a worker started again would only die again on the same test.
-        result = run(root, prefix, "--max-worker-restart", "0", KILL_WORKER="1")
+        result = run(root, prefix, "--dist", "loadgroup", "--max-worker-restart", "0", KILL_WORKER="1")
         assert "test_on_the_stack" in result.stdout and result.returncode != 0, result.stdout[-3000:]
         assert re.search(r"worker '?gw\d'? crashed|node down", result.stdout, re.I), result.stdout[-3000:]
         assert leftovers(prefix) == [], "the controller must take down the stack a dead worker left up"

@@ -10,6 +10,8 @@ leaves nothing behind.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 REPORT_MARKER = "docverify_report"
@@ -48,13 +50,34 @@ def assign(items: list[pytest.Item], owned: list[pytest.Item], name: str) -> Non
         items[:] = [item for item in items if id(item) not in last] + readers
 
 
+def distribution(config: pytest.Config) -> None:
+    """With workers (`-n`), the docs' group reaches one worker only under `--dist loadgroup`: it is what a run
+    without `--dist` gets, and a run that asked for another mode is refused in one line (the claims would bring
+    the one stack up on several workers, each taking it down under the others)."""
+    if not getattr(config.option, "numprocesses", None) or not hasattr(config.option, "dist"):
+        return
+    asked = [a for a in (*config.invocation_params.args, *config.getini("addopts")) if str(a).startswith("--dist")]
+    if config.option.dist == "no" or (config.option.dist == "load" and not asked):
+        config.option.dist = "loadgroup"  # `load` is what xdist makes of no `--dist` when it runs first
+    elif config.option.dist != "loadgroup":
+        raise pytest.UsageError(
+            f"docverify: --dist {config.option.dist} would split the doc claims, which share one stack, over "
+            "the workers; use --dist loadgroup, or leave --dist out"
+        )
+
+
 class GroupIds:
     """xdist 3.8 marks a group by renaming `item._nodeid`, which pytest 9.2 no longer reads (the id is
     `item._id`): the group reaches the scheduler only if the id itself carries it."""
 
+    def pytest_configure_node(self, node: Any) -> None:
+        """A worker parses the command line again: it learns the mode `distribution` chose from the controller."""
+        node.workerinput["docverify_loadgroup"] = node.config.option.dist == "loadgroup"
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        if not getattr(config.option, "loadgroup", False):
+        told = getattr(config, "workerinput", {}).get("docverify_loadgroup", False)
+        if not (getattr(config.option, "loadgroup", False) or told):
             return
         for item in items:
             marks = item.get_closest_marker("xdist_group")
