@@ -2390,6 +2390,16 @@ STEP_APPENDED = [
     ("groupadd-duplicate-gid", "groupadd -o -g 0 wheel2"),
     ("rm-through-expansion", 'rm -rf "/tmp/${UNSET_X:-../venv/include}"'),
 ]
+# The runtime stage built on the builder stage: it starts from that stage (its compilers and all), not from the
+# image the builder starts from (2026-12-07).
+CATALOGUE += [
+    mutant(
+        "runtime-from-builder",
+        D,
+        ("FROM python:3.13-slim AS runtime", "FROM builder AS runtime"),
+        "Runtime/Base Image",
+    )
+]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
 STEP_APPENDED += [
     ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),

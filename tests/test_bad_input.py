@@ -626,3 +626,22 @@ def test_an_entrypoint_in_a_subfolder_is_covered_where_its_claims_cite_it(tmp_pa
     # The `[[ … ]]` test is read, and only its branch's `exit 2` is a step no claim cites, named by its own path.
     assert "docker/entrypoint.sh:4 exit 2" in out and "docker/entrypoint.sh:1" not in out, out[-3000:]
     assert "entrypoint.sh:2 set" not in out and "Shell" not in out.split("short test summary")[-1], out[-3000:]
+
+
+def test_a_stage_built_on_an_earlier_stage_names_that_stage(tmp_path: Path) -> None:
+    """`FROM base AS app` starts from the stage `base`: the claim names it as FROM does, not the image under it."""
+    from docverify.config import from_pyproject
+    from docverify.run import vocab
+
+    dockerfile = "FROM python:3.13-slim AS base\nFROM base AS app\n"
+    page = "# Image\n\n## Stage 1: base\n\n*   **Base Image:** `python:3.13-slim`\n\n"
+    page += "## Stage 2: app\n\n*   **Base Image:** `{}`\n"
+    found = {}
+    for named in ("base", "python:3.13-slim"):
+        root = small_project(tmp_path / named.replace(":", "-"), dockerfile, page.format(named))
+        settings = from_pyproject(root)
+        found[named] = mutations.static_failures(root, vocab.build(settings.packs, settings.vocabularies))
+    assert found["base"] == {}, found["base"]
+    assert list(found["python:3.13-slim"]) == ["app/Base Image"], found
+    message = found["python:3.13-slim"]["app/Base Image"][0]
+    assert "docs say python:3.13-slim; Dockerfile:2 (app) has FROM base: the stage base of this Dockerfile" in message

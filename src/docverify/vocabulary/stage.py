@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.dockerfile import clean_path, normalise_image
+from ..model.dockerfile import Stage, clean_path, normalise_image
 from ..model.reference import same_image
 from ..model.shell import parameters
 from ..model.sources import Sources
@@ -21,7 +21,20 @@ class BaseImageArgs:
 
 def _bases(sources: Sources) -> Iterable[tuple[int | None, BaseImageArgs]]:
     for stage in sources.dockerfile.stages:
-        yield stage.index, BaseImageArgs(stage.base)
+        yield stage.index, BaseImageArgs(_stage_name(stage.parent) if stage.parent else stage.base)
+
+
+def _stage_name(stage: Stage) -> str:
+    return stage.name or str(stage.index)
+
+
+def _on_a_stage(claim: Claim[BaseImageArgs], stage: Stage) -> None:
+    """A stage FROM an earlier stage starts from that stage, whatever image that one starts from: the claim names
+    the stage (`builder`), as FROM does."""
+    assert stage.parent is not None
+    if claim.args.image not in (stage.parent.name, str(stage.parent.index)):
+        has = f"FROM {stage.written_base}: the stage {_stage_name(stage.parent)} of this Dockerfile (on {stage.base})"
+        fail(claim, claim.args.image, has, stage.where())
 
 
 BASE_IMAGE = Label(
@@ -34,9 +47,12 @@ BASE_IMAGE = Label(
 )
 
 
-@BASE_IMAGE.static("the stage's FROM, with ARGs resolved and registry names normalised")
+@BASE_IMAGE.static("the stage's FROM, with ARGs resolved and registry names normalised; an earlier stage by its name")
 def base_image_static(claim: Claim[BaseImageArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
+    if stage.parent is not None:
+        _on_a_stage(claim, stage)
+        return [stage.from_instruction.cite]
     wanted = normalise_image(claim.args.image)
     if not same_image(stage.base, wanted):
         fail(claim, wanted, stage.base, stage.where())
@@ -44,11 +60,19 @@ def base_image_static(claim: Claim[BaseImageArgs], sources: Sources) -> Cites:
     return [stage.from_instruction.cite, *args]
 
 
-@BASE_IMAGE.image("the built image's bottom layers are exactly the base image's layers")
+@BASE_IMAGE.image("the built image's bottom layers are exactly the base image's (or the earlier stage's) layers")
 def base_image_layers(claim: Claim[BaseImageArgs], images: Images) -> Cites:
     image = images.image(claim)
     wanted = normalise_image(claim.args.image)
-    base = next((b for name, b in images.bases.items() if same_image(name, wanted)), None)
+    stage = images.sources.stage(claim)
+    if stage.parent is not None:
+        _on_a_stage(claim, stage)
+        wanted = f"stage {_stage_name(stage.parent)}"
+    base = (
+        images.by_stage.get(stage.parent.index)
+        if stage.parent is not None
+        else next((b for name, b in images.bases.items() if same_image(name, wanted)), None)
+    )
     if base is None:
         fail(claim, wanted, "no such base image to compare layers with", "the Docker engine")
     if image.layers[: len(base.layers)] != base.layers:
