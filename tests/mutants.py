@@ -2397,7 +2397,7 @@ CATALOGUE += [
         "runtime-from-builder",
         D,
         ("FROM python:3.13-slim AS runtime", "FROM builder AS runtime"),
-        "Runtime/Base Image",
+        ("Runtime/Base Image", "No Build Tools"),
     )
 ]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).

@@ -41,30 +41,33 @@ NO_BUILD_TOOLS = Label(
 )
 
 
-@NO_BUILD_TOOLS.static("the final stage installs none of them")
+@NO_BUILD_TOOLS.static(
+    "neither the final stage nor an earlier stage it is built FROM installs or copies in any of them"
+)
 def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cites:
-    stage = sources.dockerfile.final
-    apt, apk = apt_commands(stage), unconditional(stage.running("apk", "add"))
-    found = apt + apk
-    installed = [(i, w) for i, c in apt for w in apt_names(c)] + [(i, w) for i, c in apk for w in c.operands(2)]
-    bad = [
-        (i, w) for i, w in installed if w in claim.args.tools or (claim.args.suffix and w.endswith(claim.args.suffix))
-    ]
-    if bad:
-        fail(
-            claim,
-            f"no {words(claim.args.tools)} in the final image",
-            f"an install of {words(w for _, w in bad)}",
-            stage.where(bad[0][0]),
-        )
-    # A tool copied in, from another stage or the context, is in the image as much as one installed.
-    for copy in [*stage.all("COPY"), *stage.all("ADD")]:
-        *sources_, destination = copy.arguments()
-        names = {PurePosixPath(p).name for p in sources_} | {PurePosixPath(destination).name}
-        if names & set(claim.args.tools):
-            fail(claim, f"no {words(claim.args.tools)} in the final image",
-                 f"a copy of {words(sorted(names & set(claim.args.tools)))}", stage.where(copy))  # fmt: skip
-    return sorted({i.cite for i, _ in found})
+    cites: set[str] = set()
+    # `FROM builder AS runtime`: what the builder installed is in the final image too.
+    for stage in sources.dockerfile.final.chain():
+        apt, apk = apt_commands(stage), unconditional(stage.running("apk", "add"))
+        installed = [(i, w) for i, c in apt for w in apt_names(c)] + [(i, w) for i, c in apk for w in c.operands(2)]
+        bad = [(i, w) for i, w in installed
+               if w in claim.args.tools or (claim.args.suffix and w.endswith(claim.args.suffix))]  # fmt: skip
+        if bad:
+            fail(
+                claim,
+                f"no {words(claim.args.tools)} in the final image",
+                f"an install of {words(w for _, w in bad)}",
+                stage.where(bad[0][0]),
+            )
+        # A tool copied in, from another stage or the context, is in the image as much as one installed.
+        for copy in [*stage.all("COPY"), *stage.all("ADD")]:
+            *sources_, destination = copy.arguments()
+            names = {PurePosixPath(p).name for p in sources_} | {PurePosixPath(destination).name}
+            if names & set(claim.args.tools):
+                fail(claim, f"no {words(claim.args.tools)} in the final image",
+                     f"a copy of {words(sorted(names & set(claim.args.tools)))}", stage.where(copy))  # fmt: skip
+        cites |= {i.cite for i, _ in apt + apk}
+    return sorted(cites, key=lambda c: int(c.rsplit(":", 1)[1]))
 
 
 @NO_BUILD_TOOLS.image(
