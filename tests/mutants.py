@@ -2400,6 +2400,33 @@ CATALOGUE += [
         ("Runtime/Base Image", "No Build Tools"),
     )
 ]
+# Settings and the health view, edited where only Django loading them, or the view answering, can tell (2026-12-07).
+CATALOGUE += [
+    mutant(
+        "prod-secret-optional",
+        PROD,
+        [
+            ('for name in ("SECRET_KEY", "DATABASE_URL")', 'for name in ("DATABASE_URL",)'),
+            ('SECRET_KEY = env.str("SECRET_KEY")', 'SECRET_KEY = env.str("SECRET_KEY", default="insecure-fallback")'),
+        ],
+        "Required in Production",
+        level="image",
+    ),
+    mutant(
+        "dev-media-from-env",
+        "src/backend_django/core/settings/dev.py",
+        ("DEBUG = True\n", 'DEBUG = True\nMEDIA_ROOT = env.str("MEDIA_ROOT", default="/tmp/media")\n'),
+        "Media Root",
+        level="image",
+    ),
+    mutant(
+        "unhealthy-without-reason",
+        "src/backend_django/health/views.py",
+        (', "reason": one_line(exc)}, 503', "}, 503"),
+        "Unhealthy Response",
+        level="image",
+    ),
+]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
 STEP_APPENDED += [
     ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),
