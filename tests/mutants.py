@@ -2427,6 +2427,23 @@ CATALOGUE += [
         level="image",
     ),
 ]
+# The server's output sent elsewhere than Docker's pipes: written through, yet no line reaches `docker logs`.
+CATALOGUE += [
+    mutant(
+        "exec-stderr-to-null",
+        "entrypoint.sh",
+        ('exec "$@"', 'exec "$@" 2>/dev/null'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+        level="running",
+    ),
+    mutant(
+        "exec-output-to-file",
+        "entrypoint.sh",
+        ('exec "$@"', 'exec "$@" >/tmp/server.log 2>&1'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+        level="running",
+    ),
+]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
 STEP_APPENDED += [
     ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),

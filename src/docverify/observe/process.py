@@ -1,4 +1,5 @@
-"""The container's main process, PID 1, as /proc shows it: argv, user, directory, environment, privileges."""
+"""The container's main process, PID 1, as /proc shows it: argv, user, directory, environment, privileges, and
+where its output goes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ DEPENDS = {
     "groups": ("config:final:User", "compose"),
     "cwd": ("config:final:WorkingDir", "compose"), "env": ("config:final:Env", "script:entrypoint", "compose"),
     "cap_eff": ("compose",), "cap_bnd": ("compose",), "no_new_privs": ("compose",),
+    "streams": ("config:final:Entrypoint", "config:final:Cmd", "script:entrypoint", "compose"),
 }  # fmt: skip
 
 
@@ -29,6 +31,8 @@ class Process:
     cap_eff: int  # effective capabilities
     cap_bnd: int  # the bounding set: what anything it starts could ever hold
     no_new_privs: int
+    # Where its standard output and error go (`pipe:[…]` for `docker logs`, or a file, `/dev/null`).
+    streams: tuple[str, str] = ("", "")
 
     def __getattribute__(self, name: str) -> Any:
         if name in DEPENDS:
@@ -47,6 +51,7 @@ def load(raw: dict[str, Any]) -> Process:
         int(raw["cap_eff"], 16),
         int(raw["cap_bnd"], 16),
         int(raw["no_new_privs"]),
+        (str(raw.get("streams", ["", ""])[0]), str(raw.get("streams", ["", ""])[1])),
     )
 
 
@@ -68,6 +73,9 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
         "no_new_privs": int(status.get("NoNewPrivs", "0").strip() or 0),
         "cwd": os.readlink("/proc/1/cwd"),
         "env": dict(part.decode().split("=", 1) for part in read("environ").split(b"\0") if b"=" in part),
+        "streams": [
+            os.readlink(f"/proc/1/fd/{fd}") if os.path.lexists(f"/proc/1/fd/{fd}") else "closed" for fd in (1, 2)
+        ],
     }
 
 
