@@ -645,3 +645,21 @@ def test_a_stage_built_on_an_earlier_stage_names_that_stage(tmp_path: Path) -> N
     assert list(found["python:3.13-slim"]) == ["app/Base Image"], found
     message = found["python:3.13-slim"]["app/Base Image"][0]
     assert "docs say python:3.13-slim; Dockerfile:2 (app) has FROM base: the stage base of this Dockerfile" in message
+
+
+def test_a_script_without_a_suffix_is_known_by_its_first_line(tmp_path: Path) -> None:
+    """Makes executable asks a script to be readable too: `#!` in the context file a COPY lands says it is one."""
+    from docverify.config import from_pyproject
+    from docverify.run import vocab
+
+    page = "# Image\n\n## Stage 1\n\n*   **Permissions:**\n    *   Makes `/usr/local/bin/run` executable.\n"
+    found = {}
+    for name, first in (("script", "#!/bin/sh\necho hi\n"), ("binary", "\x7fELF")):
+        dockerfile = "FROM python:3.13-slim\nCOPY run /usr/local/bin/run\nRUN chmod 0111 /usr/local/bin/run\n"
+        root = small_project(tmp_path / name, dockerfile, page, {"run": first})
+        settings = from_pyproject(root)
+        failures = mutations.static_failures(root, vocab.build(settings.packs, settings.vocabularies))
+        found[name] = [m for key, ms in failures.items() if "Makes executable" in key for m in ms]
+    assert found["binary"] == [], found
+    [said] = found["script"]
+    assert "readable by no one after the mode change at Dockerfile:3" in said, said

@@ -1,12 +1,18 @@
-"""COPY and ADD as the builder applies them: one row per source, with where it lands."""
+"""COPY and ADD as the builder applies them: one row per source, with where it lands, and the context file behind a
+path."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
+from .context import Context
 from .dockerfile import Stage
 from .instruction import Instruction, clean_path
+
+if TYPE_CHECKING:
+    from .sources import Sources
 
 
 @dataclass(frozen=True)
@@ -65,3 +71,17 @@ def _folder_in(stage: Stage, name: str, source: str) -> bool:
     path = clean_path(source)
     made = {clean_path(w) for _, c in other.running("mkdir") for w in c.operands() if w.startswith("/")}
     return path in made or any(row.destination.startswith(f"{path}/") for row in copies_of(other))
+
+
+def context_file(sources: Sources, stage: Stage, path: str) -> str | None:
+    """The build context's file a COPY lands at `path` in the stage (after .dockerignore), relative to the root, or
+    None (a file from another stage, one the context does not send, or none at all)."""
+    context = Context(sources.settings.context)
+    for row in reversed(copies_of(stage)):
+        if row.from_stage is not None or not (path == row.destination or path.startswith(row.destination + "/")):
+            continue
+        relative = str(PurePosixPath(row.source, path[len(row.destination) :].lstrip("/")))
+        local = sources.settings.context / relative
+        if local.is_file() and context.sent(relative) and local.is_relative_to(sources.root):
+            return str(local.relative_to(sources.root))
+    return None

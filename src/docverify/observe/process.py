@@ -41,6 +41,7 @@ class Process:
 
 
 def load(raw: dict[str, Any]) -> Process:
+    streams = raw.get("streams") or ["", ""]
     return Process(
         tuple(raw["argv"]),
         int(raw["uid"]),
@@ -51,7 +52,7 @@ def load(raw: dict[str, Any]) -> Process:
         int(raw["cap_eff"], 16),
         int(raw["cap_bnd"], 16),
         int(raw["no_new_privs"]),
-        (str(raw.get("streams", ["", ""])[0]), str(raw.get("streams", ["", ""])[1])),
+        (str(streams[0]), str(streams[1])),
     )
 
 

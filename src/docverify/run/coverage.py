@@ -14,6 +14,7 @@ from ..model import shell
 from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
 from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by, undescribed
+from ..vocabulary.common import may_run
 from ..vocabulary.label import Claim
 from .walk import Walk
 
@@ -132,8 +133,7 @@ def _unnamed_runs(walk: Walk) -> list[str]:
     missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
     for stage in walk.sources.dockerfile.stages:
         # A step left in the background (`step & wait`) may do its work all the same.
-        may_run = [(i, c) for i, c in stage.commands() if not c.conditional and not c.inert]
-        for instruction, command in _with_traps(may_run):
+        for instruction, command in _with_traps(may_run(stage.commands())):
             # A function's call: its body's commands are the steps.
             if command.call or not a_step(command) or instruction.cite in excused:
                 continue

@@ -98,11 +98,16 @@ def cites(found: Iterable[tuple[Instruction, object]]) -> list[str]:
     return sorted({instruction.cite for instruction, _ in found}, key=lambda c: int(c.rsplit(":", 1)[1]))
 
 
+def may_run(found: list[tuple[Instruction, Command]]) -> list[tuple[Instruction, Command]]:
+    """Commands that always start and may do their work: not inside an `if`, nor after `||` (nor before one, after
+    `&&`), and not asked only for `--help` or `--version` (one left in the background may finish all the same)."""
+    return [(i, c) for i, c in found if not c.conditional and not c.inert]
+
+
 def unconditional(found: list[tuple[Instruction, Command]]) -> list[tuple[Instruction, Command]]:
-    """Commands that always run and do their work: not inside an `if`, nor after `||` (nor before one, after
-    `&&`), not asked only for `--help` or `--version`, and not left in the background (which the RUN does not
-    wait for)."""
-    return [(i, c) for i, c in found if not c.conditional and not c.inert and not c.background]
+    """Commands that always run and do their work: those that `may_run`, less any left in the background (which
+    the RUN does not wait for)."""
+    return [(i, c) for i, c in may_run(found) if not c.background]
 
 
 def install_operands(command: Command) -> list[str]:

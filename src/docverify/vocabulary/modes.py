@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..model.chmod import EVERYONE, chmod_words, execute_after, read_after
-from ..model.copies import copies_of
+from ..model.copies import context_file, copies_of
 from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.sources import Sources
 from ..observe import files
@@ -97,17 +97,11 @@ def makes_static(claim: Claim[ExecutableArgs], sources: Sources) -> Cites:
 
 
 def _script(file: str, stage: Stage, sources: Sources) -> bool:
-    """Whether the file is a script: a `#!` line in the context file a COPY lands there, or a script's suffix."""
+    """Whether the file is a script: a script's suffix, or a `#!` line in the context file a COPY lands there."""
     if PurePosixPath(file).suffix in (".sh", ".bash", ".py"):
         return True
-    context = stage.from_instruction.path.parent
-    for row in copies_of(stage):
-        if row.from_stage is None and row.destination in _paths(file, stage):
-            local = context / row.source
-            inside = local.is_file() and local.is_relative_to(sources.root)
-            if inside and sources.text(local.relative_to(sources.root)).startswith("#!"):
-                return True
-    return False
+    landed = [context_file(sources, stage, path) for path in _paths(file, stage)]
+    return any(sources.text(relative).startswith("#!") for relative in landed if relative)
 
 
 def _executable_paths(claim: Claim[ExecutableArgs], sources: Sources) -> list[str]:

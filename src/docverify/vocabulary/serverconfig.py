@@ -8,10 +8,8 @@ from __future__ import annotations
 import ast
 import shlex
 from collections.abc import Iterator, Sequence
-from pathlib import PurePosixPath
 
-from ..model.context import Context
-from ..model.copies import copies_of
+from ..model.copies import context_file
 from ..model.dockerfile import Stage, clean_path
 from ..model.sources import Sources
 from .servers import SETTINGS, gunicorn_words
@@ -173,19 +171,6 @@ def leaving(text: str) -> tuple[str, int, str] | None:
     return None
 
 
-def in_context(sources: Sources, stage: Stage, path: str) -> str | None:
-    """The build context's file that lands at `path` in the stage (after .dockerignore), relative to the root."""
-    context = Context(sources.settings.context)
-    for row in reversed(copies_of(stage)):
-        if row.from_stage is not None or not (path == row.destination or path.startswith(row.destination + "/")):
-            continue
-        relative = str(PurePosixPath(row.source, path[len(row.destination) :].lstrip("/")))
-        local = sources.settings.context / relative
-        if local.is_file() and context.sent(relative) and local.is_relative_to(sources.root):
-            return str(local.relative_to(sources.root))
-    return None
-
-
 def from_file(
     sources: Sources, stage: Stage, argv: Sequence[str], environment: str | None
 ) -> tuple[str, str, str] | None:
@@ -194,7 +179,7 @@ def from_file(
     words = gunicorn_words(argv)
     workdir = stage.workdir()
     found = location(words, environment, workdir[0] if workdir else "/") if words else None
-    relative = in_context(sources, stage, found) if found else None
+    relative = context_file(sources, stage, found) if found else None
     if found is None or relative is None:
         return None
     text = sources.text(relative)
