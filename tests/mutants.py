@@ -2444,6 +2444,7 @@ CATALOGUE += [
         level="running",
     ),
 ]
+EQUIVALENT += [mutant("exec-stderr-to-stdout", "entrypoint.sh", ('exec "$@"', 'exec "$@" 2>&1'))]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
 STEP_APPENDED += [
     ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),
