@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from docverify.errors import ProbeFailed
 from docverify.model.sources import Sources
 from docverify.observe import oneoff
+from docverify.observe.stack import Compose
 from docverify.observe.subjects import Stack
 from docverify.packs.django import spelling
 from docverify.vocabulary import script
@@ -107,7 +108,7 @@ DEADLINE = 90  # seconds a one-off start may take at all, start-up included, bef
 def database_wait_running(claim: Claim[WaitArgs], stack: Stack) -> Cites:
     service = stack.service.service
 
-    def started(seconds: int) -> oneoff.Ended:
+    def started(compose: Compose, seconds: int) -> oneoff.Ended:
         environment = {"DATABASE_URL": UNREACHABLE, claim.args.variable: str(seconds)}
         try:
             return oneoff.start(compose, service, environment, ("true",), deadline=DEADLINE)
@@ -115,19 +116,28 @@ def database_wait_running(claim: Claim[WaitArgs], stack: Stack) -> Cites:
             fail(claim, f"a start that gives up within {claim.args.variable}={seconds} seconds", str(error), where)
 
     where = f"a one-off start of {stack.service.where} with DATABASE_URL={UNREACHABLE}"
-    # The image the stack runs, whatever another build has since tagged with the name compose gives it.
-    # Side by side, so both starts meet the same load: the bounded one is timed against the other.
-    with stack.compose.pinned(service, stack.service.inspect["Image"]) as compose, ThreadPoolExecutor(2) as pool:
-        runs = [pool.submit(copy_context().run, started, seconds) for seconds in (0, BOUND)]
-        at_once, bounded = (run.result() for run in runs)
-    for ended, seconds in ((at_once, 0), (bounded, BOUND)):
-        if ended.code in (0, None) or "127.0.0.1:9" not in ended.text:
-            fail(claim, "a start that gives up, exits non-zero and says why", f"exit {ended.code} with "
-                 f"{claim.args.variable}={seconds}, its log ending {ended.text[-300:]!r}", where)  # fmt: skip
-    took, baseline = bounded.since_first_line(), at_once.since_first_line()
+
+    def timed_pair() -> tuple[float, float]:
+        # The image the stack runs, whatever another build has since tagged with the name compose gives it.
+        # Side by side, so both starts meet the same load: the bounded one is timed against the other.
+        with stack.compose.pinned(service, stack.service.inspect["Image"]) as compose, ThreadPoolExecutor(2) as pool:
+            runs = [pool.submit(copy_context().run, started, compose, seconds) for seconds in (0, BOUND)]
+            at_once, bounded = (run.result() for run in runs)
+        for ended, seconds in ((at_once, 0), (bounded, BOUND)):
+            if ended.code in (0, None) or "127.0.0.1:9" not in ended.text:
+                fail(claim, "a start that gives up, exits non-zero and says why", f"exit {ended.code} with "
+                     f"{claim.args.variable}={seconds}, its log ending {ended.text[-300:]!r}", where)  # fmt: skip
+        return bounded.since_first_line(), at_once.since_first_line()
+
+    # A wait past its bound must be seen twice: one pair under a burst of load elsewhere proves nothing.
+    pairs = [timed_pair()]
+    if pairs[0][0] - pairs[0][1] > BOUND + SLACK:
+        pairs.append(timed_pair())
+    took, baseline = min(pairs, key=lambda pair: pair[0] - pair[1])
     if took - baseline > BOUND + SLACK:
         has = (
             f"a wait of {took - baseline:.1f} s ({took:.1f} s from its first line to its exit, {baseline:.1f} s with 0)"
+            + (f", {len(pairs)} times" if len(pairs) > 1 else "")
         )
         fail(claim, f"a wait bounded by {claim.args.variable}={BOUND} seconds", has, where)
     return []

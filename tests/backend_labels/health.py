@@ -184,11 +184,22 @@ def _checks(stack: Stack) -> str:
     return f"{state.get('Status')} (last checks exited {', '.join(codes) or 'never'})"
 
 
+def _pause(stack: Stack, db: str, tries: int = 3) -> None:
+    """`docker pause`, again when runc gives up freezing a busy container (it thaws it first): a loaded host."""
+    for attempt in range(1, tries + 1):
+        paused = stack.compose("pause", db, check=attempt == tries)
+        if paused.returncode == 0:
+            return
+        if "unable to freeze" not in paused.stderr:
+            stack.compose("pause", db)  # raises, naming compose's own error
+        time.sleep(1)
+
+
 def _run_outage(stack: Stack, db: str, read: set[str]) -> Outage:
     """Paused first (its port takes connections, nothing answers), then stopped as it is: the check in flight
     fails too and counts towards the backend's unhealthy turn, so the two experiments take the time of one."""
     window, answer, first, turned, health = _window(stack), {}, None, False, ""
-    stack.compose("pause", db)
+    _pause(stack, db)
     try:
         answer = http.get(f"{stack.service.base_url}/health/")
         if stack.compose("stop", db, check=False).returncode != 0:  # Docker stops a paused container; in case not
