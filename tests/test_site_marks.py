@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
-from browser import Tabs, served
+from browser import Tabs, elsewhere, served
 from test_site_proof import DOCKERFILE_PAGE, copy_repository, green_report, mkdocs_build, write_report
 
 from docverify.report.schema import LEVELS
@@ -185,7 +186,8 @@ def tab(tabs: Tabs, url: str, width: int, scheme: str = "light", touch: bool = F
         errors: list[str] = []
         lent.on("pageerror", lambda error: errors.append(str(error)))
         lent.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        lent.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        local = urlsplit(url).netloc
+        lent.on("request", lambda r: errors.append(f"asked {r.url}") if elsewhere(r.url, local) else None)
         page.errors = errors
         yield page
 

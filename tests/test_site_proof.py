@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser import Tabs, served
+from browser import Tabs, elsewhere, served
 from once import once
 
 from docverify.config import from_pyproject
@@ -444,23 +444,16 @@ def page(tabs: Tabs, site: str, request: pytest.FixtureRequest) -> Iterator[Any]
     """A page whose every request and console error is recorded; only the local server may be asked."""
     width = request.param
     local = urlsplit(site).netloc
-    elsewhere: list[str] = []
+    foreign: list[str] = []
     errors: list[str] = []
 
-    def route(handle: Any) -> None:
-        if urlsplit(handle.request.url).netloc == local:
-            handle.continue_()
-        else:
-            elsewhere.append(handle.request.url)
-            handle.abort()
-
     with tabs.lend(width, 900 if width > 500 else 844) as lent:
-        lent.route("**/*", route)
+        lent.on("request", lambda r: foreign.append(r.url) if elsewhere(r.url, local) else None)
         lent.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         lent.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         lent.page.width = width
         yield lent.page
-    assert not elsewhere, f"the page asked hosts other than {local}: {elsewhere}"
+    assert not foreign, f"the page asked hosts other than {local}: {foreign}"
     assert not errors, "the browser reported errors:\n" + "\n".join(errors)
 
 
