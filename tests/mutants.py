@@ -2445,6 +2445,25 @@ CATALOGUE += [
     ),
 ]
 EQUIVALENT += [mutant("exec-stderr-to-stdout", "entrypoint.sh", ('exec "$@"', 'exec "$@" 2>&1'))]
+# gunicorn's own logs sent to files: PID 1's pipes are Docker's, but the log lines never reach them (2026-12-07).
+ACCESS_LOG = '"--access-logfile", "-"]'
+CATALOGUE += [
+    mutant(
+        "access-log-to-file",
+        D,
+        (ACCESS_LOG, '"--access-logfile", "/tmp/access.log"]'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+        level="running",
+    ),
+    mutant(
+        "error-log-to-null",
+        D,
+        (ACCESS_LOG, '"--access-logfile", "-", "--error-logfile", "/dev/null"]'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+        level="running",
+    ),
+]
+EQUIVALENT += [mutant("error-log-to-stderr", D, (ACCESS_LOG, '"--access-logfile", "-", "--error-logfile", "-"]'))]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
 STEP_APPENDED += [
     ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),

@@ -20,6 +20,7 @@ from typing import Any
 from .http import get
 
 WINDOW = 10.0  # seconds the line has to show up in: written through, it shows at once
+GRACE = 2.0  # seconds after a request's first log line for its others (an access line follows the app's)
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,62 @@ class Landed:
     error: str = ""  # why the directory could not be read
 
 
-def _files(container: str, directory: str, needle: bytes) -> tuple[tuple[str, ...], str]:
+def _copied(container: str, path: str) -> tuple[dict[str, bytes], str]:
+    """The regular files at `path` (a file, or a directory's contents) by their paths, through `docker cp`."""
+    source = path if not path.endswith("/") else f"{path}."
     try:
-        copied = subprocess.run(
-            ["docker", "cp", f"{container}:{directory.rstrip('/')}/.", "-"], capture_output=True, timeout=60
-        )
+        copied = subprocess.run(["docker", "cp", f"{container}:{source}", "-"], capture_output=True, timeout=60)
     except subprocess.TimeoutExpired:
-        return (), f"`docker cp` of {directory} did not finish within 60 s"
+        return {}, f"`docker cp` of {path} did not finish within 60 s"
     if copied.returncode != 0:
-        return (), copied.stderr.decode(errors="replace").strip()
-    found = []
+        return {}, copied.stderr.decode(errors="replace").strip()
+    found = {}
     with tarfile.open(fileobj=io.BytesIO(copied.stdout)) as archive:
         for member in archive.getmembers():
             handle = archive.extractfile(member) if member.isfile() else None
-            if handle is not None and needle in handle.read():
-                found.append(f"{directory.rstrip('/')}/{member.name.removeprefix('./')}")
-    return tuple(sorted(found)), ""
+            if handle is not None:
+                name = member.name.removeprefix("./")
+                found[f"{path.rstrip('/')}/{name}" if path.endswith("/") else path] = handle.read()
+    return found, ""
+
+
+def _files(container: str, directory: str, needle: bytes) -> tuple[tuple[str, ...], str]:
+    found, error = _copied(container, directory.rstrip("/") + "/")
+    return tuple(sorted(name for name, data in found.items() if needle in data)), error
+
+
+def missing(service: Any, appended: tuple[str, ...]) -> list[str]:
+    """Lines that the files the server appends to got for a request of this probe's own, and `docker logs` did
+    not: each line from the path asked onwards (what precedes it, a time or a level, is each handler's format)."""
+    path = f"/docverify-log-probe-{uuid.uuid4().hex[:12]}/"
+    since = str(int(time.time()) - 1)
+    if service.base_url:
+        get(f"{service.base_url}{path}")
+    deadline, seen = time.monotonic() + WINDOW, False
+    while True:
+        try:
+            logs = subprocess.run(["docker", "logs", "--since", since, service.id], capture_output=True, text=True,
+                                  timeout=60)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return ["`docker logs` did not answer within 60 s"]
+        lines: list[tuple[str, str]] = []
+        lacking: list[str] = []
+        for name in appended:
+            found, error = _copied(service.id, name)
+            text = b"".join(found.values()).decode(errors="replace")
+            lacking += [f"{name}: cannot be read ({error})"] if error else []
+            lines += [(name, line.strip()) for line in text.splitlines() if path in line]
+        lacking += [
+            f"{name}: {line}" for name, line in lines if line[line.index(path) :] not in logs.stdout + logs.stderr
+        ]
+        if not seen and (lines or path in logs.stdout + logs.stderr):
+            # The request's lines are written one after another: let the last of them land before comparing.
+            seen = True
+            time.sleep(GRACE)
+            continue
+        if (seen and not lacking) or time.monotonic() > deadline:
+            return lacking
+        time.sleep(0.5)
 
 
 def probe(service: Any, directory: str, line: str = "Not Found: {path}") -> Landed:

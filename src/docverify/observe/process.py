@@ -17,6 +17,8 @@ DEPENDS = {
     "cwd": ("config:final:WorkingDir", "compose"), "env": ("config:final:Env", "script:entrypoint", "compose"),
     "cap_eff": ("compose",), "cap_bnd": ("compose",), "no_new_privs": ("compose",),
     "streams": ("config:final:Entrypoint", "config:final:Cmd", "script:entrypoint", "compose"),
+    # What the server opens as it starts: its command and script, and its own code and configuration files.
+    "appended": ("build:final", "config:final:*", "script:entrypoint", "compose"),
 }  # fmt: skip
 
 
@@ -33,6 +35,9 @@ class Process:
     no_new_privs: int
     # Where its standard output and error go (`pipe:[…]` for `docker logs`, or a file, `/dev/null`).
     streams: tuple[str, str] = ("", "")
+    # What PID 1 and the processes it started hold open for appending, as log handlers open their files (a
+    # gunicorn `--access-logfile`, a logging FileHandler, `>>`): lines written there never reach `docker logs`.
+    appended: tuple[str, ...] = ()
 
     def __getattribute__(self, name: str) -> Any:
         if name in DEPENDS:
@@ -53,6 +58,7 @@ def load(raw: dict[str, Any]) -> Process:
         int(raw["cap_bnd"], 16),
         int(raw["no_new_privs"]),
         (str(streams[0]), str(streams[1])),
+        tuple(str(target) for target in raw.get("appended", [])),
     )
 
 
@@ -77,11 +83,52 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
         "streams": [
             os.readlink(f"/proc/1/fd/{fd}") if os.path.lexists(f"/proc/1/fd/{fd}") else "closed" for fd in (1, 2)
         ],
+        "appended": _appended(),
     }
 
 
+def _appended() -> list[str]:
+    """The files (not pipes, sockets or terminals) that PID 1 and its descendants hold open with O_APPEND."""
+    import os
+
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError):  # not a process, or one that has just ended
+            continue
+    server, grown = {1}, True
+    while grown:  # a `docker exec` (this probe among them) has no parent inside: it is left out
+        grown = False
+        for pid, parent in parents.items():
+            if parent in server and pid not in server:
+                server.add(pid)
+                grown = True
+    found: set[str] = set()
+    for pid in sorted(server):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except FileNotFoundError:  # it ended
+            continue
+        except PermissionError:  # PID 1's own must be read: an observation that cannot is an error, not a pass
+            if pid == 1:
+                raise
+            continue
+        for fd in fds:
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}") as handle:
+                    flags = int(next(line.split()[1] for line in handle if line.startswith("flags:")), 8)
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except (FileNotFoundError, StopIteration):  # closed as it was read
+                continue
+            if flags & os.O_APPEND and not target.startswith(("pipe:", "socket:", "anon_inode:", "/dev/pts/")):
+                found.add(target)
+    return sorted(found)
+
+
 PROCESS: Observer[None, Process] = Observer(
-    "process", load, nothing, inside=inside, where=("container",), on_build=False
+    "process", load, nothing, inside=inside, where=("container",), on_build=False, helpers=(_appended,)
 )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.sources import Sources
-from ..observe import changes, files, process
+from ..observe import changes, files, logs, process
 from ..observe.observer import Need, Observer, nothing
 from ..observe.subjects import Images, Stack
 from ..vocabulary import environment
@@ -117,17 +117,23 @@ UNBUFFERED.static("the stage's effective ENV value")(environment.variable_static
 UNBUFFERED.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
 
 
-@UNBUFFERED.running("PID 1's environment and where its stdout and stderr go (Docker's pipes), and Python in "
-                    "the container writing stdout through",
+@UNBUFFERED.running("PID 1's environment and where its stdout and stderr go (Docker's pipes), no file the "
+                    "server appends log lines to, and Python in the container writing stdout through",
                     needs=lambda c, s: [*running_view_needs(), WRITE_THROUGH.need(None)])  # fmt: skip
 def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
     if claim.args.sink not in ("docker logs", "the terminal") or not stack.service.observed(WRITE_THROUGH):
         fail(claim, f"stdout reaching {claim.args.sink} at once", "Python buffering stdout", stack.service.where)
     # Written through to nowhere is no line in `docker logs`: the server's own output must go where Docker reads.
-    elsewhere = [f"{name} to {target}" for name, target in zip(("stdout", "stderr"), stack.service.observed(
-        process.PROCESS).streams, strict=True) if not target.startswith(("pipe:", "/dev/pts/"))]  # fmt: skip
+    pid1 = stack.service.observed(process.PROCESS)
+    elsewhere = [f"PID 1 writing {name} to {target}" for name, target in zip(("stdout", "stderr"), pid1.streams,
+                 strict=True) if not target.startswith(("pipe:", "/dev/pts/"))]  # fmt: skip
+    if "/dev/null" in pid1.appended:
+        elsewhere.append("the server appending its log to /dev/null")
+    # A log file besides the pipes is the server's to keep; a line that only a file got never reaches Docker.
+    kept = tuple(target for target in pid1.appended if target != "/dev/null")
+    if kept:
+        elsewhere += [f"a log line only a file got: {line}" for line in logs.missing(stack.service, kept)]
     if elsewhere:
-        fail(claim, f"the server's output reaching {claim.args.sink}", f"PID 1 writing {' and '.join(elsewhere)}",
-             stack.service.where)  # fmt: skip
+        fail(claim, f"the server's output reaching {claim.args.sink}", "; ".join(elsewhere), stack.service.where)
     return []
