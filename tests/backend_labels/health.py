@@ -187,11 +187,12 @@ def _checks(stack: Stack) -> str:
 def _pause(stack: Stack, db: str, tries: int = 3) -> None:
     """`docker pause`, again when runc gives up freezing a busy container (it thaws it first): a loaded host."""
     for attempt in range(1, tries + 1):
-        paused = stack.compose("pause", db, check=attempt == tries)
+        paused = stack.compose("pause", db, check=False)
         if paused.returncode == 0:
             return
-        if "unable to freeze" not in paused.stderr:
-            stack.compose("pause", db)  # raises, naming compose's own error
+        if "unable to freeze" not in paused.stderr or attempt == tries:
+            raise RuntimeError(f"`docker compose pause {db}` failed (exit {paused.returncode}), {attempt} time(s):\n"
+                               f"{paused.stdout[-3000:]}{paused.stderr[-3000:]}")  # fmt: skip
         time.sleep(1)
 
 
