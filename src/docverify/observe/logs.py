@@ -35,6 +35,15 @@ class Landed:
     error: str = ""  # why the directory could not be read
 
 
+def _docker_logs(container: str, since: str) -> subprocess.CompletedProcess[str] | None:
+    """`docker logs` since then, each stream apart; None when it does not answer within 60 s."""
+    try:
+        return subprocess.run(["docker", "logs", "--since", since, container], capture_output=True, text=True,
+                              timeout=60)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return None
+
+
 def _copied(container: str, path: str) -> tuple[dict[str, bytes], str]:
     """The regular files at `path` (a file, or a directory's contents) by their paths, through `docker cp`."""
     source = path if not path.endswith("/") else f"{path}."
@@ -68,10 +77,8 @@ def missing(service: Any, appended: tuple[str, ...]) -> list[str]:
         get(f"{service.base_url}{path}")
     deadline, seen = time.monotonic() + WINDOW, False
     while True:
-        try:
-            logs = subprocess.run(["docker", "logs", "--since", since, service.id], capture_output=True, text=True,
-                                  timeout=60)  # fmt: skip
-        except subprocess.TimeoutExpired:
+        logs = _docker_logs(service.id, since)
+        if logs is None:
             return ["`docker logs` did not answer within 60 s"]
         lines: list[tuple[str, str]] = []
         lacking: list[str] = []
@@ -101,11 +108,8 @@ def probe(service: Any, directory: str, line: str = "Not Found: {path}") -> Land
     status = get(f"{service.base_url}{path}")["status"] if service.base_url else None
     deadline = time.monotonic() + WINDOW
     while True:
-        try:
-            logs = subprocess.run(
-                ["docker", "logs", "--since", since, service.id], capture_output=True, text=True, timeout=60
-            )
-        except subprocess.TimeoutExpired:
+        logs = _docker_logs(service.id, since)
+        if logs is None:
             return Landed(path, False, False, (), status, "`docker logs` did not answer within 60 s")
         files, error = _files(service.id, directory, needle.encode())
         landed = Landed(path, needle in logs.stdout, needle in logs.stderr, files, status, error)

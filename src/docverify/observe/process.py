@@ -36,7 +36,7 @@ class Process:
     # Where its standard output and error go (`pipe:[…]` for `docker logs`, or a file, `/dev/null`).
     streams: tuple[str, str] = ("", "")
     # What PID 1 and the processes it started hold open for appending, as log handlers open their files (a
-    # gunicorn `--access-logfile`, a logging FileHandler, `>>`): lines written there never reach `docker logs`.
+    # gunicorn `--access-logfile`, a logging FileHandler, `>>`): what is written there alone misses `docker logs`.
     appended: tuple[str, ...] = ()
 
     def __getattribute__(self, name: str) -> Any:

@@ -117,8 +117,9 @@ UNBUFFERED.static("the stage's effective ENV value")(environment.variable_static
 UNBUFFERED.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
 
 
-@UNBUFFERED.running("PID 1's environment and where its stdout and stderr go (Docker's pipes), no file the "
-                    "server appends log lines to, and Python in the container writing stdout through",
+@UNBUFFERED.running("PID 1's environment and where its stdout and stderr go (Docker's pipes), no log line "
+                    "that only a file it appends to (or /dev/null) gets, and Python in the container writing stdout "
+                    "through",
                     needs=lambda c, s: [*running_view_needs(), WRITE_THROUGH.need(None)])  # fmt: skip
 def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
