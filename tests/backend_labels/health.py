@@ -184,16 +184,19 @@ def _checks(stack: Stack) -> str:
     return f"{state.get('Status')} (last checks exited {', '.join(codes) or 'never'})"
 
 
-def _pause(stack: Stack, db: str, tries: int = 3) -> None:
-    """`docker pause`, again when runc gives up freezing a busy container (it thaws it first): a loaded host."""
-    for attempt in range(1, tries + 1):
+def _pause(stack: Stack, db: str, patience: float = 30.0) -> None:
+    """`docker pause`, again when runc gives up freezing a busy container (it thaws it first): a loaded host, or
+    a database just initialised, may refuse several times in a row."""
+    deadline, attempt = time.monotonic() + patience, 0
+    while True:
+        attempt += 1
         paused = stack.compose("pause", db, check=False)
         if paused.returncode == 0:
             return
-        if "unable to freeze" not in paused.stderr or attempt == tries:
-            raise RuntimeError(f"`docker compose pause {db}` failed (exit {paused.returncode}), {attempt} time(s):\n"
-                               f"{paused.stdout[-3000:]}{paused.stderr[-3000:]}")  # fmt: skip
-        time.sleep(1)
+        if "unable to freeze" not in paused.stderr or time.monotonic() > deadline:
+            raise RuntimeError(f"`docker compose pause {db}` failed (exit {paused.returncode}), {attempt} time(s) "
+                               f"in {patience:.0f} s:\n{paused.stdout[-3000:]}{paused.stderr[-3000:]}")  # fmt: skip
+        time.sleep(min(attempt, 3))
 
 
 def _run_outage(stack: Stack, db: str, read: set[str]) -> Outage:
