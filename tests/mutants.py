@@ -2464,6 +2464,31 @@ CATALOGUE += [
     ),
 ]
 EQUIVALENT += [mutant("error-log-to-stderr", D, (ACCESS_LOG, '"--access-logfile", "-", "--error-logfile", "-"]'))]
+# A shell that stays PID 1 and starts the server with other settings than its own (2026-12-07): PID 1's
+# environment and pipes were read, not the server's.
+CATALOGUE += [
+    mutant(
+        "shell-pid1-server-buffered",
+        "entrypoint.sh",
+        ('exec "$@"', 'env -u PYTHONUNBUFFERED "$@"'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+        level="running",
+    ),
+    mutant(
+        "shell-pid1-server-writes-bytecode",
+        "entrypoint.sh",
+        ('exec "$@"', 'env -u PYTHONDONTWRITEBYTECODE "$@"'),
+        "Runtime/Environment Variables PYTHONDONTWRITEBYTECODE",
+        level="running",
+    ),
+    mutant(
+        "shell-pid1-server-output-to-file",
+        "entrypoint.sh",
+        ('exec "$@"', '"$@" >/tmp/server.log 2>&1'),
+        "Runtime/Environment Variables PYTHONUNBUFFERED",
+        level="running",
+    ),
+]
 # Steps inside a parameter's operand or an arithmetic expansion, which bashlex leaves as text (2026-12-07).
 STEP_APPENDED += [
     ("default-substitution-step", 'echo "${UNSET_X:-$(ldconfig)}"'),

@@ -1,6 +1,7 @@
 """Where a server's log lines go, as Unbuffered Output's running check sees them, in a real container: the files
 the server holds open for appending are found (`process.PROCESS`), and a line that only such a file got for a
-request of the probe's own is named (`logs.missing`); a file that `docker logs` also got the line for is not."""
+request of the probe's own is named (`logs.missing`); a file that `docker logs` also got the line for is not. A
+server that a shell staying PID 1 starts is seen with its own environment and output (`Process.started`)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,11 @@ http.server.HTTPServer(("0.0.0.0", 8000), Handler).serve_forever()
 
 
 @contextmanager
-def server(sinks: str, echo: bool) -> Iterator[SimpleNamespace]:
-    options = ["-e", f"SINKS={sinks}", *(["-e", "ECHO=1"] if echo else []), "-p", "127.0.0.1::8000"]
-    started = subprocess.run(["docker", "run", "-d", "--rm", *options, "python:3.13-slim", "python", "-c", SERVER],
+def server(sinks: str, echo: bool, shell: str = "") -> Iterator[SimpleNamespace]:
+    """The server as PID 1, or started by `sh -c SHELL` (`$0` the server's argv) when `shell` is given."""
+    options = ["-e", f"SINKS={sinks}", "-e", "MARK=1", *(["-e", "ECHO=1"] if echo else []), "-p", "127.0.0.1::8000"]
+    command = [*(["sh", "-c", shell] if shell else []), "python", "-c", SERVER]
+    started = subprocess.run(["docker", "run", "-d", "--rm", *options, "python:3.13-slim", *command],
                              capture_output=True, text=True, check=True)  # fmt: skip
     container = started.stdout.strip()
     try:
@@ -52,10 +55,14 @@ def server(sinks: str, echo: bool) -> Iterator[SimpleNamespace]:
         subprocess.run(["docker", "rm", "-f", container], capture_output=True)
 
 
-def appended(service: SimpleNamespace) -> tuple[str, ...]:
+def observed(service: SimpleNamespace) -> process.Process:
     seen = probe.observe_container(service.id, service, {process.PROCESS: None}, "the test's server")
-    found: tuple[str, ...] = seen.get(process.PROCESS).appended
+    found: process.Process = seen.get(process.PROCESS)
     return found
+
+
+def appended(service: SimpleNamespace) -> tuple[str, ...]:
+    return observed(service).appended
 
 
 @pytest.mark.docker
@@ -71,3 +78,23 @@ def test_a_log_file_besides_the_pipes_is_the_servers_to_keep(docker_engine: None
     with server("/tmp/app.log", echo=True) as service:
         assert appended(service) == ("/tmp/app.log",)
         assert logs.missing(service, ("/tmp/app.log",)) == []
+
+
+@pytest.mark.docker
+def test_a_server_a_shell_starts_is_seen_with_its_own_environment_and_output(docker_engine: None) -> None:
+    # In a subshell: dash redirects a command's output in the shell itself (PID 1 too) before it forks.
+    shell = '(env -u MARK "$0" "$@" >/tmp/out.log 2>&1); echo "ended $?"'
+    with server("/tmp/app.log", echo=True, shell=shell) as service:
+        pid1 = observed(service)
+    assert pid1.argv[0] == "sh" and pid1.env.get("MARK") == "1" and pid1.streams[0].startswith("pipe:"), pid1
+    python = [s for s in pid1.started if s.argv[0] == "python"]
+    assert len(python) == 1 and python[0].argv[1] == "-c", pid1.started
+    assert python[0].env is not None and "MARK" not in python[0].env and "SINKS" in python[0].env, python
+    assert python[0].streams == ("/tmp/out.log", "/tmp/out.log"), python
+
+
+@pytest.mark.docker
+def test_a_server_the_shell_execs_is_pid_1_and_starts_nothing(docker_engine: None) -> None:
+    with server("/tmp/app.log", echo=True, shell='exec "$0" "$@"') as service:
+        pid1 = observed(service)
+    assert pid1.argv[:2] == ("python", "-c") and pid1.env.get("MARK") == "1" and pid1.started == (), pid1

@@ -1,5 +1,5 @@
 """The container's main process, PID 1, as /proc shows it: argv, user, directory, environment, privileges, and
-where its output goes."""
+where its output goes; and the processes it started, with their own environment and output."""
 
 from __future__ import annotations
 
@@ -19,7 +19,22 @@ DEPENDS = {
     "streams": ("config:final:Entrypoint", "config:final:Cmd", "script:entrypoint", "compose"),
     # What the server opens as it starts: its command and script, and its own code and configuration files.
     "appended": ("build:final", "config:final:*", "script:entrypoint", "compose"),
+    "started": ("config:final:Entrypoint", "config:final:Cmd", "config:final:Env", "script:entrypoint", "compose"),
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Started:
+    """A process PID 1 started (and what those started): a server a shell runs without `exec`, its workers."""
+
+    pid: int
+    argv: tuple[str, ...]
+    env: dict[str, str] | None  # None: not readable by the probe's user (another user's process)
+    streams: tuple[str, str]
+
+    @property
+    def named(self) -> str:
+        return f"PID {self.pid} (`{' '.join(self.argv)[:80]}`)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class Process:
     # What PID 1 and the processes it started hold open for appending, as log handlers open their files (a
     # gunicorn `--access-logfile`, a logging FileHandler, `>>`): what is written there alone misses `docker logs`.
     appended: tuple[str, ...] = ()
+    started: tuple[Started, ...] = ()
 
     def __getattribute__(self, name: str) -> Any:
         if name in DEPENDS:
@@ -59,7 +75,13 @@ def load(raw: dict[str, Any]) -> Process:
         int(raw["no_new_privs"]),
         (str(streams[0]), str(streams[1])),
         tuple(str(target) for target in raw.get("appended", [])),
+        tuple(_started_from(c) for c in raw.get("started", [])),
     )
+
+
+def _started_from(raw: dict[str, Any]) -> Started:
+    env = None if raw["env"] is None else dict(raw["env"])
+    return Started(int(raw["pid"]), tuple(raw["argv"]), env, (str(raw["streams"][0]), str(raw["streams"][1])))
 
 
 def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
@@ -84,11 +106,12 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
             os.readlink(f"/proc/1/fd/{fd}") if os.path.lexists(f"/proc/1/fd/{fd}") else "closed" for fd in (1, 2)
         ],
         "appended": _appended(),
+        "started": _started(),
     }
 
 
-def _appended() -> list[str]:
-    """The files (not pipes, sockets or terminals) that PID 1 and its descendants hold open with O_APPEND."""
+def _server() -> list[int]:
+    """PID 1 and its descendants; a `docker exec` (this probe among them) has no parent inside: it is left out."""
     import os
 
     parents: dict[int, int] = {}
@@ -99,14 +122,44 @@ def _appended() -> list[str]:
         except (ValueError, OSError):  # not a process, or one that has just ended
             continue
     server, grown = {1}, True
-    while grown:  # a `docker exec` (this probe among them) has no parent inside: it is left out
+    while grown:
         grown = False
         for pid, parent in parents.items():
             if parent in server and pid not in server:
                 server.add(pid)
                 grown = True
+    return sorted(server)
+
+
+def _started() -> list[dict[str, object]]:
+    """Each descendant of PID 1: its argv, environment and where its stdout and stderr go."""
+    import os
+
+    found: list[dict[str, object]] = []
+    for pid in _server()[1:]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                argv = [part.decode() for part in handle.read().split(b"\0") if part]
+            env, streams = None, ["unreadable", "unreadable"]
+            try:  # another user's process: the probe's user may not read it
+                with open(f"/proc/{pid}/environ", "rb") as handle:
+                    env = dict(part.decode().split("=", 1) for part in handle.read().split(b"\0") if b"=" in part)
+                streams = [os.readlink(f"/proc/{pid}/fd/{fd}") if os.path.lexists(f"/proc/{pid}/fd/{fd}")
+                           else "closed" for fd in (1, 2)]  # fmt: skip
+            except PermissionError:
+                pass
+        except FileNotFoundError:  # it ended
+            continue
+        found.append({"pid": pid, "argv": argv, "env": env, "streams": streams})
+    return found
+
+
+def _appended() -> list[str]:
+    """The files (not pipes, sockets or terminals) that PID 1 and its descendants hold open with O_APPEND."""
+    import os
+
     found: set[str] = set()
-    for pid in sorted(server):
+    for pid in _server():
         try:
             fds = os.listdir(f"/proc/{pid}/fd")
         except FileNotFoundError:  # it ended
@@ -128,7 +181,13 @@ def _appended() -> list[str]:
 
 
 PROCESS: Observer[None, Process] = Observer(
-    "process", load, nothing, inside=inside, where=("container",), on_build=False, helpers=(_appended,)
+    "process",
+    load,
+    nothing,
+    inside=inside,
+    where=("container",),
+    on_build=False,
+    helpers=(_server, _started, _appended),
 )
 
 

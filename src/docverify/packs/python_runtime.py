@@ -76,7 +76,8 @@ def no_bytecode_image(claim: Claim[BytecodeArgs], images: Images) -> Cites:
     return []
 
 
-@NO_BYTECODE.running("PID 1's environment, and no such file among what the container wrote (`docker diff`)",
+@NO_BYTECODE.running("the environment of PID 1 and what it started, and no such file among what the container "
+                     "wrote (`docker diff`)",
                      needs=lambda c, s: [*running_view_needs(), changes.need()])  # fmt: skip
 def no_bytecode_running(claim: Claim[BytecodeArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
@@ -117,9 +118,9 @@ UNBUFFERED.static("the stage's effective ENV value")(environment.variable_static
 UNBUFFERED.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
 
 
-@UNBUFFERED.running("PID 1's environment and where its stdout and stderr go (Docker's pipes), no log line "
-                    "that only a file it appends to (or /dev/null) gets, and Python in the container writing stdout "
-                    "through",
+@UNBUFFERED.running("the environment of PID 1 and what it started, and where their stdout and stderr go (Docker's "
+                    "pipes), no log line that only a file they append to (or /dev/null) gets, and Python in the "
+                    "container writing stdout through",
                     needs=lambda c, s: [*running_view_needs(), WRITE_THROUGH.need(None)])  # fmt: skip
 def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
@@ -127,8 +128,12 @@ def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
         fail(claim, f"stdout reaching {claim.args.sink} at once", "Python buffering stdout", stack.service.where)
     # Written through to nowhere is no line in `docker logs`: the server's own output must go where Docker reads.
     pid1 = stack.service.observed(process.PROCESS)
-    elsewhere = [f"PID 1 writing {name} to {target}" for name, target in zip(("stdout", "stderr"), pid1.streams,
-                 strict=True) if not target.startswith(("pipe:", "/dev/pts/"))]  # fmt: skip
+    elsewhere = [
+        f"{who} writing {name} to {target}"
+        for who, streams in [("PID 1", pid1.streams), *((s.named, s.streams) for s in pid1.started)]
+        for name, target in zip(("stdout", "stderr"), streams, strict=True)
+        if not target.startswith(("pipe:", "/dev/pts/"))
+    ]  # a server a shell runs without `exec` writes where its own streams go
     if "/dev/null" in pid1.appended:
         elsewhere.append("the server appending its log to /dev/null")
     # A log file besides the pipes is the server's to keep; a line that only a file got never reaches Docker.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model.instruction import expand, expanded
 from ..model.sources import Sources
-from ..observe import files
+from ..observe import files, process
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, page_items, running_view, running_view_needs
@@ -170,10 +170,17 @@ def variable_image(claim: Claim[VariableArgs], images: Images) -> Cites:
     return []
 
 
-@VARIABLE.running("PID 1's environment (/proc/1/environ)", needs=lambda c, s: running_view_needs())
+@VARIABLE.running("the environment of PID 1 and of every process it started (/proc/*/environ): a server a shell "
+                  "runs without `exec` is one of those", needs=lambda c, s: running_view_needs())  # fmt: skip
 def variable_running(claim: Claim[VariableArgs], stack: Stack) -> Cites:
     view = running_view(stack.service)
     value = view.env.get(claim.args.name)
     if not holds(claim, value):
         fail(claim, said(claim), f"{claim.args.name}={value} in PID 1's environment", view.where)
+    for started in stack.service.observed(process.PROCESS).started:
+        if started.env is None:
+            fail(claim, said(claim), f"the environment of {started.named}, which PID 1 started, unreadable", view.where)
+        if not holds(claim, value := started.env.get(claim.args.name)):
+            fail(claim, said(claim), f"{claim.args.name}={value} in the environment of {started.named}, which PID 1 "
+                 "started", view.where)  # fmt: skip
     return []
