@@ -2599,3 +2599,31 @@ CATALOGUE += [
         ]
     ),
 ]
+# The data directory moved where compose's environment does not say (2026-12-07): by the entrypoint's `env`, or by
+# the server's own options. Static read PGDATA from compose's environment only; running saw each.
+STOP_SIGNAL = "    stop_signal: SIGINT\n"
+CATALOGUE += [
+    mutant(
+        "pgdata-entrypoint-env",
+        C,
+        (
+            STOP_SIGNAL,
+            '    entrypoint: ["env", "PGDATA=/tmp/pgdata", "docker-entrypoint.sh"]\n    command: ["postgres"]\n'
+            + STOP_SIGNAL,
+        ),
+        "Database Volume",
+    ),
+    mutant(
+        "pgdata-command-data-directory",
+        C,
+        (STOP_SIGNAL, '    command: ["postgres", "-c", "data_directory=/tmp/pgdata"]\n' + STOP_SIGNAL),
+        "Database Volume",
+    ),
+]
+EQUIVALENT += [
+    mutant(
+        "pgdata-command-default",
+        C,
+        (STOP_SIGNAL, '    command: ["postgres", "-D", "/var/lib/postgresql/data"]\n' + STOP_SIGNAL),
+    ),
+]

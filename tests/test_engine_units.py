@@ -1098,3 +1098,33 @@ def test_gunicorn_in_the_image_is_asked_with_its_own_reading(tmp_path: Path, mon
     monkeypatch.setenv("GUNICORN_CMD_ARGS", "--check-config")
     assert asked("app:wsgi").check_config
     assert asked("--no-such-option", "app:wsgi").exits == "2"
+
+
+@pytest.mark.parametrize(
+    ("spec", "wanted"),
+    [
+        ({}, ("/var/lib/postgresql/data", "PGDATA")),
+        ({"environment": {"PGDATA": "/data/pg"}}, ("/data/pg", "PGDATA")),
+        ({"entrypoint": ["env", "PGDATA=/tmp/pg", "docker-entrypoint.sh"]}, ("/tmp/pg", "entrypoint")),
+        ({"entrypoint": "env -i docker-entrypoint.sh", "environment": {"PGDATA": "/x"}},
+         ("/var/lib/postgresql/data", "entrypoint")),
+        ({"entrypoint": ["env", "docker-entrypoint.sh", "PGDATA=/late"]}, ("/var/lib/postgresql/data", "PGDATA")),
+        ({"command": ["postgres", "-D", "/d"]}, ("/d", "command")),
+        ({"command": ["postgres", "-D/d"]}, ("/d", "command")),
+        ({"command": "postgres -c data_directory=/c -D /d"}, ("/c", "command")),
+        ({"command": ["-c", "data_directory=/c"]}, ("/c", "command")),
+        ({"command": ["postgres", "--data-directory=/c"]}, ("/c", "command")),
+        ({"command": ["postgres", "-cdata_directory=/c"]}, ("/c", "command")),
+        ({"command": ["postgres", "-c", "shared_buffers=256MB"]}, ("/var/lib/postgresql/data", "PGDATA")),
+        ({"command": ["sh", "-c", "postgres -D /d"]}, ("/var/lib/postgresql/data", "PGDATA")),
+    ],
+)  # fmt: skip
+def test_the_database_directory_is_where_compose_env_or_the_server_options_put_it(
+    spec: dict[str, object], wanted: tuple[str, str]
+) -> None:
+    """Every spelling PostgreSQL and env accept; what is not theirs to read (a shell's words) leaves PGDATA."""
+    from docverify.model.compose import Service
+    from docverify.packs.postgres import data_directory
+
+    path, _, key = data_directory(Service("db", spec))
+    assert (path, key) == wanted

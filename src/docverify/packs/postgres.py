@@ -2,13 +2,15 @@
 
 "The database" is the service that runs a `postgres` image (else the one service compose pulls
 rather than builds). Its data lives where PGDATA says: the official image's default
-(`/var/lib/postgresql/data`) unless compose sets another.
+(`/var/lib/postgresql/data`) unless compose sets another, or its entrypoint's `env` or the server's own
+options (`-D`, `-c data_directory=`) move it.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 import sys
 import uuid
 from collections.abc import Iterable
@@ -153,9 +155,42 @@ class VolumeArgs:
     path: str
 
 
+def _words(value: Any) -> list[str]:
+    return shlex.split(value) if isinstance(value, str) else [str(word) for word in value or []]
+
+
+def data_directory(service: Service) -> tuple[str, str, str]:
+    """Where PostgreSQL keeps its files, what says so and its compose key: compose's PGDATA (else the image's
+    default), as an entrypoint `env` changes it, then the server's own `-D` or `-c data_directory=` in the command."""
+    found = (str(service.environment.get("PGDATA") or DEFAULT_PGDATA), "PGDATA", "PGDATA")
+    entrypoint, command = _words(service.spec.get("entrypoint")), _words(service.spec.get("command"))
+    if entrypoint and posixpath.basename(entrypoint[0]) == "env":
+        for word in entrypoint[1:]:
+            if word in ("-i", "--ignore-environment", "-"):  # PGDATA from compose no longer reaches the server
+                found = (DEFAULT_PGDATA, f"the entrypoint's `env {word}`", "entrypoint")
+            elif word.startswith("PGDATA="):
+                found = (word.removeprefix("PGDATA="), f"the entrypoint's `env {word}`", "entrypoint")
+            elif not word.startswith("-") and "=" not in word:
+                break
+    if command and posixpath.basename(command[0]) == "postgres":
+        options = command[1:]
+    else:  # options alone: the image's entrypoint puts `postgres` before them
+        options = command if command[:1] and command[0].startswith("-") else []
+    flag = setting = None
+    for index, word in enumerate(options):
+        following = options[index + 1] if index + 1 < len(options) else ""
+        if word.startswith("-D"):
+            flag = (word[2:] or following, f"the command's `-D {word[2:] or following}`", "command")
+        elif word.startswith(("-c", "--")):
+            name, _, value = (word[2:] or following).partition("=")
+            if name.replace("-", "_") == "data_directory":
+                setting = (value, f"the command's `{word}{'' if word[2:] else ' ' + following}`", "command")
+    return setting or flag or found
+
+
 def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumeArgs]]:
     for service in _candidates(sources):
-        pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
+        pgdata = data_directory(service)[0]
         for volume in service.volumes:
             target = clean_path(str(volume.get("target", "")))
             if volume.get("type") == "volume" and _holds(target, pgdata):
@@ -186,8 +221,9 @@ def _home(mounts: list[tuple[str, str, str]], pgdata: str) -> tuple[str, str, st
 
 
 @DATABASE_VOLUME.static(
-    "a named volume mounted at the path, and PGDATA (compose's, else the image's default) on it: no other mount "
-    "(a tmpfs, another volume) deeper in the path holds it"
+    "a named volume mounted at the path, and the data directory on it (compose's PGDATA, else the image's default, "
+    "as an entrypoint `env` or the server's `-D` or `-c data_directory=` changes it): no other mount (a tmpfs, "
+    "another volume) deeper in the path holds it"
 )
 def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
@@ -201,11 +237,13 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     if kind in ("tmpfs", "ramfs"):  # in memory while mounted: a recreated container finds it empty
         fail(claim, f"the database's files kept on {name}", f"{name} in memory (driver_opts type: {kind})",
              sources.compose.cite("driver_opts"))  # fmt: skip
-    pgdata = str(service.environment.get("PGDATA") or DEFAULT_PGDATA)
+    pgdata, said, key = data_directory(service)
     if _home(mounts, pgdata) != ("volume", name, target):
         home = _home(mounts, pgdata)
-        has = f"PGDATA {pgdata}, " + (f"on the {home[0]} at {home[2]}" if home else f"outside {target}")
-        fail(claim, f"the database's files on {name}", has, f"service {service.name}")
+        place = f"on the {home[0]} at {home[2]}" if home else f"outside {target}"
+        named = key != "PGDATA" or "PGDATA" in service.environment  # else the image's default: no line says it
+        where = sources.compose.cite(key, service=service.name) if named else f"service {service.name}"
+        fail(claim, f"the database's files on {name}", f"data directory {pgdata} ({said}), {place}", where)
     return [sources.compose.cite(name, target)]
 
 
