@@ -1117,6 +1117,12 @@ def test_gunicorn_in_the_image_is_asked_with_its_own_reading(tmp_path: Path, mon
         ({"command": ["postgres", "-cdata_directory=/c"]}, ("/c", "command")),
         ({"command": ["postgres", "-c", "shared_buffers=256MB"]}, ("/var/lib/postgresql/data", "PGDATA")),
         ({"command": ["sh", "-c", "postgres -D /d"]}, ("/var/lib/postgresql/data", "PGDATA")),
+        ({"entrypoint": ["env", "-u", "PGDATA", "docker-entrypoint.sh"], "environment": {"PGDATA": "/x"}},
+         ("/var/lib/postgresql/data", "entrypoint")),
+        ({"entrypoint": ["env", "--unset=PGDATA", "x"], "environment": {"PGDATA": "/x"}},
+         ("/var/lib/postgresql/data", "entrypoint")),
+        ({"entrypoint": ["env", "-u", "OTHER", "-C", "/", "docker-entrypoint.sh"], "environment": {"PGDATA": "/x"}},
+         ("/x", "PGDATA")),
     ],
 )  # fmt: skip
 def test_the_database_directory_is_where_compose_env_or_the_server_options_put_it(
@@ -1124,7 +1130,7 @@ def test_the_database_directory_is_where_compose_env_or_the_server_options_put_i
 ) -> None:
     """Every spelling PostgreSQL and env accept; what is not theirs to read (a shell's words) leaves PGDATA."""
     from docverify.model.compose import Service
-    from docverify.packs.postgres import data_directory
+    from docverify.model.pgdata import data_directory
 
     path, _, key = data_directory(Service("db", spec))
     assert (path, key) == wanted

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 import sys
 import uuid
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from typing import Any
 from ..model import healthtest
 from ..model.compose import Service
 from ..model.dockerfile import clean_path, normalise_image
+from ..model.pgdata import data_directory
 from ..model.reference import same_image
 from ..model.sources import Sources
 from ..observe import persistence
@@ -29,7 +29,6 @@ from ..vocabulary.health import never_checks
 from ..vocabulary.label import Cites, Claim, Label, fail
 from ..vocabulary.registry import Registry
 
-DEFAULT_PGDATA = "/var/lib/postgresql/data"
 POSTGRES = re.compile(r"(^|/)postgres(:|@|$)")
 
 
@@ -153,39 +152,6 @@ def database_health_running(claim: Claim[HealthArgs], stack: Stack) -> Cites:
 class VolumeArgs:
     volume: str
     path: str
-
-
-def _words(value: Any) -> list[str]:
-    return shlex.split(value) if isinstance(value, str) else [str(word) for word in value or []]
-
-
-def data_directory(service: Service) -> tuple[str, str, str]:
-    """Where PostgreSQL keeps its files, what says so and its compose key: compose's PGDATA (else the image's
-    default), as an entrypoint `env` changes it, then the server's own `-D` or `-c data_directory=` in the command."""
-    found = (str(service.environment.get("PGDATA") or DEFAULT_PGDATA), "PGDATA", "PGDATA")
-    entrypoint, command = _words(service.spec.get("entrypoint")), _words(service.spec.get("command"))
-    if entrypoint and posixpath.basename(entrypoint[0]) == "env":
-        for word in entrypoint[1:]:
-            if word in ("-i", "--ignore-environment", "-"):  # PGDATA from compose no longer reaches the server
-                found = (DEFAULT_PGDATA, f"the entrypoint's `env {word}`", "entrypoint")
-            elif word.startswith("PGDATA="):
-                found = (word.removeprefix("PGDATA="), f"the entrypoint's `env {word}`", "entrypoint")
-            elif not word.startswith("-") and "=" not in word:
-                break
-    if command and posixpath.basename(command[0]) == "postgres":
-        options = command[1:]
-    else:  # options alone: the image's entrypoint puts `postgres` before them
-        options = command if command[:1] and command[0].startswith("-") else []
-    flag = setting = None
-    for index, word in enumerate(options):
-        following = options[index + 1] if index + 1 < len(options) else ""
-        if word.startswith("-D"):
-            flag = (word[2:] or following, f"the command's `-D {word[2:] or following}`", "command")
-        elif word.startswith(("-c", "--")):
-            name, _, value = (word[2:] or following).partition("=")
-            if name.replace("-", "_") == "data_directory":
-                setting = (value, f"the command's `{word}{'' if word[2:] else ' ' + following}`", "command")
-    return setting or flag or found
 
 
 def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumeArgs]]:
