@@ -91,10 +91,17 @@ def test_a_server_a_shell_starts_is_seen_with_its_own_environment_and_output(doc
     assert len(python) == 1 and python[0].argv[1] == "-c", pid1.started
     assert python[0].env is not None and "MARK" not in python[0].env and "SINKS" in python[0].env, python
     assert python[0].streams == ("/tmp/out.log", "/tmp/out.log"), python
+    # The server the subshell runs is a program of its own (dash execs a subshell's last command): the checks read it.
+    assert python[0].python_started and python[0].execd and "python" in python[0].exe, python
 
 
 @pytest.mark.docker
-def test_a_server_the_shell_execs_is_pid_1_and_starts_nothing(docker_engine: None) -> None:
-    with server("/tmp/app.log", echo=True, shell='exec "$0" "$@"') as service:
+def test_a_server_the_shell_execs_is_pid_1_and_its_zombie_is_left_out(docker_engine: None) -> None:
+    # The `sleep` ends while the server runs, a zombie nobody reaps: it runs nothing, and /proc refuses its environ.
+    with server("/tmp/app.log", echo=True, shell='sleep 0.1 & exec "$0" "$@"') as service:
+        time.sleep(0.5)
+        zombies = subprocess.run(["docker", "exec", service.id, "sh", "-c", "grep -l '^State:.*Z' /proc/[0-9]*/status"],
+                                 capture_output=True, text=True)  # fmt: skip
         pid1 = observed(service)
+    assert zombies.stdout.strip(), "the test needs a zombie beside the server"
     assert pid1.argv[:2] == ("python", "-c") and pid1.env.get("MARK") == "1" and pid1.started == (), pid1

@@ -1,8 +1,10 @@
-"""Where a compose service's PostgreSQL keeps its files, read as `env` and PostgreSQL read it.
+"""Where a compose service's PostgreSQL keeps its files, read as `env` and PostgreSQL read their arguments.
 
 The official image's default (`/var/lib/postgresql/data`) unless compose's PGDATA says another; an
 entrypoint `env` may set, unset or drop it; the server's own `-D` or `-c data_directory=` win over both.
-A shell's words (`sh -c "…"`) are no option of either: left to the running level, which asks PostgreSQL.
+The server's words are the entrypoint's, then the command's, past `env` and the image's
+`docker-entrypoint.sh`. A shell's words (`sh -c "…"`) are no option of either: left to the running
+level, which asks PostgreSQL itself.
 """
 
 from __future__ import annotations
@@ -14,48 +16,109 @@ from typing import Any
 from .compose import Service
 
 DEFAULT_PGDATA = "/var/lib/postgresql/data"
+Found = tuple[str, str, str]  # the directory ("" none: the server cannot start), what says so, its compose key
+
+ENV_LONG = ("ignore-environment", "null", "unset", "chdir", "split-string", "argv0", "debug", "block-signal",
+            "default-signal", "ignore-signal", "list-signal-handling")  # fmt: skip
+ENV_SHORT = {"u": "unset", "C": "chdir", "S": "split-string", "a": "argv0", "i": "ignore-environment", "0": "null",
+             "v": "debug"}  # fmt: skip
+ENV_TAKES = ("unset", "chdir", "split-string", "argv0")
+# postgres's getopt: the letters that take an operand (`-D dir`, `-Ddir`), `--name=value` being `-` with one.
+POSTGRES_OPERAND = set("BcCDdfhkNprtW-")
 
 
 def _words(value: Any) -> list[str]:
-    return shlex.split(value) if isinstance(value, str) else [str(word) for word in value or []]
+    if isinstance(value, str):
+        try:
+            return shlex.split(value)
+        except ValueError:  # an unbalanced quote: compose splits no string command this way anyway
+            return value.split()
+    return [str(word) for word in value] if isinstance(value, list) else []
 
 
-def data_directory(service: Service) -> tuple[str, str, str]:
-    """Where PostgreSQL keeps its files, what says so and its compose key: compose's PGDATA (else the image's
-    default), as an entrypoint `env` changes it, then the server's own `-D` or `-c data_directory=` in the command."""
-    found = (str(service.environment.get("PGDATA") or DEFAULT_PGDATA), "PGDATA", "PGDATA")
+def data_directory(service: Service) -> Found:
+    """Where PostgreSQL keeps its files, what says so and the compose key that does."""
+    found: Found = (str(service.environment.get("PGDATA") or DEFAULT_PGDATA), "PGDATA", "PGDATA")
     entrypoint, command = _words(service.spec.get("entrypoint")), _words(service.spec.get("command"))
-    if entrypoint and posixpath.basename(entrypoint[0]) == "env":
-        found = _through_env(entrypoint[1:], found)
-    if command and posixpath.basename(command[0]) == "postgres":
-        options = command[1:]
-    else:  # options alone: the image's entrypoint puts `postgres` before them
-        options = command if command[:1] and command[0].startswith("-") else []
+    words = [*entrypoint, *command]
+    key = "entrypoint:" if entrypoint else "command:"
+    if words and posixpath.basename(words[0]) == "env":
+        found, words = _through_env(words[1:], found, key)
+    if words and posixpath.basename(words[0]) == "docker-entrypoint.sh":
+        words = words[1:]
+    elif entrypoint and not (words and posixpath.basename(words[0]) == "postgres"):
+        return found  # another program: its words are no option of PostgreSQL's
+    if words and posixpath.basename(words[0]) == "postgres":
+        words = words[1:]
+    elif not (words and words[0].startswith("-")):  # the image's entrypoint runs anything else as it is
+        return found
+    return _server_options(words, found, "command:" if command else key)
+
+
+def _long(typed: str) -> str:
+    """An `env` long option by its name or a unique prefix of it, as getopt takes it."""
+    matches = [name for name in ENV_LONG if name.startswith(typed)]
+    return typed if typed in ENV_LONG or len(matches) != 1 else matches[0]
+
+
+def _through_env(words: list[str], found: Found, key: str) -> tuple[Found, list[str]]:
+    """PGDATA as `env` hands it to the program (set, unset, or the whole environment dropped), and the program's
+    words: GNU's and busybox's spellings, clustered short options and unique prefixes of long ones."""
+    queue = list(words)
+    while queue:
+        word = queue.pop(0)
+        options: list[tuple[str, str]] = []  # (long name, operand)
+        if word == "-":
+            options.append(("ignore-environment", ""))
+        elif word.startswith("--") and word != "--":
+            typed, has, value = word[2:].partition("=")
+            name = _long(typed)
+            operand = value if has or name not in ENV_TAKES else (queue.pop(0) if queue else "")
+            options.append((name, operand))
+        elif word.startswith("-") and word != "--":
+            letters = word[1:]
+            for index, letter in enumerate(letters):
+                name = ENV_SHORT.get(letter, letter)
+                if name in ENV_TAKES:
+                    options.append((name, letters[index + 1 :] or (queue.pop(0) if queue else "")))
+                    break
+                options.append((name, ""))
+        elif word != "--" and "=" in word:
+            name, _, value = word.partition("=")
+            if name == "PGDATA":
+                found = (value, f"the entrypoint's `env {word}`", key)
+            continue
+        elif word != "--":
+            return found, [word, *queue]  # the program
+        for name, operand in options:
+            shown = f"the entrypoint's `env --{name}{' ' + operand if operand else ''}`"
+            if name == "ignore-environment" or (name == "unset" and operand == "PGDATA"):
+                found = ("", f"PGDATA dropped by {shown}", key)
+            elif name == "split-string":
+                queue = [*_words(operand), *queue]
+    return found, []
+
+
+def _server_options(words: list[str], found: Found, key: str) -> Found:
+    """`-D dir` (or `-Ddir`, in a cluster too), and the data_directory setting (`-c`, `--data-directory=`), which
+    wins over `-D`; names are case-insensitive, and `-` and `_` one."""
     flag = setting = None
-    for index, word in enumerate(options):
-        following = options[index + 1] if index + 1 < len(options) else ""
-        if word.startswith("-D"):
-            flag = (word[2:] or following, f"the command's `-D {word[2:] or following}`", "command")
-        elif word.startswith(("-c", "--")):
-            name, _, value = (word[2:] or following).partition("=")
-            if name.replace("-", "_") == "data_directory":
-                setting = (value, f"the command's `{word}{'' if word[2:] else ' ' + following}`", "command")
-    return setting or flag or found
-
-
-def _through_env(words: list[str], found: tuple[str, str, str]) -> tuple[str, str, str]:
-    """PGDATA as `env` hands it to the program: set (`PGDATA=…`), unset (`-u PGDATA`), or the whole environment
-    dropped (`-i`)."""
-    index = 0
-    while index < len(words):
-        word, operand = words[index], words[index + 1] if index + 1 < len(words) else ""
-        index += 2 if word in ("-u", "--unset", "-C", "--chdir") else 1  # options whose operand follows
-        unset = operand if word in ("-u", "--unset") else word.removeprefix("--unset=").removeprefix("-u")
-        if word in ("-i", "--ignore-environment", "-") or (word.startswith("-") and unset == "PGDATA"):
-            said = f"{word} {operand}" if word in ("-u", "--unset") else word
-            found = (DEFAULT_PGDATA, f"the entrypoint's `env {said}`", "entrypoint")  # compose's no longer reaches it
-        elif word.startswith("PGDATA="):
-            found = (word.removeprefix("PGDATA="), f"the entrypoint's `env {word}`", "entrypoint")
-        elif not word.startswith("-") and "=" not in word:  # the program: what follows is its own
+    queue = list(words)
+    while queue:
+        word = queue.pop(0)
+        if not word.startswith("-") or word == "-":
+            continue
+        letters = word[1:]
+        for index, letter in enumerate(letters):
+            if letter not in POSTGRES_OPERAND:
+                continue
+            operand = letters[index + 1 :] or (queue.pop(0) if queue else "")
+            shown = f"the command's `-{letter}{'' if letters[index + 1 :] else ' '}{operand}`"
+            if letter == "D":
+                flag = (operand, shown, key)
+            elif letter in "c-":
+                name, _, value = operand.partition("=")
+                if name.lower().replace("-", "_") == "data_directory":
+                    setting = (value, shown, key)
             break
-    return found
+    return setting or flag or found

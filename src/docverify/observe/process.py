@@ -19,7 +19,7 @@ DEPENDS = {
     "streams": ("config:final:Entrypoint", "config:final:Cmd", "script:entrypoint", "compose"),
     # What the server opens as it starts: its command and script, and its own code and configuration files.
     "appended": ("build:final", "config:final:*", "script:entrypoint", "compose"),
-    "started": ("config:final:Entrypoint", "config:final:Cmd", "config:final:Env", "script:entrypoint", "compose"),
+    "started": ("build:final", "config:final:*", "script:entrypoint", "compose"),  # a supervisor's own config too
 }  # fmt: skip
 
 
@@ -31,10 +31,19 @@ class Started:
     argv: tuple[str, ...]
     env: dict[str, str] | None  # None: not readable by the probe's user (another user's process)
     streams: tuple[str, str]
+    exe: str = ""  # the program it runs ("" unreadable)
+    execd: bool = True  # it runs another program than its parent: a fork (a server's worker) runs the same
 
     @property
     def named(self) -> str:
         return f"PID {self.pid} (`{' '.join(self.argv)[:80]}`)"
+
+    @property
+    def python_started(self) -> bool:
+        """A Python interpreter started by exec, not a worker a Python server forked: it reads its own environment
+        and writes its own output. A daemon beside the server (a web server, cron) is no Python of the server's."""
+        program = self.exe or (self.argv[0] if self.argv else "")  # unreadable: by the name it was started with
+        return self.execd and program.rsplit("/", 1)[-1].startswith("python")
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,8 @@ def load(raw: dict[str, Any]) -> Process:
 
 def _started_from(raw: dict[str, Any]) -> Started:
     env = None if raw["env"] is None else dict(raw["env"])
-    return Started(int(raw["pid"]), tuple(raw["argv"]), env, (str(raw["streams"][0]), str(raw["streams"][1])))
+    streams = (str(raw["streams"][0]), str(raw["streams"][1]))
+    return Started(int(raw["pid"]), tuple(raw["argv"]), env, streams, str(raw["exe"]), bool(raw["execd"]))
 
 
 def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
@@ -110,47 +120,61 @@ def inside(request: None, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _server() -> list[int]:
-    """PID 1 and its descendants; a `docker exec` (this probe among them) has no parent inside: it is left out."""
+def _server() -> dict[int, int]:
+    """PID 1 and its descendants, each with its parent, zombies left out (they run nothing); a `docker exec` (this
+    probe among them) has no parent inside: it is left out."""
     import os
 
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         try:
-            with open(f"/proc/{entry}/stat") as handle:
-                parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{int(entry)}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
         except (ValueError, OSError):  # not a process, or one that has just ended
             continue
-    server, grown = {1}, True
+        if fields[0] not in ("Z", "X"):
+            parents[int(entry)] = int(fields[1])
+    server, grown = {1: 0}, True
     while grown:
         grown = False
         for pid, parent in parents.items():
             if parent in server and pid not in server:
-                server.add(pid)
+                server[pid] = parent
                 grown = True
-    return sorted(server)
+    return dict(sorted(server.items()))
 
 
 def _started() -> list[dict[str, object]]:
-    """Each descendant of PID 1: its argv, environment and where its stdout and stderr go."""
+    """Each descendant of PID 1: its argv, program, environment and where its stdout and stderr go."""
     import os
 
+    def exe(pid: int) -> str:
+        try:
+            return os.readlink(f"/proc/{pid}/exe")
+        except OSError:  # another user's, or a kernel thread
+            return ""
+
+    def fields(raw: bytes) -> list[str]:
+        return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
     found: list[dict[str, object]] = []
-    for pid in _server()[1:]:
+    for pid, parent in list(_server().items())[1:]:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                argv = [part.decode() for part in handle.read().split(b"\0") if part]
+                argv = fields(handle.read())
             env, streams = None, ["unreadable", "unreadable"]
             try:  # another user's process: the probe's user may not read it
                 with open(f"/proc/{pid}/environ", "rb") as handle:
-                    env = dict(part.decode().split("=", 1) for part in handle.read().split(b"\0") if b"=" in part)
+                    env = dict(part.split("=", 1) for part in fields(handle.read()) if "=" in part)
                 streams = [os.readlink(f"/proc/{pid}/fd/{fd}") if os.path.lexists(f"/proc/{pid}/fd/{fd}")
                            else "closed" for fd in (1, 2)]  # fmt: skip
             except PermissionError:
                 pass
-        except FileNotFoundError:  # it ended
+        except OSError:  # it ended, or became a zombie, as it was read
             continue
-        found.append({"pid": pid, "argv": argv, "env": env, "streams": streams})
+        program = exe(pid)
+        found.append({"pid": pid, "argv": argv, "env": env, "streams": streams, "exe": program,
+                      "execd": not program or program != exe(parent)})  # fmt: skip
     return found
 
 

@@ -209,7 +209,9 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
         place = f"on the {home[0]} at {home[2]}" if home else f"outside {target}"
         named = key != "PGDATA" or "PGDATA" in service.environment  # else the image's default: no line says it
         where = sources.compose.cite(key, service=service.name) if named else f"service {service.name}"
-        fail(claim, f"the database's files on {name}", f"data directory {pgdata} ({said}), {place}", where)
+        has = f"data directory {pgdata} ({said}), {place}" if pgdata else f"no data directory ({said}): the " \
+            "server cannot start"  # fmt: skip
+        fail(claim, f"the database's files on {name}", has, where)
     return [sources.compose.cite(name, target)]
 
 

@@ -76,8 +76,8 @@ def no_bytecode_image(claim: Claim[BytecodeArgs], images: Images) -> Cites:
     return []
 
 
-@NO_BYTECODE.running("the environment of PID 1 and what it started, and no such file among what the container "
-                     "wrote (`docker diff`)",
+@NO_BYTECODE.running("the environment of PID 1 and of each Python program it started, and no such file among "
+                     "what the container wrote (`docker diff`)",
                      needs=lambda c, s: [*running_view_needs(), changes.need()])  # fmt: skip
 def no_bytecode_running(claim: Claim[BytecodeArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
@@ -118,9 +118,9 @@ UNBUFFERED.static("the stage's effective ENV value")(environment.variable_static
 UNBUFFERED.image("the image config's environment", needs=lambda c, s: image_view_needs())(environment.variable_image)
 
 
-@UNBUFFERED.running("the environment of PID 1 and what it started, and where their stdout and stderr go (Docker's "
-                    "pipes), no log line that only a file they append to (or /dev/null) gets, and Python in the "
-                    "container writing stdout through",
+@UNBUFFERED.running("the environment of PID 1 and of each Python program it started, and where their stdout and "
+                    "stderr go (Docker's pipes), no log line that only a file they append to (or /dev/null) gets, "
+                    "and Python in the container writing stdout through",
                     needs=lambda c, s: [*running_view_needs(), WRITE_THROUGH.need(None)])  # fmt: skip
 def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
     environment.variable_running(claim, stack)
@@ -130,7 +130,7 @@ def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
     pid1 = stack.service.observed(process.PROCESS)
     elsewhere = [
         f"{who} writing {name} to {target}"
-        for who, streams in [("PID 1", pid1.streams), *((s.named, s.streams) for s in pid1.started)]
+        for who, streams in [("PID 1", pid1.streams), *((s.named, s.streams) for s in pid1.started if s.python_started)]
         for name, target in zip(("stdout", "stderr"), streams, strict=True)
         if not target.startswith(("pipe:", "/dev/pts/"))
     ]  # a server a shell runs without `exec` writes where its own streams go

@@ -170,16 +170,20 @@ def variable_image(claim: Claim[VariableArgs], images: Images) -> Cites:
     return []
 
 
-@VARIABLE.running("the environment of PID 1 and of every process it started (/proc/*/environ): a server a shell "
-                  "runs without `exec` is one of those", needs=lambda c, s: running_view_needs())  # fmt: skip
+@VARIABLE.running("the environment of PID 1, and of each Python program it started (/proc/*/environ): a server a "
+                  "shell runs without `exec` is one; a worker the server forked shares its environment",
+                  needs=lambda c, s: running_view_needs())  # fmt: skip
 def variable_running(claim: Claim[VariableArgs], stack: Stack) -> Cites:
     view = running_view(stack.service)
     value = view.env.get(claim.args.name)
     if not holds(claim, value):
         fail(claim, said(claim), f"{claim.args.name}={value} in PID 1's environment", view.where)
     for started in stack.service.observed(process.PROCESS).started:
-        if started.env is None:
-            fail(claim, said(claim), f"the environment of {started.named}, which PID 1 started, unreadable", view.where)
+        if not started.python_started:
+            continue
+        if not started.env:  # `env -i`, or a process title written over it (setproctitle): nothing says it holds
+            why = "unreadable by the probe's user" if started.env is None else "empty, as /proc shows it"
+            fail(claim, said(claim), f"the environment of {started.named}, which PID 1 started, {why}", view.where)
         if not holds(claim, value := started.env.get(claim.args.name)):
             fail(claim, said(claim), f"{claim.args.name}={value} in the environment of {started.named}, which PID 1 "
                  "started", view.where)  # fmt: skip
