@@ -2620,6 +2620,15 @@ CATALOGUE += [
         "Database Volume",
     ),
 ]
+CATALOGUE += [  # not built: PostgreSQL 18's image is none of the base images here
+    mutant(
+        "pgdata-default-of-18",
+        C,
+        ("    image: postgres:17\n", "    image: postgres:18\n"),
+        ("Database Image", "Database Volume"),
+        builds=False,
+    )
+]
 EQUIVALENT += [
     mutant(
         "pgdata-command-default",

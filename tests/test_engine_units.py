@@ -1138,6 +1138,11 @@ D = "/var/lib/postgresql/data"  # the image's default
         ({"command": "postgres -D '/d"}, ("'/d", "command:")),
         ({"command": 5}, (D, "PGDATA")),
         ({"command": None, "entrypoint": None}, (D, "PGDATA")),
+        ({"image": "postgres:18-alpine"}, ("/var/lib/postgresql/18/docker", "PGDATA")),
+        ({"image": "docker.io/library/postgres:19.2"}, ("/var/lib/postgresql/19/docker", "PGDATA")),
+        ({"image": "postgres:18", "environment": {"PGDATA": "/var/lib/postgresql/data"}}, (D, "PGDATA")),
+        ({"image": "postgres:17.6"}, (D, "PGDATA")),
+        ({"image": "postgres"}, (D, "PGDATA")),
     ],
 )  # fmt: skip
 def test_the_database_directory_is_where_compose_env_or_the_server_options_put_it(

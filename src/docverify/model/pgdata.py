@@ -1,6 +1,7 @@
 """Where a compose service's PostgreSQL keeps its files, read as `env` and PostgreSQL read their arguments.
 
-The official image's default (`/var/lib/postgresql/data`) unless compose's PGDATA says another; an
+The official image's default (`/var/lib/postgresql/data` up to 17, `/var/lib/postgresql/<major>/docker` from
+18 on) unless compose's PGDATA says another; an
 entrypoint `env` may set, unset or drop it; the server's own `-D` or `-c data_directory=` win over both.
 The server's words are the entrypoint's, then the command's, past `env` and the image's
 `docker-entrypoint.sh`. A shell's words (`sh -c "…"`) are no option of either: left to the running
@@ -10,12 +11,14 @@ level, which asks PostgreSQL itself.
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 from typing import Any
 
 from .compose import Service
 
-DEFAULT_PGDATA = "/var/lib/postgresql/data"
+DEFAULT_PGDATA = "/var/lib/postgresql/data"  # the official image's PGDATA up to PostgreSQL 17
+MAJOR = re.compile(r"(?:^|/)postgres:(\d+)")
 Found = tuple[str, str, str]  # the directory ("" none: the server cannot start), what says so, its compose key
 
 ENV_LONG = ("ignore-environment", "null", "unset", "chdir", "split-string", "argv0", "debug", "block-signal",
@@ -38,7 +41,10 @@ def _words(value: Any) -> list[str]:
 
 def data_directory(service: Service) -> Found:
     """Where PostgreSQL keeps its files, what says so and the compose key that does."""
-    found: Found = (str(service.environment.get("PGDATA") or DEFAULT_PGDATA), "PGDATA", "PGDATA")
+    given = service.environment.get("PGDATA")
+    found: Found = (str(given), "PGDATA", "PGDATA")
+    if not given:
+        found = (image_default(service.image), "the image's own PGDATA", "PGDATA")
     entrypoint, command = _words(service.spec.get("entrypoint")), _words(service.spec.get("command"))
     words = [*entrypoint, *command]
     key = "entrypoint:" if entrypoint else "command:"
@@ -53,6 +59,13 @@ def data_directory(service: Service) -> Found:
     elif not (words and words[0].startswith("-")):  # the image's entrypoint runs anything else as it is
         return found
     return _server_options(words, found, "command:" if command else key)
+
+
+def image_default(image: str | None) -> str:
+    """The official image's own PGDATA: version specific from 18 on (docker-library/postgres#1259). A tag without
+    a major version (`latest`) is read as the older default; the running level asks PostgreSQL itself."""
+    major = MAJOR.search(image or "")
+    return f"/var/lib/postgresql/{major[1]}/docker" if major and int(major[1]) >= 18 else DEFAULT_PGDATA
 
 
 def _long(typed: str) -> str:
