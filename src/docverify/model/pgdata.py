@@ -1,8 +1,8 @@
 """Where a compose service's PostgreSQL keeps its files, read as `env` and PostgreSQL read their arguments.
 
 The official image's default (`/var/lib/postgresql/data` up to 17, `/var/lib/postgresql/<major>/docker` from
-18 on) unless compose's PGDATA says another; an
-entrypoint `env` may set, unset or drop it; the server's own `-D` or `-c data_directory=` win over both.
+18 on) unless compose's PGDATA says another; an entrypoint `env` may set, unset or drop it; the server's own
+`-D` or `-c data_directory=` win over both.
 The server's words are the entrypoint's, then the command's, past `env` and the image's
 `docker-entrypoint.sh`. A shell's words (`sh -c "…"`) are no option of either: left to the running
 level, which asks PostgreSQL itself.
@@ -42,8 +42,9 @@ def _words(value: Any) -> list[str]:
 def data_directory(service: Service) -> Found:
     """Where PostgreSQL keeps its files, what says so and the compose key that does."""
     given = service.environment.get("PGDATA")
-    found: Found = (str(given), "PGDATA", "PGDATA")
-    if not given:
+    if given:
+        found: Found = (str(given), "PGDATA", "PGDATA")
+    else:
         found = (image_default(service.image), "the image's own PGDATA", "PGDATA")
     entrypoint, command = _words(service.spec.get("entrypoint")), _words(service.spec.get("command"))
     words = [*entrypoint, *command]
@@ -80,15 +81,17 @@ def _through_env(words: list[str], found: Found, key: str) -> tuple[Found, list[
     queue = list(words)
     while queue:
         word = queue.pop(0)
+        if word == "--":  # the end of the options: assignments and the program follow
+            continue
         options: list[tuple[str, str]] = []  # (long name, operand)
         if word == "-":
             options.append(("ignore-environment", ""))
-        elif word.startswith("--") and word != "--":
+        elif word.startswith("--"):
             typed, has, value = word[2:].partition("=")
             name = _long(typed)
             operand = value if has or name not in ENV_TAKES else (queue.pop(0) if queue else "")
             options.append((name, operand))
-        elif word.startswith("-") and word != "--":
+        elif word.startswith("-"):
             letters = word[1:]
             for index, letter in enumerate(letters):
                 name = ENV_SHORT.get(letter, letter)
@@ -96,12 +99,12 @@ def _through_env(words: list[str], found: Found, key: str) -> tuple[Found, list[
                     options.append((name, letters[index + 1 :] or (queue.pop(0) if queue else "")))
                     break
                 options.append((name, ""))
-        elif word != "--" and "=" in word:
+        elif "=" in word:
             name, _, value = word.partition("=")
             if name == "PGDATA":
                 found = (value, f"the entrypoint's `env {word}`", key)
             continue
-        elif word != "--":
+        else:
             return found, [word, *queue]  # the program
         for name, operand in options:
             shown = f"the entrypoint's `env --{name}{' ' + operand if operand else ''}`"

@@ -64,6 +64,12 @@ class Process:
     appended: tuple[str, ...] = ()
     started: tuple[Started, ...] = ()
 
+    @property
+    def programs(self) -> tuple[Started, ...]:
+        """The Python programs PID 1 started by exec (`Started.python_started`): what reads the environment and
+        writes the output besides PID 1."""
+        return tuple(started for started in self.started if started.python_started)
+
     def __getattribute__(self, name: str) -> Any:
         if name in DEPENDS:
             reads.note(*DEPENDS[name])

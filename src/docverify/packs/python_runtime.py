@@ -130,7 +130,7 @@ def unbuffered_running(claim: Claim[UnbufferedArgs], stack: Stack) -> Cites:
     pid1 = stack.service.observed(process.PROCESS)
     elsewhere = [
         f"{who} writing {name} to {target}"
-        for who, streams in [("PID 1", pid1.streams), *((s.named, s.streams) for s in pid1.started if s.python_started)]
+        for who, streams in [("PID 1", pid1.streams), *((s.named, s.streams) for s in pid1.programs)]
         for name, target in zip(("stdout", "stderr"), streams, strict=True)
         if not target.startswith(("pipe:", "/dev/pts/"))
     ]  # a server a shell runs without `exec` writes where its own streams go

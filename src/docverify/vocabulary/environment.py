@@ -178,9 +178,7 @@ def variable_running(claim: Claim[VariableArgs], stack: Stack) -> Cites:
     value = view.env.get(claim.args.name)
     if not holds(claim, value):
         fail(claim, said(claim), f"{claim.args.name}={value} in PID 1's environment", view.where)
-    for started in stack.service.observed(process.PROCESS).started:
-        if not started.python_started:
-            continue
+    for started in stack.service.observed(process.PROCESS).programs:
         if not started.env:  # `env -i`, or a process title written over it (setproctitle): nothing says it holds
             why = "unreadable by the probe's user" if started.env is None else "empty, as /proc shows it"
             fail(claim, said(claim), f"the environment of {started.named}, which PID 1 started, {why}", view.where)
