@@ -2627,12 +2627,50 @@ CATALOGUE += [  # not built: PostgreSQL 18's image is none of the base images he
         ("    image: postgres:17\n", "    image: postgres:18\n"),
         ("Database Image", "Database Volume"),
         builds=False,
-    )
+    ),
+    # Past a wrapper the official image has (gosu), the server's own -D still moves the data off the volume.
+    mutant(
+        "pgdata-behind-gosu",
+        C,
+        (
+            STOP_SIGNAL,
+            '    entrypoint: ["gosu", "postgres", "docker-entrypoint.sh"]\n'
+            '    command: ["postgres", "-D", "/tmp/pgdata"]\n' + STOP_SIGNAL,
+        ),
+        "Database Volume",
+    ),
+    # A shell's script is not read at the static level: it cannot tell, so it must not pass.
+    mutant(
+        "pgdata-in-a-shell",
+        C,
+        (
+            STOP_SIGNAL,
+            '    command: ["sh", "-c", "PGDATA=/tmp/pgdata exec docker-entrypoint.sh postgres"]\n' + STOP_SIGNAL,
+        ),
+        "Database Volume",
+    ),
+    # `latest` is PostgreSQL 18 today and moves on: its default data directory is no static fact.
+    mutant(
+        "pgdata-latest-tag",
+        C,
+        ("    image: postgres:17\n", "    image: postgres:latest\n"),
+        ("Database Image", "Database Volume"),
+        builds=False,
+    ),
 ]
 EQUIVALENT += [
     mutant(
         "pgdata-command-default",
         C,
         (STOP_SIGNAL, '    command: ["postgres", "-D", "/var/lib/postgresql/data"]\n' + STOP_SIGNAL),
+    ),
+    # The same server behind a wrapper: gosu starts the image's entrypoint as the postgres user.
+    mutant(
+        "pgdata-behind-gosu-default",
+        C,
+        (
+            STOP_SIGNAL,
+            '    entrypoint: ["gosu", "postgres", "docker-entrypoint.sh"]\n    command: ["postgres"]\n' + STOP_SIGNAL,
+        ),
     ),
 ]

@@ -3,9 +3,9 @@
 The official image's default (`/var/lib/postgresql/data` up to 17, `/var/lib/postgresql/<major>/docker` from
 18 on) unless compose's PGDATA says another; an entrypoint `env` may set, unset or drop it; the server's own
 `-D` or `-c data_directory=` win over both.
-The server's words are the entrypoint's, then the command's, past `env` and the image's
-`docker-entrypoint.sh`. A shell's words (`sh -c "…"`) are no option of either: left to the running
-level, which asks PostgreSQL itself.
+The server's words are the entrypoint's, then the command's, past `env`, a wrapper (`tini --`, `gosu USER`)
+and the image's `docker-entrypoint.sh`. What the static level cannot know is None, with the reason: another
+program's words (a shell's `sh -c "…"`), or the default of an image whose reference names no major version.
 """
 
 from __future__ import annotations
@@ -16,10 +16,20 @@ import shlex
 from typing import Any
 
 from .compose import Service
+from .reference import normalise_image
 
 DEFAULT_PGDATA = "/var/lib/postgresql/data"  # the official image's PGDATA up to PostgreSQL 17
-MAJOR = re.compile(r"(?:^|/)postgres:(\d+)")
-Found = tuple[str, str, str]  # the directory ("" none: the server cannot start), what says so, its compose key
+# The official image, however its registry is named: its tag (and a digest, which the image level compares).
+OFFICIAL = re.compile(r"(?:.*/)?postgres(?::(?P<tag>[^@/]+))?(?:@\S+)?")
+# The directory ("" none: the server cannot start; None: not the static level's to know), what says so, its key.
+Found = tuple[str | None, str, str]
+# Programs that run the words after their own: the options that take a value, and how many words (a user) follow.
+WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "tini": (frozenset({"-p", "-e"}), 0),
+    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+}
 
 ENV_LONG = ("ignore-environment", "null", "unset", "chdir", "split-string", "argv0", "debug", "block-signal",
             "default-signal", "ignore-signal", "list-signal-handling")  # fmt: skip
@@ -45,28 +55,54 @@ def data_directory(service: Service) -> Found:
     if given:
         found: Found = (str(given), "PGDATA", "PGDATA")
     else:
-        found = (image_default(service.image), "the image's own PGDATA", "PGDATA")
+        found = (*image_default(service.image), "image:")
     entrypoint, command = _words(service.spec.get("entrypoint")), _words(service.spec.get("command"))
     words = [*entrypoint, *command]
     key = "entrypoint:" if entrypoint else "command:"
+    imaged = not entrypoint  # the image's docker-entrypoint.sh runs the command
+    words = _unwrapped(words)
     if words and posixpath.basename(words[0]) == "env":
         found, words = _through_env(words[1:], found, key)
+        words = _unwrapped(words)
     if words and posixpath.basename(words[0]) == "docker-entrypoint.sh":
-        words = words[1:]
-    elif entrypoint and not (words and posixpath.basename(words[0]) == "postgres"):
-        return found  # another program: its words are no option of PostgreSQL's
+        words, imaged = _unwrapped(words[1:]), True
     if words and posixpath.basename(words[0]) == "postgres":
         words = words[1:]
-    elif not (words and words[0].startswith("-")):  # the image's entrypoint runs anything else as it is
-        return found
+    elif words and not (imaged and words[0].startswith("-")):  # the entrypoint runs anything else as it is
+        key = "command:" if len(words) <= len(command) else key  # the program is the command's
+        shown = shlex.join(words[:3]) + (" …" if len(words) > 3 else "")
+        return None, f"the {key[:-1]} runs `{shown}`, whose words are not read as the server's", key
     return _server_options(words, found, "command:" if command else key)
 
 
-def image_default(image: str | None) -> str:
-    """The official image's own PGDATA: version specific from 18 on (docker-library/postgres#1259). A tag without
-    a major version (`latest`) is read as the older default; the running level asks PostgreSQL itself."""
-    major = MAJOR.search(image or "")
-    return f"/var/lib/postgresql/{major[1]}/docker" if major and int(major[1]) >= 18 else DEFAULT_PGDATA
+def image_default(image: str | None) -> tuple[str | None, str]:
+    """The official image's own PGDATA, by its tag's major version: `/var/lib/postgresql/data` up to 17,
+    `/var/lib/postgresql/<major>/docker` from 18 on (docker-library/postgres#1259). None when the reference names
+    no major version (`latest`, `alpine`) or another image: the default is then not the static level's to know."""
+    named = normalise_image(image or "")
+    official = OFFICIAL.fullmatch(named)
+    if not official:
+        return None, f"the image {image or '(none)'} is not the official postgres image, whose default PGDATA is known"
+    major = re.match(r"\d+", official["tag"] or "")
+    if not major:
+        return None, f"the image {image} names no major version, and the default PGDATA changed with PostgreSQL 18"
+    default = f"/var/lib/postgresql/{major[0]}/docker" if int(major[0]) >= 18 else DEFAULT_PGDATA
+    return default, "the image's own PGDATA"
+
+
+def _unwrapped(words: list[str]) -> list[str]:
+    """The words a wrapper runs (`tini --`, `dumb-init`, `gosu USER`, `su-exec USER`): the program and its own."""
+    while words and posixpath.basename(words[0]) in WRAPPERS:
+        takes, users = WRAPPERS[posixpath.basename(words[0])]
+        queue = words[1:]
+        while queue and queue[0].startswith("-"):
+            option = queue.pop(0)
+            if option == "--":
+                break
+            if option in takes and queue:
+                queue.pop(0)
+        words = queue[users:]
+    return words
 
 
 def _long(typed: str) -> str:

@@ -2,8 +2,8 @@
 
 "The database" is the service that runs a `postgres` image (else the one service compose pulls
 rather than builds). Its data lives where PGDATA says: the official image's default
-(`/var/lib/postgresql/data`) unless compose sets another, or its entrypoint's `env` or the server's own
-options (`-D`, `-c data_directory=`) move it.
+(`/var/lib/postgresql/data`, or `/var/lib/postgresql/<major>/docker` from 18 on) unless compose sets
+another, or its entrypoint's `env` or the server's own options (`-D`, `-c data_directory=`) move it.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def _volumes(sources: Sources) -> Iterable[tuple[int | None, VolumeArgs]]:
         pgdata = data_directory(service)[0]
         for volume in service.volumes:
             target = clean_path(str(volume.get("target", "")))
-            if volume.get("type") == "volume" and _holds(target, pgdata):
+            if volume.get("type") == "volume" and pgdata is not None and _holds(target, pgdata):
                 yield None, VolumeArgs(str(volume.get("source")), target)
 
 
@@ -187,9 +187,10 @@ def _home(mounts: list[tuple[str, str, str]], pgdata: str) -> tuple[str, str, st
 
 
 @DATABASE_VOLUME.static(
-    "a named volume mounted at the path, and the data directory on it (compose's PGDATA, else the image's default, "
-    "as an entrypoint `env` or the server's `-D` or `-c data_directory=` changes it): no other mount (a tmpfs, "
-    "another volume) deeper in the path holds it"
+    "a named volume mounted at the path, and the data directory on it (compose's PGDATA, else the default of the "
+    "image's major version, as an entrypoint `env` or the server's `-D` or `-c data_directory=` changes it, past "
+    "a wrapper such as `tini --` or `gosu`): no other mount (a tmpfs, another volume) deeper in the path holds it; "
+    "a data directory this level cannot tell (a shell's script, a tag without a major version) fails"
 )
 def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
@@ -204,11 +205,13 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
         fail(claim, f"the database's files kept on {name}", f"{name} in memory (driver_opts type: {kind})",
              sources.compose.cite("driver_opts"))  # fmt: skip
     pgdata, said, key = data_directory(service)
+    where = sources.compose.cite(key, service=service.name)  # the line that decides: PGDATA, image, entrypoint…
+    if pgdata is None:  # not this level's to know: a reader's promise is not kept on a guess
+        has = f"a data directory this level cannot tell ({said}); the running level asks PostgreSQL itself"
+        fail(claim, f"the database's files on {name}", has, where)
     if _home(mounts, pgdata) != ("volume", name, target):
         home = _home(mounts, pgdata)
         place = f"on the {home[0]} at {home[2]}" if home else f"outside {target}"
-        named = key != "PGDATA" or "PGDATA" in service.environment  # else the image's default: no line says it
-        where = sources.compose.cite(key, service=service.name) if named else f"service {service.name}"
         has = f"data directory {pgdata} ({said}), {place}" if pgdata else f"no data directory ({said}): the " \
             "server cannot start"  # fmt: skip
         fail(claim, f"the database's files on {name}", has, where)
