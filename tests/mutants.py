@@ -2678,3 +2678,78 @@ EQUIVALENT += [
         builds=False,
     ),
 ]
+
+# What a shell does on a condition the static level cannot decide, and what a `for` loop assigns.
+RUNTIME_APT = "    && apt-get install -y --no-install-recommends libpq5 curl \\\n"
+WAIT_DEFAULT = ': "${DB_WAIT_TIMEOUT:=30}"\n'
+INDEX_RUN = 'RUN if [ -n "$PACKAGE_INDEX_URL" ]; then \\\n        pip'
+CATALOGUE += [
+    # `${SET+word}` expands the word when SET is set, and PATH always is: the install runs.
+    mutant(
+        "install-in-alternate-value",
+        D,
+        (RUNTIME_APT, RUNTIME_APT + '    && : "${PATH+$(apt-get install -y --no-install-recommends gcc)}" \\\n'),
+        ("No Build Tools", "Runtime/Dependencies"),
+    ),
+    mutant(
+        "install-on-a-condition",
+        D,
+        (
+            RUNTIME_APT,
+            RUNTIME_APT + '    && if [ -n "$PATH" ]; then apt-get install -y --no-install-recommends gcc; fi \\\n',
+        ),
+        ("No Build Tools", "Runtime/Dependencies"),
+    ),
+    # After the loop the variable keeps its last word: the bound is 30 whatever DB_WAIT_TIMEOUT says.
+    mutant(
+        "wait-bound-by-a-loop",
+        E,
+        (WAIT_DEFAULT, "for DB_WAIT_TIMEOUT in 30; do :; done\n" + WAIT_DEFAULT),
+        "Database Wait",
+    ),
+    # Migrations and static files prepared for the test settings, not the server's: an assignment of the start-up,
+    # as `DJANGO_SETTINGS_MODULE=…` on a line of its own is, which no claim documents (the running level sees more).
+    mutant(
+        "settings-by-a-loop",
+        E,
+        (WAIT_DEFAULT, WAIT_DEFAULT + "for DJANGO_SETTINGS_MODULE in core.settings.test; do :; done\n"),
+        "(undocumented step)",
+    ),
+    # The index cleared before pip reads it: built, pip would ask its default index, which is not reachable here.
+    mutant(
+        "index-cleared-by-a-loop",
+        D,
+        (
+            INDEX_RUN,
+            "# The loop keeps the index variable in its own scope here.\n# hadolint ignore=SC2043\n"
+            + INDEX_RUN.replace("RUN if", 'RUN for PACKAGE_INDEX_URL in ""; do :; done; if'),
+        ),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+    mutant(
+        "index-set-over-by-env",
+        D,
+        (INDEX_RUN, 'ENV PACKAGE_INDEX_URL=""\n' + INDEX_RUN),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+]
+EQUIVALENT += [
+    # A retry after a failed install installs the same packages: nothing more may be installed.
+    mutant(
+        "apt-install-retried",
+        D,
+        (
+            RUNTIME_APT,
+            "    && { apt-get install -y --no-install-recommends libpq5 curl \\\n"
+            "        || { apt-get update && apt-get install -y --no-install-recommends libpq5 curl; }; } \\\n",
+        ),
+    ),
+    # A variable of pip's own set before the index is handed on: the argument still reaches pip.
+    mutant(
+        "index-run-exports-another",
+        D,
+        (INDEX_RUN, INDEX_RUN.replace("RUN if", "RUN export PIP_DISABLE_PIP_VERSION_CHECK=1; if")),
+    ),
+]

@@ -1173,3 +1173,45 @@ def test_the_database_directory_is_where_compose_env_or_the_server_options_put_i
 
     path, _, key = data_directory(Service("db", {"image": "postgres:17", **spec}))
     assert (path, key) == wanted
+
+
+@pytest.mark.parametrize(
+    ("script", "wanted"),
+    [
+        ("for X in a b; do :; done\n", [("X=b", False)]),
+        ('for X in ""; do :; done\n', [("X=", False)]),
+        ("for X; do :; done\n", [('X="$@"', True)]),
+        ("for X in; do :; done\n", [("X=", True)]),
+        ("if true; then :; else for X in a; do :; done; fi\n", [("X=a", True)]),
+    ],
+)  # fmt: skip
+def test_a_for_loop_assigns_its_variable_the_last_word(script: str, wanted: list[tuple[str, bool]]) -> None:
+    """After the loop the variable holds its last word, as after `X=b`; no word (or "$@") may leave it as it was."""
+    found = [(c.assignments[0], c.conditional) for c in shell.commands(script) if not c.argv]
+    assert found == wanted
+
+
+@pytest.mark.parametrize(
+    ("before", "wanted"),
+    [
+        ("", None),
+        ("ENV I=x\n", "ENV I=x over the ARG"),
+        ('RUN I="" && ', "`I=` setting I first"),
+        ("RUN export I=other; ", "`export I=other` setting I first"),
+        ('RUN for I in ""; do :; done; ', "`I=` setting I first"),
+        ("RUN unset I; ", "`unset I` changing I first"),
+        ("RUN read I < /dev/null; ", "`read I` changing I first"),
+        ('RUN test -n "$X" && I=x; ', "`I=x` setting I first"),  # on a condition: only sometimes the argument
+        ("RUN export J=1; ", None),
+    ],
+)  # fmt: skip
+def test_a_build_argument_set_over_before_its_reader(tmp_path: Path, before: str, wanted: str | None) -> None:
+    from docverify.model.overrides import set_over
+
+    run = before if before.startswith("RUN") else before + "RUN "
+    text = f'FROM scratch\nARG I=""\n{run}pip config set global.index-url "$I"\n'
+    (tmp_path / "Dockerfile").write_text(text)
+    stage = parse(tmp_path / "Dockerfile").final
+    instruction, reader = stage.running("pip", "config")[0]
+    over = set_over("I", stage, instruction, reader)
+    assert (over[0] if over else None) == wanted

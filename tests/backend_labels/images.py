@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docverify.model.instruction import option
+from docverify.model.overrides import set_over
 from docverify.model.shell import Command, parameters
 from docverify.model.sources import Sources
 from docverify.observe.docker import resolve_build_args
@@ -107,7 +108,8 @@ def _unguarded(stage: Any, instruction: Any, command: Command, name: str) -> str
 
 @BUILD_ARGUMENT.static(
     "an ARG defaulting to empty; every pip install uses it as its index (--index-url, or pip config's index-url set "
-    "before it), and a primary Poetry source reads it before `poetry lock`"
+    "before it), and a primary Poetry source reads it before `poetry lock`; each reads the argument's own value (no "
+    "ENV over it, no assignment earlier in the RUN)"
 )
 def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -128,6 +130,8 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         scope = _pip_configures(command, name)
         if scope and (why := _unguarded(stage, instruction, command, name)):
             fail(claim, f"pip given ${name} whenever it is set", why, stage.where(instruction))
+        if (scope or command.runs("pip", "install")) and (over := set_over(name, stage, instruction, command)):
+            fail(claim, f"pip given the build argument ${name}", over[0], stage.where(over[1]))
         configured = configured if configured == "every" else scope or configured
         if (scope or command.reads(name)) and declared[-1].line > instruction.line:  # an ARG is in scope from its line
             fail(claim, f"${name} set for the step", f"ARG {name} declared after it, at line {declared[-1].line}",
@@ -154,6 +158,8 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         )
     if why := _unguarded(stage, first[0][0], first[0][1], name):
         fail(claim, f"Poetry given ${name} whenever it is set", why, stage.where(first[0][0]))
+    if over := set_over(name, stage, *first[0]):
+        fail(claim, f"Poetry given the build argument ${name}", over[0], stage.where(over[1]))
     priority = option(list(first[0][1].argv), "--priority", "-p") or "primary"
     others = [c for _, c in stage.running("poetry", "source", "add") if not c.reads(name)]
     second = [c for c in others if (option(list(c.argv), "--priority", "-p") or "primary") in POETRY_PRIMARY]

@@ -82,7 +82,8 @@ def image_default(image: str | None) -> tuple[str | None, str]:
     named = normalise_image(image or "")
     official = OFFICIAL.fullmatch(named)
     if not official:
-        return None, f"the image {image or '(none)'} is not the official postgres image, whose default PGDATA is known"
+        shown = image or "(none)"
+        return None, f"the image {shown} is not the official postgres image, the one whose default this level knows"
     major = re.match(r"\d+", official["tag"] or "")
     if not major:
         return None, f"the image {image} names no major version, and the default PGDATA changed with PostgreSQL 18"

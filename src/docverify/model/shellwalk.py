@@ -61,6 +61,8 @@ class Walker:
         elif kind in ("while", "until", "for", "case"):
             # A loop's first test and a `for`'s word list always run, once at least; its body may not.
             first, forever = kind in ("while", "until"), False
+            if kind == "for":
+                self._for_assignment(node, context)
             for part in node.parts:
                 if kind == "for" and part.kind == "word":
                     self._substitutions(part, context)
@@ -79,6 +81,20 @@ class Walker:
             for part in parts:
                 if part.kind not in ("reservedword", "operator"):
                     self.walk(part, inner)
+
+    def _for_assignment(self, node: Any, context: Context) -> None:
+        """`for NAME in a b; do …; done` assigns NAME each word, the last one kept after the loop: an assignment
+        as `NAME=b` is (`for NAME; do` walks "$@"). No word, no assignment: it may not happen."""
+        words = [p.word for p in node.parts if p.kind == "word"]
+        listed = any(p.kind == "reservedword" and p.word == "in" for p in node.parts)
+        if not words:
+            return
+        name, items = words[0], words[1:] if listed else ['"$@"']
+        value = items[-1] if items else ""
+        assigned = Command((), (f"{name}={value}",), context.conditional or not items or not listed,
+                           _line_of(self.script, node.pos[0]), context.guarded, context.background, context.chained,
+                           subshell=context.subshell)  # fmt: skip
+        self.found.append(assigned)
 
     def _command(self, node: Any, context: Context) -> None:
         words = [p.word for p in node.parts if p.kind == "word"]

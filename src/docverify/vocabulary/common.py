@@ -163,10 +163,11 @@ APT_NO_OP = {"--simulate", "--just-print", "--dry-run", "--recon", "--no-act", "
 APT_VALUE_OPTIONS = {"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture"}
 
 
-def apt_commands(stage: Stage) -> list[tuple[Instruction, Command]]:
-    """The stage's unconditional apt commands that install packages, in order (not `-s` or `--download-only`)."""
+def apt_commands(stage: Stage, maybe: bool = False) -> list[tuple[Instruction, Command]]:
+    """The stage's unconditional apt commands that install packages, in order (not `-s` or `--download-only`);
+    `maybe`: those that may run too (in an `if`, after `||`, in `${SET+$(…)}`), for what must not be there."""
     found = [(i, c) for i, c in stage.commands() if any(c.runs(*way) for way in APT_INSTALLS) and not _apt_no_op(c)]
-    return unconditional(found)
+    return [(i, c) for i, c in found if not c.inert] if maybe else unconditional(found)
 
 
 def _apt_no_op(command: Command) -> bool:

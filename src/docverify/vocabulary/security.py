@@ -20,7 +20,6 @@ from ..observe.subjects import Images
 from .common import (
     apt_commands,
     apt_names,
-    unconditional,
 )
 from .label import Cites, Claim, Label, fail, words
 
@@ -42,21 +41,25 @@ NO_BUILD_TOOLS = Label(
 
 
 @NO_BUILD_TOOLS.static(
-    "neither the final stage nor an earlier stage it is built FROM installs or copies in any of them"
+    "neither the final stage nor an earlier stage it is built FROM installs (even on a condition, in an `if` or after "
+    "`||`) or copies in any of them"
 )
 def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cites:
     cites: set[str] = set()
     # `FROM builder AS runtime`: what the builder installed is in the final image too.
     for stage in sources.dockerfile.final.chain():
-        apt, apk = apt_commands(stage), unconditional(stage.running("apk", "add"))
-        installed = [(i, w) for i, c in apt for w in apt_names(c)] + [(i, w) for i, c in apk for w in c.operands(2)]
-        bad = [(i, w) for i, w in installed
+        # An install that may run (in an `if`, after `||`) may put a tool in the image: absence is not proven.
+        apt, apk = apt_commands(stage, maybe=True), [(i, c) for i, c in stage.running("apk", "add") if not c.inert]
+        installed = [(i, c, w) for i, c in apt for w in apt_names(c)]
+        installed += [(i, c, w) for i, c in apk for w in c.operands(2)]
+        bad = [(i, c, w) for i, c, w in installed
                if w in claim.args.tools or (claim.args.suffix and w.endswith(claim.args.suffix))]  # fmt: skip
         if bad:
+            maybe = " that may run" if bad[0][1].conditional else ""
             fail(
                 claim,
                 f"no {words(claim.args.tools)} in the final image",
-                f"an install of {words(w for _, w in bad)}",
+                f"an install{maybe} of {words(w for _, _, w in bad)}",
                 stage.where(bad[0][0]),
             )
         # A tool copied in, from another stage or the context, is in the image as much as one installed.

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.dockerfile import Stage, clean_path, normalise_image
+from ..model.overrides import set_over
 from ..model.reference import same_image
 from ..model.shell import parameters
 from ..model.sources import Sources
@@ -179,7 +180,10 @@ BUILD_ARGUMENT = Label(
 )
 
 
-@BUILD_ARGUMENT.static("an ARG of the stage (with a default when optional), read by a RUN and by the commands named")
+@BUILD_ARGUMENT.static(
+    "an ARG of the stage (with a default when optional), read by a RUN and by the commands named, as the argument's "
+    "own value: no ENV over it, no assignment (`NAME=`, `export`, `unset`, `read`, `for`) earlier in the RUN"
+)
 def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.args.name
@@ -202,4 +206,7 @@ def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> 
         users = [(i, c) for i, c in stage.running(program, *sub) if c.reads(name)]
         if not users:
             fail(claim, f"`{tool}` reading {name}", f"no `{tool}` that passes ${name}", stage.where())
+        for instruction, command in users:  # what it reads is the argument's value, not one set over it
+            if (over := set_over(name, stage, instruction, command)) is not None:
+                fail(claim, f"`{tool}` reading the build argument {name}", over[0], stage.where(over[1]))
     return [a.cite for a in declared] + sorted({i.cite for i, _ in readers})
