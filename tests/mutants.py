@@ -2753,3 +2753,27 @@ EQUIVALENT += [
         (INDEX_RUN, INDEX_RUN.replace("RUN if", "RUN export PIP_DISABLE_PIP_VERSION_CHECK=1; if")),
     ),
 ]
+
+# `.dockerignore` as Docker's own reader takes it: `[…]` is a character class, a pattern is cleaned as a path, and
+# only one `!` re-includes (2026-12-07). Read literally, these re-included a file the builder never gets, or hid one
+# it does get.
+IGNORE = ".dockerignore"
+CATALOGUE += [
+    # The builder gets the configuration (the class re-includes it): gunicorn forks into the background.
+    mutant(
+        "ignore-class-sends-gunicorn-conf",
+        IGNORE,
+        (
+            "src/backend_django/mediafiles/\n",
+            "src/backend_django/mediafiles/\n" + f"{APP}/gunicorn.conf.py\n!{APP}/gunicorn.conf.p[y]\n",
+        ),
+        ("Runtime/Command", "Server"),
+        creates=((f"{APP}/gunicorn.conf.py", "daemon = True\n"),),
+    ),  # fmt: skip
+    # `!!entrypoint.sh` re-includes a file named `!entrypoint.sh`: the entrypoint is not sent, and the COPY fails.
+    mutant("ignore-double-bang", IGNORE, ("!entrypoint.sh\n", "!!entrypoint.sh\n"), "Runtime/Copy Artifacts Copies"),
+]
+EQUIVALENT += [
+    mutant("ignore-class-entrypoint", IGNORE, ("!entrypoint.sh\n", "!entrypoin[t].sh\n")),
+    mutant("ignore-cleaned-path", IGNORE, ("!entrypoint.sh\n", "!./src/../entrypoint.sh\n")),
+]

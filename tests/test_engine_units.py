@@ -81,6 +81,37 @@ def test_the_context_is_what_dockerignore_leaves(tmp_path: Path) -> None:
     assert context.files("app") == ["app/a.py"] and not context.sent("notes.md") and context.sent("app/a.py")
 
 
+@pytest.mark.parametrize(
+    ("ignore", "path", "sent"),
+    [
+        ("a.py\n!a.p[y]\n", "a.py", True),  # `[…]` is a character class
+        ("x[^a]y\n", "xay", True),
+        ("x[^a]y\n", "xby", False),
+        ("*\n!./src/../entrypoint.sh\n", "entrypoint.sh", True),  # cleaned as a path
+        ("//x\n", "x", False),
+        ("*\n!!entrypoint.sh\n", "entrypoint.sh", False),  # one `!`: the rest names `!entrypoint.sh`
+        ("*\n!!entrypoint.sh\n", "!entrypoint.sh", True),
+        ("\ufeffsecret\n", "secret", False),  # a byte-order mark is no part of the first pattern
+        (" # spaced\n", "# spaced", False),  # a comment only where the line starts with `#`
+        ("a\\*b\n", "a*b", False),  # `\\` makes the next character literal
+        ("a\\*b\n", "axb", True),
+    ],
+)  # fmt: skip
+def test_dockerignore_is_read_as_docker_reads_it(tmp_path: Path, ignore: str, path: str, sent: bool) -> None:
+    (tmp_path / ".dockerignore").write_text(ignore)
+    assert Context(tmp_path).sent(path) is sent
+
+
+@pytest.mark.parametrize(
+    ("ignore", "why"),
+    [("a[b\n", "an unclosed `[`"), ("!\n", "`!` alone"), ("a\\\n", "a `\\` that escapes nothing")],
+)
+def test_a_pattern_docker_refuses_is_an_error_naming_its_line(tmp_path: Path, ignore: str, why: str) -> None:
+    (tmp_path / ".dockerignore").write_text("# first\n" + ignore)
+    with pytest.raises(DockerfileError, match=rf"^\.dockerignore:2: .*{re.escape(why)}"):
+        Context(tmp_path).sent("a")
+
+
 # --- the Dockerfile model -------------------------------------------------------------------
 
 

@@ -1,20 +1,29 @@
 """The build context as the builder sends it: the folder, less what `.dockerignore` leaves out.
 
-Patterns follow Docker's rules: paths relative to the context root, `*` and `?` within one path
-segment, `**` across any number of them, `!` re-including, and the last matching line wins. A
-pattern that matches a folder excludes everything in it.
+Lines are read as Docker's ignore-file reader and pattern matcher read them: a line starting with `#` is a
+comment (before spaces are trimmed), one `!` re-includes, each pattern is cleaned as a path is (`a/../b` is
+`b`, a leading `/` goes). Paths are relative to the context root; `*` and `?` match within one path segment,
+`**` across any number, `[…]` is a character class and `\\` makes the next character literal; the last
+matching line wins, and a pattern that matches a folder excludes everything in it.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from ..errors import DockerfileError
+
+BOM = "\ufeff"
 
 
 def _regex(pattern: str) -> re.Pattern[str]:
+    """Docker's translation of a pattern to a regular expression (moby/patternmatcher); ValueError when Go's
+    `filepath.Match` would refuse it (an unclosed `[`, a `\\` at the end)."""
     out, index = "", 0
     while index < len(pattern):
         char = pattern[index]
@@ -26,9 +35,28 @@ def _regex(pattern: str) -> re.Pattern[str]:
             else:
                 out += ".*"
             continue
+        if char == "\\":
+            if index + 1 == len(pattern):
+                raise ValueError("a `\\` that escapes nothing")
+            out, index = out + re.escape(pattern[index + 1]), index + 2
+            continue
+        if char == "[":
+            close = pattern.find("]", index + 2 if pattern[index + 1 : index + 2] in ("]", "^") else index + 1)
+            if close < 0:
+                raise ValueError("an unclosed `[`")
+            body = pattern[index + 1 : close].replace("\\", "\\\\")
+            out, index = out + f"[{body}]", close + 1
+            continue
         out += {"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char))
         index += 1
     return re.compile(out + "(?:/.*)?")  # a folder's pattern takes everything under it
+
+
+def _clean(pattern: str) -> str:
+    """Go's `filepath.Clean`, then the leading `/` dropped: `./a`, `a//b/` and `x/../a` name what `a` names."""
+    cleaned = posixpath.normpath(pattern)
+    cleaned = "/" + cleaned.lstrip("/") if cleaned.startswith("/") else cleaned  # normpath keeps `//`, Go does not
+    return cleaned[1:] if len(cleaned) > 1 and cleaned.startswith("/") else cleaned
 
 
 def _join(folder: str, name: str) -> str:
@@ -41,31 +69,47 @@ class Context:
 
     @cached_property
     def patterns(self) -> list[tuple[bool, str]]:
+        return [(keep, pattern) for keep, pattern, _ in self._read]
+
+    @cached_property
+    def _read(self) -> list[tuple[bool, str, re.Pattern[str]]]:
+        """Each line's (re-includes, pattern, its regular expression); a pattern Docker refuses is an error."""
         ignore = self.root / ".dockerignore"
         if not ignore.is_file():
             return []
         found = []
-        for raw in ignore.read_text().splitlines():
-            line = raw.strip()
-            if line and not line.startswith("#"):
-                found.append((line.startswith("!"), str(PurePosixPath(line.lstrip("!").strip())).lstrip("/")))
+        for number, raw in enumerate(ignore.read_text().splitlines(), start=1):
+            line = raw.removeprefix(BOM) if number == 1 else raw
+            if line.startswith("#") or not line.strip():  # a comment only where the line starts with `#`
+                continue
+            line = line.strip()
+            keep = line.startswith("!")  # one `!`: `!!name` re-includes a file named `!name`
+            pattern = _clean(line[1:].strip()) if keep else _clean(line)
+            if keep and not line[1:].strip():
+                raise DockerfileError(f".dockerignore:{number}: `!` alone, which Docker refuses")
+            try:
+                found.append((keep, pattern, _regex(pattern)))
+            except ValueError as error:
+                raise DockerfileError(
+                    f".dockerignore:{number}: `{raw.strip()}` has {error}, which Docker refuses"
+                ) from None
         return found
 
     @cached_property
     def rules(self) -> list[tuple[bool, re.Pattern[str]]]:
-        return [(keep, _regex(pattern)) for keep, pattern in self.patterns]
+        return [(keep, regex) for keep, _, regex in self._read]
 
     def may_hold(self, folder: str) -> bool:
         """Whether anything under an excluded folder could be sent again (a `!` pattern reaching into it)."""
         for keep, pattern in self.patterns:
-            head = pattern.split("*")[0].split("?")[0]
+            head = re.split(r"[*?\[\\]", pattern)[0]  # the literal start: what it can reach into
             if keep and (pattern.startswith(folder + "/") or folder.startswith(head.rstrip("/")) or not head):
                 return True
         return False
 
     def sent(self, relative: str) -> bool:
         """Whether the builder gets this path of the context."""
-        path = str(PurePosixPath(relative))
+        path = posixpath.normpath(relative)
         included = True
         for keep, pattern in self.rules:
             if pattern.fullmatch(path):
