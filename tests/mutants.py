@@ -2777,3 +2777,31 @@ EQUIVALENT += [
     mutant("ignore-class-entrypoint", IGNORE, ("!entrypoint.sh\n", "!entrypoin[t].sh\n")),
     mutant("ignore-cleaned-path", IGNORE, ("!entrypoint.sh\n", "!./src/../entrypoint.sh\n")),
 ]
+
+# Compose's own word on the health check and the start order (2026-12-07): its `test:` replaces the image's in the
+# stack, and an optional dependency does not hold the start back.
+DEPENDS = "        condition: service_healthy\n"
+BACKEND_DEPENDS = "    depends_on:\n      db:\n"
+CATALOGUE += [
+    mutant(
+        "backend-health-test-in-compose",
+        C,
+        (BACKEND_DEPENDS, '    healthcheck:\n      test: ["CMD", "true"]\n' + BACKEND_DEPENDS),
+        "Runtime/Healthcheck",
+    ),
+    mutant("start-order-optional", C, (DEPENDS, DEPENDS + "        required: false\n"), "Start Order"),
+]
+EQUIVALENT += [
+    mutant(
+        "backend-health-test-same-in-compose",
+        C,
+        (
+            BACKEND_DEPENDS,
+            "    healthcheck:\n      test: curl --fail --silent --show-error --output /dev/null "
+            "http://127.0.0.1:8000/health/ || exit 1\n" + BACKEND_DEPENDS,
+        ),
+    ),
+    mutant("start-order-required", C, (DEPENDS, DEPENDS + "        required: true\n")),
+    # The builtin `command` runs `exec` as it is: the shell is replaced all the same.
+    mutant("exec-through-command", E, ('exec "$@"\n', 'command exec "$@"\n')),
+]

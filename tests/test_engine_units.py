@@ -1246,3 +1246,17 @@ def test_a_build_argument_set_over_before_its_reader(tmp_path: Path, before: str
     instruction, reader = stage.running("pip", "config")[0]
     over = set_over("I", stage, instruction, reader)
     assert (over[0] if over else None) == wanted
+
+
+@pytest.mark.parametrize(
+    ("test", "wanted"),
+    [
+        ("curl -f http://x/ || exit 1", ("CMD-SHELL", "curl -f http://x/ || exit 1")),
+        (["CMD", "pg_isready", "-U", "$${USER}"], ("CMD", "pg_isready", "-U", "${USER}")),
+        (["NONE"], ("NONE",)),
+        (None, ()),
+    ],
+)  # fmt: skip
+def test_compose_health_test_read_as_the_image_config_holds_it(test: object, wanted: tuple[str, ...]) -> None:
+    assert healthtest.compose_test(test) == wanted
+    assert healthtest.disabled(test) is (wanted == ("NONE",))

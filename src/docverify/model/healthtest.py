@@ -65,3 +65,16 @@ def read(test: Sequence[str], tool: str, runs: Callable[[tuple[str, ...]], bool]
     except shell.ShellError as error:
         return Reading(script, problem=f"`{script}`, which no shell parser reads ({error})")
     return Reading(script, used[-1])
+
+
+def disabled(test: object) -> bool:
+    """A health test that switches the check off (`NONE`, in the image config or compose's `test:`)."""
+    words = [test] if isinstance(test, str) else list(test) if isinstance(test, (list, tuple)) else []
+    return bool(words) and str(words[0]).upper() == "NONE"
+
+
+def compose_test(test: object) -> tuple[str, ...]:
+    """Compose's `test:` as the engine's config holds it: a string is `CMD-SHELL` (`$$` is one `$`)."""
+    if isinstance(test, str):
+        return ("CMD-SHELL", test.replace("$$", "$"))
+    return tuple(str(word).replace("$$", "$") for word in test) if isinstance(test, (list, tuple)) else ()

@@ -214,16 +214,18 @@ START_ORDER = Label(
 )
 
 
-@START_ORDER.static("depends_on with the condition")
+@START_ORDER.static("depends_on with the condition, and not `required: false` (compose then only warns and starts it)")
 def start_order_static(claim: Claim[StartOrderArgs], sources: Sources) -> Cites:
     args = claim.args
     service = sources.compose.services.get(args.service)
     depends = service.depends_on if service else {}
+    wanted = f"{args.service} after {args.dependency} is {args.condition}"
     if depends.get(args.dependency, {}).get("condition") != args.condition:
-        fail(
-            claim,
-            f"{args.service} after {args.dependency} is {args.condition}",
-            f"depends_on {depends}",
-            f"service {args.service}",
+        fail(claim, wanted, f"depends_on {depends}", f"service {args.service}")
+    if str(depends[args.dependency].get("required", True)).lower() == "false":
+        has = (
+            f"required: false: compose warns and starts {args.service} all the same when {args.dependency} is not "
+            + args.condition.removeprefix("service_")
         )
-    return [sources.compose.cite("condition:")]
+        fail(claim, wanted, has, sources.compose.cite("required:", service=args.service))
+    return [sources.compose.cite("condition:", service=args.service)]

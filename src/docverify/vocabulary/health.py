@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from ..model import healthtest
+from ..model.dockerfile import Stage
 from ..model.sources import Sources
 from ..observe import health
 from ..observe.subjects import Images, Stack
@@ -143,22 +144,44 @@ HEALTHCHECK = Label(
 
 @HEALTHCHECK.static(
     "the effective HEALTHCHECK runs the tool (also through `sh -c`, `exec`, `timeout` or `env`), asks for the path, "
-    "and its failure reaches Docker"
+    "and its failure reaches Docker; so does compose's `healthcheck:` test, which replaces it in the stack"
 )
 def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     check = stage.healthcheck()
     if check is None:
         fail(claim, f"a HEALTHCHECK using {claim.args.tool}", "no HEALTHCHECK", stage.where())
+    wanted = f"a health check with {claim.args.tool} that fails when {claim.args.path or 'it'} fails"
     found = problem(claim, check.test)
     if found:
-        fail(
-            claim,
-            f"a health check with {claim.args.tool} that fails when {claim.args.path or 'it'} fails",
-            found,
-            stage.where(check.instruction),
-        )
-    return [check.instruction.cite] if check.instruction else []
+        fail(claim, wanted, found, stage.where(check.instruction))
+    cites = [check.instruction.cite] if check.instruction else []
+    override = _compose_test(sources, stage)
+    if override is not None:  # the stack runs compose's test instead: it must say the same
+        test, where = override
+        found = problem(claim, test) if test else "the health check switched off in compose"
+        if found:
+            fail(claim, wanted, found, where)
+        cites.append(where)
+    return cites
+
+
+def _compose_test(sources: Sources, stage: Stage) -> tuple[tuple[str, ...], str] | None:
+    """Compose's `healthcheck:` test for the service under test, where the stack runs this stage (its
+    `build.target`, else the last), and its line: it replaces the image's. () when it switches the check off."""
+    if not sources.settings.runs_stack:
+        return None
+    service = sources.under_test()
+    runs = sources.dockerfile.stage_named(service.target) if service.target else sources.dockerfile.final
+    given = service.spec.get("healthcheck") or {}
+    if runs is not stage or not given:
+        return None
+    if given.get("disable") or healthtest.disabled(given.get("test")):
+        key = ("disable:",) if given.get("disable") else ("test",)
+        return (), sources.compose.cite(*key, service=service.name)
+    if "test" not in given:
+        return None
+    return healthtest.compose_test(given["test"]), sources.compose.cite("test:", service=service.name)
 
 
 @HEALTHCHECK.image(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.dockerfile import Stage
+from ..model.healthtest import disabled
 from ..model.instruction import Healthcheck as DockerHealthcheck
 from ..model.sources import Sources
 from ..observe.imageconfig import Healthcheck
@@ -48,12 +49,6 @@ def seconds(text: str, bare: bool = True) -> float | None:
 def count(text: str) -> float | None:
     """`--retries` as Docker reads it (a whole number, a sign allowed)."""
     return float(text) if re.fullmatch(r"\s*\+?\d+\s*", text) else None
-
-
-def disabled(test: object) -> bool:
-    """A health test that switches the check off (`NONE`, in the image config or compose's `test:`)."""
-    words = [test] if isinstance(test, str) else list(test) if isinstance(test, (list, tuple)) else []
-    return bool(words) and str(words[0]).upper() == "NONE"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,19 @@ def _all_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
+def _builtin(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The words past `command` (and its `-p`), which runs a builtin as it is: `command exec "$@"` execs too."""
+    words = argv
+    while words[:1] == ("command",):
+        rest = words[1:]
+        while rest[:1] in (("-p",), ("--",)):
+            rest = rest[1:]
+        if rest[:1] in (("-v",), ("-V",)):  # it only says what the name is
+            return argv
+        words = rest
+    return words
+
+
 def _ends_the_start(command: Command) -> str | None:
     """Why `command` keeps the container command from running, if it does."""
     if command.subshell:  # what it does ends with its subshell
@@ -83,10 +96,10 @@ def handover(claim: Claim[Any], sources: Sources, how: str) -> Cites:
                 f"`{' '.join(command.argv)}` {problem}",
                 f"{script}:{command.line}",
             )
-        if command.program == "exec" and len(command.argv) > 1:  # `exec 2>&1` only redirects
+        if _builtin(command.argv)[:1] == ("exec",) and len(_builtin(command.argv)) > 1:  # `exec 2>&1` only redirects
             found = command
             break
-    if how != "exec" or found is None or _all_arguments(found.argv) != ("exec", "$@"):
+    if how != "exec" or found is None or _all_arguments(_builtin(found.argv)) != ("exec", "$@"):
         shown = f"`{' '.join(found.argv)}`" if found else "no `exec` of the command"
         fail(claim, f"the entrypoint replacing itself with the container command (`{how}`)", shown, script)
     if found.conditional or found.background or found.subshell:
