@@ -148,3 +148,17 @@ def unwrapped(argv: tuple[str, ...]) -> tuple[str, ...]:
             return argv  # a wrapper alone (`exec` with redirections only, `env`) runs nothing else
         argv = tuple(rest)
     return argv
+
+
+def past_command(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The words past the builtin `command` (and its `-p`), which runs a builtin as it is: `command exec "$@"`
+    execs as `exec "$@"` does. `command -v` only says what a name is: left as it is."""
+    words = argv
+    while words[:1] == ("command",):
+        rest = words[1:]
+        while rest[:1] in (("-p",), ("--",)):
+            rest = rest[1:]
+        if rest[:1] in (("-v",), ("-V",)):
+            return argv
+        words = rest
+    return words

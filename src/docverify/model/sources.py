@@ -120,6 +120,12 @@ class Sources:
         name = service_named(self.settings.service, self.compose)
         return self.compose.services[name] if name else self.compose.built()
 
+    def stack_runs(self) -> model.Stage | None:
+        """The stage the service under test is built from: its `build.target` (None: the Dockerfile lacks it), else
+        the last."""
+        target = self.under_test().target
+        return self.dockerfile.stage_named(target) if target else self.dockerfile.final
+
     def stack_stage(self) -> tuple[model.Stage, str | None]:
         """The stage compose builds for the service under test, read with compose's own `build.args` (over
         docverify's), and why that is not the Dockerfile docverify reads (None: it is)."""

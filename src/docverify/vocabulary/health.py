@@ -172,9 +172,8 @@ def _compose_test(sources: Sources, stage: Stage) -> tuple[tuple[str, ...], str]
     if not sources.settings.runs_stack:
         return None
     service = sources.under_test()
-    runs = sources.dockerfile.stage_named(service.target) if service.target else sources.dockerfile.final
     given = service.spec.get("healthcheck") or {}
-    if runs is not stage or not given:
+    if sources.stack_runs() is not stage or not given:
         return None
     if given.get("disable") or healthtest.disabled(given.get("test")):
         key = ("disable:",) if given.get("disable") else ("test",)

@@ -128,16 +128,10 @@ def timing_static(claim: Claim[TimingArgs], sources: Sources) -> Cites:
     cites = [check.instruction.cite] if check.instruction else []
     # The claim on the stage the stack runs (or on the last one, where compose builds another) holds there too.
     if sources.settings.runs_stack:
-        runs = _runs(sources)
+        runs = sources.stack_runs()
         if runs is None or runs is stage or stage is sources.dockerfile.final:
             cites += _compose(claim, sources, stage, runs)
     return cites
-
-
-def _runs(sources: Sources) -> Stage | None:
-    """The stage the service under test is built from: its `build.target`, else the last."""
-    target = service_under_test(sources).target
-    return sources.dockerfile.stage_named(target) if target else sources.dockerfile.final
 
 
 def _stage_timing(claim: Claim[TimingArgs], stage: Stage, why: str = "") -> DockerHealthcheck:

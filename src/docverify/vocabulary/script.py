@@ -14,6 +14,7 @@ from typing import Any
 from ..model import reads, shell
 from ..model.scripts import entrypoint_script
 from ..model.shell import Command
+from ..model.shellcommand import past_command
 from ..model.sources import Sources
 from ..observe import process
 from ..observe.subjects import Stack
@@ -34,19 +35,6 @@ def _all_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
     words = tuple("$@" if word in ALL_ARGUMENTS else word for word in argv)
     if len(words) == 3 and words[0] == "exec" and words[1].rsplit("/", 1)[-1] == "env" and words[2] == "$@":
         return ("exec", "$@")
-    return words
-
-
-def _builtin(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """The words past `command` (and its `-p`), which runs a builtin as it is: `command exec "$@"` execs too."""
-    words = argv
-    while words[:1] == ("command",):
-        rest = words[1:]
-        while rest[:1] in (("-p",), ("--",)):
-            rest = rest[1:]
-        if rest[:1] in (("-v",), ("-V",)):  # it only says what the name is
-            return argv
-        words = rest
     return words
 
 
@@ -96,10 +84,11 @@ def handover(claim: Claim[Any], sources: Sources, how: str) -> Cites:
                 f"`{' '.join(command.argv)}` {problem}",
                 f"{script}:{command.line}",
             )
-        if _builtin(command.argv)[:1] == ("exec",) and len(_builtin(command.argv)) > 1:  # `exec 2>&1` only redirects
+        run = past_command(command.argv)
+        if run[:1] == ("exec",) and len(run) > 1:  # `exec 2>&1` only redirects
             found = command
             break
-    if how != "exec" or found is None or _all_arguments(_builtin(found.argv)) != ("exec", "$@"):
+    if how != "exec" or found is None or _all_arguments(past_command(found.argv)) != ("exec", "$@"):
         shown = f"`{' '.join(found.argv)}`" if found else "no `exec` of the command"
         fail(claim, f"the entrypoint replacing itself with the container command (`{how}`)", shown, script)
     if found.conditional or found.background or found.subshell:

@@ -16,6 +16,7 @@ from ..errors import ClaimFailed
 from ..model import shell
 from ..model.scripts import entrypoint_script
 from ..model.shell import Command
+from ..model.shellcommand import past_command
 from ..model.sources import Sources
 from ..read import items as item_reader
 from .health import never_checks
@@ -51,7 +52,8 @@ def _ends(command: Command) -> bool:
     """Nothing after it runs: an unconditional `exec` of a program, or an unconditional `exit`."""
     if command.conditional or command.chained or command.background or command.subshell:
         return False
-    return (command.program == "exec" and len(command.argv) > 1) or command.program == "exit"
+    run = past_command(command.argv)  # `command exec …` execs too
+    return (run[:1] == ("exec",) and len(run) > 1) or run[:1] == ("exit",)
 
 
 def _run(sources: Sources, script: str) -> list[tuple[Command, Command | None]]:
