@@ -2805,3 +2805,75 @@ EQUIVALENT += [
     # The builtin `command` runs `exec` as it is: the shell is replaced all the same.
     mutant("exec-through-command", E, ('exec "$@"\n', 'command exec "$@"\n')),
 ]
+
+# A second adversarial try (2026-12-07): a build step on a condition the static level cannot decide, `**` and line
+# ends in `.dockerignore` as Docker reads them, and the index argument given a value or undone before it is used.
+CHMOD_STEP = "    && chmod +x /entrypoint.sh\n"
+GUNICORN_DAEMON = ((f"{APP}/gunicorn.conf.py", "daemon = True\n"),)
+IGNORE_END = "src/backend_django/mediafiles/\n"
+CATALOGUE += [
+    mutant(
+        "step-on-a-condition",
+        D,
+        (
+            CHMOD_STEP,
+            CHMOD_STEP.rstrip("\n") + " \\\n    && if [ -d /app ]; then sed -i 's/^exec //' /entrypoint.sh; fi\n",
+        ),
+        "(undocumented step)",
+    ),
+    # Docker reads `x**.py` as `x`, any folders (or none), then `.py`: the configuration is sent, not left out.
+    mutant(
+        "ignore-double-star-in-a-name",
+        IGNORE,
+        (IGNORE_END, IGNORE_END + f"{APP}/gunicorn**.py\n"),
+        ("Runtime/Command", "Server"),
+        creates=GUNICORN_DAEMON,
+    ),
+    # A line ends at `\n` only: `#\r…` is one comment, which leaves nothing out.
+    mutant(
+        "ignore-carriage-return-in-a-comment",
+        IGNORE,
+        (IGNORE_END, IGNORE_END + f"#\r{APP}/gunicorn.conf.py\n"),
+        ("Runtime/Command", "Server"),
+        creates=GUNICORN_DAEMON,
+    ),
+    # Built, these would ask another index than the one given, which is not reachable here: static only.
+    mutant(
+        "index-default-when-empty",
+        D,
+        (INDEX_RUN, INDEX_RUN.replace("RUN if", f'RUN : "${{PACKAGE_INDEX_URL:={MIRROR}}}" \\\n    && if')),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+    mutant(
+        "pip-index-under-set-a",
+        D,
+        (
+            "    && pip install --no-cache-dir poetry",
+            f'    && set -a && PIP_INDEX_URL={MIRROR} && echo "pip index: $PIP_INDEX_URL" \\\n'
+            "    && pip install --no-cache-dir poetry",
+        ),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+    mutant(
+        "index-undone-on-its-condition",
+        D,
+        (PIP_CONFIG, PIP_CONFIG.replace("    fi", "    pip config --global unset global.index-url; \\\n    fi")),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+    mutant(
+        "index-env-before-the-arg",
+        D,
+        ('ARG PACKAGE_INDEX_URL=""\n', 'ENV PACKAGE_INDEX_URL=""\nARG PACKAGE_INDEX_URL=""\n'),
+        "Builder/Build Argument",
+        builds=False,
+    ),
+]
+EQUIVALENT += [
+    # The same folders left out, spelt with `**` at the end: anything under them.
+    mutant("ignore-double-star-at-the-end", IGNORE, ("src/backend_django/logs/\n", "src/backend_django/logs/**\n")),
+    # Windows line ends: Docker drops the `\r` before each `\n`.
+    mutant("ignore-crlf", IGNORE, ("\n!entrypoint.sh\n", "\r\n!entrypoint.sh\r\n")),
+]

@@ -95,10 +95,17 @@ def test_the_context_is_what_dockerignore_leaves(tmp_path: Path) -> None:
         (" # spaced\n", "# spaced", False),  # a comment only where the line starts with `#`
         ("a\\*b\n", "a*b", False),  # `\\` makes the next character literal
         ("a\\*b\n", "axb", True),
+        ("x**.py\n", "x.conf.py", True),  # `**` before more is any folders (or none): `x(.*/)?\.py`
+        ("x**.py\n", "x/a/.py", False),
+        ("a/**\n", "a/b/c", False),  # at the end, anything
+        ("**/x\n", "x", False),
+        ("#\rsecret\n", "secret", True),  # a line ends at `\n` only: this is one comment
+        ("secret\r\n", "secret", False),  # one `\r` before it goes
+        ("secret\x1f\n", "secret", True),  # Go trims no \x1f
     ],
 )  # fmt: skip
 def test_dockerignore_is_read_as_docker_reads_it(tmp_path: Path, ignore: str, path: str, sent: bool) -> None:
-    (tmp_path / ".dockerignore").write_text(ignore)
+    (tmp_path / ".dockerignore").write_bytes(ignore.encode())
     assert Context(tmp_path).sent(path) is sent
 
 
@@ -1234,6 +1241,8 @@ def test_a_for_loop_assigns_its_variable_the_last_word(script: str, wanted: list
         ("RUN read I < /dev/null; ", "`read I` changing I first"),
         ('RUN test -n "$X" && I=x; ', "`I=x` setting I first"),  # on a condition: only sometimes the argument
         ("RUN export J=1; ", None),
+        ('RUN : "${I:=http://x}" && ', "`${I:=http://x}` giving I a value of its own when it is empty"),
+        ('RUN : "${I:+set}" && ', None),  # uses the value, gives none
     ],
 )  # fmt: skip
 def test_a_build_argument_set_over_before_its_reader(tmp_path: Path, before: str, wanted: str | None) -> None:
@@ -1260,3 +1269,17 @@ def test_a_build_argument_set_over_before_its_reader(tmp_path: Path, before: str
 def test_compose_health_test_read_as_the_image_config_holds_it(test: object, wanted: tuple[str, ...]) -> None:
     assert healthtest.compose_test(test) == wanted
     assert healthtest.disabled(test) is (wanted == ("NONE",))
+
+
+def test_an_env_anywhere_before_the_run_sets_the_argument_over(tmp_path: Path) -> None:
+    """ENV wins over ARG: above the ARG, or in the stage it is built FROM, as much as below it."""
+    from docverify.model.overrides import set_over
+
+    for text in ('FROM scratch\nENV I=x\nARG I=""\n', 'FROM scratch AS a\nENV I=x\nFROM a\nARG I=""\n'):
+        (tmp_path / "Dockerfile").write_text(text + 'RUN pip config set global.index-url "$I"\n')
+        stage = parse(tmp_path / "Dockerfile").final
+        over = set_over("I", stage, *stage.running("pip", "config")[0])
+        assert over is not None and over[0] == "ENV I=x over the ARG", text
+    (tmp_path / "Dockerfile").write_text('FROM scratch\nARG I=""\nRUN pip config set global.index-url "${I:-y}"\n')
+    stage = parse(tmp_path / "Dockerfile").final
+    assert set_over("I", stage, *stage.running("pip", "config")[0]) is not None  # its own default when empty

@@ -44,6 +44,7 @@ BUILD_ARGUMENT = Label(
     example=IndexArgs("PACKAGE_INDEX_URL", "poetry source add", "poetry lock"),
     summary="The build argument naming a package index: empty by default, handed to pip and to Poetry before it locks.",
     suggest=_index,
+    describes=("pip config set global.index-url", "pip config set install.index-url", "poetry source add"),
 )
 
 
@@ -70,6 +71,9 @@ def _pip_environment(stage: Any, instruction: Any, command: Command) -> str | No
     for earlier in before:
         if earlier.program == "export" and {w.partition("=")[0] for w in earlier.argv[1:]} & set(PIP_ENVIRONMENT):
             return f"`{' '.join(earlier.argv)}` before it"
+        # A plain assignment reaches pip under `set -a`, or where the name is exported already: counted either way.
+        if not earlier.argv and {w.partition("=")[0] for w in earlier.assignments} & set(PIP_ENVIRONMENT):
+            return f"`{' '.join(earlier.assignments)}` before it"
     found = [n for n in PIP_ENVIRONMENT if n in stage.env(instruction)]
     return f"ENV {found[0]}" if found else None
 
@@ -109,7 +113,7 @@ def _unguarded(stage: Any, instruction: Any, command: Command, name: str) -> str
 @BUILD_ARGUMENT.static(
     "an ARG defaulting to empty; every pip install uses it as its index (--index-url, or pip config's index-url set "
     "before it), and a primary Poetry source reads it before `poetry lock`; each reads the argument's own value (no "
-    "ENV over it, no assignment earlier in the RUN)"
+    "ENV over it, no default, no assignment earlier in the RUN); nothing undoes it"
 )
 def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -124,6 +128,12 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         )
 
     commands = stage.commands()
+    # Undone, even on a condition: the index then reaches neither pip nor Poetry (when it runs).
+    for instruction, command in commands:
+        undoes = command.runs("pip", "config", "unset") and set(PIP_INDEX) & set(command.argv)
+        if undoes or command.runs("poetry", "source", "remove"):
+            fail(claim, f"pip and Poetry using ${name}", f"`{' '.join(command.argv)}` undoing it",
+                 stage.where(instruction))  # fmt: skip
     configured: str | None = None
     pip = []
     for instruction, command in commands:

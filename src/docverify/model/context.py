@@ -19,6 +19,8 @@ from pathlib import Path
 from ..errors import DockerfileError
 
 BOM = "\ufeff"
+# What Go's strings.TrimSpace trims (unicode.IsSpace): Python's str.strip also takes \x1c-\x1f, which Go keeps.
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 
 
 def _regex(pattern: str) -> re.Pattern[str]:
@@ -27,13 +29,9 @@ def _regex(pattern: str) -> re.Pattern[str]:
     out, index = "", 0
     while index < len(pattern):
         char = pattern[index]
-        if pattern.startswith("**", index):
-            index += 2
-            if pattern.startswith("/", index):
-                index += 1
-                out += "(?:.*/)?"
-            else:
-                out += ".*"
+        if pattern.startswith("**", index):  # `**/` is `**`; at the end anything, else any folders (or none)
+            index += 2 + pattern.startswith("/", index + 2)
+            out += ".*" if index >= len(pattern) else "(?:.*/)?"
             continue
         if char == "\\":
             if index + 1 == len(pattern):
@@ -78,14 +76,16 @@ class Context:
         if not ignore.is_file():
             return []
         found = []
-        for number, raw in enumerate(ignore.read_text().splitlines(), start=1):
-            line = raw.removeprefix(BOM) if number == 1 else raw
-            if line.startswith("#") or not line.strip():  # a comment only where the line starts with `#`
+        # Lines end at `\n` only (and lose one `\r` before it), as Go's scanner reads them.
+        text = ignore.read_bytes().decode("utf-8", "replace").removeprefix(BOM)
+        for number, raw in enumerate(text.split("\n"), start=1):
+            raw = raw.removesuffix("\r")
+            if raw.startswith("#") or not raw.strip(GO_SPACE):  # a comment only where the line starts with `#`
                 continue
-            line = line.strip()
+            line = raw.strip(GO_SPACE)
             keep = line.startswith("!")  # one `!`: `!!name` re-includes a file named `!name`
-            pattern = _clean(line[1:].strip()) if keep else _clean(line)
-            if keep and not line[1:].strip():
+            pattern = _clean(line[1:].strip(GO_SPACE)) if keep else _clean(line)
+            if keep and not line[1:].strip(GO_SPACE):
                 raise DockerfileError(f".dockerignore:{number}: `!` alone, which Docker refuses")
             try:
                 found.append((keep, pattern, _regex(pattern)))

@@ -14,7 +14,6 @@ from ..model import shell
 from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
 from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by, undescribed
-from ..vocabulary.common import may_run
 from ..vocabulary.label import Claim
 from .walk import Walk
 
@@ -132,8 +131,9 @@ def _unnamed_runs(walk: Walk) -> list[str]:
             describing.setdefault(stage.index, []).append(claim)
     missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
     for stage in walk.sources.dockerfile.stages:
-        # A step left in the background (`step & wait`) may do its work all the same.
-        for instruction, command in _with_traps(may_run(stage.commands())):
+        # A step that may run does its work when it does: on a condition the static level cannot decide (`if [ -d
+        # /app ]`), or left in the background (`step & wait`).
+        for instruction, command in _with_traps([(i, c) for i, c in stage.commands() if not c.inert]):
             # A function's call: its body's commands are the steps.
             if command.call or not a_step(command) or instruction.cite in excused:
                 continue

@@ -117,6 +117,9 @@ def described_by(claims: Sequence[Claim[Any]], command: Command, stage: Stage, i
     """Whether the stage's claims account for the step: a label that describes its program, in a form it reads,
     and for a label whose claims each speak of one path (Makes executable), a claim for each path it names."""
     program = program_of(command)
+    # A label may describe one form only (`pip config set global.index-url`): its program and first words.
+    if any(" " in form and command.runs(*form.split()) for claim in claims for form in claim.label.describes):
+        return True
     form = FORMS.get(program)
     labels = [claim for claim in claims if program in claim.label.describes]
     if not labels or (form is not None and not form(command)):

@@ -182,7 +182,8 @@ BUILD_ARGUMENT = Label(
 
 @BUILD_ARGUMENT.static(
     "an ARG of the stage (with a default when optional), read by a RUN and by the commands named, as the argument's "
-    "own value: no ENV over it, no assignment (`NAME=`, `export`, `unset`, `read`, `for`) earlier in the RUN"
+    "own value: no ENV over it, no default (`${NAME:=x}`), no assignment (`NAME=`, `export`, `unset`, `read`, `for`) "
+    "earlier in the RUN"
 )
 def build_argument_static(claim: Claim[BuildArgumentArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
