@@ -140,8 +140,9 @@ class ServerArgs:
 
 def _server(sources: Sources) -> Iterable[tuple[int | None, ServerArgs]]:
     script = entrypoint_script(sources)
-    execs = [c for c in steps(sources, script) if c.program == "exec" and len(c.argv) > 1] if script else []
-    if execs and _all_arguments(execs[0].argv) == ("exec", "$@"):
+    ran = [past_command(c.argv) for c in steps(sources, script)] if script else []
+    execs = [argv for argv in ran if argv[:1] == ("exec",) and len(argv) > 1]
+    if execs and _all_arguments(execs[0]) == ("exec", "$@"):
         stop = sources.dockerfile.final.last("STOPSIGNAL")
         yield None, ServerArgs('exec "$@"', 1, signal_name(stop.value if stop else "SIGTERM"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from contextlib import ExitStack
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.scripts import default_of, entrypoint_script
+from ..model.shellcommand import past_command
 from ..model.sources import Sources
 from ..observe import failing
 from ..observe.subjects import Stack
@@ -132,8 +134,9 @@ def _dependencies_up(claim: Claim[Any], compose: Any, stack: Stack) -> None:
 )
 def shell_running(claim: Claim[shellopts.ShellArgs], stack: Stack) -> Cites:
     name = script.script_of(claim, stack.sources)
-    steps = [c for c in script.steps(stack.sources, name)
-             if c.argv and not c.conditional and not c.call and c.program not in BUILTINS]  # fmt: skip
+    # `command exec "$@"` is the builtin `exec`, and `command foo` runs foo: the stand-in is for what runs.
+    ran = [dataclasses.replace(c, argv=past_command(c.argv)) for c in script.steps(stack.sources, name) if c.argv]
+    steps = [c for c in ran if c.argv and not c.conditional and not c.call and c.program not in BUILTINS]
     by_path = [c for c in steps if "/" in c.argv[0]]
     if by_path:
         fail(claim, "a failed step stops the start-up", f"`{' '.join(by_path[0].argv)}`, whose program is named by "
