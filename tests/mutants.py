@@ -2877,3 +2877,17 @@ EQUIVALENT += [
     # Windows line ends: Docker drops the `\r` before each `\n`.
     mutant("ignore-crlf", IGNORE, ("\n!entrypoint.sh\n", "\r\n!entrypoint.sh\r\n")),
 ]
+
+# initdb keeps the write-ahead log apart when told to (2026-12-07): off the volume, a recreated container cannot start.
+DB_NAME_ENV = "      POSTGRES_DB: ${POSTGRES_DB:-backend}\n"
+CATALOGUE += [
+    mutant(
+        "pgdata-wal-elsewhere",
+        C,
+        (DB_NAME_ENV, DB_NAME_ENV + "      POSTGRES_INITDB_ARGS: --waldir=/tmp/pg_wal\n"),
+        "Database Volume",
+    ),
+]
+EQUIVALENT += [
+    mutant("initdb-checksums", C, (DB_NAME_ENV, DB_NAME_ENV + "      POSTGRES_INITDB_ARGS: --data-checksums\n")),
+]

@@ -1283,3 +1283,24 @@ def test_an_env_anywhere_before_the_run_sets_the_argument_over(tmp_path: Path) -
     (tmp_path / "Dockerfile").write_text('FROM scratch\nARG I=""\nRUN pip config set global.index-url "${I:-y}"\n')
     stage = parse(tmp_path / "Dockerfile").final
     assert set_over("I", stage, *stage.running("pip", "config")[0]) is not None  # its own default when empty
+
+
+@pytest.mark.parametrize(
+    ("environment", "wanted"),
+    [
+        ({}, None),
+        ({"POSTGRES_INITDB_ARGS": "--data-checksums"}, None),
+        ({"POSTGRES_INITDB_WALDIR": "/w"}, "/w"),
+        ({"POSTGRES_INITDB_ARGS": "--waldir=/a"}, "/a"),
+        ({"POSTGRES_INITDB_ARGS": "--waldir /b --data-checksums"}, "/b"),
+        ({"POSTGRES_INITDB_ARGS": "-X /c"}, "/c"),
+        ({"POSTGRES_INITDB_ARGS": "-X/d"}, "/d"),
+        ({"POSTGRES_INITDB_ARGS": "-X/d", "POSTGRES_INITDB_WALDIR": "/w"}, "/w"),  # handed to initdb after them
+    ],
+)  # fmt: skip
+def test_the_write_ahead_log_kept_apart_is_read(environment: dict[str, str], wanted: str | None) -> None:
+    from docverify.model.compose import Service
+    from docverify.model.pgdata import wal_directory
+
+    found = wal_directory(Service("db", {"image": "postgres:17", "environment": environment}))
+    assert (found[0] if found else None) == wanted

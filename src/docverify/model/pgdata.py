@@ -75,6 +75,24 @@ def data_directory(service: Service) -> Found:
     return _server_options(words, found, "command:" if command else key)
 
 
+def wal_directory(service: Service) -> tuple[str, str] | None:
+    """Where initdb puts the write-ahead log when told to keep it apart (a symlink from the data directory), with
+    what says so: `--waldir`/`-X` in POSTGRES_INITDB_ARGS, then the image's POSTGRES_INITDB_WALDIR, which its
+    entrypoint hands initdb after them (the last one wins, as initdb's getopt reads them)."""
+    found = None
+    queue = _words(str(service.environment.get("POSTGRES_INITDB_ARGS") or ""))
+    while queue:
+        word = queue.pop(0)
+        name, has, value = word.partition("=")
+        if name == "--waldir" or (word.startswith("-X") and not word.startswith("--")):
+            given = value if has else word[2:] if word.startswith("-X") else ""
+            value = given or (queue.pop(0) if queue else "")
+            found = (value, f"POSTGRES_INITDB_ARGS's `{word if given else f'{word} {value}'}`")
+    if waldir := service.environment.get("POSTGRES_INITDB_WALDIR"):
+        found = (str(waldir), "POSTGRES_INITDB_WALDIR")
+    return found
+
+
 def image_default(image: str | None) -> tuple[str | None, str]:
     """The official image's own PGDATA, by its tag's major version: `/var/lib/postgresql/data` up to 17,
     `/var/lib/postgresql/<major>/docker` from 18 on (docker-library/postgres#1259). None when the reference names

@@ -20,7 +20,7 @@ from typing import Any
 from ..model import healthtest
 from ..model.compose import Service
 from ..model.dockerfile import clean_path, normalise_image
-from ..model.pgdata import data_directory
+from ..model.pgdata import data_directory, wal_directory
 from ..model.reference import same_image
 from ..model.sources import Sources
 from ..observe import persistence
@@ -189,7 +189,8 @@ def _home(mounts: list[tuple[str, str, str]], pgdata: str) -> tuple[str, str, st
 @DATABASE_VOLUME.static(
     "a named volume mounted at the path, and the data directory on it (compose's PGDATA, else the default of the "
     "image's major version, as an entrypoint `env` or the server's `-D` or `-c data_directory=` changes it, past "
-    "a wrapper such as `tini --` or `gosu`): no other mount (a tmpfs, another volume) deeper in the path holds it; "
+    "a wrapper such as `tini --` or `gosu`), and initdb's write-ahead log where it is kept apart (--waldir): no "
+    "other mount (a tmpfs, another volume) deeper in the path holds them; "
     "a data directory this level cannot tell (a shell's script, a tag without a major version) fails"
 )
 def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
@@ -215,6 +216,11 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
         has = f"data directory {pgdata} ({said}), {place}" if pgdata else f"no data directory ({said}): the " \
             "server cannot start"  # fmt: skip
         fail(claim, f"the database's files on {name}", has, where)
+    wal = wal_directory(service)  # the log the data directory needs to start: on the volume too
+    if wal is not None and _home(mounts, wal[0]) != ("volume", name, target):
+        key = "POSTGRES_INITDB_WALDIR" if wal[1] == "POSTGRES_INITDB_WALDIR" else "POSTGRES_INITDB_ARGS"
+        has = f"its write-ahead log at {wal[0]} ({wal[1]}), outside {target}: a recreated container cannot start"
+        fail(claim, f"the database's files on {name}", has, sources.compose.cite(key, service=service.name))
     return [sources.compose.cite(name, target)]
 
 
