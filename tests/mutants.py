@@ -2891,3 +2891,12 @@ CATALOGUE += [
 EQUIVALENT += [
     mutant("initdb-checksums", C, (DB_NAME_ENV, DB_NAME_ENV + "      POSTGRES_INITDB_ARGS: --data-checksums\n")),
 ]
+
+# The backend's health endpoint is the container's own (2026-12-07): the path alone, on another host or on a port the
+# server does not listen on, asks something else.
+HEALTH_HOST = "http://127.0.0.1:8000/health/"
+CATALOGUE += [
+    mutant("health-url-other-host", D, (HEALTH_HOST, "http://example.com/health/"), "Runtime/Healthcheck"),
+    mutant("health-url-other-port", D, (HEALTH_HOST, "http://127.0.0.1:9999/health/"), "Runtime/Healthcheck"),
+]
+EQUIVALENT += [mutant("health-url-localhost", D, (HEALTH_HOST, "http://localhost:8000/health/"))]

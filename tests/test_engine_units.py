@@ -1304,3 +1304,22 @@ def test_the_write_ahead_log_kept_apart_is_read(environment: dict[str, str], wan
 
     found = wal_directory(Service("db", {"image": "postgres:17", "environment": environment}))
     assert (found[0] if found else None) == wanted
+
+
+@pytest.mark.parametrize(
+    ("url", "ports", "wanted"),
+    [
+        ("http://127.0.0.1:8000/health/", {"8000/tcp"}, None),
+        ("http://localhost:8000/health/", {"8000/tcp"}, None),
+        ("http://0.0.0.0:8000/health/", {"8000/tcp"}, None),
+        ("http://127.0.0.1/health/", {"80/tcp"}, None),  # http's own port
+        ("http://127.0.0.1:9999/health/", set(), None),  # no port exposed: none to compare
+        ("http://example.com/health/", {"8000/tcp"}, "asks example.com, not the container itself"),
+        ("http://10.0.0.1:8000/health/", {"8000/tcp"}, "asks 10.0.0.1, not the container itself"),
+        ("http://127.0.0.1:9999/health/", {"8000/tcp"}, "asks port 9999, which the image does not expose (8000/tcp)"),
+    ],
+)  # fmt: skip
+def test_a_health_url_asks_the_containers_own_server(url: str, ports: set[str], wanted: str | None) -> None:
+    from docverify.vocabulary.health import _elsewhere
+
+    assert _elsewhere(url, ports) == wanted

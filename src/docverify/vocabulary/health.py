@@ -8,8 +8,9 @@ server started: it must fail there. The running level waits for Docker to call t
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -88,8 +89,30 @@ class HealthcheckArgs:
     path: str | None = None
 
 
-def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
-    """Why the health test does not do what the claim says, or None."""
+def _elsewhere(url: str, ports: Collection[str]) -> str | None:
+    """Why a URL does not ask the container's own server: another host than loopback, or a port the image does not
+    expose (`ports`, Docker's keys such as `8000/tcp`; none known, any)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").strip("[]")
+    try:
+        address = ipaddress.ip_address(host)
+        local = address.is_loopback or address.is_unspecified  # curl reaches this host on 0.0.0.0 too
+    except ValueError:
+        local = host == "localhost"
+    if not local:
+        return f"asks {host or 'no host'}, not the container itself"
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return f"asks port {parts.netloc.rsplit(':', 1)[-1]}, which is no port"
+    if ports and f"{port}/tcp" not in ports:
+        return f"asks port {port}, which the image does not expose ({', '.join(sorted(ports))})"
+    return None
+
+
+def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...], ports: Collection[str] = ()) -> str | None:
+    """Why the health test does not do what the claim says, or None; `ports` are the ones the image exposes, where
+    the backend the test must ask listens."""
     tool, path = claim.args.tool, claim.args.path
     reading = healthtest.read(test, tool, lambda argv: runs_tool(argv, tool))
     if reading.problem:
@@ -103,6 +126,8 @@ def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...]) -> str | None:
     if path is not None:
         if not any(urlsplit(u).path == path for u in urls):
             return f"`{shown}`, which does not request {path}"
+        if away := _elsewhere(next(u for u in urls if urlsplit(u).path == path), ports):
+            return f"`{shown}`, which {away}"
         if len(urls) > 1 or "--next" in argv or "-:" in argv:
             return f"`{shown}`, whose exit status is the last of {len(urls)} requests, not {path}'s"
         elsewhere = [w for w in argv[1:] if w.split("=")[0] in RETARGETS or (w[:2] in RETARGETS and len(w) > 2)]
@@ -144,7 +169,8 @@ HEALTHCHECK = Label(
 
 @HEALTHCHECK.static(
     "the effective HEALTHCHECK runs the tool (also through `sh -c`, `exec`, `timeout` or `env`), asks for the path, "
-    "and its failure reaches Docker; so does compose's `healthcheck:` test, which replaces it in the stack"
+    "on the container itself (loopback, a port the image exposes), and its failure reaches Docker; so does compose's "
+    "`healthcheck:` test, which replaces it in the stack"
 )
 def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -152,14 +178,15 @@ def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites
     if check is None:
         fail(claim, f"a HEALTHCHECK using {claim.args.tool}", "no HEALTHCHECK", stage.where())
     wanted = f"a health check with {claim.args.tool} that fails when {claim.args.path or 'it'} fails"
-    found = problem(claim, check.test)
+    ports = stage.exposed()
+    found = problem(claim, check.test, ports)
     if found:
         fail(claim, wanted, found, stage.where(check.instruction))
     cites = [check.instruction.cite] if check.instruction else []
     override = _compose_test(sources, stage)
     if override is not None:  # the stack runs compose's test instead: it must say the same
         test, where = override
-        found = problem(claim, test) if test else "the health check switched off in compose"
+        found = problem(claim, test, ports) if test else "the health check switched off in compose"
         if found:
             fail(claim, wanted, found, where)
         cites.append(where)
@@ -190,7 +217,7 @@ def _compose_test(sources: Sources, stage: Stage) -> tuple[tuple[str, ...], str]
 def healthcheck_image(claim: Claim[HealthcheckArgs], images: Images) -> Cites:
     image = images.image(claim)
     test = image.config.healthcheck.test if image.config.healthcheck else ()
-    found = problem(claim, test)
+    found = problem(claim, test, image.config.exposed_ports)
     if found:
         fail(claim, f"a health check using {claim.args.tool}", found, image.where)
     made = image.observed(health.HEALTH_FAILURE)
