@@ -1316,10 +1316,18 @@ def test_the_write_ahead_log_kept_apart_is_read(environment: dict[str, str], wan
         ("http://127.0.0.1:9999/health/", set(), None),  # no port exposed: none to compare
         ("http://example.com/health/", {"8000/tcp"}, "asks example.com, not the container itself"),
         ("http://10.0.0.1:8000/health/", {"8000/tcp"}, "asks 10.0.0.1, not the container itself"),
-        ("http://127.0.0.1:9999/health/", {"8000/tcp"}, "asks port 9999, which the image does not expose (8000/tcp)"),
+        ("http://127.0.0.1:9999/health/", {"8000/tcp"}, "asks port 9999, where the server does not listen (8000/tcp)"),
     ],
 )  # fmt: skip
 def test_a_health_url_asks_the_containers_own_server(url: str, ports: set[str], wanted: str | None) -> None:
     from docverify.vocabulary.health import _elsewhere
 
     assert _elsewhere(url, ports) == wanted
+
+
+def test_the_server_listens_where_the_image_exposes_or_its_command_binds() -> None:
+    from docverify.vocabulary.health import served_ports
+
+    assert served_ports({"8080/tcp"}, ['["gunicorn", "--bind", "0.0.0.0:8000", "core.wsgi:application"]']) == {
+        "8080/tcp", "8000/tcp"}  # fmt: skip
+    assert served_ports((), ["gunicorn -b [::]:9000 --timeout 30 app:wsgi", "10.0.0.1.5"]) == {"9000/tcp"}

@@ -89,9 +89,16 @@ class HealthcheckArgs:
     path: str | None = None
 
 
+def served_ports(exposed: Collection[str], runs: Iterable[str]) -> set[str]:
+    """Where the container's server may listen: the ports the image exposes, and those its command binds
+    (`--bind 0.0.0.0:8000`), as Docker keys them (`8000/tcp`). EXPOSE alone only documents."""
+    bound = {f"{m[1]}/tcp" for word in runs for m in re.finditer(r":(\d{1,5})(?![\d.])", word)}
+    return set(exposed) | bound
+
+
 def _elsewhere(url: str, ports: Collection[str]) -> str | None:
-    """Why a URL does not ask the container's own server: another host than loopback, or a port the image does not
-    expose (`ports`, Docker's keys such as `8000/tcp`; none known, any)."""
+    """Why a URL does not ask the container's own server: another host than loopback, or a port it does not listen
+    on (`ports`, Docker's keys such as `8000/tcp`; none known, any)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").strip("[]")
     try:
@@ -106,13 +113,13 @@ def _elsewhere(url: str, ports: Collection[str]) -> str | None:
     except ValueError:
         return f"asks port {parts.netloc.rsplit(':', 1)[-1]}, which is no port"
     if ports and f"{port}/tcp" not in ports:
-        return f"asks port {port}, which the image does not expose ({', '.join(sorted(ports))})"
+        return f"asks port {port}, where the server does not listen ({', '.join(sorted(ports))})"
     return None
 
 
 def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...], ports: Collection[str] = ()) -> str | None:
-    """Why the health test does not do what the claim says, or None; `ports` are the ones the image exposes, where
-    the backend the test must ask listens."""
+    """Why the health test does not do what the claim says, or None; `ports` are where the backend the test must
+    ask may listen."""
     tool, path = claim.args.tool, claim.args.path
     reading = healthtest.read(test, tool, lambda argv: runs_tool(argv, tool))
     if reading.problem:
@@ -168,9 +175,9 @@ HEALTHCHECK = Label(
 
 
 @HEALTHCHECK.static(
-    "the effective HEALTHCHECK runs the tool (also through `sh -c`, `exec`, `timeout` or `env`), asks for the path, "
-    "on the container itself (loopback, a port the image exposes), and its failure reaches Docker; so does compose's "
-    "`healthcheck:` test, which replaces it in the stack"
+    "the effective HEALTHCHECK runs the tool (also through `sh -c`, `exec`, `timeout` or `env`), asks for the path "
+    "on the container itself (loopback, a port it exposes or its command binds), and its failure reaches Docker; so "
+    "does compose's `healthcheck:` test, which replaces it in the stack"
 )
 def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -178,7 +185,8 @@ def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites
     if check is None:
         fail(claim, f"a HEALTHCHECK using {claim.args.tool}", "no HEALTHCHECK", stage.where())
     wanted = f"a health check with {claim.args.tool} that fails when {claim.args.path or 'it'} fails"
-    ports = stage.exposed()
+    command = [i.value for keyword in ("ENTRYPOINT", "CMD") if (i := stage.last(keyword))]
+    ports = served_ports(stage.exposed(), command)
     found = problem(claim, check.test, ports)
     if found:
         fail(claim, wanted, found, stage.where(check.instruction))
@@ -217,7 +225,7 @@ def _compose_test(sources: Sources, stage: Stage) -> tuple[tuple[str, ...], str]
 def healthcheck_image(claim: Claim[HealthcheckArgs], images: Images) -> Cites:
     image = images.image(claim)
     test = image.config.healthcheck.test if image.config.healthcheck else ()
-    found = problem(claim, test, image.config.exposed_ports)
+    found = problem(claim, test, served_ports(image.config.exposed_ports, image.config.argv))
     if found:
         fail(claim, f"a health check using {claim.args.tool}", found, image.where)
     made = image.observed(health.HEALTH_FAILURE)
