@@ -2900,3 +2900,59 @@ CATALOGUE += [
     mutant("health-url-other-port", D, (HEALTH_HOST, "http://127.0.0.1:9999/health/"), "Runtime/Healthcheck"),
 ]
 EQUIVALENT += [mutant("health-url-localhost", D, (HEALTH_HOST, "http://localhost:8000/health/"))]
+
+# A third try, for rewrites the day's stricter checks refused, and what they still let through (2026-12-07).
+CATALOGUE += [
+    # gunicorn binds 0.0.0.0 (IPv4 only): curl on ::1 is refused, and the container never turns healthy.
+    mutant("health-url-ipv6", D, (HEALTH_HOST, "http://[::1]:8000/health/"), "Runtime/Healthcheck"),
+    # The server's settings from a file this level does not read, which may move its data directory.
+    mutant(
+        "pgdata-config-file",
+        C,
+        (STOP_SIGNAL, "    command: postgres -c config_file=/etc/postgresql/postgresql.conf\n" + STOP_SIGNAL),
+        "Database Volume",
+        builds=False,
+    ),
+]
+EQUIVALENT += [
+    mutant("health-url-short-loopback", D, (HEALTH_HOST, "http://127.1:8000/health/")),  # curl reads it as inet_aton
+    mutant(
+        "health-port-shell-default",
+        D,
+        (
+            '    CMD ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", '
+            '"http://127.0.0.1:8000/health/"]\n',
+            '    CMD ["sh", "-c", "curl --fail --silent --show-error --output /dev/null '
+            '\\"http://127.0.0.1:${PORT:-8000}/health/\\""]\n',
+        ),
+    ),
+    # Docker's DNS answers the service's name with the container's own address.
+    mutant(
+        "backend-health-test-by-name",
+        C,
+        (
+            BACKEND_DEPENDS,
+            '    healthcheck:\n      test: ["CMD", "curl", "--fail", "http://backend:8000/health/"]\n'
+            + BACKEND_DEPENDS,
+        ),
+    ),  # fmt: skip
+    # A pause before a retry changes nothing in the image.
+    mutant(
+        "apt-update-retried-after-a-pause",
+        D,
+        (
+            "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends libpq5",
+            "RUN { apt-get update || { sleep 5 && apt-get update; }; } \\\n    && apt-get install -y --no-install-recommends libpq5",
+        ),
+    ),  # fmt: skip
+    # The index setting removed once pip has installed everything: nothing after it uses the index.
+    mutant(
+        "index-unset-after-use",
+        D,
+        (
+            "    && pip --python /venv/bin/python install --no-cache-dir -r requirements.txt\n",
+            "    && pip --python /venv/bin/python install --no-cache-dir -r requirements.txt \\\n"
+            '    && if [ -n "$PACKAGE_INDEX_URL" ]; then pip config --global unset global.index-url; fi\n',
+        ),
+    ),
+]

@@ -1306,28 +1306,42 @@ def test_the_write_ahead_log_kept_apart_is_read(environment: dict[str, str], wan
     assert (found[0] if found else None) == wanted
 
 
+V4, BOTH = frozenset({"4"}), frozenset({"4", "6"})
+
+
 @pytest.mark.parametrize(
-    ("url", "ports", "wanted"),
+    ("url", "listens", "wanted"),
     [
-        ("http://127.0.0.1:8000/health/", {"8000/tcp"}, None),
-        ("http://localhost:8000/health/", {"8000/tcp"}, None),
-        ("http://0.0.0.0:8000/health/", {"8000/tcp"}, None),
-        ("http://127.0.0.1/health/", {"80/tcp"}, None),  # http's own port
-        ("http://127.0.0.1:9999/health/", set(), None),  # no port exposed: none to compare
-        ("http://example.com/health/", {"8000/tcp"}, "asks example.com, not the container itself"),
-        ("http://10.0.0.1:8000/health/", {"8000/tcp"}, "asks 10.0.0.1, not the container itself"),
-        ("http://127.0.0.1:9999/health/", {"8000/tcp"}, "asks port 9999, where the server does not listen (8000/tcp)"),
+        ("http://127.0.0.1:8000/health/", {"8000/tcp": V4}, None),
+        ("http://localhost:8000/health/", {"8000/tcp": V4}, None),
+        ("http://0.0.0.0:8000/health/", {"8000/tcp": V4}, None),
+        ("http://127.1:8000/health/", {"8000/tcp": V4}, None),  # as curl (inet_aton) reads it
+        ("http://127.0.0.1/health/", {"80/tcp": BOTH}, None),  # http's own port
+        ("http://127.0.0.1:9999/health/", {}, None),  # nothing known: any
+        ("http://127.0.0.1:${PORT:-8000}/health/", {"8000/tcp": V4}, None),  # PORT unset: the default
+        ("http://backend:8000/health/", {"8000/tcp": V4}, "asks backend, not the container itself"),
+        ("http://example.com/health/", {"8000/tcp": V4}, "asks example.com, not the container itself"),
+        ("http://10.0.0.1:8000/health/", {"8000/tcp": V4}, "asks 10.0.0.1, not the container itself"),
+        ("http://127.0.0.1:9999/health/", {"8000/tcp": V4}, "asks port 9999, where the server does not listen "
+         "(8000/tcp)"),
+        ("http://[::1]:8000/health/", {"8000/tcp": V4}, "asks ::1 over IPv6, but the server listens on port 8000 "
+         "over IPv4"),
+        ("http://[::1]:8000/health/", {"8000/tcp": BOTH}, None),
     ],
 )  # fmt: skip
-def test_a_health_url_asks_the_containers_own_server(url: str, ports: set[str], wanted: str | None) -> None:
-    from docverify.vocabulary.health import _elsewhere
+def test_a_health_url_asks_the_containers_own_server(
+    url: str, listens: dict[str, frozenset[str]], wanted: str | None
+) -> None:
+    from docverify.model import listening
 
-    assert _elsewhere(url, ports) == wanted
+    assert listening.elsewhere(url, listens) == wanted
+    assert listening.elsewhere("http://backend:8000/health/", {"8000/tcp": V4}, names={"backend"}) is None
 
 
 def test_the_server_listens_where_the_image_exposes_or_its_command_binds() -> None:
-    from docverify.vocabulary.health import served_ports
+    from docverify.model import listening
 
-    assert served_ports({"8080/tcp"}, ['["gunicorn", "--bind", "0.0.0.0:8000", "core.wsgi:application"]']) == {
-        "8080/tcp", "8000/tcp"}  # fmt: skip
-    assert served_ports((), ["gunicorn -b [::]:9000 --timeout 30 app:wsgi", "10.0.0.1.5"]) == {"9000/tcp"}
+    found = listening.served({"8080/tcp", "8000/tcp"}, ["gunicorn", "--bind", "0.0.0.0:8000", "core.wsgi:application"])
+    assert found == {"8080/tcp": BOTH, "8000/tcp": V4}  # a bind says more than EXPOSE: IPv4 only
+    assert listening.served((), ["-b", "[::]:9000", "--timeout", "30", "10.0.0.1.5"]) == {"9000/tcp": BOTH}
+    assert listening.served((), ["--bind=[::1]:9001"]) == {"9001/tcp": frozenset({"6"})}

@@ -58,10 +58,15 @@ def test_a_changed_instruction_stales_exactly_the_proofs_that_read_it(recorded: 
     root, inputs = recorded
     edit(root / "Dockerfile", '"0.0.0.0:8000"', '"0.0.0.0:8080"')
     found = stale(root, inputs)
-    # The linter reads every instruction too: the proofs that read the line, and no other.
-    assert titles(root, found) == {"Command", "Lint"}, found
+    # The linter reads every instruction too, and Healthcheck the port the server binds: the proofs that read the
+    # line, and no other.
+    assert titles(root, found) == {"Command", "Healthcheck", "Lint"}, found
     names = sorted({name for names in found.values() for name in names})
-    assert names == ['argv:1:["gunicorn", "core.wsgi:application", "0.0.0.0:8000"]', "lint:Dockerfile"], names
+    assert names == [
+        'argv:1:["0.0.0.0:8000"]',
+        'argv:1:["gunicorn", "core.wsgi:application", "0.0.0.0:8000"]',
+        "lint:Dockerfile",
+    ], names
 
 
 def test_a_cmd_word_no_claim_names_stales_only_what_reads_every_word(recorded: tuple[Path, Any]) -> None:

@@ -44,7 +44,11 @@ BUILD_ARGUMENT = Label(
     example=IndexArgs("PACKAGE_INDEX_URL", "poetry source add", "poetry lock"),
     summary="The build argument naming a package index: empty by default, handed to pip and to Poetry before it locks.",
     suggest=_index,
-    describes=("pip config set global.index-url", "pip config set install.index-url", "poetry source add"),
+    describes=(
+        *(f"pip config {verb} {key}" for verb in ("set", "unset") for key in ("global.index-url", "install.index-url")),
+        "poetry source add",
+        "poetry source remove",
+    ),  # fmt: skip
 )
 
 
@@ -113,7 +117,7 @@ def _unguarded(stage: Any, instruction: Any, command: Command, name: str) -> str
 @BUILD_ARGUMENT.static(
     "an ARG defaulting to empty; every pip install uses it as its index (--index-url, or pip config's index-url set "
     "before it), and a primary Poetry source reads it before `poetry lock`; each reads the argument's own value (no "
-    "ENV over it, no default, no assignment earlier in the RUN); nothing undoes it"
+    "ENV over it, no default, no assignment earlier in the RUN), and nothing undoes it before its last use"
 )
 def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -128,15 +132,12 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         )
 
     commands = stage.commands()
-    # Undone, even on a condition: the index then reaches neither pip nor Poetry (when it runs).
-    for instruction, command in commands:
-        undoes = command.runs("pip", "config", "unset") and set(PIP_INDEX) & set(command.argv)
-        if undoes or command.runs("poetry", "source", "remove"):
-            fail(claim, f"pip and Poetry using ${name}", f"`{' '.join(command.argv)}` undoing it",
-                 stage.where(instruction))  # fmt: skip
     configured: str | None = None
     pip = []
     for instruction, command in commands:
+        # Undone (even on a condition), pip's later installs do without it; once they are done, it harms none.
+        if command.runs("pip", "config", "unset") and set(PIP_INDEX) & set(command.argv):
+            configured = None
         scope = _pip_configures(command, name)
         if scope and (why := _unguarded(stage, instruction, command, name)):
             fail(claim, f"pip given ${name} whenever it is set", why, stage.where(instruction))
@@ -180,6 +181,11 @@ def package_index_static(claim: Claim[IndexArgs], sources: Sources) -> Cites:
         article = "an" if priority[:1] in "aeiou" else "a"
         shown = f"`{' '.join(first[0][1].argv)}`, {article} {priority} source Poetry asks only after its default"
         fail(claim, f"Poetry using ${name} instead of its default", shown, stage.where(first[0][0]))
+    removed = [(i, c) for i, c in stage.running("poetry", "source", "remove")
+               if commands.index(first[0]) < commands.index((i, c)) < commands.index(then[0])]  # fmt: skip
+    if removed:  # gone before the lock: Poetry locks from its default
+        shown = f"`{' '.join(removed[0][1].argv)}` before `{claim.args.then}`"
+        fail(claim, f"Poetry using ${name} when it locks", shown, stage.where(removed[0][0]))
     if (first[0][0].line, commands.index(first[0])) > (then[0][0].line, commands.index(then[0])):
         fail(
             claim,

@@ -173,7 +173,7 @@ def _through_env(words: list[str], found: Found, key: str) -> tuple[Found, list[
 def _server_options(words: list[str], found: Found, key: str) -> Found:
     """`-D dir` (or `-Ddir`, in a cluster too), and the data_directory setting (`-c`, `--data-directory=`), which
     wins over `-D`; names are case-insensitive, and `-` and `_` one."""
-    flag = setting = None
+    flag = setting = configured = None
     queue = list(words)
     while queue:
         word = queue.pop(0)
@@ -191,5 +191,7 @@ def _server_options(words: list[str], found: Found, key: str) -> Found:
                 name, _, value = operand.partition("=")
                 if name.lower().replace("-", "_") == "data_directory":
                     setting = (value, shown, key)
+                elif name.lower().replace("-", "_") == "config_file":  # its data_directory wins over -D
+                    configured = (None, f"{shown}, a file whose settings this level does not read", key)
             break
-    return setting or flag or found
+    return setting or configured or flag or found

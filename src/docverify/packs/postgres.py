@@ -219,7 +219,13 @@ def database_volume_static(claim: Claim[VolumeArgs], sources: Sources) -> Cites:
     wal = wal_directory(service)  # the log the data directory needs to start: on the volume too
     if wal is not None and _home(mounts, wal[0]) != ("volume", name, target):
         key = "POSTGRES_INITDB_WALDIR" if wal[1] == "POSTGRES_INITDB_WALDIR" else "POSTGRES_INITDB_ARGS"
-        has = f"its write-ahead log at {wal[0]} ({wal[1]}), outside {target}: a recreated container cannot start"
+        home = _home(mounts, wal[0])
+        kept = (
+            f"on the {home[0]} {home[1] or 'at ' + home[2]}"
+            if home
+            else "outside it: a recreated container cannot start"
+        )
+        has = f"its write-ahead log at {wal[0]} ({wal[1]}), not on {name} but {kept}"
         fail(claim, f"the database's files on {name}", has, sources.compose.cite(key, service=service.name))
     return [sources.compose.cite(name, target)]
 

@@ -15,6 +15,7 @@ from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
 from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by, undescribed
 from ..vocabulary.label import Claim
+from ..vocabulary.stage import BuildArgumentArgs
 from .walk import Walk
 
 
@@ -117,9 +118,11 @@ def _unnamed_runs(walk: Walk) -> list[str]:
     to a RUN other claims cite (`&& python -m compileall .`) is undocumented too."""
     named: dict[int, list[list[str]]] = {}
     describing: dict[int, list[Claim[Any]]] = {}  # each stage's claims whose labels account for steps
+    handed: dict[int, list[tuple[list[str], str]]] = {}  # (command, argument): a Build Argument claim's readers
     for claim in walk.claims():
         runs = claim.label.name == RUNS.name and isinstance(claim.args, RunsArgs)
-        if not runs and not claim.label.describes:
+        reads = isinstance(claim.args, BuildArgumentArgs) and bool(claim.args.commands)
+        if not runs and not reads and not claim.label.describes:
             continue
         try:
             stage = walk.sources.stage(claim)
@@ -127,6 +130,8 @@ def _unnamed_runs(walk: Walk) -> list[str]:
             continue
         if isinstance(claim.args, RunsArgs):
             named.setdefault(stage.index, []).extend(command.split() for command in claim.args.commands)
+        elif isinstance(claim.args, BuildArgumentArgs):  # `read by pip config`: the steps handing it on
+            handed.setdefault(stage.index, []).extend((c.split(), claim.args.name) for c in claim.args.commands)
         else:
             describing.setdefault(stage.index, []).append(claim)
     missing, excused = [], read_by_failures(walk)  # a failing claim's own failure says what is wrong there
@@ -138,6 +143,8 @@ def _unnamed_runs(walk: Walk) -> list[str]:
             if command.call or not a_step(command) or instruction.cite in excused:
                 continue
             if described_by(describing.get(stage.index, []), command, stage, instruction):
+                continue
+            if any(as_written(command, w) and command.reads(name) for w, name in handed.get(stage.index, [])):
                 continue
             if not any(as_written(command, w) for w in named.get(stage.index, [])):
                 shown = " ".join(command.argv)

@@ -8,14 +8,14 @@ server started: it must fail there. The running level waits for Docker to call t
 
 from __future__ import annotations
 
-import ipaddress
+import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from ..model import healthtest
+from ..model import healthtest, listening, reads
 from ..model.dockerfile import Stage
 from ..model.sources import Sources
 from ..observe import health
@@ -45,6 +45,8 @@ RETARGETS = {
     "--socks5-hostname",
     "--config",
 }
+# Where the backend listens, the names the stack gives the container, and the container's environment.
+Where = tuple[Mapping[str, frozenset[str]], Collection[str], Mapping[str, str]]
 URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"`)]+", re.IGNORECASE)
 
 
@@ -89,37 +91,9 @@ class HealthcheckArgs:
     path: str | None = None
 
 
-def served_ports(exposed: Collection[str], runs: Iterable[str]) -> set[str]:
-    """Where the container's server may listen: the ports the image exposes, and those its command binds
-    (`--bind 0.0.0.0:8000`), as Docker keys them (`8000/tcp`). EXPOSE alone only documents."""
-    bound = {f"{m[1]}/tcp" for word in runs for m in re.finditer(r":(\d{1,5})(?![\d.])", word)}
-    return set(exposed) | bound
-
-
-def _elsewhere(url: str, ports: Collection[str]) -> str | None:
-    """Why a URL does not ask the container's own server: another host than loopback, or a port it does not listen
-    on (`ports`, Docker's keys such as `8000/tcp`; none known, any)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").strip("[]")
-    try:
-        address = ipaddress.ip_address(host)
-        local = address.is_loopback or address.is_unspecified  # curl reaches this host on 0.0.0.0 too
-    except ValueError:
-        local = host == "localhost"
-    if not local:
-        return f"asks {host or 'no host'}, not the container itself"
-    try:
-        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
-    except ValueError:
-        return f"asks port {parts.netloc.rsplit(':', 1)[-1]}, which is no port"
-    if ports and f"{port}/tcp" not in ports:
-        return f"asks port {port}, where the server does not listen ({', '.join(sorted(ports))})"
-    return None
-
-
-def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...], ports: Collection[str] = ()) -> str | None:
-    """Why the health test does not do what the claim says, or None; `ports` are where the backend the test must
-    ask may listen."""
+def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...], where: Where | None = None) -> str | None:
+    """Why the health test does not do what the claim says, or None; `where` is where the backend the test must ask
+    listens (the ports and families, the names the stack gives it, the container's environment)."""
     tool, path = claim.args.tool, claim.args.path
     reading = healthtest.read(test, tool, lambda argv: runs_tool(argv, tool))
     if reading.problem:
@@ -133,7 +107,8 @@ def problem(claim: Claim[HealthcheckArgs], test: tuple[str, ...], ports: Collect
     if path is not None:
         if not any(urlsplit(u).path == path for u in urls):
             return f"`{shown}`, which does not request {path}"
-        if away := _elsewhere(next(u for u in urls if urlsplit(u).path == path), ports):
+        asked = next(u for u in urls if urlsplit(u).path == path)
+        if where is not None and (away := listening.elsewhere(asked, *where)):
             return f"`{shown}`, which {away}"
         if len(urls) > 1 or "--next" in argv or "-:" in argv:
             return f"`{shown}`, whose exit status is the last of {len(urls)} requests, not {path}'s"
@@ -185,20 +160,34 @@ def healthcheck_static(claim: Claim[HealthcheckArgs], sources: Sources) -> Cites
     if check is None:
         fail(claim, f"a HEALTHCHECK using {claim.args.tool}", "no HEALTHCHECK", stage.where())
     wanted = f"a health check with {claim.args.tool} that fails when {claim.args.path or 'it'} fails"
-    command = [i.value for keyword in ("ENTRYPOINT", "CMD") if (i := stage.last(keyword))]
-    ports = served_ports(stage.exposed(), command)
-    found = problem(claim, check.test, ports)
+    served = _served(stage)
+    environment = {name: value for name, (value, _) in stage.env().items()}
+    found = problem(claim, check.test, (served, (), environment))
     if found:
         fail(claim, wanted, found, stage.where(check.instruction))
     cites = [check.instruction.cite] if check.instruction else []
     override = _compose_test(sources, stage)
     if override is not None:  # the stack runs compose's test instead: it must say the same
-        test, where = override
-        found = problem(claim, test, ports) if test else "the health check switched off in compose"
+        test, line = override
+        service = sources.under_test()  # compose's name for it reaches it too, as Docker's DNS answers it
+        names = {service.name, *(str(service.spec[k]) for k in ("hostname", "container_name") if service.spec.get(k))}
+        found = problem(claim, test, (served, names, environment)) if test else "the health check switched off"
         if found:
-            fail(claim, wanted, found, where)
-        cites.append(where)
+            fail(claim, wanted, found, line)
+        cites.append(line)
     return cites
+
+
+def _served(stage: Stage) -> Mapping[str, frozenset[str]]:
+    """Where the stage's server listens: the ports it exposes, and those its command binds. The CMD is read only as
+    far as its binding words go: `--workers 2` to `3` leaves the proof as it was."""
+    binds: list[str] = []
+    cmd = re.compile(r"dockerfile:\d+:CMD")
+    with reads.narrowed(lambda noted: f"argv:{stage.index}:{json.dumps(binds)}" if cmd.fullmatch(noted) else noted):
+        found = stage.exec_list("CMD")
+        binds += [word for word in (found[0] if found else []) if listening.BIND.search(word)]
+        entrypoint = stage.exec_list("ENTRYPOINT")
+    return listening.served(stage.exposed(), [*(entrypoint[0] if entrypoint else []), *binds])
 
 
 def _compose_test(sources: Sources, stage: Stage) -> tuple[tuple[str, ...], str] | None:
@@ -225,7 +214,8 @@ def _compose_test(sources: Sources, stage: Stage) -> tuple[tuple[str, ...], str]
 def healthcheck_image(claim: Claim[HealthcheckArgs], images: Images) -> Cites:
     image = images.image(claim)
     test = image.config.healthcheck.test if image.config.healthcheck else ()
-    found = problem(claim, test, served_ports(image.config.exposed_ports, image.config.argv))
+    served = listening.served(image.config.exposed_ports, image.config.argv)
+    found = problem(claim, test, (served, (), image.config.env))
     if found:
         fail(claim, f"a health check using {claim.args.tool}", found, image.where)
     made = image.observed(health.HEALTH_FAILURE)

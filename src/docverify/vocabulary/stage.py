@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from ..model.dockerfile import Stage, clean_path, normalise_image
 from ..model.overrides import set_over
@@ -11,6 +12,7 @@ from ..model.reference import same_image
 from ..model.shell import parameters
 from ..model.sources import Sources
 from ..observe.subjects import Images, Stack
+from .commands import QUIET
 from .common import image_view, image_view_needs, running_view, running_view_needs
 from .label import Cites, Claim, Label, fail, words
 
@@ -164,10 +166,14 @@ def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs
     for stage in sources.dockerfile.stages:
         for instruction in stage.all("ARG"):
             name, has_default, default = instruction.value.partition("=")
+            name = name.strip()
+            # The commands handing it on, each as its program and subcommand (`pip config`): the page names them.
+            readers = [c.invocation() for _, c in stage.commands() if c.reads(name) and c.program not in QUIET]
+            commands = tuple(dict.fromkeys(" ".join([PurePosixPath(a[0]).name, *a[1:2]]) for a in readers if a))
             if has_default and default.strip("\"'"):
-                yield stage.index, BuildArgumentArgs(name.strip(), default.strip("\"'"))
+                yield stage.index, BuildArgumentArgs(name, default.strip("\"'"), commands)
             elif has_default:
-                yield stage.index, BuildArgumentArgs(name.strip(), optional=True)
+                yield stage.index, BuildArgumentArgs(name, optional=True, commands=commands)
 
 
 BUILD_ARGUMENT = Label(
