@@ -2945,14 +2945,16 @@ EQUIVALENT += [
             "RUN { apt-get update || { sleep 5 && apt-get update; }; } \\\n    && apt-get install -y --no-install-recommends libpq5",
         ),
     ),  # fmt: skip
-    # The index setting removed once pip has installed everything: nothing after it uses the index.
+]
+CATALOGUE += [
+    # The loop's words are what `$pkg` takes in turn: gcc, then make, are installed.
     mutant(
-        "index-unset-after-use",
+        "build-tools-in-a-loop",
         D,
         (
-            "    && pip --python /venv/bin/python install --no-cache-dir -r requirements.txt\n",
-            "    && pip --python /venv/bin/python install --no-cache-dir -r requirements.txt \\\n"
-            '    && if [ -n "$PACKAGE_INDEX_URL" ]; then pip config --global unset global.index-url; fi\n',
+            RUNTIME_APT,
+            RUNTIME_APT + '    && for pkg in gcc make; do apt-get install -y --no-install-recommends "$pkg"; done \\\n',
         ),
-    ),
+        ("No Build Tools", "Runtime/Dependencies"),
+    ),  # fmt: skip
 ]

@@ -1345,3 +1345,17 @@ def test_the_server_listens_where_the_image_exposes_or_its_command_binds() -> No
     assert found == {"8080/tcp": BOTH, "8000/tcp": V4}  # a bind says more than EXPOSE: IPv4 only
     assert listening.served((), ["-b", "[::]:9000", "--timeout", "30", "10.0.0.1.5"]) == {"9000/tcp": BOTH}
     assert listening.served((), ["--bind=[::1]:9001"]) == {"9001/tcp": frozenset({"6"})}
+
+
+@pytest.mark.parametrize(
+    ("script", "wanted"),
+    [
+        ('for p in gcc make; do apt-get install "$p"; done\n', [("apt-get", "install", "gcc"),
+                                                                ("apt-get", "install", "make")]),
+        ("for a in x y; do for b in 1; do echo ${a}-$b $ab; done; done\n", [("echo", "x-1", "$ab"),
+                                                                            ("echo", "y-1", "$ab")]),
+        ('for f in $(ls); do rm "$f"; done\n', [("ls",), ("rm", "$f")]),  # words the static level cannot know
+    ],
+)  # fmt: skip
+def test_a_loop_variable_takes_each_of_its_words(script: str, wanted: list[tuple[str, ...]]) -> None:
+    assert [c.argv for c in shell.commands(script) if c.argv] == wanted

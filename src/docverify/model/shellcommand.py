@@ -162,3 +162,13 @@ def past_command(argv: tuple[str, ...]) -> tuple[str, ...]:
             return argv
         words = rest
     return words
+
+
+def each_word(argv: tuple[str, ...], loops: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, ...]]:
+    """The argv once for each word an enclosing loop's variable it names takes (`$pkg`, `${pkg}`), else as it is:
+    `for pkg in gcc make; do apt-get install "$pkg"; done` installs gcc, then make."""
+    found = [argv]
+    for name, items in (loop for loop in loops if any(re.search(rf"\${{?{loop[0]}\b", w) for w in argv)):
+        escaped = [item.replace("\\", "\\\\") for item in items]  # re.sub reads a replacement's backslashes
+        found = [tuple(re.sub(rf"\${{?{name}\b}}?", item, w) for w in a) for a in found for item in escaped]
+    return found

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from . import shelltree
-from .shellcommand import Command
+from .shellcommand import Command, each_word
 
 CALLS = 8  # how deep function calls are followed (a function that calls itself stops there)
 WRITING = {">", ">>", ">|", "&>", "&>>", "<>"}
@@ -34,6 +34,7 @@ class Context:
     subshell: bool = False
     calls: int = 0
     writes: tuple[str, ...] = ()  # an enclosing `{ …; } > file`'s files: its commands' output goes there
+    loops: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enclosing `for NAME in words`: what `$NAME` takes
 
 
 class Walker:
@@ -63,6 +64,7 @@ class Walker:
             first, forever = kind in ("while", "until"), False
             if kind == "for":
                 self._for_assignment(node, context)
+                context = dataclasses.replace(context, loops=context.loops + _loop(node))
             for part in node.parts:
                 if kind == "for" and part.kind == "word":
                     self._substitutions(part, context)
@@ -103,9 +105,10 @@ class Walker:
         if words or assignments:
             line = _line_of(self.script, node.pos[0])
             c = context
-            self.found.append(Command(tuple(words), assignments, c.conditional, line, c.guarded, c.background,
-                                      c.chained, expands=shelltree.expanded(node), subshell=c.subshell,
-                                      call=body is not None, writes=c.writes + _writes(node.parts)))  # fmt: skip
+            for argv in each_word(tuple(words), c.loops):  # `apt-get install "$pkg"` once per word of the loop
+                self.found.append(Command(argv, assignments, c.conditional, line, c.guarded, c.background,
+                                          c.chained, expands=shelltree.expanded(node), subshell=c.subshell,
+                                          call=body is not None, writes=c.writes + _writes(node.parts)))  # fmt: skip
         for part in node.parts:
             self._substitutions(part, context)
         if body is not None and context.calls < CALLS:  # the function's body runs here, as the call runs
@@ -206,6 +209,14 @@ class Walker:
         for at, part in enumerate(parts[2:], 2):
             if part.kind != "reservedword":
                 self.walk(part, context if at == taken else dataclasses.replace(context, conditional=True))
+
+
+def _loop(node: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A `for NAME in words` whose words are literal: what `$NAME` takes in its body, in turn."""
+    words = [p.word for p in node.parts if p.kind == "word"]
+    listed = any(p.kind == "reservedword" and p.word == "in" for p in node.parts)
+    literal = listed and len(words) > 1 and not any(set(w) & set("$`*?[") for w in words[1:])
+    return ((words[0], tuple(words[1:])),) if literal else ()
 
 
 def _flat(parts: list[Any]) -> list[Any]:

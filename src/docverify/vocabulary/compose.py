@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..model import reads
+from ..model import listening, reads
 from ..model.compose import Service
 from ..model.sources import Sources
 from ..observe import http
@@ -140,8 +140,12 @@ def _health_path(stack: Stack, port: str) -> str | None:
     """The path the image's own health check asks over HTTP on the container port, if it asks one."""
     check = stack.service.config.healthcheck
     for url in (u for word in (check.test[1:] if check else ()) for u in URL.findall(word)):
-        parts = urlsplit(url)
-        if parts.scheme == "http" and str(parts.port or 80) == port:
+        parts = urlsplit(listening.expanded(url, stack.service.config.env))  # `${PORT:-8000}` as its shell reads it
+        try:
+            asked = parts.port or 80
+        except ValueError:  # no port at all: not this one
+            continue
+        if parts.scheme == "http" and str(asked) == port:
             return parts.path or "/"
     return None
 
