@@ -87,8 +87,7 @@ class Walker:
     def _for_assignment(self, node: Any, context: Context) -> None:
         """`for NAME in a b; do …; done` assigns NAME each word, the last one kept after the loop: an assignment
         as `NAME=b` is (`for NAME; do` walks "$@"). No word, no assignment: it may not happen."""
-        words = [p.word for p in node.parts if p.kind == "word"]
-        listed = any(p.kind == "reservedword" and p.word == "in" for p in node.parts)
+        words, listed = _for_words(node)
         if not words:
             return
         name, items = words[0], words[1:] if listed else ['"$@"']
@@ -211,10 +210,15 @@ class Walker:
                 self.walk(part, context if at == taken else dataclasses.replace(context, conditional=True))
 
 
+def _for_words(node: Any) -> tuple[list[str], bool]:
+    """A `for`'s name and words, and whether it lists them (`for NAME; do` walks "$@")."""
+    listed = any(p.kind == "reservedword" and p.word == "in" for p in node.parts)
+    return [p.word for p in node.parts if p.kind == "word"], listed
+
+
 def _loop(node: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A `for NAME in words` whose words are literal: what `$NAME` takes in its body, in turn."""
-    words = [p.word for p in node.parts if p.kind == "word"]
-    listed = any(p.kind == "reservedword" and p.word == "in" for p in node.parts)
+    words, listed = _for_words(node)
     literal = listed and len(words) > 1 and not any(set(w) & set("$`*?[") for w in words[1:])
     return ((words[0], tuple(words[1:])),) if literal else ()
 
