@@ -2655,7 +2655,7 @@ CATALOGUE += [  # not built: PostgreSQL 18's image is none of the base images he
     mutant(
         "pgdata-latest-tag",
         C,
-        ("    image: postgres:17\n", "    image: postgres:latest\n"),
+        (POSTGRES, POSTGRES.replace("17", "latest")),
         ("Database Image", "Database Volume"),
         builds=False,
     ),
@@ -2808,7 +2808,6 @@ EQUIVALENT += [
 
 # A second adversarial try (2026-12-07): a build step on a condition the static level cannot decide, `**` and line
 # ends in `.dockerignore` as Docker reads them, and the index argument given a value or undone before it is used.
-CHMOD_STEP = "    && chmod +x /entrypoint.sh\n"
 GUNICORN_DAEMON = ((f"{APP}/gunicorn.conf.py", "daemon = True\n"),)
 IGNORE_END = "src/backend_django/mediafiles/\n"
 CATALOGUE += [
@@ -2816,8 +2815,8 @@ CATALOGUE += [
         "step-on-a-condition",
         D,
         (
-            CHMOD_STEP,
-            CHMOD_STEP.rstrip("\n") + " \\\n    && if [ -d /app ]; then sed -i 's/^exec //' /entrypoint.sh; fi\n",
+            CHMOD_LINE,
+            CHMOD_LINE.rstrip("\n") + " \\\n    && if [ -d /app ]; then sed -i 's/^exec //' /entrypoint.sh; fi\n",
         ),
         "(undocumented step)",
     ),

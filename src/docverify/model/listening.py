@@ -14,9 +14,10 @@ import socket
 from collections.abc import Collection, Iterable, Mapping
 from urllib.parse import urlsplit
 
+from .instruction import expand
+
 BOTH = frozenset({"4", "6"})
 BIND = re.compile(r"(\[[0-9A-Fa-f:.]*\]|[0-9.]+|[A-Za-z][\w.-]*)?:(\d{1,5})(?![\d.])")
-EXPANSION = re.compile(r"\$\{(\w+)(:?-([^}]*))?\}|\$(\w+)")
 
 
 def served(exposed: Collection[str], runs: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -55,24 +56,11 @@ def _family(host: str, names: Collection[str]) -> frozenset[str] | None:
     return frozenset({str(address.version)}) if address.is_loopback or address.is_unspecified else None
 
 
-def expanded(word: str, environment: Mapping[str, str]) -> str:
-    """`${PORT:-8000}`, `${PORT}` and `$PORT` as the shell expands them in the container's environment."""
-
-    def value(match: re.Match[str]) -> str:
-        name = match[1] or match[4]
-        given = environment.get(name)
-        if match[2] is not None and (given is None or (given == "" and match[2].startswith(":"))):
-            return match[3] or ""
-        return given or ""
-
-    return EXPANSION.sub(value, word)
-
-
 def elsewhere(url: str, listening: Mapping[str, frozenset[str]], names: Collection[str] = (),
               environment: Mapping[str, str] | None = None) -> str | None:  # fmt: skip
     """Why a URL does not ask the container's own server: another host, or a port (or family) it does not listen
     on (none known: any)."""
-    parts = urlsplit(expanded(url, environment or {}))
+    parts = urlsplit(expand(url, dict(environment or {})))  # `${PORT:-8000}`
     host = parts.hostname or ""
     families = _family(host, names)
     if families is None:

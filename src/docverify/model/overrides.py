@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from .dockerfile import Stage
 from .instruction import Instruction
+from .scripts import expansion
 from .shellcommand import Command
 
 # Builtins whose `NAME=value` operands assign; `read NAME`, `getopts spec NAME` and `unset NAME` change it too.
@@ -40,5 +39,4 @@ def set_over(name: str, stage: Stage, run: Instruction, reader: Command) -> tupl
 def _defaulted(name: str, word: str, reader: bool) -> bool:
     """Whether a word assigns `name` a default (`${NAME:=x}`, `${NAME=x}`) or, in the reader's own words, uses one
     (`${NAME:-x}`, `${NAME-x}`)."""
-    operators = ":?[-=]" if reader else ":?="
-    return re.search(rf"\$\{{{re.escape(name)}{operators}", word) is not None
+    return expansion(name, ":?[-=]" if reader else ":?=").search(word) is not None

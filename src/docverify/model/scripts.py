@@ -75,7 +75,8 @@ class Setting:
     text: str  # the words that give it, for a message
 
 
-def _expansion(variable: str, operators: str) -> re.Pattern[str]:
+def expansion(variable: str, operators: str) -> re.Pattern[str]:
+    """`${VARIABLE<op>value}` for the operators given (`:?=` a default it assigns, `:?[-=]` one it uses)."""
     return re.compile(rf"\$\{{{re.escape(variable)}(?P<op>{operators})(?P<value>[^}}]*)\}}")
 
 
@@ -86,7 +87,7 @@ def settings_of(script: str, variable: str) -> list[Setting]:
     `readonly` before it) defaults it too; any other `VAR=…` sets it, even on a condition (then the default
     holds only sometimes). Assignments before a command's program (`VAR=1 cmd`) are that command's only.
     """
-    assigning, reading = _expansion(variable, ":?="), _expansion(variable, ":?[-=]")
+    assigning, reading = expansion(variable, ":?="), expansion(variable, ":?[-=]")
     found = []
     for command in commands(script):
         words = [*command.argv, *command.assignments]

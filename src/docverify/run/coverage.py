@@ -14,6 +14,7 @@ from ..model import shell
 from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
 from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by, undescribed
+from ..vocabulary.common import attempted
 from ..vocabulary.label import Claim
 from ..vocabulary.stage import BuildArgumentArgs
 from .walk import Walk
@@ -138,7 +139,7 @@ def _unnamed_runs(walk: Walk) -> list[str]:
     for stage in walk.sources.dockerfile.stages:
         # A step that may run does its work when it does: on a condition the static level cannot decide (`if [ -d
         # /app ]`), or left in the background (`step & wait`).
-        for instruction, command in _with_traps([(i, c) for i, c in stage.commands() if not c.inert]):
+        for instruction, command in _with_traps(attempted(stage.commands())):
             # A function's call: its body's commands are the steps.
             if command.call or not a_step(command) or instruction.cite in excused:
                 continue

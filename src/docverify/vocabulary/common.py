@@ -167,7 +167,12 @@ def apt_commands(stage: Stage, maybe: bool = False) -> list[tuple[Instruction, C
     """The stage's unconditional apt commands that install packages, in order (not `-s` or `--download-only`);
     `maybe`: those that may run too (in an `if`, after `||`, in `${SET+$(…)}`), for what must not be there."""
     found = [(i, c) for i, c in stage.commands() if any(c.runs(*way) for way in APT_INSTALLS) and not _apt_no_op(c)]
-    return [(i, c) for i, c in found if not c.inert] if maybe else unconditional(found)
+    return attempted(found) if maybe else unconditional(found)
+
+
+def attempted(found: list[tuple[Instruction, Command]]) -> list[tuple[Instruction, Command]]:
+    """Commands that may do their work, on a condition too: all but those asked only for `--help` or `--version`."""
+    return [(i, c) for i, c in found if not c.inert]
 
 
 def _apt_no_op(command: Command) -> bool:

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..model import listening, reads
+from ..model import reads
 from ..model.compose import Service
+from ..model.instruction import expand
 from ..model.sources import Sources
 from ..observe import http
 from ..observe.subjects import EVERYTHING, Stack
@@ -140,7 +141,7 @@ def _health_path(stack: Stack, port: str) -> str | None:
     """The path the image's own health check asks over HTTP on the container port, if it asks one."""
     check = stack.service.config.healthcheck
     for url in (u for word in (check.test[1:] if check else ()) for u in URL.findall(word)):
-        parts = urlsplit(listening.expanded(url, stack.service.config.env))  # `${PORT:-8000}` as its shell reads it
+        parts = urlsplit(expand(url, stack.service.config.env))  # `${PORT:-8000}`, its default where unset
         try:
             asked = parts.port or 80
         except ValueError:  # no port at all: not this one

@@ -20,6 +20,7 @@ from ..observe.subjects import Images
 from .common import (
     apt_commands,
     apt_names,
+    attempted,
 )
 from .label import Cites, Claim, Label, fail, words
 
@@ -49,7 +50,7 @@ def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cit
     # `FROM builder AS runtime`: what the builder installed is in the final image too.
     for stage in sources.dockerfile.final.chain():
         # An install that may run (in an `if`, after `||`) may put a tool in the image: absence is not proven.
-        apt, apk = apt_commands(stage, maybe=True), [(i, c) for i, c in stage.running("apk", "add") if not c.inert]
+        apt, apk = apt_commands(stage, maybe=True), attempted(stage.running("apk", "add"))
         installed = [(i, c, w) for i, c in apt for w in apt_names(c)]
         installed += [(i, c, w) for i, c in apk for w in c.operands(2)]
         bad = [(i, c, w) for i, c, w in installed
