@@ -2957,3 +2957,37 @@ CATALOGUE += [
         ("No Build Tools", "Runtime/Dependencies"),
     ),  # fmt: skip
 ]
+CATALOGUE += [
+    # A function's "$@" is its call's words: gcc and make are installed.
+    mutant(
+        "build-tools-through-a-function",
+        D,
+        (
+            RUNTIME_APT,
+            RUNTIME_APT
+            + '    && inst() { apt-get install -y --no-install-recommends "$@"; } \\\n    && inst gcc make \\\n',
+        ),
+        ("No Build Tools", "Runtime/Dependencies"),
+    ),  # fmt: skip
+    # What `$TOOLS` holds is the shell's business: the static level cannot tell gcc is not among it.
+    mutant(
+        "build-tools-from-a-variable",
+        D,
+        (
+            RUNTIME_APT,
+            RUNTIME_APT + '    && TOOLS="gcc make" \\\n    && apt-get install -y --no-install-recommends ${TOOLS} \\\n',
+        ),
+        ("No Build Tools", "Runtime/Dependencies", "Lint"),
+    ),  # fmt: skip
+]
+EQUIVALENT += [
+    # The same two packages, through a function's "$@".
+    mutant(
+        "apt-through-a-function",
+        D,
+        (
+            "    && apt-get install -y --no-install-recommends libpq5 curl \\\n",
+            '    && inst() { apt-get install -y --no-install-recommends "$@"; } \\\n    && inst libpq5 curl \\\n',
+        ),
+    ),  # fmt: skip
+]

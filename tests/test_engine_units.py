@@ -1359,3 +1359,22 @@ def test_the_server_listens_where_the_image_exposes_or_its_command_binds() -> No
 )  # fmt: skip
 def test_a_loop_variable_takes_each_of_its_words(script: str, wanted: list[tuple[str, ...]]) -> None:
     assert [c.argv for c in shell.commands(script) if c.argv] == wanted
+
+
+@pytest.mark.parametrize(
+    ("script", "wanted"),
+    [
+        ('i() { apt-get install -y "$@"; }\ni gcc make\n', [("apt-get", "install", "-y", "gcc", "make")]),
+        ('i() { echo "$2" "${1}" $# "$3"; }\ni a b\n', [("echo", "b", "a", "2")]),  # an unset one is no word
+        ('o() { i "$@" x; }\ni() { echo "$@"; }\no a\n', [("echo", "a", "x")]),  # passed on, as sh passes them
+        ('i() { echo "$@"; }\nfor p in a b; do i "$p"; done\n', [("echo", "a"), ("echo", "b")]),
+        ('i() { echo "$@"; }\ni $X\n', [("echo", "$@")]),  # the call's words the static level cannot read
+        ('i() { shift; echo "$@"; }\ni a b\n', [("echo", "$@")]),  # moved: not guessed
+        ('i() { set -- c; echo "$1"; }\ni a\n', [("echo", "$1")]),
+        ('i() { set -eo pipefail; echo "$1"; }\ni a\n', [("echo", "a")]),  # options only: they stay
+    ],
+)  # fmt: skip
+def test_a_function_call_gives_its_body_the_call_s_words(script: str, wanted: list[tuple[str, ...]]) -> None:
+    # The body as written comes first, with no words of a call: it runs only where it is called.
+    ran = [c.argv for c in shell.commands(script) if c.argv[:1] in (("apt-get",), ("echo",))]
+    assert ran[0][0] in ("apt-get", "echo") and not {"a", "b", "gcc"} & set(ran[0]) and ran[1:] == wanted, ran

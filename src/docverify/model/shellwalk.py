@@ -12,7 +12,7 @@ import posixpath
 import re
 from typing import Any
 
-from . import shelltree
+from . import shellargs, shelltree
 from .shellcommand import Command, each_word
 
 CALLS = 8  # how deep function calls are followed (a function that calls itself stops there)
@@ -35,6 +35,7 @@ class Context:
     calls: int = 0
     writes: tuple[str, ...] = ()  # an enclosing `{ …; } > file`'s files: its commands' output goes there
     loops: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enclosing `for NAME in words`: what `$NAME` takes
+    arguments: tuple[str, ...] | None = None  # in a function's body, its call's words, if the walk can tell
 
 
 class Walker:
@@ -55,8 +56,8 @@ class Walker:
             name = next((p.word for p in node.parts if p.kind == "word"), "")
             self.functions[name] = next((p for p in node.parts if p.kind == "compound"), None)
             for part in node.parts:
-                if part.kind == "compound":  # the body as written: it runs only where it is called
-                    self.walk(part, dataclasses.replace(context, conditional=True))
+                if part.kind == "compound":  # the body as written; it runs, with its call's words, where called
+                    self.walk(part, dataclasses.replace(context, conditional=True, arguments=()))
         elif kind == "if":
             self._if(node, context)
         elif kind in ("while", "until", "for", "case"):
@@ -101,17 +102,17 @@ class Walker:
         words = [p.word for p in node.parts if p.kind == "word"]
         assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
         body = self.functions.get(words[0]) if words else None
-        if words or assignments:
-            line = _line_of(self.script, node.pos[0])
-            c = context
-            for argv in each_word(tuple(words), c.loops):  # `apt-get install "$pkg"` once per word of the loop
-                self.found.append(Command(argv, assignments, c.conditional, line, c.guarded, c.background,
-                                          c.chained, expands=shelltree.expanded(node), subshell=c.subshell,
-                                          call=body is not None, writes=c.writes + _writes(node.parts)))  # fmt: skip
+        c, line = context, _line_of(self.script, node.pos[0])
+        # `apt-get install "$pkg"` once per word of the loop; in a function, "$@" is its call's words.
+        calls = [shellargs.bound(argv, c.arguments) for argv in each_word(tuple(words), c.loops)]
+        for argv in calls if words or assignments else []:
+            self.found.append(Command(argv, assignments, c.conditional, line, c.guarded, c.background, c.chained,
+                                      expands=shelltree.expanded(node), subshell=c.subshell, call=body is not None,
+                                      writes=c.writes + _writes(node.parts)))  # fmt: skip
         for part in node.parts:
             self._substitutions(part, context)
-        if body is not None and context.calls < CALLS:  # the function's body runs here, as the call runs
-            self.walk(body, dataclasses.replace(context, calls=context.calls + 1))
+        for argv in calls if body is not None and context.calls < CALLS else []:  # the body runs here, as called
+            self.walk(body, dataclasses.replace(context, calls=c.calls + 1, arguments=shellargs.of_call(argv, body)))
 
     def _substitutions(self, node: Any, context: Context) -> None:
         """The `$(…)` in a word or a redirection's target: each runs as the command runs (`set -e` never sees it

@@ -11,7 +11,7 @@ from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import packages
 from ..observe.subjects import Images
-from ..vocabulary.common import apt_commands, apt_names, cites
+from ..vocabulary.common import apt_commands, apt_names, cites, unread
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
 
@@ -63,7 +63,7 @@ def _removed(command: Command, later: list[tuple[Instruction, Command]]) -> set[
 
 @DEPENDENCIES.static(
     "the apt-get install operands, exactly (not `-s` or `--download-only`; one that may run, in an `if` or after "
-    "`||`, counts for exactly); none removed later"
+    "`||`, counts for exactly); none removed later; an operand this level cannot read (`$PKGS`) fails an exact list"
 )
 def dependencies_static(claim: Claim[DependenciesArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
@@ -76,6 +76,11 @@ def dependencies_static(claim: Claim[DependenciesArgs], sources: Sources) -> Cit
         fail(claim, f"{words(claim.args.packages)} installed", f"`{' '.join(c.argv)}` removing one", stage.where(i))
     exact = not claim.args.among_others
     missing = sorted(wanted - set(installed))
+    # `apt-get install $PKGS`: neither "exactly" nor a missing package can be told from here.
+    unknown = [(i, w) for i, c in apt_commands(stage, maybe=True) for w in unread(c)] if exact or missing else []
+    if unknown:
+        fail(claim, f"apt-get installs {words(claim.args.packages)}",
+             f"an install of `{unknown[0][1]}`, which this level cannot read", stage.where(unknown[0][0]))  # fmt: skip
     # "Exactly" holds only if nothing else may be installed: an install in an `if` or after `||` counts too.
     maybe = [name for _, command in apt_commands(stage, maybe=True) for name in apt_names(command)]
     extra = sorted(set(maybe) - wanted) if exact else []

@@ -112,6 +112,17 @@ def unconditional(found: list[tuple[Instruction, Command]]) -> list[tuple[Instru
 
 def install_operands(command: Command) -> list[str]:
     """What `apt-get install` / `pip install` installs: the operands, less options and their values."""
+    return plain(_install_words(command))
+
+
+def unread(command: Command) -> list[str]:
+    """The operands of an install this level cannot read (`$TOOLS`, `"$@"` outside a call, `$(cat list)`)."""
+    satisfy = command.program == "apk" or "satisfy" in command.argv
+    words = command.operands(2 if command.program == "apk" else 1) if satisfy else _install_words(command)
+    return [word for word in words if set(word) & set("$`")]
+
+
+def _install_words(command: Command) -> list[str]:
     argv = list(command.invocation())
     operands = argv[argv.index("install") + 1 :] if "install" in argv else []
     names, skip = [], False
@@ -134,7 +145,7 @@ def install_operands(command: Command) -> list[str]:
         ):
             skip = True
         else:
-            names += plain([word])
+            names.append(word)
     return names
 
 

@@ -21,6 +21,7 @@ from .common import (
     apt_commands,
     apt_names,
     attempted,
+    unread,
 )
 from .label import Cites, Claim, Label, fail, words
 
@@ -43,7 +44,7 @@ NO_BUILD_TOOLS = Label(
 
 @NO_BUILD_TOOLS.static(
     "neither the final stage nor an earlier stage it is built FROM installs (even on a condition, in an `if` or after "
-    "`||`) or copies in any of them"
+    "`||`) or copies in any of them, nor installs a word this level cannot read (`$TOOLS`)"
 )
 def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cites:
     cites: set[str] = set()
@@ -55,12 +56,14 @@ def no_build_tools_static(claim: Claim[BuildToolsArgs], sources: Sources) -> Cit
         installed += [(i, c, w) for i, c in apk for w in c.operands(2)]
         bad = [(i, c, w) for i, c, w in installed
                if w in claim.args.tools or (claim.args.suffix and w.endswith(claim.args.suffix))]  # fmt: skip
+        # `apt-get install $TOOLS`: what it installs is not known here, so neither is the tools' absence.
+        bad += [(i, c, f"`{w}`, which this level cannot read") for i, c in [*apt, *apk] for w in unread(c)]
         if bad:
             maybe = " that may run" if bad[0][1].conditional else ""
             fail(
                 claim,
                 f"no {words(claim.args.tools)} in the final image",
-                f"an install{maybe} of {words(w for _, _, w in bad)}",
+                f"an install{maybe} of {words(dict.fromkeys(w for _, _, w in bad))}",
                 stage.where(bad[0][0]),
             )
         # A tool copied in, from another stage or the context, is in the image as much as one installed.
