@@ -2991,3 +2991,43 @@ EQUIVALENT += [
         ),
     ),  # fmt: skip
 ]
+CATALOGUE += [
+    # sh leaves a RUN at `exit`: the venv is made, the requirements never installed into it.
+    mutant(
+        "venv-filled-after-an-exit",
+        D,
+        ("RUN python -m venv --without-pip /venv \\\n", "RUN python -m venv --without-pip /venv && exit 0 \\\n"),
+        "Builder/Virtual Environment",
+    ),  # fmt: skip
+    # pip reads PIP_DRY_RUN from its environment: the install only says what it would do.
+    mutant(
+        "venv-install-a-dry-run",
+        D,
+        (
+            "RUN python -m venv --without-pip /venv \\\n",
+            "RUN export PIP_DRY_RUN=1 \\\n    && python -m venv --without-pip /venv \\\n",
+        ),
+        "Builder/Virtual Environment",
+    ),  # fmt: skip
+    # `#!/bin/sh -s`: sh reads its commands from the input, and the script's path is only $1.
+    mutant("entrypoint-reads-its-input", E, ("#!/bin/sh\n", "#!/bin/sh -s\n"), "Shell"),
+    # An arithmetic expansion assigns in the shell: the wait is bounded by 1 s whatever the environment says.
+    mutant(
+        "wait-bound-set-by-arithmetic",
+        E,
+        (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}" "$((DB_WAIT_TIMEOUT = 1))"\n'),
+        "Database Wait",
+    ),  # fmt: skip
+]
+EQUIVALENT += [
+    # The shell removes the quotes: the default is 30.
+    mutant("wait-default-quoted", E, (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:="30"}"\n')),
+    # Compose's empty value is unset to `${DB_WAIT_TIMEOUT:=30}`: the wait is still bounded by 30 s.
+    mutant(
+        "compose-wait-bound-empty",
+        C,
+        ("      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n", "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-}\n"),
+    ),  # fmt: skip
+    # Docker reads a range port by port: this one is 8000 alone.
+    mutant("expose-as-a-range", D, ("EXPOSE 8000\n", "EXPOSE 8000-8000\n")),
+]

@@ -683,6 +683,10 @@ def test_a_parameter_is_read_by_its_whole_name() -> None:
         ('echo "${T:-30}"\n', None, None),  # read, never assigned
         (': "${T:=30}"\nT=300\n', "30", "T=300"),
         ('if [ -z "$X" ]; then T=1; fi\n: "${T:=30}"\n', "30", "T=1"),  # on a condition, it still overrides
+        (': "${T:="30"}"\n', "30", None),  # the shell removes the quotes
+        (': "${T:=30}" "$((T = 1))"\n', "30", "$((T = 1))"),  # arithmetic assigns in the shell itself
+        (': "${T:=30}" "$((T++))" "$((TT += 1))"\n', "30", "$((T++))"),
+        (': "${T:=30}" "$((T == 1))" "$((TT = 1))"\n', "30", None),  # a comparison, another name
     ],
 )
 def test_a_default_is_what_the_shell_gives(script: str, default: str | None, override: str | None) -> None:
@@ -947,6 +951,9 @@ def test_the_interpreter_is_entrypoints_shell_or_the_kernels_reading_of_the_sheb
     assert run("#!/usr/bin/env sh -e")[2] == "env looking for a program named `sh -e`"
     assert run("#!/bin/sh -eu", '["bash", "/e.sh"]') == ("bash", "", None)  # the `#!` line is a comment then
     assert run("set -e")[2] == "no `#!` line, the first line 'set -e'"
+    # sh then reads its input (`-s`), or takes the script's path as its commands (`-c`): the lines never run.
+    assert run("#!/bin/sh -s")[2] == "`-s`, with which sh never runs the script's lines"
+    assert run("#!/bin/sh -ec")[2] == "`-ec`, with which sh never runs the script's lines"
 
 
 def test_an_arg_is_in_scope_from_its_own_line_on(tmp_path: Path) -> None:
@@ -1378,3 +1385,38 @@ def test_a_function_call_gives_its_body_the_call_s_words(script: str, wanted: li
     # The body as written comes first, with no words of a call: it runs only where it is called.
     ran = [c.argv for c in shell.commands(script) if c.argv[:1] in (("apt-get",), ("echo",))]
     assert ran[0][0] in ("apt-get", "echo") and not {"a", "b", "gcc"} & set(ran[0]) and ran[1:] == wanted, ran
+
+
+@pytest.mark.parametrize(
+    ("script", "conditional"),
+    [
+        ("a && exit 0 && b\n", True),  # b never runs
+        ("a && exit 0; b\n", True),  # only when a failed
+        ("a && exec true; b\n", True),
+        ("a || exit 1; b\n", False),  # the usual guard: b runs whenever the script goes on
+        ("exec >log; b\n", False),  # exec that only redirects
+    ],
+)
+def test_after_an_exit_or_an_exec_a_command_may_not_run(script: str, conditional: bool) -> None:
+    assert next(c for c in shell.commands(script) if c.argv[:1] == ("b",)).conditional is conditional
+
+
+def test_a_port_range_is_each_of_its_ports(tmp_path: Path) -> None:
+    stage = parse(dockerfile(tmp_path, "FROM alpine\nEXPOSE 8000-8000 53-54/udp 9000-1\n")).final
+    assert set(stage.exposed()) == {"8000/tcp", "53/udp", "54/udp", "9000-1/tcp"}  # a backward range, as written
+
+
+@pytest.mark.parametrize(
+    ("before", "wanted"),
+    [
+        ("RUN export PIP_DRY_RUN=1 && ", "`export PIP_DRY_RUN=1` setting PIP_DRY_RUN first"),
+        ("ENV PIP_TARGET=/x\nRUN ", "ENV PIP_TARGET=/x"),
+        ("RUN PIP_PREFIX=/x ", "`PIP_PREFIX=/x`"),  # the install's own environment
+        ("RUN export PIP_NO_CACHE_DIR=1 && ", None),  # where it installs stays the venv
+    ],
+)
+def test_pip_s_environment_may_send_an_install_elsewhere(tmp_path: Path, before: str, wanted: str | None) -> None:
+    from docverify.packs.python import diverted
+
+    stage = parse(dockerfile(tmp_path, f"FROM python\n{before}pip --python /v/bin/python install -r r.txt\n")).final
+    assert diverted(stage, *stage.running("pip", "install")[0]) == wanted

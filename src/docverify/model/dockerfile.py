@@ -20,6 +20,7 @@ from ..errors import DockerfileError
 from . import reads, shell
 from .accounts import User, created
 from .instruction import EXEC_FORM, KNOWN, Healthcheck, Instruction, clean_path, expand, normalise_image
+from .listening import port_keys
 
 
 @dataclass
@@ -158,8 +159,8 @@ class Stage:
     def exposed(self) -> dict[str, Instruction]:
         ports = dict(self.parent.exposed()) if self.parent else {}
         for instruction in self.all("EXPOSE"):
-            for word in instruction.arguments():  # `EXPOSE $PORT`: the builder expands it
-                ports[port_key(expand(word, self.variables(instruction)))] = instruction
+            for word in instruction.arguments():  # `EXPOSE $PORT`: the builder expands it; a range, each port
+                ports.update(dict.fromkeys(port_keys(expand(word, self.variables(instruction))), instruction))
         return ports
 
     @property
@@ -222,11 +223,6 @@ class Dockerfile:
     def stage_named(self, name: str) -> Stage | None:
         reads.note("dockerfile:stages")
         return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
-
-
-def port_key(port: str) -> str:
-    """A port as Docker keys it: without a protocol, TCP (`8000` is `8000/tcp`)."""
-    return port if "/" in port else f"{port}/tcp"
 
 
 # `RUN <<EOF` (or `RUN python3 <<'PY'`): the lines up to the delimiter are the step's, which only BuildKit reads.

@@ -76,3 +76,16 @@ def elsewhere(url: str, listening: Mapping[str, frozenset[str]], names: Collecti
         wanted = "/".join(f"IPv{f}" for f in sorted(listening[key]))
         return f"asks {host} over IPv{'/'.join(sorted(families))}, but the server listens on port {port} over {wanted}"
     return None
+
+
+def port_key(port: str) -> str:
+    """A port as Docker keys it: without a protocol, TCP (`8000` is `8000/tcp`)."""
+    return port if "/" in port else f"{port}/tcp"
+
+
+def port_keys(ports: str) -> list[str]:
+    """EXPOSE's word as Docker keys it: `8000-8001/udp` is 8000/udp and 8001/udp (a range it cannot read, as is)."""
+    first, dash, last = (key := port_key(ports)).partition("/")[0].partition("-")
+    if not (dash and first.isdigit() and last.isdigit() and int(first) <= int(last) <= 65535):
+        return [key]
+    return [f"{port}/{key.partition('/')[2]}" for port in range(int(first), int(last) + 1)]

@@ -4,9 +4,11 @@ values its variables get, as a POSIX shell gives them."""
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from . import shelltree
 from .copies import copies_of
 from .instruction import clean_path
 from .shell import commands
@@ -62,6 +64,8 @@ def interpreter(sources: Sources, script: str) -> Interpreter:
         program, options = options, ""
     if len(options.split()) > 1:  # the kernel passes it as one word: `sh '-e -u'` refuses to start
         return Interpreter(program, options, where, f"`{options}` given to {program} as one word, which it refuses")
+    if re.fullmatch(r"-[A-Za-z]*[sco][A-Za-z]*", options):  # the script's path is then no script: its body never runs
+        return Interpreter(program, options, where, f"`{options}`, with which {program} never runs the script's lines")
     return Interpreter(program, options, where)
 
 
@@ -93,7 +97,7 @@ def settings_of(script: str, variable: str) -> list[Setting]:
         words = [*command.argv, *command.assignments]
         for word in words if not command.conditional else ():
             for match in assigning.finditer(word):
-                found.append(Setting("default", match["value"], command.line, word))
+                found.append(Setting("default", _unquoted(match["value"]), command.line, word))
         plain = [] if command.argv else list(command.assignments)
         if command.argv[:1] in (("export",), ("readonly",)):
             plain = [w for w in command.argv[1:] if "=" in w]
@@ -103,7 +107,22 @@ def settings_of(script: str, variable: str) -> list[Setting]:
                 continue
             whole = reading.fullmatch(value) if not command.conditional else None
             found.append(Setting("default" if whole else "set", whole["value"] if whole else value, command.line, word))
+    # `$((NAME=1))`, `$((NAME+=1))`, `$((NAME++))`: arithmetic assigns in the shell itself.
+    assigns = re.compile(rf"(?<![\w$]){re.escape(variable)}\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)|(?:\+\+|--)\s*"
+                         rf"{re.escape(variable)}\b")  # fmt: skip
+    text = shelltree.unescape_continuations(script)
+    for match in shelltree.ARITHMETIC.finditer(text):
+        if assigns.search(match[0]):
+            found.append(Setting("set", match[0], text.count("\n", 0, match.start()) + 1, match[0]))
     return found
+
+
+def _unquoted(value: str) -> str:
+    """A default as the shell gives it: `${VAR:="30"}` is 30."""
+    try:
+        return "".join(shlex.split(value)) if set(value) & set("'\"\\") else value
+    except ValueError:
+        return value
 
 
 def default_of(script: str, variable: str) -> tuple[Setting | None, Setting | None]:

@@ -144,7 +144,7 @@ class Walker:
         self.found += [dataclasses.replace(c, line=line + c.line - 1) for c in inner.found[1:]]  # not the `:`
 
     def _list(self, node: Any, context: Context) -> None:
-        after_or = after_and = tested = False
+        after_or = after_and = tested = ended = False  # ended: an `exit` or `exec` on the way here may have run
         # The chain's status so far when constants alone decide it (`false || a`: `a` always runs), else None.
         known: bool | None = None
         parts = list(node.parts)
@@ -167,8 +167,8 @@ class Walker:
             later = enumerate(parts[index + 1 :], index + 1)
             ends = [n for n, p in later if p.kind == "operator" and p.op in shelltree.STOPS]
             rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(parts[ends[0] + 1])
-            skipped = (after_or or (after_and and rescued) or tested) and not decided
-            tested = tested or _tests(part)
+            skipped = ((after_or or (after_and and rescued) or tested) and not decided) or ended
+            tested, ended = tested or _tests(part), ended or (not after_or and shelltree.ends(part))
             c = context
             inner = dataclasses.replace(c, conditional=c.conditional or skipped, guarded=c.guarded or handled,
                                         background=c.background or op == "&")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import dockerfile as model
+from ..model import listening as model
 from ..model import reads
 
 

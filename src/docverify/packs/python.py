@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.instruction import option, option_values
+from ..model.overrides import set_over
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import venvs
@@ -57,13 +58,31 @@ def _path_first(stage: Stage, instruction: Instruction, venv: str) -> bool:
     return bool(value) and value.split(":")[0].rstrip("/") == f"{venv}/bin"
 
 
+# pip's settings from the environment that send an install elsewhere (`PIP_TARGET`), or nowhere (`PIP_DRY_RUN`).
+DIVERTING = ("PIP_DRY_RUN", "PIP_TARGET", "PIP_ROOT", "PIP_PREFIX", "PIP_USER")
+
+
+def diverted(stage: Stage, instruction: Instruction, command: Command) -> str | None:
+    """What in pip's environment sends this install elsewhere: the command's own `PIP_TARGET=…`, an ENV, or an
+    earlier assignment or export in the RUN."""
+    for name in DIVERTING:
+        own = [word for word in command.exported if word.partition("=")[0] == name]
+        over = set_over(name, stage, instruction, command)
+        if own or over:
+            return f"`{own[0]}`" if own else over[0].removesuffix(" over the ARG") if over else None
+    return None
+
+
 def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> list[tuple[Instruction, Command]]:
-    """pip (or uv pip) installs into the venv, reading `requirements` when it is named (not `--dry-run`)."""
+    """pip (or uv pip) installs into the venv, reading `requirements` when it is named (not `--dry-run`, nor with
+    pip's environment sending it elsewhere)."""
     found = []
     for instruction, command in unconditional(stage.running("pip", "install") + stage.running("uv", "pip", "install")):
         argv = list(command.invocation())
         if "--dry-run" in argv[: argv.index("--") if "--" in argv else len(argv)]:
             continue  # it only reports what it would install
+        if command.program != "uv" and diverted(stage, instruction, command):
+            continue
         interpreter = option(argv, "--python")
         program = PurePosixPath(argv[0])
         into = None
@@ -126,7 +145,10 @@ VIRTUAL_ENVIRONMENT = Label(
 )
 
 
-@VIRTUAL_ENVIRONMENT.static("the venv made (venv, virtualenv, uv venv), then an install into it reading the file")
+@VIRTUAL_ENVIRONMENT.static(
+    "the venv made (venv, virtualenv, uv venv), then an install into it reading the file (not one that pip's "
+    "environment sends elsewhere: `PIP_TARGET`, `PIP_DRY_RUN`)"
+)
 def venv_static(claim: Claim[VenvArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     path = clean_path(claim.args.path)
@@ -147,10 +169,11 @@ def venv_static(claim: Claim[VenvArgs], sources: Sources) -> Cites:
     if claim.args.by_pip and uv:
         fail(claim, f"pip installing into {path}", f"`{' '.join(uv[0].argv)}`, uv's installer", stage.where())
     if claim.args.requirements and not filled:
+        sent = [d for i, c in stage.running("pip", "install") if (d := diverted(stage, i, c))]
         fail(
             claim,
             f"an install of {claim.args.requirements} into {path}",
-            "no pip install into it reading the file",
+            "no pip install into it reading the file" + (f" (pip's environment has {sent[0]})" if sent else ""),
             stage.where(),
         )
     return cites(made + filled)

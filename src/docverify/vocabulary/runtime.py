@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import ComposeError
-from ..model.dockerfile import port_key
 from ..model.instruction import clean_path
+from ..model.listening import port_key
 from ..model.scripts import entrypoint_script, script_path
 from ..model.sources import Sources
 from ..observe import files, sockets
