@@ -1416,7 +1416,7 @@ def test_a_port_range_is_each_of_its_ports(tmp_path: Path) -> None:
     ],
 )
 def test_pip_s_environment_may_send_an_install_elsewhere(tmp_path: Path, before: str, wanted: str | None) -> None:
-    from docverify.packs.python import diverted
+    from docverify.packs.pipenv import diverted
 
     stage = parse(dockerfile(tmp_path, f"FROM python\n{before}pip --python /v/bin/python install -r r.txt\n")).final
     assert diverted(stage, *stage.running("pip", "install")[0]) == wanted

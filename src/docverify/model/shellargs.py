@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import shelltree
+
 ALL = {"$@", "${@}", "$*", "${*}"}
 ONE = re.compile(r"\$(?:([1-9#])|\{([1-9#])\})")
 NOT_LITERAL = set("$`*?[")
@@ -52,7 +54,7 @@ def _moves(words: list[str]) -> bool:
 
 def _commands(node: Any) -> Iterator[list[str]]:
     if getattr(node, "kind", None) == "command":
-        yield [p.word for p in node.parts if p.kind == "word"]
+        yield shelltree.command_words(node)
     for child in [*(getattr(node, "parts", None) or []), *(getattr(node, "list", None) or [])]:
         if not isinstance(child, (str, int)) and hasattr(child, "kind"):
             yield from _commands(child)

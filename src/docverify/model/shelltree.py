@@ -141,18 +141,23 @@ def expanded(command: Any) -> frozenset[str]:
     )
 
 
+def command_words(node: Any) -> list[str]:
+    """A simple command's words as written (quotes removed); none for any other node."""
+    return [p.word for p in getattr(node, "parts", []) if p.kind == "word"] if node.kind == "command" else []
+
+
 # Operators that end an and-or list's chain (`a && b; c`), and `||`, which may rescue it.
 STOPS = (";", "&", "\n", "||")
 
 
 def rescues(node: Any) -> bool:
     """Whether the command after `||` can end the list well: not `false`, nor `exit`/`return` with a failure."""
-    words = [p.word for p in getattr(node, "parts", []) if p.kind == "word"] if node.kind == "command" else []
+    words = command_words(node)
     return not (words[:1] == ["false"] or (words[:1] in (["exit"], ["return"]) and words[1:2] != ["0"]))
 
 
 def ends(node: Any) -> bool:
     """`exit`, `return`, or `exec` of a program: nothing after it in its list runs (an `exec` that fails ends sh
     too); `exec >log` only redirects."""
-    words = [p.word for p in getattr(node, "parts", []) if p.kind == "word"] if node.kind == "command" else []
+    words = command_words(node)
     return words[:1] in (["exit"], ["return"]) or (words[:1] == ["exec"] and len(words) > 1)

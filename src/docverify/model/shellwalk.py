@@ -235,7 +235,7 @@ def _flat(parts: list[Any]) -> list[Any]:
 
 def _tests(node: Any) -> bool:
     """A test (`[ … ]`, `test …`): its failing is an answer, so what `&&` joins to it runs only on that answer."""
-    words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    words = shelltree.command_words(node)
     return words[:1] in (["["], ["test"], ["[["])
 
 
@@ -252,7 +252,7 @@ def _constant(node: Any) -> bool | None:
         members = [p for p in node.parts if p.kind not in ("reservedword", "pipe")]
         inner = _constant(members[0]) if len(members) == 1 else None
         return None if inner is None else inner != _negated(node)
-    words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    words = shelltree.command_words(node)
     if words[:1] in (["["], ["test"]) and not any(getattr(p, "parts", None) for p in node.parts):
         return _literal_test(words[1:-1] if words[0] == "[" and words[-1] == "]" else words[1:])
     return {"true": True, ":": True, "false": False}.get(words[0]) if words else None
@@ -294,5 +294,5 @@ def _first(node: Any) -> Any:
 def _exits_failing(node: Any) -> bool:
     """Whether `node` starts with `exit N` or `return N`, N not 0 (nor `$?`, which is the condition's status)."""
     node = _first(node)
-    words = [p.word for p in node.parts if p.kind == "word"] if node.kind == "command" else []
+    words = shelltree.command_words(node)
     return words[:1] in (["exit"], ["return"]) and len(words) > 1 and words[1] not in ("0", "$?")

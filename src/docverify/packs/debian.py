@@ -77,12 +77,13 @@ def dependencies_static(claim: Claim[DependenciesArgs], sources: Sources) -> Cit
     exact = not claim.args.among_others
     missing = sorted(wanted - set(installed))
     # `apt-get install $PKGS`: neither "exactly" nor a missing package can be told from here.
-    unknown = [(i, w) for i, c in apt_commands(stage, maybe=True) for w in unread(c)] if exact or missing else []
+    may_run = apt_commands(stage, maybe=True)
+    unknown = [(i, w) for i, c in may_run for w in unread(c)] if exact or missing else []
     if unknown:
         fail(claim, f"apt-get installs {words(claim.args.packages)}",
              f"an install of `{unknown[0][1]}`, which this level cannot read", stage.where(unknown[0][0]))  # fmt: skip
     # "Exactly" holds only if nothing else may be installed: an install in an `if` or after `||` counts too.
-    maybe = [name for _, command in apt_commands(stage, maybe=True) for name in apt_names(command)]
+    maybe = [name for _, command in may_run for name in apt_names(command)]
     extra = sorted(set(maybe) - wanted) if exact else []
     if missing or extra:
         has = f"apt-get install of {words(installed) or 'nothing'}" + (

@@ -17,7 +17,6 @@ from pathlib import PurePosixPath
 
 from ..model.dockerfile import Instruction, Stage, clean_path
 from ..model.instruction import option, option_values
-from ..model.overrides import set_over
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import venvs
@@ -27,6 +26,7 @@ from ..vocabulary.common import cites, install_operands, unconditional
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
 from . import requirements
+from .pipenv import diverted
 
 PYTHON = re.compile(r"python3?(\.\d+)?")
 
@@ -56,21 +56,6 @@ def _path_first(stage: Stage, instruction: Instruction, venv: str) -> bool:
         if env.line < instruction.line and "PATH" in env.env():
             value = env.env()["PATH"]
     return bool(value) and value.split(":")[0].rstrip("/") == f"{venv}/bin"
-
-
-# pip's settings from the environment that send an install elsewhere (`PIP_TARGET`), or nowhere (`PIP_DRY_RUN`).
-DIVERTING = ("PIP_DRY_RUN", "PIP_TARGET", "PIP_ROOT", "PIP_PREFIX", "PIP_USER")
-
-
-def diverted(stage: Stage, instruction: Instruction, command: Command) -> str | None:
-    """What in pip's environment sends this install elsewhere: the command's own `PIP_TARGET=…`, an ENV, or an
-    earlier assignment or export in the RUN."""
-    for name in DIVERTING:
-        own = [word for word in command.exported if word.partition("=")[0] == name]
-        over = set_over(name, stage, instruction, command)
-        if own or over:
-            return f"`{own[0]}`" if own else over[0].removesuffix(" over the ARG") if over else None
-    return None
 
 
 def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> list[tuple[Instruction, Command]]:
