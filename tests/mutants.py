@@ -3031,3 +3031,7 @@ EQUIVALENT += [
     # Docker reads a range port by port: this one is 8000 alone.
     mutant("expose-as-a-range", D, ("EXPOSE 8000\n", "EXPOSE 8000-8000\n")),
 ]
+EQUIVALENT += [
+    # GNU env splits -S's word: sh runs the script with -e and -u, as `set -eu` has it anyway.
+    mutant("entrypoint-shell-through-env-split", E, ("#!/bin/sh\n", "#!/usr/bin/env -S sh -eu\n")),
+]

@@ -954,6 +954,11 @@ def test_the_interpreter_is_entrypoints_shell_or_the_kernels_reading_of_the_sheb
     # sh then reads its input (`-s`), or takes the script's path as its commands (`-c`): the lines never run.
     assert run("#!/bin/sh -s")[2] == "`-s`, with which sh never runs the script's lines"
     assert run("#!/bin/sh -ec")[2] == "`-ec`, with which sh never runs the script's lines"
+    assert run("#!/bin/sh -eo")[2] == "`-eo`, which takes the script's path as an option's name"
+    # GNU env's -S splits its one word: sh then gets each option as a word of its own.
+    assert run("#!/usr/bin/env -S sh -eu") == ("sh", "-eu", None)
+    assert run("#!/usr/bin/env -S sh -e -o pipefail") == ("sh", "-e -o pipefail", None)
+    assert run("#!/usr/bin/env -S sh -s")[2] == "`-s`, with which sh never runs the script's lines"
 
 
 def test_an_arg_is_in_scope_from_its_own_line_on(tmp_path: Path) -> None:

@@ -58,14 +58,19 @@ def interpreter(sources: Sources, script: str) -> Interpreter:
         return Interpreter("", "", where, f"no `#!` line, the first line {first!r}")
     words = first[2:].split(None, 1)
     program, options = PurePosixPath(words[0]).name, (words[1].strip() if len(words) > 1 else "")
-    if program == "env" and options and not options.startswith("-"):  # env runs its one word as a program's name
+    split = re.fullmatch(r"(?:-S\s*|--split-string[=\s])(.*)", options) if program == "env" else None
+    if split and split[1].split():  # `env -S sh -e -u`: env splits its word, and runs the program with the rest
+        program, options = PurePosixPath(split[1].split()[0]).name, " ".join(split[1].split()[1:])
+    elif program == "env" and options and not options.startswith("-"):  # env runs its one word as a program's name
         if len(options.split()) > 1:
             return Interpreter(options, "", where, f"env looking for a program named `{options}`")
         program, options = options, ""
-    if len(options.split()) > 1:  # the kernel passes it as one word: `sh '-e -u'` refuses to start
+    elif len(options.split()) > 1:  # the kernel passes it as one word: `sh '-e -u'` refuses to start
         return Interpreter(program, options, where, f"`{options}` given to {program} as one word, which it refuses")
-    if re.fullmatch(r"-[A-Za-z]*[sco][A-Za-z]*", options):  # the script's path is then no script: its body never runs
+    if any(re.fullmatch(r"-[A-Za-z]*[sc][A-Za-z]*", o) for o in options.split()):  # the script's path is no script
         return Interpreter(program, options, where, f"`{options}`, with which {program} never runs the script's lines")
+    if re.fullmatch(r"-[A-Za-z]*o", options.split()[-1] if options else ""):  # `-o` then takes the path as a name
+        return Interpreter(program, options, where, f"`{options}`, which takes the script's path as an option's name")
     return Interpreter(program, options, where)
 
 
