@@ -3035,3 +3035,14 @@ EQUIVALENT += [
     # GNU env splits -S's word: sh runs the script with -e and -u, as `set -eu` has it anyway.
     mutant("entrypoint-shell-through-env-split", E, ("#!/bin/sh\n", "#!/usr/bin/env -S sh -eu\n")),
 ]
+EQUIVALENT += [
+    # A retry loop over literal words runs its body once at least: the install is as sure as before.
+    mutant(
+        "apt-install-retried-in-a-loop",
+        D,
+        (
+            "    && apt-get install -y --no-install-recommends libpq5 curl \\\n",
+            "    && for _ in 1 2 3; do apt-get install -y --no-install-recommends libpq5 curl && break; sleep 5; done \\\n",
+        ),
+    ),  # fmt: skip
+]

@@ -1400,6 +1400,10 @@ def test_a_function_call_gives_its_body_the_call_s_words(script: str, wanted: li
         ("a && exec true; b\n", True),
         ("a || exit 1; b\n", False),  # the usual guard: b runs whenever the script goes on
         ("exec >log; b\n", False),  # exec that only redirects
+        ("for _ in 1 2; do a && break; b; done\n", True),  # a retry: b only when a failed
+        ("for _ in 1 2; do b && break; done\n", False),  # literal words: the body runs once at least
+        ("for f in $(ls); do b; done\n", True),  # words the static level cannot count: maybe none
+        ("while a; do b; done\n", True),
     ],
 )
 def test_after_an_exit_or_an_exec_a_command_may_not_run(script: str, conditional: bool) -> None:

@@ -157,7 +157,7 @@ def rescues(node: Any) -> bool:
 
 
 def ends(node: Any) -> bool:
-    """`exit`, `return`, or `exec` of a program: nothing after it in its list runs (an `exec` that fails ends sh
-    too); `exec >log` only redirects."""
+    """`exit`, `return`, `break`, `continue`, or `exec` of a program: nothing after it in its list runs (an `exec`
+    that fails ends sh too); `exec >log` only redirects."""
     words = command_words(node)
-    return words[:1] in (["exit"], ["return"]) or (words[:1] == ["exec"] and len(words) > 1)
+    return words[:1] in (["exit"], ["return"], ["break"], ["continue"]) or (words[:1] == ["exec"] and len(words) > 1)

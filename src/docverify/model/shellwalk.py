@@ -62,7 +62,8 @@ class Walker:
             self._if(node, context)
         elif kind in ("while", "until", "for", "case"):
             # A loop's first test and a `for`'s word list always run, once at least; its body may not.
-            first, forever = kind in ("while", "until"), False
+            # `for i in 1 2 3`: literal words, so the body runs once at least (`&& break` ends a retry loop).
+            first, forever = kind in ("while", "until"), kind == "for" and bool(_loop(node))
             if kind == "for":
                 self._for_assignment(node, context)
                 context = dataclasses.replace(context, loops=context.loops + _loop(node))

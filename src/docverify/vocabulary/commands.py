@@ -94,7 +94,7 @@ QUIET = {"true", "false", "echo", "printf", ":", "[", "test"}
 
 # The shell's own plumbing, and probes that only read: no step of the build.
 PLUMBING = {"export", "set", "cd", "unset", "command", "hash", "readonly", "trap", "wait", "exit", "getent",
-            "id", "which", "type", "uname", "nproc", "arch", "pwd", "sleep"}  # fmt: skip
+            "id", "which", "type", "uname", "nproc", "arch", "pwd", "sleep", "break", "continue"}  # fmt: skip
 
 
 def program_of(command: Command) -> str:
