@@ -620,7 +620,7 @@ CATALOGUE: list[Mutation] = [
         "tmp-volume",
         C,
         [
-            ("    tmpfs:\n      - /tmp\n", ""),
+            ("      - /tmp\n", ""),
             (
                 "      - backend-logs:/app/logs/backend\n",
                 "      - backend-logs:/app/logs/backend\n      - scratch:/tmp\n",
@@ -1208,7 +1208,7 @@ EQUIVALENT: list[Mutation] = [
         "tmpfs-long-syntax",
         C,
         [
-            ("    tmpfs:\n      - /tmp\n", ""),
+            ("      - /tmp\n", ""),
             (
                 "      - backend-logs:/app/logs/backend\n",
                 "      - backend-logs:/app/logs/backend\n      - type: tmpfs\n        target: /tmp\n",
@@ -3045,4 +3045,28 @@ EQUIVALENT += [
             "    && for _ in 1 2 3; do apt-get install -y --no-install-recommends libpq5 curl && break; sleep 5; done \\\n",
         ),
     ),  # fmt: skip
+]
+CATALOGUE += [
+    # A tmpfs is root's: with mode=0755 in place of Docker's 1777, the server's user cannot write /tmp.
+    mutant("tmp-only-root-writes", C, ("      - /tmp\n", "      - /tmp:mode=0755\n"), "Read-only Root Filesystem"),
+    # nocopy: a fresh volume keeps none of the image's ownership, and only root writes it.
+    mutant(
+        "static-volume-nocopy",
+        C,
+        ("      - static-files:/app/staticfiles\n", "      - static-files:/app/staticfiles:nocopy\n"),
+        "Read-only Root Filesystem",
+    ),
+    # Docker mounts /dev/shm for everyone to write, unless the service has no IPC of its own.
+    mutant("shared-memory-writable", C, ("    ipc: none\n", ""), "Read-only Root Filesystem"),
+]
+EQUIVALENT += [
+    # A read-only bind mount adds no place that takes writes.
+    mutant(
+        "localtime-mounted-read-only",
+        C,
+        (
+            "      - backend-logs:/app/logs/backend\n",
+            "      - backend-logs:/app/logs/backend\n      - /etc/localtime:/etc/localtime:ro\n",
+        ),
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
@@ -17,6 +18,7 @@ from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 
 SUBJECTS = ("service", "container", "server", "app", "application")
+DOCKERS_OWN = ("/dev/shm", "/dev/mqueue")  # what Docker mounts writable for everyone in a container
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
         service = service_under_test(sources)
         volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in service.volumes))
         if service.spec.get("read_only") is True and service.tmpfs and volumes:
-            yield None, ReadOnlyArgs("read_only: true", tuple(t.split(":")[0] for t in service.tmpfs), "tmpfs", volumes)
+            written = tuple(t.split(":")[0] for t in service.tmpfs if "ro" not in t.partition(":")[2].split(","))
+            yield None, ReadOnlyArgs("read_only: true", written, "tmpfs", volumes)
 
 
 READ_ONLY = Label(
@@ -63,7 +66,10 @@ def subject(claim: Claim[Any], sources: Sources) -> None:
         fail(claim, f"the {said}", f"the service under test, {name}", f"{sources.compose.path.name} service {name}")
 
 
-@READ_ONLY.static("read_only: true, and tmpfs plus volumes are exactly the listed paths")
+@READ_ONLY.static(
+    "read_only: true, and the tmpfs plus volumes that take writes are exactly the listed paths (not a tmpfs only root "
+    "writes, nor a `nocopy` volume)"
+)
 def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
     subject(claim, sources)
     service = service_under_test(sources)
@@ -76,24 +82,46 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
         )
     if service.spec.get("read_only") is not True:
         fail(claim, "read_only: true", f"read_only: {service.spec.get('read_only')}", f"service {service.name}")
-    # A tmpfs in the long syntax is a volume entry of type tmpfs: a tmpfs all the same.
-    tmpfs = {clean_path(t.split(":")[0]) for t in service.tmpfs}
-    tmpfs |= {clean_path(str(v.get("target", ""))) for v in service.volumes if v.get("type") == "tmpfs"}
-    mounted = {clean_path(str(v.get("target", ""))) for v in service.volumes if v.get("type") != "tmpfs"}
-    if tmpfs != {clean_path(t) for t in claim.args.tmpfs} or mounted != {clean_path(v) for v in claim.args.volumes}:
+    # A tmpfs in the long syntax is a volume entry of type tmpfs: a tmpfs all the same. A read-only mount adds no
+    # place that takes writes (`/etc/localtime:/etc/localtime:ro`, `/dev/mqueue:ro` over Docker's own).
+    short = [t for t in service.tmpfs if "ro" not in t.partition(":")[2].split(",")]
+    long = [v for v in service.volumes if not (v.get("read_only") or _mounted_ro(sources, v))]
+    tmpfs = {clean_path(t.split(":")[0]) for t in short}
+    tmpfs |= {clean_path(str(v.get("target", ""))) for v in long if v.get("type") == "tmpfs"}
+    mounted = {clean_path(str(v.get("target", ""))) for v in long if v.get("type") != "tmpfs"}
+    listed = {clean_path(t) for t in claim.args.tmpfs}, {clean_path(v) for v in claim.args.volumes}
+    # Docker's own: /dev/shm (unless `ipc: none`) and /dev/mqueue take anyone's writes, unless a mount covers them.
+    covered = {clean_path(t.split(":")[0]) for t in service.tmpfs} | {clean_path(str(v.get("target", "")))
+                                                                      for v in service.volumes}  # fmt: skip
+    own = [p for p in DOCKERS_OWN if p not in covered and (p, service.spec.get("ipc")) != ("/dev/shm", "none")]
+    if own:
+        fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else",
+             f"Docker's own {words(own)}, which take writes (`ipc: none` and a read-only tmpfs close them)",
+             f"service {service.name}")  # fmt: skip
+    if (tmpfs, mounted) != listed:
         fail(
             claim,
             f"tmpfs at {words(claim.args.tmpfs)}; volumes at {words(claim.args.volumes)}",
             f"tmpfs at {words(sorted(tmpfs))}; volumes at {words(sorted(mounted))}",
             f"service {service.name}",
         )
-    # Writable, as the sentence says: no mount read-only (`:ro`), and no other service's volumes taken in.
-    fixed = [str(v.get("target")) for v in service.volumes if v.get("read_only") or _mounted_ro(sources, v)]
-    fixed += [t.split(":")[0] for t in service.tmpfs if "ro" in t.partition(":")[2].split(",")]
-    if fixed or service.spec.get("volumes_from"):
-        shown = f"read-only mounts at {words(fixed)}" if fixed else f"volumes_from {service.spec['volumes_from']}"
+    # Writable by the server's user, as the sentence says; and no other service's volumes taken in.
+    closed = [f"a tmpfs at {t.partition(':')[0]} with {why}" for t in short if (why := _root_only(t.partition(":")[2]))]
+    closed += [f"{v.get('target')} with nocopy, a fresh volume root owns" for v in long if (v.get("volume") or {}).get(
+        "nocopy") and clean_path(str(v.get("target", ""))) in listed[1]]  # fmt: skip
+    if closed or service.spec.get("volumes_from"):
+        shown = words(closed) if closed else f"volumes_from {service.spec['volumes_from']}"
         fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else", shown, f"service {service.name}")
     return [sources.compose.cite("read_only:"), *(sources.compose.cite(p) for p in sorted(tmpfs | mounted))]
+
+
+def _root_only(options: str) -> str | None:
+    """A tmpfs's `mode=0755` (without `uid=`): only root writes it; Docker's own default is 1777."""
+    given = dict(o.partition("=")[::2] for o in options.split(",") if o)
+    mode = given.get("mode", "")
+    if re.fullmatch(r"[0-7]+", mode) and not int(mode, 8) & 0o002 and "uid" not in given:
+        return f"mode={mode}, which only root writes"
+    return None
 
 
 def _mounted_ro(sources: Sources, volume: dict[str, Any]) -> bool:
@@ -111,16 +139,19 @@ def _writes(stack: Stack, path: str) -> bool:
 
 
 @READ_ONLY.running(
-    "ReadonlyRootfs, the mounts (a tmpfs where it says tmpfs), and real write attempts as the server's user",
+    "ReadonlyRootfs, the mounts (a tmpfs where it says tmpfs), and real write attempts as the server's user, at "
+    "each place and at every file system mounted read-write",
     needs=lambda c, s: running_view_needs(),
 )
 def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
     service = stack.service
     if not service.host_config.get("ReadonlyRootfs"):
         fail(claim, "a read-only root filesystem", "a writable one", service.where)
-    tmpfs = {clean_path(p) for p in service.host_config.get("Tmpfs") or {}}
-    tmpfs |= {clean_path(m["Destination"]) for m in service.mounts if m["Type"] == "tmpfs"}
-    volumes = {clean_path(m["Destination"]) for m in service.mounts if m["Type"] != "tmpfs"}
+    given = (service.host_config.get("Tmpfs") or {}).items()
+    tmpfs = {clean_path(p) for p, options in given if "ro" not in str(options).split(",")}
+    mounts = [m for m in service.mounts if m.get("RW", True)]  # a read-only mount takes no write
+    tmpfs |= {clean_path(m["Destination"]) for m in mounts if m["Type"] == "tmpfs"}
+    volumes = {clean_path(m["Destination"]) for m in mounts if m["Type"] != "tmpfs"}
     if tmpfs | volumes != _writable(claim) or tmpfs != {clean_path(p) for p in claim.args.tmpfs}:
         fail(
             claim,
@@ -130,7 +161,10 @@ def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
         )
     # Writes as the server's user: the documented places take them, the rest of the tree refuses.
     cwd = running_view(service).cwd
-    tried = list(dict.fromkeys([*sorted(_writable(claim)), cwd, "/", "/etc", "/usr", "/var"]))
+    # Every file system the kernel mounts read-write too: Docker's own /dev/shm and /dev/mqueue take writes.
+    listed = stack.exec(service.service, "cat", "/proc/self/mounts", timeout=30).stdout.splitlines()
+    rw = sorted(f[1] for line in listed if len(f := line.split()) > 3 and "rw" in f[3].split(","))
+    tried = list(dict.fromkeys([*sorted(_writable(claim)), cwd, "/", "/etc", "/usr", "/var", *rw]))
     with ThreadPoolExecutor(max_workers=4) as pool:  # each attempt is a `docker exec` that mostly waits
         attempts = {p: pool.submit(copy_context().run, _writes, stack, p) for p in tried}
     wrote = {p: attempt.result() for p, attempt in attempts.items()}
