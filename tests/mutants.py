@@ -3070,3 +3070,26 @@ EQUIVALENT += [
         ),
     ),
 ]
+CATALOGUE += [
+    # A connection string's user written out by hand: the user no longer comes from the environment.
+    mutant(
+        "dsn-user-by-hand",
+        C,
+        (
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      PG_DSN: host=db user=backend\n",
+        ),
+        "Credentials",
+    ),  # fmt: skip
+]
+EQUIVALENT += [
+    # The log folder's own default, given by hand: a path with the user's default name in it is no credential.
+    mutant(
+        "log-dir-given-by-hand",
+        C,
+        (
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      DJANGO_LOG_DIR: /app/logs/backend\n",
+        ),
+    ),  # fmt: skip
+]

@@ -1429,3 +1429,20 @@ def test_pip_s_environment_may_send_an_install_elsewhere(tmp_path: Path, before:
 
     stage = parse(dockerfile(tmp_path, f"FROM python\n{before}pip --python /v/bin/python install -r r.txt\n")).final
     assert diverted(stage, *stage.running("pip", "install")[0]) == wanted
+
+
+@pytest.mark.parametrize(
+    ("value", "held"),
+    [
+        ("backend", True),
+        ("postgres://backend:pw@db:5432/x", True),  # the URL's user
+        ("postgres://u:pw@db:5432/backend", True),  # its database
+        ("host=db user=backend", True),  # a libpq keyword
+        ("/app/logs/backend", False),  # a path with the word in it
+        ("postgres://u:pw@backend-db:5432/x", False),  # a host's name
+    ],
+)
+def test_a_credential_s_default_is_held_only_where_a_credential_goes(value: str, held: bool) -> None:
+    from docverify.vocabulary.credentials import _holds
+
+    assert _holds(value, "backend") is held

@@ -6,7 +6,9 @@ it, and where), once with none set (the defaults it then falls back to).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from ..model.compose import ComposeModel
 from ..model.sources import Sources
@@ -39,7 +41,8 @@ def _default_in(given: str, unset: str, marker: str) -> str | None:
 
 @CREDENTIALS.static(
     "compose config with each variable set passes it through; unset, a non-empty default; no "
-    "service sets the variable, or holds a default, written out by hand"
+    "service sets the variable, or holds a default where a credential goes (the whole value, a URL's user, password "
+    "or database, a connection string's keyword), written out by hand"
 )
 def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites:
     model = sources.compose
@@ -78,7 +81,8 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
     }
     for service in given.services.values():
         for key, value in service.environment.items():
-            leaked = [n for n, d in defaults.items() if d and d in str(value or "") and marker[n] not in str(value)]
+            text = str(value or "")
+            leaked = [n for n, d in defaults.items() if d and _holds(text, d) and marker[n] not in text]
             if leaked:
                 fail(
                     claim,
@@ -87,3 +91,14 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
                     f"service {service.name}",
                 )
     return sorted(set(cited))
+
+
+def _holds(value: str, default: str) -> bool:
+    """Whether a value carries the default where a credential goes: the whole value, a URL's user, password or
+    database, or a keyword of a connection string (`user=backend`); not a path that has the word in it."""
+    if value == default:
+        return True
+    url = urlsplit(value)
+    if url.scheme and url.netloc:
+        return default in (url.username, url.password, unquote(url.path.lstrip("/")))
+    return re.search(rf"\b(?:user|password|dbname)\s*=\s*['\"]?{re.escape(default)}(?![\w-])", value) is not None
