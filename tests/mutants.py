@@ -3093,3 +3093,12 @@ EQUIVALENT += [
         ),
     ),  # fmt: skip
 ]
+CATALOGUE += [
+    # Docker publishes no port of a container whose networks are all internal.
+    mutant(
+        "network-internal",
+        C,
+        ("volumes:\n  db-data:\n", "networks:\n  default:\n    internal: true\n\nvolumes:\n  db-data:\n"),
+        "Published Port",
+    ),
+]

@@ -113,7 +113,7 @@ def _published_as(port: dict[str, object]) -> str:
     return f"{port.get('published', '')}" + ("" if protocol == "tcp" else f"/{protocol}")
 
 
-@PUBLISHED_PORT.static("the service's published ports, exactly")
+@PUBLISHED_PORT.static("the service's published ports, exactly, on a network that is not internal")
 def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cites:
     service = service_under_test(sources)
     host_ip, _, published = claim.args.address.rpartition(":")
@@ -127,6 +127,13 @@ def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cite
             f"network_mode: {mode}, where no port of the service's own is published",
             sources.compose.cite("network_mode"),
         )
+    # Docker publishes no port of a container on internal networks only (`internal: true`).
+    networks = list(service.spec.get("networks") or {"default": None})
+    defined = sources.compose.raw.get("networks") or {}
+    if not mode and all((defined.get(name) or {}).get("internal") for name in networks):
+        fail(claim, f"only {host_ip}:{published} -> {target}",
+             f"the service on internal networks only ({words(networks)}), where Docker publishes no port",
+             sources.compose.cite("internal:"))  # fmt: skip
     if ports != [(host_ip, published, target)]:
         found = words(f"{ip}:{port} -> {inside}" if ip else f"{port} -> {inside}" for ip, port, inside in ports)
         where = sources.compose.cite(f":{ports[0][2]}") if ports else sources.compose.cite(f"{service.name}:")
