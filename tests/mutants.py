@@ -3047,8 +3047,6 @@ EQUIVALENT += [
     ),  # fmt: skip
 ]
 CATALOGUE += [
-    # A tmpfs is root's: with mode=0755 in place of Docker's 1777, the server's user cannot write /tmp.
-    mutant("tmp-only-root-writes", C, ("      - /tmp\n", "      - /tmp:mode=0755\n"), "Read-only Root Filesystem"),
     # nocopy: a fresh volume keeps none of the image's ownership, and only root writes it.
     mutant(
         "static-volume-nocopy",

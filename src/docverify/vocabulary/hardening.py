@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
@@ -67,8 +66,8 @@ def subject(claim: Claim[Any], sources: Sources) -> None:
 
 
 @READ_ONLY.static(
-    "read_only: true, and the tmpfs plus volumes that take writes are exactly the listed paths (not a tmpfs only root "
-    "writes, nor a `nocopy` volume)"
+    "read_only: true, and the tmpfs plus volumes that take writes are exactly the listed paths (not a `nocopy` "
+    "volume, which root owns)"
 )
 def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
     subject(claim, sources)
@@ -106,22 +105,12 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
             f"service {service.name}",
         )
     # Writable by the server's user, as the sentence says; and no other service's volumes taken in.
-    closed = [f"a tmpfs at {t.partition(':')[0]} with {why}" for t in short if (why := _root_only(t.partition(":")[2]))]
-    closed += [f"{v.get('target')} with nocopy, a fresh volume root owns" for v in long if (v.get("volume") or {}).get(
+    closed = [f"{v.get('target')} with nocopy, a fresh volume root owns" for v in long if (v.get("volume") or {}).get(
         "nocopy") and clean_path(str(v.get("target", ""))) in listed[1]]  # fmt: skip
     if closed or service.spec.get("volumes_from"):
         shown = words(closed) if closed else f"volumes_from {service.spec['volumes_from']}"
         fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else", shown, f"service {service.name}")
     return [sources.compose.cite("read_only:"), *(sources.compose.cite(p) for p in sorted(tmpfs | mounted))]
-
-
-def _root_only(options: str) -> str | None:
-    """A tmpfs's `mode=0755` (without `uid=`): only root writes it; Docker's own default is 1777."""
-    given = dict(o.partition("=")[::2] for o in options.split(",") if o)
-    mode = given.get("mode", "")
-    if re.fullmatch(r"[0-7]+", mode) and not int(mode, 8) & 0o002 and "uid" not in given:
-        return f"mode={mode}, which only root writes"
-    return None
 
 
 def _mounted_ro(sources: Sources, volume: dict[str, Any]) -> bool:
