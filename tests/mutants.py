@@ -3100,3 +3100,16 @@ CATALOGUE += [
         "Published Port",
     ),
 ]
+CATALOGUE += [
+    # Django signs with SECRET_KEY and only checks with the fallbacks: the key given is not the one in use.
+    mutant(
+        "prod-secret-given-as-a-fallback",
+        PROD,
+        (
+            'SECRET_KEY = env.str("SECRET_KEY")\n',
+            'SECRET_KEY = "k3y-baked-into-the-image-0123456789abcdef"\nSECRET_KEY_FALLBACKS = [env.str("SECRET_KEY")]\n',
+        ),
+        "Required in Production",
+        level="image",
+    ),
+]

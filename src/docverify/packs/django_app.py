@@ -109,8 +109,9 @@ print(json.dumps({"STATIC_ROOT": str(settings.STATIC_ROOT), "MEDIA_ROOT": str(se
 import json, django
 from django.conf import settings
 django.setup()
-seen = repr({name: getattr(settings, name) for name in dir(settings) if name.isupper()})
-print(json.dumps({name: token in seen for name, token in TOKENS.items()}))
+seen = {name: repr(getattr(settings, name)) for name in dir(settings) if name.isupper()}
+# A setting of the variable's own name must hold it (SECRET_KEY, not SECRET_KEY_FALLBACKS); else any setting.
+print(json.dumps({name: token in seen.get(name, repr(seen)) for name, token in TOKENS.items()}))
 """
     settings_code = """
 import json, logging, os, pkgutil, importlib, django
