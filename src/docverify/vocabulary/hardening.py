@@ -105,8 +105,9 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
             f"service {service.name}",
         )
     # Writable by the server's user, as the sentence says; and no other service's volumes taken in.
-    closed = [f"{v.get('target')} with nocopy, a fresh volume root owns" for v in long if (v.get("volume") or {}).get(
-        "nocopy") and clean_path(str(v.get("target", ""))) in listed[1]]  # fmt: skip
+    fresh = [v for v in long if (v.get("volume") or {}).get("nocopy")]  # nothing of the image's, ownership neither
+    closed = [f"{v.get('target')} with nocopy, a fresh volume root owns" for v in fresh
+              if clean_path(str(v.get("target", ""))) in listed[1]]  # fmt: skip
     if closed or service.spec.get("volumes_from"):
         shown = words(closed) if closed else f"volumes_from {service.spec['volumes_from']}"
         fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else", shown, f"service {service.name}")
