@@ -3113,3 +3113,11 @@ CATALOGUE += [
         level="image",
     ),
 ]
+EQUIVALENT += [
+    # What `:=` does, spelled out: 30 when the variable is unset or empty.
+    mutant(
+        "wait-default-by-an-empty-test",
+        E,
+        (': "${DB_WAIT_TIMEOUT:=30}"\n', 'if [ -z "${DB_WAIT_TIMEOUT:-}" ]; then DB_WAIT_TIMEOUT=30; fi\n'),
+    ),
+]

@@ -687,6 +687,9 @@ def test_a_parameter_is_read_by_its_whole_name() -> None:
         (': "${T:=30}" "$((T = 1))"\n', "30", "$((T = 1))"),  # arithmetic assigns in the shell itself
         (': "${T:=30}" "$((T++))" "$((TT += 1))"\n', "30", "$((T++))"),
         (': "${T:=30}" "$((T == 1))" "$((TT = 1))"\n', "30", None),  # a comparison, another name
+        ('if [ -z "${T:-}" ]; then T=30; fi\n', "30", None),  # what `:=` does, spelled out
+        ('[ -z "$T" ] && T=30\n', "30", None),
+        ('if [ -n "$T" ]; then T=30; fi\n', None, "T=30"),  # set when it is given: an override
     ],
 )
 def test_a_default_is_what_the_shell_gives(script: str, default: str | None, override: str | None) -> None:

@@ -97,6 +97,7 @@ def settings_of(script: str, variable: str) -> list[Setting]:
     holds only sometimes). Assignments before a command's program (`VAR=1 cmd`) are that command's only.
     """
     assigning, reading = expansion(variable, ":?="), expansion(variable, ":?[-=]")
+    tested = _empty_tested(script, variable)
     found = []
     for command in commands(script):
         words = [*command.argv, *command.assignments]
@@ -111,6 +112,9 @@ def settings_of(script: str, variable: str) -> list[Setting]:
             if name != variable:
                 continue
             whole = reading.fullmatch(value) if not command.conditional else None
+            if whole is None and command.line in tested and tested[command.line][0] == value:  # what `:=` does
+                found.append(Setting("default", _unquoted(value), command.line, tested[command.line][1]))
+                continue
             found.append(Setting("default" if whole else "set", whole["value"] if whole else value, command.line, word))
     # `$((NAME=1))`, `$((NAME+=1))`, `$((NAME++))`: arithmetic assigns in the shell itself.
     assigns = re.compile(rf"(?<![\w$]){re.escape(variable)}\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)|(?:\+\+|--)\s*"
@@ -120,6 +124,18 @@ def settings_of(script: str, variable: str) -> list[Setting]:
         if assigns.search(match[0]):
             found.append(Setting("set", match[0], text.count("\n", 0, match.start()) + 1, match[0]))
     return found
+
+
+def _empty_tested(script: str, variable: str) -> dict[int, tuple[str, str]]:
+    """`if [ -z "$VAR" ]; then VAR=v; fi` and `[ -z "${VAR:-}" ] && VAR=v`, which give VAR v when it is unset or
+    empty, as `${VAR:=v}` does: {the assignment's line: (v, the words)}."""
+    name = re.escape(variable)
+    empty = rf'(?:\[|test)\s+-z\s+"\$(?:{name}|\{{{name}(?::?-)?\}})"\s*\]?'
+    idiom = re.compile(
+        rf"(?:\bif\s+{empty}\s*;?\s*then\s+|{empty}\s*&&\s*){name}=(?P<value>[^\s;&|]+)(?=\s*(?:;\s*fi\b|\n|$))"
+    )
+    text = shelltree.unescape_continuations(script)
+    return {text.count("\n", 0, m.start("value")) + 1: (m["value"], m[0]) for m in idiom.finditer(text)}
 
 
 def _unquoted(value: str) -> str:

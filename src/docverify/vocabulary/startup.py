@@ -81,7 +81,8 @@ def defaulted(claim: Claim[Any], sources: Sources, variable: str, value: str) ->
         service = service_under_test(sources)
         given = service.environment.get(variable)
         where = sources.compose.cite(variable, service=service.name)
-        empty_too = f"${{{variable}:" in default.text  # `${VAR:=v}`: compose's empty value takes the default too
+        # `${VAR:=v}` or `[ -z "$VAR" ]`: compose's empty value takes the default too.
+        empty_too = f"${{{variable}:" in default.text or "-z" in default.text
         if given is not None and str(given) != value and not (str(given) == "" and empty_too):
             fail(claim, f"{variable} defaulting to {value}", f"{variable}: {given} in compose, with it unset", where)
         cites += [where] if given is not None else []
