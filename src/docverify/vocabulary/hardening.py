@@ -8,6 +8,7 @@ from contextvars import copy_context
 from dataclasses import dataclass
 from typing import Any
 
+from ..model.compose import Service
 from ..model.instruction import clean_path
 from ..model.sources import Sources
 from ..observe import process
@@ -33,7 +34,7 @@ def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
     if sources.has_compose:
         service = service_under_test(sources)
         volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in service.volumes))
-        if service.spec.get("read_only") is True and service.tmpfs and volumes:
+        if service.spec.get("read_only") is True and service.tmpfs and volumes and not dockers_own(service):
             written = tuple(t.split(":")[0] for t in service.tmpfs if "ro" not in t.partition(":")[2].split(","))
             yield None, ReadOnlyArgs("read_only: true", written, "tmpfs", volumes)
 
@@ -53,6 +54,13 @@ READ_ONLY = Label(
 )
 
 
+def dockers_own(service: Service) -> list[str]:
+    """Docker's own places anyone writes, /dev/shm (unless `ipc: none`) and /dev/mqueue, that no mount covers."""
+    covered = {clean_path(t.split(":")[0]) for t in service.tmpfs}
+    covered |= {clean_path(str(v.get("target", ""))) for v in service.volumes}
+    return [p for p in DOCKERS_OWN if p not in covered and (p, service.spec.get("ipc")) != ("/dev/shm", "none")]
+
+
 def _writable(claim: Claim[ReadOnlyArgs]) -> set[str]:
     return {clean_path(v) for v in (*claim.args.tmpfs, *claim.args.volumes)}
 
@@ -67,7 +75,8 @@ def subject(claim: Claim[Any], sources: Sources) -> None:
 
 @READ_ONLY.static(
     "read_only: true, and the tmpfs plus volumes that take writes are exactly the listed paths (not a `nocopy` "
-    "volume, which root owns)"
+    "volume, which root owns), Docker's own /dev/shm and /dev/mqueue among them unless `ipc: none` and a read-only "
+    "tmpfs close them"
 )
 def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
     subject(claim, sources)
@@ -89,10 +98,7 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
     tmpfs |= {clean_path(str(v.get("target", ""))) for v in long if v.get("type") == "tmpfs"}
     mounted = {clean_path(str(v.get("target", ""))) for v in long if v.get("type") != "tmpfs"}
     listed = {clean_path(t) for t in claim.args.tmpfs}, {clean_path(v) for v in claim.args.volumes}
-    # Docker's own: /dev/shm (unless `ipc: none`) and /dev/mqueue take anyone's writes, unless a mount covers them.
-    covered = {clean_path(t.split(":")[0]) for t in service.tmpfs} | {clean_path(str(v.get("target", "")))
-                                                                      for v in service.volumes}  # fmt: skip
-    own = [p for p in DOCKERS_OWN if p not in covered and (p, service.spec.get("ipc")) != ("/dev/shm", "none")]
+    own = dockers_own(service)
     if own:
         fail(claim, f"{words(sorted(_writable(claim)))} writable, and nothing else",
              f"Docker's own {words(own)}, which take writes (`ipc: none` and a read-only tmpfs close them)",
