@@ -33,7 +33,8 @@ class ReadOnlyArgs:
 def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
     if sources.has_compose:
         service = service_under_test(sources)
-        volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in service.volumes))
+        written_to = [v for v in service.volumes if not (v.get("read_only") or _mounted_ro(sources, v))]
+        volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in written_to))
         if service.spec.get("read_only") is True and service.tmpfs and volumes and not dockers_own(service):
             written = tuple(t.split(":")[0] for t in service.tmpfs if "ro" not in t.partition(":")[2].split(","))
             yield None, ReadOnlyArgs("read_only: true", written, "tmpfs", volumes)
