@@ -361,3 +361,21 @@ def test_the_image_level_reads_what_image_checks_read(tmp_path: Path) -> None:
     assert "what Runtime/Port read changed: the image config's ExposedPorts of stage runtime" in " ".join(
         baseline.reasons(port, kept, baseline.Tree(project, registry))
     )
+
+
+def test_a_suite_that_cannot_start_says_why(tmp_path: Path) -> None:
+    """pytest's internal error ends in "no tests ran": the entry's error names the exception that stopped it."""
+    import importlib.machinery
+    import importlib.util
+
+    loader = importlib.machinery.SourceFileLoader("mutate_script", str(MUTATE))
+    spec = importlib.util.spec_from_loader("mutate_script", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutate_script"] = module  # its dataclasses look their module up
+    loader.exec_module(module)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "test_x.py").write_text("def test_a():\n    pass\n")
+    (tmp_path / "conftest.py").write_text('def pytest_collection_modifyitems(items):\n    raise ValueError("boom")\n')
+    outcome, failed, why = module.suite(tmp_path, ["-p", "no:django", "-p", "no:docverify"])
+    assert (outcome, failed) == ("error", []) and why.endswith("(ValueError: boom)"), why
