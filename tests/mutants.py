@@ -2986,7 +2986,7 @@ EQUIVALENT += [
         "apt-through-a-function",
         D,
         (
-            "    && apt-get install -y --no-install-recommends libpq5 curl \\\n",
+            RUNTIME_APT,
             '    && inst() { apt-get install -y --no-install-recommends "$@"; } \\\n    && inst libpq5 curl \\\n',
         ),
     ),  # fmt: skip
@@ -3026,7 +3026,7 @@ EQUIVALENT += [
     mutant(
         "compose-wait-bound-empty",
         C,
-        ("      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n", "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-}\n"),
+        (ENV_BLOCK, "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-}\n"),
     ),  # fmt: skip
     # Docker reads a range port by port: this one is 8000 alone.
     mutant("expose-as-a-range", D, ("EXPOSE 8000\n", "EXPOSE 8000-8000\n")),
@@ -3041,7 +3041,7 @@ EQUIVALENT += [
         "apt-install-retried-in-a-loop",
         D,
         (
-            "    && apt-get install -y --no-install-recommends libpq5 curl \\\n",
+            RUNTIME_APT,
             "    && for _ in 1 2 3; do apt-get install -y --no-install-recommends libpq5 curl && break; sleep 5; done \\\n",
         ),
     ),  # fmt: skip
@@ -3074,8 +3074,8 @@ CATALOGUE += [
         "dsn-user-by-hand",
         C,
         (
-            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
-            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      PG_DSN: host=db user=backend\n",
+            ENV_BLOCK,
+            ENV_BLOCK + "      PG_DSN: host=db user=backend\n",
         ),
         "Credentials",
     ),  # fmt: skip
@@ -3086,8 +3086,8 @@ EQUIVALENT += [
         "log-dir-given-by-hand",
         C,
         (
-            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
-            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      DJANGO_LOG_DIR: /app/logs/backend\n",
+            ENV_BLOCK,
+            ENV_BLOCK + "      DJANGO_LOG_DIR: /app/logs/backend\n",
         ),
     ),  # fmt: skip
 ]
