@@ -94,10 +94,10 @@ CASES = [
 def built(tmp_path: Path, body: str) -> tuple[Path, dict[str, Any]]:
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(f"FROM {BASE}\n{body}\n")
-    # A label of its own: two cases with the same body on two workers would otherwise share one image ID, and one's
-    # `docker rmi` would remove it under the other's `inspect`.
+    # A label and no cache: two cases with the same body on two workers would otherwise share an image or a cached
+    # parent step, and one's `docker rmi` (which prunes untagged parents) would remove it under the other's build.
     result = subprocess.run(
-        ["docker", "build", "-q", "--label", f"docverify.test={uuid.uuid4().hex}", str(tmp_path)],
+        ["docker", "build", "-q", "--no-cache", "--label", f"docverify.test={uuid.uuid4().hex}", str(tmp_path)],
         capture_output=True, text=True, timeout=300, env={**os.environ, "DOCKER_BUILDKIT": "0"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
