@@ -3121,3 +3121,23 @@ EQUIVALENT += [
         (': "${DB_WAIT_TIMEOUT:=30}"\n', 'if [ -z "${DB_WAIT_TIMEOUT:-}" ]; then DB_WAIT_TIMEOUT=30; fi\n'),
     ),
 ]
+EQUIVALENT += [
+    # pip settings that change no install's target: the venv is filled all the same.
+    mutant(
+        "venv-install-with-pip-settings",
+        D,
+        (
+            "RUN python -m venv --without-pip /venv \\\n",
+            "RUN export PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \\\n    && python -m venv --without-pip /venv \\\n",
+        ),
+    ),  # fmt: skip
+    # Rotation's old keys beside the key from the environment: the key in use is still SECRET_KEY's.
+    mutant(
+        "prod-secret-with-fallbacks",
+        PROD,
+        (
+            'SECRET_KEY = env.str("SECRET_KEY")\n',
+            'SECRET_KEY = env.str("SECRET_KEY")\nSECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])\n',
+        ),
+    ),
+]
