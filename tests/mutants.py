@@ -3141,3 +3141,27 @@ EQUIVALENT += [
         ),
     ),
 ]
+CATALOGUE += [
+    # The folder is copied less a file the repository holds: the image has no production settings.
+    mutant(
+        "app-file-left-out-of-the-context",
+        IGNORE,
+        (
+            "src/backend_django/mediafiles/\n",
+            "src/backend_django/mediafiles/\nsrc/backend_django/core/settings/prod.py\n",
+        ),
+        "Runtime/Copy Artifacts Copies",
+    ),  # fmt: skip
+]
+EQUIVALENT += [
+    # What the app writes at run time, left out by other patterns: git ignores all of it, so the folder is whole.
+    mutant(
+        "dockerignore-app-output-by-glob",
+        IGNORE,
+        (
+            "src/backend_django/db.sqlite3\nsrc/backend_django/logs/\nsrc/backend_django/staticfiles/\n"
+            "src/backend_django/mediafiles/\n",
+            "src/backend_django/*.sqlite3\nsrc/backend_django/logs\nsrc/backend_django/*files\n",
+        ),
+    ),
+]

@@ -18,6 +18,7 @@ from docverify.model import healthtest, shell
 from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
 from docverify.model.dockerfile import normalise_image, parse
+from docverify.model.gitignore import GitIgnore
 from docverify.observe.imageconfig import ImageConfig
 from docverify.read import items, lines, rendered
 
@@ -79,6 +80,24 @@ def test_the_context_is_what_dockerignore_leaves(tmp_path: Path) -> None:
     (tmp_path / ".dockerignore").write_text("*\n!app/\n**/__pycache__\napp/db.sqlite3\n")
     context = Context(tmp_path)
     assert context.files("app") == ["app/a.py"] and not context.sent("notes.md") and context.sent("app/a.py")
+
+
+def test_a_folder_copied_whole_may_leave_out_only_what_git_ignores(tmp_path: Path) -> None:
+    names = ("app/a.py", "app/__pycache__/a.cpython-311.pyc", "app/db.sqlite3", "app/logs/x.log", "app/keep.log",
+             "app/secret.py", "app/sub/b.py", "app/sub/c.tmp", "app/sub/d.tmp")  # fmt: skip
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".gitignore").write_text("/app/db.sqlite3\nlogs/\n*.log\n!keep.log\n")
+    (tmp_path / "app/sub/.gitignore").write_text("*.tmp\n!d.tmp\n")  # deeper: its `!` re-includes
+    (tmp_path / ".dockerignore").write_text("*\n!app/\n**/__pycache__\napp/*.sqlite3\napp/logs\n**/*.log\n"
+                                            "app/secret.py\napp/sub/*.tmp\n")  # fmt: skip
+    ignore = GitIgnore(tmp_path)
+    found = Context(tmp_path).left_out("app", ignore)
+    # keep.log and d.tmp are held (re-included), secret.py was never ignored; the rest git ignores.
+    assert found == [("app/keep.log", 6), ("app/secret.py", 7), ("app/sub/d.tmp", 8)], found
+    assert ignore.files() == [".gitignore", "app/sub/.gitignore"]
+    assert GitIgnore(tmp_path).ignored("app/logs", folder=True) and not GitIgnore(tmp_path).ignored("app/sub/b.py")
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ COPIED = [
     "pyproject.toml",
     "poetry.lock",
     ".dockerignore",
+    ".gitignore",
     "mkdocs.yml",
     "docs",
     "src",

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import DockerfileError
+from .gitignore import GitIgnore
 
 BOM = "\ufeff"
 # What Go's strings.TrimSpace trims (unicode.IsSpace): Python's str.strip also takes \x1c-\x1f, which Go keeps.
@@ -67,11 +68,12 @@ class Context:
 
     @cached_property
     def patterns(self) -> list[tuple[bool, str]]:
-        return [(keep, pattern) for keep, pattern, _ in self._read]
+        return [(keep, pattern) for keep, pattern, _, _ in self._read]
 
     @cached_property
-    def _read(self) -> list[tuple[bool, str, re.Pattern[str]]]:
-        """Each line's (re-includes, pattern, its regular expression); a pattern Docker refuses is an error."""
+    def _read(self) -> list[tuple[bool, str, re.Pattern[str], int]]:
+        """Each line's (re-includes, pattern, its regular expression, line number); a pattern Docker refuses is an
+        error."""
         ignore = self.root / ".dockerignore"
         if not ignore.is_file():
             return []
@@ -88,7 +90,7 @@ class Context:
             if keep and not line[1:].strip(GO_SPACE):
                 raise DockerfileError(f".dockerignore:{number}: `!` alone, which Docker refuses")
             try:
-                found.append((keep, pattern, _regex(pattern)))
+                found.append((keep, pattern, _regex(pattern), number))
             except ValueError as error:
                 raise DockerfileError(
                     f".dockerignore:{number}: `{raw.strip()}` has {error}, which Docker refuses"
@@ -97,7 +99,7 @@ class Context:
 
     @cached_property
     def rules(self) -> list[tuple[bool, re.Pattern[str]]]:
-        return [(keep, regex) for keep, _, regex in self._read]
+        return [(keep, regex) for keep, _, regex, _ in self._read]
 
     def may_hold(self, folder: str) -> bool:
         """Whether anything under an excluded folder could be sent again (a `!` pattern reaching into it)."""
@@ -109,12 +111,30 @@ class Context:
 
     def sent(self, relative: str) -> bool:
         """Whether the builder gets this path of the context."""
+        return self.deciding(relative) is None
+
+    def deciding(self, relative: str) -> int | None:
+        """The `.dockerignore` line that leaves this path out, or None when the builder gets it."""
         path = posixpath.normpath(relative)
-        included = True
-        for keep, pattern in self.rules:
+        line = None
+        for keep, _, pattern, number in self._read:
             if pattern.fullmatch(path):
-                included = keep
-        return included
+                line = None if keep else number
+        return line
+
+    def left_out(self, folder: str, ignore: GitIgnore) -> list[tuple[str, int]]:
+        """The files under `folder` that the repository holds (git does not ignore them) and the builder does not
+        get, each with the `.dockerignore` line that leaves it out."""
+        found = []
+        for directory, dirs, files in os.walk(self.root / folder):
+            here = Path(directory).relative_to(self.root).as_posix()
+            dirs[:] = sorted(d for d in dirs if not ignore.ignored(_join(here, d), folder=True))
+            for name in sorted(files):
+                relative = _join(here, name)
+                line = self.deciding(relative)
+                if line is not None and not ignore.ignored(relative):
+                    found.append((relative, line))
+        return found
 
     def files(self, relative: str) -> list[str]:
         """The files the builder gets at or under `relative` (context-relative paths)."""

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..model.context import Context
 from ..model.copies import Copy, copies_of, norm
 from ..model.dockerfile import Stage, clean_path
+from ..model.gitignore import GitIgnore
 from ..model.sources import Sources
 from ..observe import files
 from ..observe.observer import Need
@@ -126,7 +127,7 @@ def _rows(claim: Claim[CopiesArgs], stage: Stage, context: Path) -> list[Copy]:
 
 @COPIES.static(
     "COPY rows: source, effective destination (relative to WORKDIR), --from by name or index; a source from the "
-    "build context is sent (.dockerignore leaves it in)"
+    "build context is sent (.dockerignore leaves it in), a folder whole (what it leaves out, git ignores)"
 )
 def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
     rows = _rows(claim, sources.stage(claim), sources.settings.context)
@@ -138,7 +139,26 @@ def copies_static(claim: Claim[CopiesArgs], sources: Sources) -> Cites:
         if not row.from_stage and plain and not context.files(row.source):
             fail(claim, f"{row.source} copied", ".dockerignore leaving it out of the build context",
                  row.instruction.where)  # fmt: skip
+        if not row.from_stage and plain:
+            _whole(claim, sources, context, row.source)
     return sorted({row.instruction.cite for row in rows})
+
+
+def _whole(claim: Claim[CopiesArgs], sources: Sources, context: Context, source: str) -> None:
+    """A folder copied is copied whole: `.dockerignore` may leave out only what the repository does not hold
+    (what git ignores, and Python's byte-code caches)."""
+    if not (context.root / source).is_dir():
+        return
+    ignore = GitIgnore(context.root)
+    left = context.left_out(source, ignore)
+    for name in ignore.files():  # inputs of the proof: a line added there may change the answer
+        sources.text(sources.settings.relative(context.root / name))
+    if left:
+        shown = ", ".join(f"{path} (.dockerignore:{line})" for path, line in left[:3])
+        more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+        fail(claim, f"{source} copied, the folder as the repository holds it",
+             f"{len(left)} file(s) of it that git does not ignore left out of the build context: {shown}{more}",
+             f".dockerignore:{left[0][1]}")  # fmt: skip
 
 
 def _copy_needs(claim: Claim[CopiesArgs], sources: Sources) -> list[Need]:
@@ -154,7 +174,8 @@ def _sha256(path: Path) -> str:
 
 @COPIES.image(
     "file by file, the image holds the build context's files (after .dockerignore) with the same "
-    "content; a copy from a stage holds that stage's tree",
+    "content, a folder's whole (what .dockerignore leaves out, git ignores); a copy from a stage holds that "
+    "stage's tree",
     needs=_copy_needs,
 )
 def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
@@ -186,6 +207,7 @@ def copies_image(claim: Claim[CopiesArgs], images: Images) -> Cites:
                 ".dockerignore leaving it out of the build context",
                 row.instruction.where,
             )
+        _whole(claim, images.sources, context, row.source)
         for relative in sent:
             inner = relative[len(row.source) :].lstrip("/") if relative != row.source else ""
             target = f"{row.destination}/{inner}" if inner else row.destination
