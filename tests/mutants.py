@@ -3165,3 +3165,65 @@ EQUIVALENT += [
         ),
     ),
 ]
+CATALOGUE += [
+    # A stage's own ARG default wins over the global one in Docker: the server runs as root.
+    mutant(
+        "user-from-a-stage-arg-default",
+        D,
+        [
+            ("# --8<-- [start:builder]\n", "ARG APP_USER=appuser\n# --8<-- [start:builder]\n"),
+            ("USER appuser\n", "ARG APP_USER=root\nUSER $APP_USER\n"),
+        ],
+        ("Runtime/User", "Non-root"),
+    ),
+    # The database published on every interface: the stack is no longer reachable from this machine only.
+    mutant(
+        "db-published-everywhere",
+        C,
+        ("    stop_signal: SIGINT\n", '    stop_signal: SIGINT\n    ports:\n      - "5432:5432"\n'),
+        "Published Port",
+    ),
+    # libpq reads `?password=` too: the backend keeps the default whatever POSTGRES_PASSWORD says.
+    mutant(
+        "dsn-password-in-the-query",
+        C,
+        (
+            ":${POSTGRES_PASSWORD:-backend-dev-password}@db:5432/${POSTGRES_DB:-backend}",
+            "@db:5432/${POSTGRES_DB:-backend}?password=backend-dev-password",
+        ),
+        "Credentials",
+    ),
+    # Percent-escapes are the same password to libpq.
+    mutant(
+        "dsn-password-percent-encoded",
+        C,
+        (":${POSTGRES_PASSWORD:-backend-dev-password}@db", ":backend%2Ddev%2Dpassword@db"),
+        "Credentials",
+    ),
+]
+EQUIVALENT += [
+    # The stage's own default is the one Docker takes: the server still runs as appuser.
+    mutant(
+        "user-from-a-stage-arg-over-a-global-one",
+        D,
+        [
+            ("# --8<-- [start:builder]\n", "ARG APP_USER=root\n# --8<-- [start:builder]\n"),
+            ("USER appuser\n", "ARG APP_USER=appuser\nUSER $APP_USER\n"),
+        ],
+    ),
+    # The database published on loopback only: the stack is still reachable from this machine only.
+    mutant(
+        "db-published-on-loopback",
+        C,
+        ("    stop_signal: SIGINT\n", '    stop_signal: SIGINT\n    ports:\n      - "127.0.0.1:5432:5432"\n'),
+    ),
+    # libpq's application name is no credential, though it is the user's default.
+    mutant(
+        "app-name-equal-to-the-user",
+        C,
+        (
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      PGAPPNAME: backend\n",
+        ),
+    ),
+]

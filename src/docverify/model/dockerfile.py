@@ -34,6 +34,7 @@ class Stage:
     body: list[Instruction] = field(default_factory=list)
     arg_values: dict[str, str] = field(default_factory=dict)  # global ARG defaults, then build arguments
     dockerfile_stages: list[Stage] = field(default_factory=list, repr=False)  # every stage of the file
+    build_args: dict[str, str] = field(default_factory=dict)  # given to the build: they win over any default
 
     @property
     def label(self) -> str:
@@ -82,15 +83,16 @@ class Stage:
 
     def args(self, before: Instruction | None = None) -> dict[str, str]:
         """The stage's ARGs declared before `before` (default: all) with their values: build argument, else its
-        default, else the global one. An ARG is in scope only from its own line on."""
+        own default (which Docker prefers to the global one), else the global one. An ARG is in scope only from its
+        own line on."""
         reads.note("dockerfile:args")
         found = dict(self.parent.args()) if self.parent else {}
         for instruction in self.all("ARG"):
             if before is not None and instruction.line >= before.line:
                 break
-            name, has_default, default = instruction.value.partition("=")
-            given = self.arg_values.get(name.strip())
-            found[name.strip()] = given if given is not None else default.strip("\"'") if has_default else ""
+            name, has_default, default = (part.strip() for part in instruction.value.partition("="))
+            own = default.strip("\"'") if has_default else self.arg_values.get(name, "")
+            found[name] = self.build_args.get(name, own)
         return found
 
     def env(self, before: Instruction | None = None) -> dict[str, tuple[str, Instruction]]:
@@ -272,7 +274,9 @@ def parse(path: Path, build_args: dict[str, str] | None = None) -> Dockerfile:
             base = parent.base if parent else normalise_image(resolved)
             name = words[2] if len(words) == 3 else None
             values = {**arg_values, **(build_args or {})}
-            stages.append(Stage(len(stages), base, written, name, instruction, parent, [instruction], values, stages))
+            stage = Stage(len(stages), base, written, name, instruction, parent, [instruction], values, stages)
+            stages.append(stage)
+            stage.build_args = dict(build_args or {})
             continue
         instruction = Instruction(keyword, value, line, len(stages) - 1, path)
         if keyword in EXEC_FORM and value.startswith("["):

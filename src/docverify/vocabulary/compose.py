@@ -113,7 +113,10 @@ def _published_as(port: dict[str, object]) -> str:
     return f"{port.get('published', '')}" + ("" if protocol == "tcp" else f"/{protocol}")
 
 
-@PUBLISHED_PORT.static("the service's published ports, exactly, on a network that is not internal")
+@PUBLISHED_PORT.static(
+    "the service's published ports, exactly, on a network that is not internal; on loopback only: every other "
+    "service's too, and none on the host's network"
+)
 def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cites:
     service = service_under_test(sources)
     host_ip, _, published = claim.args.address.rpartition(":")
@@ -141,6 +144,14 @@ def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cite
              f"service {service.name} ({where})")  # fmt: skip
     if claim.args.loopback and not _loopback(host_ip):
         fail(claim, "a port on loopback only", f"host address {host_ip}", f"service {service.name}")
+    if claim.args.loopback:  # the stack is reachable from this machine only: no other service opens it wider
+        for other in sources.compose.services.values():
+            wide = [p for p in other.ports if not _loopback(str(p.get("host_ip") or "0.0.0.0"))]
+            if other.name != service.name and (wide or other.spec.get("network_mode") == "host"):
+                has = (words(f"{p.get('host_ip') or '0.0.0.0'}:{p.get('published')} -> {p.get('target')}" for p in wide)
+                       or "network_mode: host, where all it listens on is the host's")  # fmt: skip
+                fail(claim, "the stack published on loopback only", f"service {other.name} publishing {has}",
+                     sources.compose.cite(f"{other.name}:"))  # fmt: skip
     return [sources.compose.cite(f":{target}")]
 
 
@@ -170,8 +181,9 @@ def _answer(host: str, port: int) -> str | None:
 
 
 @PUBLISHED_PORT.running(
-    "the container's port bindings on that address only, and from this machine, over TCP through the bound host "
-    "port, the health endpoint the image's health check asks answering 2xx (else any answer at all)"
+    "the container's port bindings on that address only (on loopback only: every container's of the stack), and "
+    "from this machine, over TCP through the bound host port, the health endpoint the image's health check asks "
+    "answering 2xx (else any answer at all)"
 )
 def published_port_running(claim: Claim[PublishedArgs], stack: Stack) -> Cites:
     host_ip = claim.args.address.rpartition(":")[0]
@@ -184,6 +196,13 @@ def published_port_running(claim: Claim[PublishedArgs], stack: Stack) -> Cites:
                       for b in bound or [])  # fmt: skip
         fail(claim, f"only port {claim.args.port} published, on {host_ip}", found or "no port published",
              stack.service.where)  # fmt: skip
+    if claim.args.loopback:
+        for name, other in stack.others.items():
+            wide = [f"{b['HostIp']}:{b['HostPort']} -> {inside}" for inside, bound in other.published.items()
+                    for b in bound or [] if not _loopback(b["HostIp"] or "0.0.0.0")]  # fmt: skip
+            if wide:
+                fail(claim, "the stack published on loopback only", f"service {name} publishing {words(wide)}",
+                     other.where)  # fmt: skip
     host, port = bindings[0]["HostIp"], int(bindings[0]["HostPort"])
     reads.note(*EVERYTHING)  # what answers there depends on the whole service
     path = _health_path(stack, claim.args.port)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..model.compose import ComposeModel
 from ..model.sources import Sources
@@ -82,7 +82,7 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
     for service in given.services.values():
         for key, value in service.environment.items():
             text = str(value or "")
-            leaked = [n for n, d in defaults.items() if d and _holds(text, d) and marker[n] not in text]
+            leaked = [n for n, d in defaults.items() if d and _holds(key, text, n, d) and marker[n] not in text]
             if leaked:
                 fail(
                     claim,
@@ -93,12 +93,27 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
     return sorted(set(cited))
 
 
-def _holds(value: str, default: str) -> bool:
-    """Whether a value carries the default where a credential goes: the whole value, a URL's user, password or
-    database, or a keyword of a connection string (`user=backend`); not a path that has the word in it."""
-    if value == default:
+# What a variable's last word says it holds, and the words a key naming the same thing may use.
+KINDS = {
+    "USER": ("USER", "LOGIN"),
+    "USERNAME": ("USER", "LOGIN"),
+    "DB": ("DB", "DATABASE"),
+    "DATABASE": ("DB", "DATABASE"),
+}
+SECRET = ("PASSWORD", "PASS", "PWD", "SECRET", "TOKEN", "KEY")
+
+
+def _holds(key: str, value: str, name: str, default: str) -> bool:
+    """Whether a value carries the default where a credential goes: the whole value of a key naming what the
+    variable holds (`DB_USER`, `PGDATABASE`; a secret's under any key), a URL's user, password or database (also
+    as `?password=`), or a keyword of a connection string (`user=backend`); not a path that has the word in it,
+    nor an application's name that happens to be the user's."""
+    kind = name.upper().rsplit("_", 1)[-1]
+    if value == default and (kind in SECRET or any(word in key.upper() for word in KINDS.get(kind, (kind,)))):
         return True
     url = urlsplit(value)
     if url.scheme and url.netloc:
-        return default in (url.username, url.password, unquote(url.path.lstrip("/")))
+        held = [unquote(url.username or ""), unquote(url.password or ""), unquote(url.path.lstrip("/"))]
+        held += [v for k, v in parse_qsl(url.query) if k in ("user", "password", "dbname")]
+        return default in held
     return re.search(rf"\b(?:user|password|dbname)\s*=\s*['\"]?{re.escape(default)}(?![\w-])", value) is not None
