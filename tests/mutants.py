@@ -256,7 +256,8 @@ CATALOGUE: list[Mutation] = [
             "    PYTHONUNBUFFERED=1\n",
             '    PYTHONUNBUFFERED=1 \\\n    GUNICORN_CMD_ARGS="--env DJANGO_SETTINGS_MODULE=core.settings.test"\n',
         ),
-        ("Runtime/Environment Variables PATH",),
+        # an ENV no item names, and gunicorn's --env setting the settings module over the image's
+        ("Runtime/Environment Variables PATH", "Runtime/Environment Variables DJANGO_SETTINGS_MODULE"),
     ),
     mutant("extra-volume", D, ("\nEXPOSE 8000\n", "\nEXPOSE 8000\n\nVOLUME /app/cache\n"), "Runtime/Image Config"),
     mutant(
@@ -3225,5 +3226,79 @@ EQUIVALENT += [
             "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
             "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      PGAPPNAME: backend\n",
         ),
+    ),
+]
+PG_ISREADY = 'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\"'
+CATALOGUE += [
+    # pip's own options send the install out of the venv: /venv stays empty.
+    mutant(
+        "venv-install-with-a-target",
+        D,
+        ("install --no-cache-dir -r requirements.txt", "install --no-cache-dir -t/tmp/deps -r requirements.txt"),
+        "Builder/Virtual Environment",
+    ),
+    mutant(
+        "venv-install-with-a-prefix",
+        D,
+        (
+            "install --no-cache-dir -r requirements.txt",
+            "install --no-cache-dir --prefix /usr/local -r requirements.txt",
+        ),
+        "Builder/Virtual Environment",
+    ),
+    # apt's configuration items that install nothing: it only simulates, or only prints the URIs.
+    mutant(
+        "runtime-apt-simulated-by-an-option",
+        D,
+        (RUNTIME_APT, RUNTIME_APT.replace("apt-get install", "apt-get -o APT::Get::Simulate=true install")),
+        "Runtime/Dependencies",
+    ),
+    mutant(
+        "runtime-apt-print-uris",
+        D,
+        (RUNTIME_APT, RUNTIME_APT.replace("install -y", "install -y --print-uris")),
+        "Runtime/Dependencies",
+    ),
+    # The EXIT trap's `exit 0` is the status: the check never fails.
+    mutant(
+        "db-health-exit-trap",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}', f'"CMD-SHELL", "trap \'exit 0\' EXIT; {PG_ISREADY}'),
+        "Database Health Check",
+    ),
+    # The shell keeps the low eight bits: `exit 256` is `exit 0`.
+    mutant("db-health-exit-256", C, (PG_ISREADY, f"{PG_ISREADY} || exit 256"), "Database Health Check"),
+    # The kernel applies mount options in order: `ro,rw` is writable.
+    mutant("mqueue-ro-then-rw", C, ("/dev/mqueue:ro\n", "/dev/mqueue:ro,rw\n"), "Read-only Root Filesystem"),
+    # gunicorn's `--env` sets the variable in the server over the image's: the server loads production settings.
+    mutant(
+        "settings-module-by-gunicorn-env",
+        D,
+        ('"--access-logfile", "-"]', '"--access-logfile", "-", "--env", "DJANGO_SETTINGS_MODULE=core.settings.prod"]'),
+        "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
+    ),
+    # The kernel reads the `#!` line to `\n`: it looks for a program named `/bin/sh\r`.
+    mutant("entrypoint-shebang-cr", E, ("#!/bin/sh\n", "#!/bin/sh\r\n"), "Shell"),
+]
+EQUIVALENT += [
+    # Under `set -e` pg_isready's failure ends the check with its status.
+    mutant(
+        "db-health-under-set-e", C, (f'"CMD-SHELL", "{PG_ISREADY}"', f'"CMD-SHELL", "set -e; {PG_ISREADY}; echo ready"')
+    ),
+    # The branch taken when pg_isready fails exits 1.
+    mutant(
+        "db-health-if-else",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}"', f'"CMD-SHELL", "if {PG_ISREADY}; then exit 0; else exit 1; fi"'),
+    ),
+    # `rw,ro`: the last one wins, read-only.
+    mutant("mqueue-rw-then-ro", C, ("/dev/mqueue:ro\n", "/dev/mqueue:rw,ro\n")),
+    # gunicorn reads `-b0.0.0.0:8000` as `--bind 0.0.0.0:8000`.
+    mutant("bind-attached-short-option", D, ('"--bind", "0.0.0.0:8000"', '"-b0.0.0.0:8000"')),
+    # gunicorn's `--env` with the value the docs give changes nothing.
+    mutant(
+        "settings-module-by-gunicorn-env-alike",
+        D,
+        ('"--access-logfile", "-"]', '"--access-logfile", "-", "-eDJANGO_SETTINGS_MODULE=core.settings.dev"]'),
     ),
 ]

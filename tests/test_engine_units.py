@@ -1454,17 +1454,27 @@ def test_pip_s_environment_may_send_an_install_elsewhere(tmp_path: Path, before:
 
 
 @pytest.mark.parametrize(
-    ("value", "held"),
+    ("key", "value", "held"),
     [
-        ("backend", True),
-        ("postgres://backend:pw@db:5432/x", True),  # the URL's user
-        ("postgres://u:pw@db:5432/backend", True),  # its database
-        ("host=db user=backend", True),  # a libpq keyword
-        ("/app/logs/backend", False),  # a path with the word in it
-        ("postgres://u:pw@backend-db:5432/x", False),  # a host's name
+        ("DB_USER", "backend", True),  # the whole value, under a key naming a user
+        ("PGUSER", "backend", True),
+        ("PGAPPNAME", "backend", False),  # an application's name that happens to be the user's
+        ("URL", "postgres://backend:pw@db:5432/x", True),  # the URL's user
+        ("URL", "postgres://u:pw@db:5432/backend", True),  # its database
+        ("URL", "postgres://u:pw@db:5432/x?user=backend", True),  # libpq reads the query too
+        ("URL", "postgres://back%65nd:pw@db:5432/x", True),  # percent-escapes are the same user
+        ("DSN", "host=db user=backend", True),  # a libpq keyword
+        ("LOG_DIR", "/app/logs/backend", False),  # a path with the word in it
+        ("URL", "postgres://u:pw@backend-db:5432/x", False),  # a host's name
     ],
 )
-def test_a_credential_s_default_is_held_only_where_a_credential_goes(value: str, held: bool) -> None:
+def test_a_credential_s_default_is_held_only_where_a_credential_goes(key: str, value: str, held: bool) -> None:
     from docverify.vocabulary.credentials import _holds
 
-    assert _holds(value, "backend") is held
+    assert _holds(key, value, "POSTGRES_USER", "backend") is held
+
+
+def test_a_secret_s_default_is_held_under_any_key() -> None:
+    from docverify.vocabulary.credentials import _holds
+
+    assert _holds("GREETING", "backend-dev-password", "POSTGRES_PASSWORD", "backend-dev-password")

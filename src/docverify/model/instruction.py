@@ -267,13 +267,13 @@ def option_values(argv: list[str], *names: str) -> list[str]:
                 found.append(argv[index + 1])
             elif name.startswith("--") and word.startswith(name + "="):
                 found.append(word.split("=", 1)[1])
+            elif len(name) == 2 and not word.startswith("--") and word.startswith(name) and len(word) > 2:
+                found.append(word[2:])  # getopt: the rest of the word is the value (`-t/tmp/d`)
             elif len(name) == 2 and word[:1] == "-" and word[1:2].isalpha() and name[1] in word[2:]:
                 # A cluster of flags before it (`-aG root`, `-do app`): the rest of the word, or the next one.
                 at = word.index(name[1], 2)
                 if word[1:at].isalpha():
                     found.append(word[at + 1 :] or (argv[index + 1] if index + 1 < len(argv) else ""))
-            elif len(name) == 2 and not word.startswith("--") and word.startswith(name) and len(word) > 2:
-                found.append(word[2:])
     return found
 
 

@@ -52,10 +52,15 @@ def interpreter(sources: Sources, script: str) -> Interpreter:
     entry = sources.dockerfile.final.exec_list("ENTRYPOINT")
     if entry is not None and PurePosixPath(entry[0][0]).name in SHELLS and len(entry[0]) > 1:
         return Interpreter(PurePosixPath(entry[0][0]).name, "", entry[1].where)
-    first = (sources.script(script).splitlines() or [""])[0]
+    first = sources.script(script).split("\n", 1)[0]  # the kernel reads to `\n` only, and splits at spaces and tabs
     where = f"{script}:1"
     if not first.startswith("#!") or not first[2:].split():
         return Interpreter("", "", where, f"no `#!` line, the first line {first!r}")
+    named = re.split(r"[ \t]", first[2:].lstrip(" \t"), maxsplit=1)[0]
+    if set(named) & set("\r\v\f"):
+        return Interpreter(
+            named, "", where, f"`#!{named!r}`: the kernel looks for a program of that name, control character and all"
+        )
     words = first[2:].split(None, 1)
     program, options = PurePosixPath(words[0]).name, (words[1].strip() if len(words) > 1 else "")
     split = re.fullmatch(r"(?:-S\s*|--split-string[=\s])(.*)", options) if program == "env" else None

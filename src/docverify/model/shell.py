@@ -127,16 +127,18 @@ def _apply_set(options: set[str], words: list[str]) -> None:
 def failure_propagates(script: str, program: str) -> bool:
     """Whether `program` failing makes the whole script exit non-zero.
 
-    True for `prog`, `a && prog`, `prog && b`, `prog || exit 1` and `exec prog` (or `timeout 5 prog`: a wrapper
-    hands on its status); false for `prog || true`, `prog; true` and `prog | cat`, where something else has the
-    last word.
+    True for `prog`, `a && prog`, `prog && b`, `prog || exit 1`, `exec prog` (or `timeout 5 prog`: a wrapper
+    hands on its status), `set -e; prog; b` and `if prog; then …; else exit 1; fi`; false for `prog || true`,
+    `prog; true`, `prog | cat` and `trap 'exit 0' EXIT`, where something else has the last word.
     """
     parsed = trees(script)
-    if not parsed:
+    if not parsed or any(_exit_trap(c) for c in commands(script)):
         return False
     last = parsed[-1]
     if last.kind == "pipeline":
         return False
+    if last.kind == "compound":
+        return _if_fails(last, program)
     parts = last.parts if last.kind == "list" else [last]
     sequence = [p for p in parts if not (p.kind == "operator" and p.op == ";" and p is parts[-1])]
     for index, part in enumerate(sequence):
@@ -151,8 +153,48 @@ def failure_propagates(script: str, program: str) -> bool:
             # `prog || exit 1` (or `|| false`) hands on a failure as its own: the status stays non-zero.
             if len(rest) == 2 and rest[0].kind == "operator" and rest[0].op == "||" and not shelltree.rescues(rest[1]):
                 return True
-            return all(p.op == "&&" for p in rest if p.kind == "operator")
+            if all(p.op == "&&" for p in rest if p.kind == "operator"):
+                return True
+            # Under `set -e` a failure that ends its and-or list ends the script with the failure's status.
+            options: set[str] = set()
+            for p in before:
+                if shelltree.command_words(p)[:1] == ["set"]:
+                    _apply_set(options, shelltree.command_words(p)[1:])
+            return "e" in options and rest[0].kind == "operator" and rest[0].op in (";", "\n")
     return False
+
+
+def _exit_trap(command: Command) -> bool:
+    """`trap '… exit …' EXIT`: the trap, not the script's last command, sets the status."""
+    argv = list(command.argv)
+    return argv[:1] == ["trap"] and len(argv) > 2 and "exit" in argv[1] and bool({"EXIT", "0"} & set(argv[2:]))
+
+
+def _if_fails(node: Any, program: str) -> bool:
+    """`if prog; then …; else exit 1; fi` (or `if ! prog; then exit 1; fi`): the branch taken on a failure fails."""
+    found = [p for p in node.list if p.kind == "if"]
+    parts = found[0].parts if len(found) == 1 else []
+    marks = [p.word if p.kind == "reservedword" else None for p in parts]
+    if not parts or "elif" in marks:
+        return False
+    condition = [p for p in getattr(parts[1], "parts", [parts[1]]) if p.kind not in ("operator",)]
+    inner = condition[0] if len(condition) == 1 else None
+    negated = (
+        inner is not None
+        and inner.kind == "pipeline"
+        and any(p.word == "!" for p in inner.parts if p.kind == "reservedword")
+    )
+    if negated and inner is not None:
+        commands_in = [p for p in inner.parts if p.kind == "command"]
+        inner = commands_in[0] if len(commands_in) == 1 else None
+    if inner is None or inner.kind != "command" or _program(inner, unwrap=True) != program:
+        return False
+    branch = parts[3] if negated else (parts[marks.index("else") + 1] if "else" in marks else None)
+    first = branch
+    while first is not None and first.kind == "list":
+        first = next((p for p in first.parts if p.kind != "operator"), None)
+    words = shelltree.command_words(first) if first is not None else []
+    return words[:1] == ["false"] or (words[:1] == ["exit"] and not shelltree.zero("".join(words[1:2]) or "1"))
 
 
 def _program(node: Any, unwrap: bool = False) -> str:

@@ -150,10 +150,15 @@ def command_words(node: Any) -> list[str]:
 STOPS = (";", "&", "\n", "||")
 
 
+def zero(status: str) -> bool:
+    """Whether `exit N` ends well: the shell keeps N's low eight bits (`exit 256` is `exit 0`)."""
+    return status.isdigit() and int(status) % 256 == 0
+
+
 def rescues(node: Any) -> bool:
     """Whether the command after `||` can end the list well: not `false`, nor `exit`/`return` with a failure."""
     words = command_words(node)
-    return not (words[:1] == ["false"] or (words[:1] in (["exit"], ["return"]) and words[1:2] != ["0"]))
+    return not (words[:1] == ["false"] or (words[:1] in (["exit"], ["return"]) and not zero("".join(words[1:2]))))
 
 
 def ends(node: Any) -> bool:

@@ -296,4 +296,4 @@ def _exits_failing(node: Any) -> bool:
     """Whether `node` starts with `exit N` or `return N`, N not 0 (nor `$?`, which is the condition's status)."""
     node = _first(node)
     words = shelltree.command_words(node)
-    return words[:1] in (["exit"], ["return"]) and len(words) > 1 and words[1] not in ("0", "$?")
+    return words[:1] in (["exit"], ["return"]) and len(words) > 1 and not shelltree.zero(words[1]) and words[1] != "$?"

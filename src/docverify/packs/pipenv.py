@@ -1,9 +1,10 @@
-"""pip's settings from its environment that send an install out of the place it names, or nowhere: an install
-into a venv with `PIP_TARGET` or `PIP_DRY_RUN` set fills no venv."""
+"""pip's settings that send an install out of the place it names, or nowhere: an install into a venv with
+`PIP_TARGET` or `PIP_DRY_RUN` set, or given `--target`, `--prefix` or `--root`, fills no venv."""
 
 from __future__ import annotations
 
-from ..model.dockerfile import Instruction, Stage
+from ..model.dockerfile import Instruction, Stage, clean_path
+from ..model.instruction import option_values
 from ..model.overrides import set_over
 from ..model.shell import Command
 
@@ -20,4 +21,14 @@ def diverted(stage: Stage, instruction: Instruction, command: Command) -> str | 
             return f"`{own[0]}`"
         if over := set_over(name, stage, instruction, command):
             return over[0].removesuffix(" over the ARG")
+    return None
+
+
+def elsewhere(argv: list[str], venv: str) -> str | None:
+    """The option of the install's own command line that puts the packages outside the venv (pip's and uv's):
+    `--target` (`-t`) anywhere, `--prefix` other than the venv, `--root` other than `/`."""
+    for names, keeps in ((("--target", "-t"), ()), (("--prefix",), (venv,)), (("--root",), ("/",))):
+        for value in option_values(argv, *names):
+            if clean_path(value) not in keeps:
+                return f"`{names[0]} {value}`"
     return None

@@ -26,7 +26,7 @@ from ..vocabulary.common import cites, install_operands, unconditional
 from ..vocabulary.label import Cites, Claim, Label, fail, words
 from ..vocabulary.registry import Registry
 from . import requirements
-from .pipenv import diverted
+from .pipenv import diverted, elsewhere
 
 PYTHON = re.compile(r"python3?(\.\d+)?")
 
@@ -60,13 +60,13 @@ def _path_first(stage: Stage, instruction: Instruction, venv: str) -> bool:
 
 def installs_into(stage: Stage, venv: str, requirements: str | None = None) -> list[tuple[Instruction, Command]]:
     """pip (or uv pip) installs into the venv, reading `requirements` when it is named (not `--dry-run`, nor with
-    pip's environment sending it elsewhere)."""
+    pip's environment or its own `--target`, `--prefix` or `--root` sending it elsewhere)."""
     found = []
     for instruction, command in unconditional(stage.running("pip", "install") + stage.running("uv", "pip", "install")):
         argv = list(command.invocation())
         if "--dry-run" in argv[: argv.index("--") if "--" in argv else len(argv)]:
             continue  # it only reports what it would install
-        if command.program != "uv" and diverted(stage, instruction, command):
+        if command.program != "uv" and diverted(stage, instruction, command) or elsewhere(argv, venv):
             continue
         interpreter = option(argv, "--python")
         program = PurePosixPath(argv[0])

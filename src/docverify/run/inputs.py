@@ -24,6 +24,7 @@ from ..model.stored import CONFIG_ONLY, fingerprint, mentioning, stored
 from ..vocabulary.command import seen
 from ..vocabulary.label import words
 from ..vocabulary.leaks import secret_values
+from ..vocabulary.servers import server_env
 
 FIELD_KEYWORDS = {
     "Env": ("ENV",), "WorkingDir": ("WORKDIR",), "User": ("USER",), "Entrypoint": ("ENTRYPOINT",),
@@ -95,6 +96,11 @@ class Inputs:
         if kind == "mentions":
             key, _, names = rest.partition(":")
             return self._mentions(key, json.loads(names))
+        if kind == "serverenv":
+            key, _, variable = rest.partition(":")
+            stage = self.stage(key)
+            stored = [stage.exec_list(k) for k in ("ENTRYPOINT", "CMD")] if stage else []
+            return digest([server_env(found[0]).get(variable) if found else None for found in stored])
         return ABSENT
 
     def _script(self, path: str) -> str:
@@ -226,6 +232,8 @@ class Inputs:
         if kind == "mentions":
             named_words = words(f"`{w}`" for w in json.loads(field))
             return f"the CMD, LABEL and other config lines of {named} that name {named_words} or their values"
+        if kind == "serverenv":
+            return f"what gunicorn's `--env` in the ENTRYPOINT and CMD of {named} sets {field} to"
         if kind == "argv":
             lines = [f"{dockerfile}:{i.line}" for s in stage.chain() for i in s.body if i.keyword == "CMD"]
             where = f" ({', '.join(lines)})" if lines else ""

@@ -23,7 +23,7 @@ from ..observe import sockets
 from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from . import script
-from .common import matches, running_view, running_view_needs
+from .common import attached, matches, running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
@@ -157,11 +157,11 @@ def _module_flag(argv: Sequence[str], at: int) -> bool:
 
 def seen(argv: Sequence[str], words: Sequence[str]) -> list[str]:
     """The argv as `holds` tells it apart for a claim of these words (not the `Runs` and `Passes` forms,
-    which compare every word): each of the words where it stands, also as `--opt=value` or the program by
+    which compare every word): each of the words where it stands, also as `--opt=value`, `-ovalue` or the program by
     path, and an interpreter's `-m`; any other word only as a launcher or not. Two argvs seen alike hold alike."""
     left = leaves(argv)  # an option that makes the server exit or fork is told apart too (`_serves`)
     return [
-        w if any(w == x or w.endswith(f"={x}") or same(w, x) for x in words) or _module_flag(argv, at)
+        w if any(w == x or w.endswith(f"={x}") or attached(w, x) or same(w, x) for x in words) or _module_flag(argv, at)
         or (left is not None and w == left[0])
         else "\0launcher" if LAUNCHER.fullmatch(PurePosixPath(w).name) else "\0"
         for at, w in enumerate(app_spelled(argv))

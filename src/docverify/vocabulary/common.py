@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.dockerfile import Instruction, Stage
+from ..model.instruction import option_values
 from ..model.shell import Command
 from ..model.sources import Sources
 from ..observe import process, users
@@ -150,8 +151,13 @@ def _install_words(command: Command) -> list[str]:
 
 
 def matches(value: str, words: Iterable[str]) -> bool:
-    """A value is in an argv as a word, or as `--opt=value`."""
-    return any(w == value or w.endswith(f"={value}") for w in words)
+    """A value is in an argv as a word, as `--opt=value`, or given to a short option in its word (`-bvalue`)."""
+    return any(w == value or w.endswith(f"={value}") or attached(w, value) for w in words)
+
+
+def attached(word: str, value: str) -> bool:
+    """`-bVALUE`: getopt and argparse read the rest of a short option's word as its value."""
+    return len(word) == len(value) + 2 and word[:1] == "-" and word[1:2].isalpha() and word[2:] == value
 
 
 def stage_where(stage: Stage, instruction: Instruction | None = None) -> str:
@@ -170,7 +176,9 @@ DEPENDENCY = re.compile(r"\s*([a-z0-9][a-z0-9+.-]*)")
 
 
 # Options with which apt installs nothing: it only shows what it would do, or only downloads.
-APT_NO_OP = {"--simulate", "--just-print", "--dry-run", "--recon", "--no-act", "--download-only"}
+APT_NO_OP = {"--simulate", "--just-print", "--dry-run", "--recon", "--no-act", "--download-only", "--print-uris"}
+# The same, as configuration items (`-o APT::Get::Simulate=true`).
+APT_NO_OP_ITEMS = {"apt::get::simulate", "apt::get::download-only", "apt::get::print-uris"}
 APT_VALUE_OPTIONS = {"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture"}
 
 
@@ -188,6 +196,10 @@ def attempted(found: list[tuple[Instruction, Command]]) -> list[tuple[Instructio
 
 def _apt_no_op(command: Command) -> bool:
     words = list(command.invocation()[1:])
+    for item in option_values(words, "-o", "--option"):
+        name, _, value = item.partition("=")
+        if name.strip().lower() in APT_NO_OP_ITEMS and value.strip().lower() in ("true", "yes", "1", "on", "with"):
+            return True
     while words and words[0] != "--":
         word = words.pop(0)
         if word in APT_VALUE_OPTIONS:

@@ -9,9 +9,12 @@ is X, then the base image's), "Appends" after it.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..model import reads
+from ..model.dockerfile import Stage
 from ..model.instruction import expand, expanded
 from ..model.sources import Sources
 from ..observe import files, process
@@ -20,6 +23,7 @@ from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, page_items, running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
+from .servers import configured, server_env
 
 NAME = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
 
@@ -106,7 +110,10 @@ def siblings(claim: Claim[VariableArgs], sources: Sources) -> list[str]:
     return [m["name"] for i in group if (m := NAME.match(i.sentence))]
 
 
-@VARIABLE.static("the stage's effective ENV value (later ENVs win); the group names every variable the stage sets")
+@VARIABLE.static(
+    "the stage's effective ENV value (later ENVs win), and in the final stage what gunicorn's `--env` sets over it; "
+    "the group names every variable the stage sets"
+)
 def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
     name = claim.args.name
@@ -136,6 +143,8 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
         # Single quotes or `\$` keep `$PATH` as text: the variable loses what it held.
         fail(claim, said(claim), f"{name}={instruction.env_written()[name]}, which the builder does not expand",
              stage.where(instruction))  # fmt: skip
+    if stage is sources.dockerfile.final:
+        _server_env(claim, sources, stage)
     if stage is sources.dockerfile.final and sources.settings.runs_stack:
         service = service_under_test(sources)
         # compose's `environment:` wins in the stack's container (a name without a value passes the image's on).
@@ -145,6 +154,26 @@ def variable_static(claim: Claim[VariableArgs], sources: Sources) -> Cites:
             fail(claim, said(claim), f"{name}={given} in service {service.name}",
                  sources.compose.cite(f"{name}:", service=service.name))  # fmt: skip
     return [i.cite for i in stage.all("ENV") if name in i.env()]
+
+
+def _server_env(claim: Claim[VariableArgs], sources: Sources, stage: Stage) -> None:
+    """gunicorn's `--env` (on the CMD, or in `GUNICORN_CMD_ARGS`) sets the variable again in the server itself."""
+    options, where = configured(sources, stage)
+    try:
+        extra = ["gunicorn", *shlex.split(options or "")]
+    except ValueError:
+        extra = []
+    # Only what `--env` gives this variable is read of the ENTRYPOINT and CMD: another word changes no proof.
+    name = f"serverenv:{stage.index}:{claim.args.name}"
+    with reads.narrowed(lambda noted: name if re.fullmatch(r"dockerfile:\d+:(CMD|ENTRYPOINT)", noted) else noted):
+        stored = [stage.exec_list("ENTRYPOINT"), stage.exec_list("CMD")]
+    for found in stored:
+        given = server_env(found[0]).get(claim.args.name) if found else None
+        if found and given is not None and not holds(claim, given):
+            fail(claim, said(claim), f"gunicorn --env {claim.args.name}={given}", stage.where(found[1]))
+    given = server_env(extra).get(claim.args.name)
+    if given is not None and not holds(claim, given):
+        fail(claim, said(claim), f"gunicorn --env {claim.args.name}={given} in GUNICORN_CMD_ARGS", where)
 
 
 def _programs(claim: Claim[VariableArgs], sources: Sources) -> list[Need]:

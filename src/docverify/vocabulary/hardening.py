@@ -36,7 +36,7 @@ def _read_only(sources: Sources) -> Iterable[tuple[int | None, ReadOnlyArgs]]:
         written_to = [v for v in service.volumes if not (v.get("read_only") or _mounted_ro(sources, v))]
         volumes = tuple(sorted(str(v.get("target", "")).rstrip("/") for v in written_to))
         if service.spec.get("read_only") is True and service.tmpfs and volumes and not dockers_own(service):
-            written = tuple(t.split(":")[0] for t in service.tmpfs if "ro" not in t.partition(":")[2].split(","))
+            written = tuple(t.split(":")[0] for t in service.tmpfs if not _ro(t.partition(":")[2]))
             yield None, ReadOnlyArgs("read_only: true", written, "tmpfs", volumes)
 
 
@@ -93,7 +93,7 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
         fail(claim, "read_only: true", f"read_only: {service.spec.get('read_only')}", f"service {service.name}")
     # A tmpfs in the long syntax is a volume entry of type tmpfs: a tmpfs all the same. A read-only mount adds no
     # place that takes writes (`/etc/localtime:/etc/localtime:ro`, `/dev/mqueue:ro` over Docker's own).
-    short = [t for t in service.tmpfs if "ro" not in t.partition(":")[2].split(",")]
+    short = [t for t in service.tmpfs if not _ro(t.partition(":")[2])]
     long = [v for v in service.volumes if not (v.get("read_only") or _mounted_ro(sources, v))]
     tmpfs = {clean_path(t.split(":")[0]) for t in short}
     tmpfs |= {clean_path(str(v.get("target", ""))) for v in long if v.get("type") == "tmpfs"}
@@ -121,12 +121,18 @@ def read_only_static(claim: Claim[ReadOnlyArgs], sources: Sources) -> Cites:
     return [sources.compose.cite("read_only:"), *(sources.compose.cite(p) for p in sorted(tmpfs | mounted))]
 
 
+def _ro(options: str) -> bool:
+    """Mount options that leave it read-only: the last of `ro` and `rw` wins, as the kernel applies them in order."""
+    said = [o.strip() for o in options.split(",") if o.strip() in ("ro", "rw")]
+    return bool(said) and said[-1] == "ro"
+
+
 def _mounted_ro(sources: Sources, volume: dict[str, Any]) -> bool:
     """A named volume whose driver mounts it read-only (`driver_opts: {o: ro}`)."""
     if volume.get("type") != "volume" or not volume.get("source"):
         return False
     options = (sources.compose.volumes.get(str(volume["source"])) or {}).get("driver_opts") or {}
-    return "ro" in str(options.get("o", "")).split(",")
+    return _ro(str(options.get("o", "")))
 
 
 def _writes(stack: Stack, path: str) -> bool:
@@ -145,7 +151,7 @@ def read_only_running(claim: Claim[ReadOnlyArgs], stack: Stack) -> Cites:
     if not service.host_config.get("ReadonlyRootfs"):
         fail(claim, "a read-only root filesystem", "a writable one", service.where)
     given = (service.host_config.get("Tmpfs") or {}).items()
-    tmpfs = {clean_path(p) for p, options in given if "ro" not in str(options).split(",")}
+    tmpfs = {clean_path(p) for p, options in given if not _ro(str(options))}
     mounts = [m for m in service.mounts if m.get("RW", True)]  # a read-only mount takes no write
     tmpfs |= {clean_path(m["Destination"]) for m in mounts if m["Type"] == "tmpfs"}
     volumes = {clean_path(m["Destination"]) for m in mounts if m["Type"] != "tmpfs"}

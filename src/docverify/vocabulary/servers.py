@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from ..model import shell
 from ..model.dockerfile import Stage
+from ..model.instruction import option_values
 from ..model.shellcommand import SHELLS
 from ..model.sources import Sources
 from ..observe import gunicorn
@@ -165,3 +166,22 @@ def asked(image: Image, argv: Sequence[str], where: str) -> tuple[str, str, str]
     setting = next((name for name in SETTINGS if getattr(read, name)), None)
     given = f" (from {read.config})" if read.config else ""
     return (f"{setting} = True{given}", SETTINGS[setting], where) if setting else None
+
+
+def server_env(argv: Sequence[str]) -> dict[str, str]:
+    """What gunicorn's `--env NAME=VALUE` (`-e`) puts in the server's own environment, over the container's: from
+    its command line, a shell's `-c` script read command by command."""
+    found: dict[str, str] = {}
+    for at, word in enumerate(argv):
+        program = PurePosixPath(word).name
+        if program in SHELLS:
+            script = script_of(argv[at + 1 :])
+            for command in shell.commands(script) if script else []:
+                found.update(server_env(command.argv))
+            return found
+        if program == "gunicorn":
+            for pair in option_values(list(argv[at + 1 :]), "--env", "-e"):
+                name, _, value = pair.partition("=")
+                found[name] = value
+            return found
+    return found
