@@ -41,8 +41,9 @@ def _default_in(given: str, unset: str, marker: str) -> str | None:
 
 @CREDENTIALS.static(
     "compose config with each variable set passes it through; unset, a non-empty default; no "
-    "service sets the variable, or holds a default where a credential goes (the whole value, a URL's user, password "
-    "or database, a connection string's keyword), written out by hand"
+    "service sets the variable, or holds a default where a credential goes (the whole value under a key naming what "
+    "the variable holds, a secret's under any; a URL's user, password, database or query keyword, percent-escapes "
+    "decoded; a connection string's keyword), written out by hand"
 )
 def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites:
     model = sources.compose
