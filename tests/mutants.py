@@ -728,7 +728,8 @@ CATALOGUE: list[Mutation] = [
         "compose-entrypoint",
         C,
         ("    read_only: true\n", '    read_only: true\n    entrypoint: ["gunicorn"]\n'),
-        "Runtime/Entrypoint",
+        # compose's entrypoint replaces the image's and drops the CMD: the service runs a bare `gunicorn`
+        ("Runtime/Entrypoint", "Runtime/Command"),
     ),
     mutant(
         "hard-password",
@@ -3300,5 +3301,27 @@ EQUIVALENT += [
         "settings-module-by-gunicorn-env-alike",
         D,
         ('"--access-logfile", "-"]', '"--access-logfile", "-", "-eDJANGO_SETTINGS_MODULE=core.settings.dev"]'),
+    ),
+]
+WAIT_STEP = 'python manage.py wait_for_db --timeout "$DB_WAIT_TIMEOUT"'
+EQUIVALENT += [
+    # The message before the exit leaves the status to `exit 1`: a failed wait still stops the start.
+    mutant("wait-failure-says-why", E, (WAIT_STEP, WAIT_STEP + ' || { echo "entrypoint: no database" >&2; exit 1; }')),
+    mutant(
+        "migrate-failure-says-why",
+        E,
+        (
+            "python manage.py migrate --noinput\n",
+            'if ! python manage.py migrate --noinput; then echo "entrypoint: migrations failed" >&2; exit 1; fi\n',
+        ),
+    ),
+]
+CATALOGUE += [
+    # The group's `exit 0` ends the start quietly when migrate fails: the server never runs, and nothing says why.
+    mutant(
+        "migrate-rescued-by-a-group",
+        E,
+        ("python manage.py migrate --noinput\n", 'python manage.py migrate --noinput || { echo "no" >&2; exit 0; }\n'),
+        ("Shell", "Server", "Runtime/Command"),
     ),
 ]

@@ -401,6 +401,34 @@ def test_a_misspelt_setting_is_a_usage_error_naming_the_key_it_resembles(tmp_pat
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("extension", "message"),
+    [
+        ("  - markdown_nonexistent_ext\n", "markdown_extensions markdown_nonexistent_ext cannot be loaded here"),
+        ("  - pymdownx.emoji:\n      emoji_index: !!python/name:material.nope.twemoji\n",
+         "`!!python/name:material.nope.twemoji` cannot be imported here (No module named 'material.nope')"),
+        ("  - admonition\n  - [\n", "mkdocs.yml cannot be read as YAML"),
+    ],
+)  # fmt: skip
+def test_a_site_config_the_reader_cannot_load_is_one_usage_error(tmp_path: Path, extension: str, message: str) -> None:
+    root = mini_project(tmp_path / "p", 'docs = "docs"\ncompose = ""\n')
+    write(root / "mkdocs.yml", "site_name: t\nmarkdown_extensions:\n" + extension)
+    result = run_doc_suite(root, "docs", "-m", "not docker", "-p", "no:django")
+    assert result.returncode == 4, result.stdout[-2000:] + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr + result.stdout, result.stderr
+
+
+def test_material_s_emoji_functions_are_imported_as_mkdocs_imports_them(tmp_path: Path) -> None:
+    root = mini_project(tmp_path / "p", 'docs = "docs"\ncompose = ""\n')
+    write(root / "mkdocs.yml", "site_name: t\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+          "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+          "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n")  # fmt: skip
+    result = run_doc_suite(root, "docs", "-m", "static", "-p", "no:django")
+    # The page is read (its one claim is checked, and fails: the mini project has no USER); nothing crashed.
+    assert "docs/index.md:5 User: docs say USER root" in result.stdout, result.stdout[-2000:] + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr and "1 failed" in result.stdout, result.stdout[-2000:]
+
+
 def test_a_service_compose_does_not_have_is_named_in_every_claim_that_reads_it(repo_copy: Path) -> None:
     pyproject = repo_copy / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('service = "backend"', 'service = "web"'))

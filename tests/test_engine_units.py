@@ -854,8 +854,10 @@ def test_a_continued_line_is_one_command_and_later_lines_keep_their_numbers() ->
         (("echo", "a\\\nb"), 5),  # inside single quotes a backslash is a backslash
         (("last",), 7),
     ]
-    guarded = {c.argv[0]: c.guarded for c in shell.commands("a || exit 1\nb || true\nc || { echo x; exit 1; }\n")}
-    assert guarded == {"a": False, "exit": False, "b": True, "true": False, "c": True, "echo": False}
+    script = "a || exit 1\nb || true\nc || { echo x; exit 1; }\nd || { echo x; exit 0; }\n"
+    guarded = {c.argv[0]: c.guarded for c in shell.commands(script)}
+    # `{ echo x; exit 1; }` says why, then fails: c's failure still stops the script; `exit 0` rescues d's.
+    assert guarded == {"a": False, "exit": False, "b": True, "true": False, "c": False, "echo": False, "d": True}
 
 
 # --- the shell as sh runs it -----------------------------------------------------------------
@@ -953,6 +955,30 @@ def test_an_if_handles_its_condition_unless_failing_exits(script: str, handled: 
     migrate = next(c for c in shell.commands(script) if c.argv == ("migrate",))
     assert not migrate.conditional
     assert (migrate.failure_ignored(frozenset("e")) is not None) is handled
+
+
+@pytest.mark.parametrize(
+    ("copy", "entrypoint", "found"),
+    [
+        ("COPY e.sh /e.sh", '["/e.sh"]', "e.sh"),
+        ("COPY e.sh /e.sh", '["/usr/bin/tini", "--", "/e.sh"]', "e.sh"),  # past an init
+        ("COPY e.sh /e.sh", '["dumb-init", "-r", "15:2", "sh", "/e.sh"]', "e.sh"),
+        ("COPY e.sh /usr/local/bin/", '["e.sh"]', "e.sh"),  # by name, on the default PATH
+        ("COPY e.sh /opt/bin/e.sh\nENV PATH=/opt/bin:$PATH", '["e.sh"]', "e.sh"),  # on the stage's PATH
+        ("COPY e.sh /opt/bin/e.sh", '["e.sh"]', None),  # not on any PATH
+        ("COPY e.sh /e.sh", '["/usr/bin/tini", "--", "python"]', None),
+    ],
+)
+def test_the_entrypoint_script_is_found_past_an_init_and_on_the_path(
+    tmp_path: Path, copy: str, entrypoint: str, found: str | None
+) -> None:
+    from docverify.model.scripts import entrypoint_script
+    from docverify.model.sources import Sources
+
+    (tmp_path / "e.sh").write_text("#!/bin/sh\nexec \"$@\"\n")
+    (tmp_path / "docs").mkdir()
+    dockerfile(tmp_path, f"FROM alpine\n{copy}\nENTRYPOINT {entrypoint}\n")
+    assert entrypoint_script(Sources(config.make(tmp_path, {}))) == found
 
 
 def test_the_interpreter_is_entrypoints_shell_or_the_kernels_reading_of_the_shebang(tmp_path: Path) -> None:
@@ -1478,3 +1504,11 @@ def test_a_secret_s_default_is_held_under_any_key() -> None:
     from docverify.vocabulary.credentials import _holds
 
     assert _holds("GREETING", "backend-dev-password", "POSTGRES_PASSWORD", "backend-dev-password")
+
+
+def test_a_label_s_value_is_what_the_builder_stores_args_expanded(tmp_path: Path) -> None:
+    from docverify.vocabulary.metadata import label_values
+
+    dockerfile(tmp_path, 'ARG V=1\nFROM alpine\nARG V\nARG APP_VERSION=dev\nLABEL version="${APP_VERSION}" kept=\\$V v=$V\n')
+    found = {name: value for name, (value, _) in label_values(parse(tmp_path / "Dockerfile").final).items()}
+    assert found == {"version": "dev", "kept": "$V", "v": "1"}, found

@@ -19,7 +19,7 @@ from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 from ..errors import DockerfileError
 from . import reads, shell
 from .accounts import User, created
-from .instruction import EXEC_FORM, KNOWN, Healthcheck, Instruction, clean_path, expand, normalise_image
+from .instruction import EXEC_FORM, KNOWN, Healthcheck, Instruction, clean_path, docker_word, expand, normalise_image
 from .listening import port_keys
 
 
@@ -103,8 +103,8 @@ class Stage:
             if before is not None and instruction.line >= before.line:
                 break
             known = {**self.args(instruction), **{name: value for name, (value, _) in state.items()}}
-            for name, value in instruction.env().items():
-                state[name] = (expand(value, known) if "$" in value else value, instruction)
+            for name, written in instruction.env_written().items():  # `\$HOME` and '$HOME' stay as written
+                state[name] = (docker_word(written, known), instruction)
         return state
 
     def variables(self, at: Instruction) -> dict[str, str]:

@@ -17,19 +17,13 @@ from typing import Any
 
 from .compose import Service
 from .reference import normalise_image
+from .shellcommand import past_init
 
 DEFAULT_PGDATA = "/var/lib/postgresql/data"  # the official image's PGDATA up to PostgreSQL 17
 # The official image, however its registry is named: its tag (and a digest, which the image level compares).
 OFFICIAL = re.compile(r"(?:.*/)?postgres(?::(?P<tag>[^@/]+))?(?:@\S+)?")
 # The directory ("" none: the server cannot start; None: not the static level's to know), what says so, its key.
 Found = tuple[str | None, str, str]
-# Programs that run the words after their own: the options that take a value, and how many words (a user) follow.
-WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "tini": (frozenset({"-p", "-e"}), 0),
-    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
-    "gosu": (frozenset(), 1),
-    "su-exec": (frozenset(), 1),
-}
 
 ENV_LONG = ("ignore-environment", "null", "unset", "chdir", "split-string", "argv0", "debug", "block-signal",
             "default-signal", "ignore-signal", "list-signal-handling")  # fmt: skip
@@ -60,12 +54,12 @@ def data_directory(service: Service) -> Found:
     words = [*entrypoint, *command]
     key = "entrypoint:" if entrypoint else "command:"
     imaged = not entrypoint  # the image's docker-entrypoint.sh runs the command
-    words = _unwrapped(words)
+    words = past_init(words)
     if words and posixpath.basename(words[0]) == "env":
         found, words = _through_env(words[1:], found, key)
-        words = _unwrapped(words)
+        words = past_init(words)
     if words and posixpath.basename(words[0]) == "docker-entrypoint.sh":
-        words, imaged = _unwrapped(words[1:]), True
+        words, imaged = past_init(words[1:]), True
     if words and posixpath.basename(words[0]) == "postgres":
         words = words[1:]
     elif words and not (imaged and words[0].startswith("-")):  # the entrypoint runs anything else as it is
@@ -107,21 +101,6 @@ def image_default(image: str | None) -> tuple[str | None, str]:
         return None, f"the image {image} names no major version, and the default PGDATA changed with PostgreSQL 18"
     default = f"/var/lib/postgresql/{major[0]}/docker" if int(major[0]) >= 18 else DEFAULT_PGDATA
     return default, "the image's own PGDATA"
-
-
-def _unwrapped(words: list[str]) -> list[str]:
-    """The words a wrapper runs (`tini --`, `dumb-init`, `gosu USER`, `su-exec USER`): the program and its own."""
-    while words and posixpath.basename(words[0]) in WRAPPERS:
-        takes, users = WRAPPERS[posixpath.basename(words[0])]
-        queue = words[1:]
-        while queue and queue[0].startswith("-"):
-            option = queue.pop(0)
-            if option == "--":
-                break
-            if option in takes and queue:
-                queue.pop(0)
-        words = queue[users:]
-    return words
 
 
 def _long(typed: str) -> str:

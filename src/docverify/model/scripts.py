@@ -10,10 +10,15 @@ from pathlib import PurePosixPath
 
 from . import shelltree
 from .copies import copies_of
+from .dockerfile import Stage
 from .instruction import clean_path
 from .shell import commands
 from .shellcommand import SHELLS as SHELLS
+from .shellcommand import past_init
 from .sources import Sources
+
+# Where a program named without a path is looked for when the image's PATH says nothing more (Docker's default).
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def entrypoint_script(sources: Sources) -> str | None:
@@ -22,7 +27,7 @@ def entrypoint_script(sources: Sources) -> str | None:
     entry = stage.exec_list("ENTRYPOINT")
     if entry is None or not entry[0]:
         return None
-    runs = script_path(entry[0])
+    runs = script_path(entry[0], stage)
     for row in copies_of(stage):
         if clean_path(row.destination) == runs and not row.from_stage:
             path = sources.settings.context / row.source
@@ -31,9 +36,18 @@ def entrypoint_script(sources: Sources) -> str | None:
     return None
 
 
-def script_path(argv: list[str]) -> str:
-    """The path an ENTRYPOINT runs: its program, or the script a shell it names is given (`["sh", "/run.sh"]`)."""
-    return clean_path(argv[1] if PurePosixPath(argv[0]).name in SHELLS and len(argv) > 1 else argv[0])
+def script_path(argv: list[str], stage: Stage | None = None) -> str:
+    """The path an ENTRYPOINT runs: its program past an init (`tini --`, `dumb-init`), or the script a shell it
+    names is given (`["sh", "/run.sh"]`); a program named without a path is looked up on the stage's PATH, among
+    the files the stage copies in (`docker-entrypoint.sh` in /usr/local/bin)."""
+    words = past_init(list(argv)) or list(argv)
+    named = words[1] if PurePosixPath(words[0]).name in SHELLS and len(words) > 1 else words[0]
+    if "/" in named or stage is None or named is not words[0]:
+        return clean_path(named)
+    copied = {clean_path(row.destination) for row in copies_of(stage) if not row.from_stage}
+    path = stage.env().get("PATH", (DEFAULT_PATH, None))[0]
+    folders = [f for f in f"{path}:{DEFAULT_PATH}".split(":") if f.startswith("/")]
+    return next((f"{f.rstrip('/')}/{named}" for f in folders if f"{f.rstrip('/')}/{named}" in copied), named)
 
 
 @dataclass(frozen=True)

@@ -190,10 +190,7 @@ def _if_fails(node: Any, program: str) -> bool:
     if inner is None or inner.kind != "command" or _program(inner, unwrap=True) != program:
         return False
     branch = parts[3] if negated else (parts[marks.index("else") + 1] if "else" in marks else None)
-    first = branch
-    while first is not None and first.kind == "list":
-        first = next((p for p in first.parts if p.kind != "operator"), None)
-    words = shelltree.command_words(first) if first is not None else []
+    words = shelltree.command_words(shelltree.deciding(branch)) if branch is not None else []
     return words[:1] == ["false"] or (words[:1] == ["exit"] and not shelltree.zero("".join(words[1:2]) or "1"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -172,3 +173,27 @@ def each_word(argv: tuple[str, ...], loops: tuple[tuple[str, tuple[str, ...]], .
         escaped = [item.replace("\\", "\\\\") for item in items]  # re.sub reads a replacement's backslashes
         found = [tuple(re.sub(rf"\${{?{name}\b}}?", item, w) for w in a) for a in found for item in escaped]
     return found
+
+
+# Programs that run the words after their own: the options that take a value, and how many words (a user) follow.
+INITS: dict[str, tuple[frozenset[str], int]] = {
+    "tini": (frozenset({"-p", "-e"}), 0),
+    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+}
+
+
+def past_init(words: list[str]) -> list[str]:
+    """The words a wrapper runs (`tini --`, `dumb-init`, `gosu USER`, `su-exec USER`): the program and its own."""
+    while words and posixpath.basename(words[0]) in INITS:
+        takes, users = INITS[posixpath.basename(words[0])]
+        queue = words[1:]
+        while queue and queue[0].startswith("-"):
+            option = queue.pop(0)
+            if option == "--":
+                break
+            if option in takes and queue:
+                queue.pop(0)
+        words = queue[users:]
+    return words

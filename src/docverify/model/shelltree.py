@@ -155,9 +155,31 @@ def zero(status: str) -> bool:
     return status.isdigit() and int(status) % 256 == 0
 
 
+def statements(node: Any) -> list[Any]:
+    """The commands, pipelines and compounds a list or a `{ … }` holds, in order."""
+    if node.kind == "list":
+        return [p for p in node.parts if p.kind not in ("operator", "reservedword")]
+    if node.kind == "compound" and [p.word for p in node.list[:1] if p.kind == "reservedword"] == ["{"]:
+        return [p for p in node.list if p.kind not in ("operator", "reservedword")]
+    return [node]
+
+
+def deciding(node: Any) -> Any:
+    """What decides how a list or `{ … }` ends: its first `exit` or `return` (what runs before it, a message,
+    leaves the status to it), else its last statement."""
+    inner = statements(node)
+    if inner == [node] or not inner:
+        return node
+    for statement in inner:
+        found = deciding(statement)
+        if command_words(found)[:1] in (["exit"], ["return"]):
+            return found
+    return deciding(inner[-1])
+
+
 def rescues(node: Any) -> bool:
     """Whether the command after `||` can end the list well: not `false`, nor `exit`/`return` with a failure."""
-    words = command_words(node)
+    words = command_words(deciding(node))
     return not (words[:1] == ["false"] or (words[:1] in (["exit"], ["return"]) and not zero("".join(words[1:2]))))
 
 

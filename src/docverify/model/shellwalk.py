@@ -74,7 +74,7 @@ class Walker:
                     # `while true; do …; done`: the body runs at least once.
                     body = context if forever else dataclasses.replace(context, conditional=True)
                     self.walk(part, dataclasses.replace(context, guarded=True) if first else body)
-                    if first and len(_statements(part)) == 1:
+                    if first and len(shelltree.statements(part)) == 1:
                         forever = _constant(part) is (kind == "while")
                     first = False
         else:
@@ -199,13 +199,13 @@ class Walker:
         # A failing condition goes to the first `elif` when there is one, and only else to the `else`.
         alone = "else" in words and "elif" not in words
         failing = parts[3] if negated else (parts[words.index("else") + 1] if alone else None)
-        if len(_statements(parts[1])) > 1:
+        if len(shelltree.statements(parts[1])) > 1:
             failing = None  # `if a; b; then`: only the last one's status decides
         if failing is not None and _exits_failing(failing):
             self.found[start:] = [dataclasses.replace(c, guarded=context.guarded, negated=False)
                                   for c in self.found[start:]]  # fmt: skip
         # `if true`, `if ! false`: the branch a constant condition takes always runs (`elif` aside).
-        always = _constant(parts[1]) if len(_statements(parts[1])) == 1 else None
+        always = _constant(parts[1]) if len(shelltree.statements(parts[1])) == 1 else None
         taken = 3 if always else (words.index("else") + 1 if always is False and alone else None)
         for at, part in enumerate(parts[2:], 2):
             if part.kind != "reservedword":
@@ -276,24 +276,16 @@ def _negated(node: Any) -> bool:
     return any(p.kind == "reservedword" and p.word == "!" for p in node.parts)
 
 
-def _statements(node: Any) -> list[Any]:
-    """The commands, pipelines and compounds a list or a `{ … }` holds, in order."""
-    if node.kind == "list":
-        return [p for p in node.parts if p.kind not in ("operator", "reservedword")]
-    if node.kind == "compound" and [p.word for p in node.list[:1] if p.kind == "reservedword"] == ["{"]:
-        return [p for p in node.list if p.kind not in ("operator", "reservedword")]
-    return [node]
-
-
 def _first(node: Any) -> Any:
     """The first thing a list or a `{ … }` runs."""
-    while (inner := _statements(node)) != [node] and inner:
+    while (inner := shelltree.statements(node)) != [node] and inner:
         node = inner[0]
     return node
 
 
 def _exits_failing(node: Any) -> bool:
-    """Whether `node` starts with `exit N` or `return N`, N not 0 (nor `$?`, which is the condition's status)."""
-    node = _first(node)
+    """Whether `node` ends in `exit N` or `return N`, N not 0 (nor `$?`, which is the condition's status), before
+    anything else could end it (`{ echo "why" >&2; exit 1; }`)."""
+    node = shelltree.deciding(node)
     words = shelltree.command_words(node)
     return words[:1] in (["exit"], ["return"]) and len(words) > 1 and not shelltree.zero(words[1]) and words[1] != "$?"

@@ -11,6 +11,7 @@ import pytest
 
 from .. import config as configuration
 from ..observe import docker
+from ..read import rendered
 from ..run import recorder, vocab
 from ..run.recorder import Recorder, sha256_file
 from ..run.walk import Walk
@@ -27,6 +28,7 @@ class State:
         self.settings = configuration.from_pytest(config)
         self.registry = vocab.build(self.settings.packs, self.settings.vocabularies)
         self.walk = Walk(self.settings, self.registry)
+        rendered.for_site(self.settings.mkdocs, self.settings.root)  # an unloadable site config: one usage error now
         self.recorder: Recorder | None = None
         self.config = config
         self._collect: Any = None

@@ -7,6 +7,8 @@ first (`lines`), so what the reader finds in the HTML names its page:line.
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 import importlib.util
 import json
 import re
@@ -19,6 +21,7 @@ from typing import Any
 import yaml
 
 from ..diskcache import cached, stamp
+from ..errors import ConfigError
 from . import dom, includes, lines, statements
 
 SNIPPETS = "pymdownx.snippets"
@@ -40,23 +43,52 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)  # type: ignore[arg-type]
 
 
+def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    """`!!python/name:module.attr`, imported as MkDocs imports it (an emoji index, a fence's formatter)."""
+    module, _, attribute = suffix.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise ConfigError(f"mkdocs.yml: `!!python/name:{suffix}` cannot be imported here ({error})") from None
+
+
 _Loader.add_multi_constructor("!", _any_tag)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _any_tag)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
+
+
+def _named(value: Any) -> str:
+    """A setting as a cache key: an imported function by its name (its repr holds an address)."""
+    return f"{value.__module__}.{value.__qualname__}" if callable(value) else str(value)
+
+
+def _loadable(name: str) -> bool:
+    """Whether Python-Markdown can load an extension of this name: one of its entry points, or a module."""
+    if name in {e.name for e in importlib.metadata.entry_points(group="markdown.extensions")}:
+        return True
+    try:
+        return importlib.util.find_spec(name.partition(":")[0]) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def extensions(mkdocs_yml: Path, root: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions and their settings, as the site renders pages."""
     if not mkdocs_yml.is_file():
         return defaults(), {}
-    config = yaml.load(mkdocs_yml.read_text(), Loader=_Loader) or {}
+    try:
+        config = yaml.load(mkdocs_yml.read_text(), Loader=_Loader) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{mkdocs_yml.name} cannot be read as YAML: {error}") from None
     names: list[str] = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
     settings: dict[str, dict[str, Any]] = {}
     for item in config.get("markdown_extensions") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         names.append(name)
         settings[name] = dict(options or {})
-    for name in list(settings):
-        settings[name] = {k: v for k, v in settings[name].items() if not _is_python_reference(v)}
+    missing = [name for name in names if not _loadable(name)]
+    if missing:
+        raise ConfigError(f"{mkdocs_yml.name}: markdown_extensions {', '.join(missing)} cannot be loaded here (not "
+                          "installed beside docverify?), and the pages are read as the site renders them")  # fmt: skip
     if SNIPPETS in settings:
         settings[SNIPPETS] = _snippet_settings(settings[SNIPPETS], mkdocs_yml, root, config)
     return list(dict.fromkeys(names)), settings
@@ -74,10 +106,6 @@ def _snippet_settings(options: dict[str, Any], mkdocs_yml: Path, root: Path, con
         path = places[head] / text[len(head) :].lstrip("/") if head else root / text
         resolved.append(str(path.resolve()))
     return {**options, "base_path": resolved, "url_download": False, "auto_append": [], "check_paths": True}
-
-
-def _is_python_reference(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("!!python")
 
 
 FORMAT = "reading 1"  # what the disk cache holds: the reader's findings
@@ -108,7 +136,7 @@ class Renderer:
         self._expander: Any = None
         # The key of a rendering: where snippets come from is no part of it (what they bring is in the text).
         keyed = {name: value for name, value in settings.items() if name != SNIPPETS}
-        self._setup = json.dumps([names, keyed], sort_keys=True, default=str)
+        self._setup = json.dumps([names, keyed], sort_keys=True, default=_named)
         self._snippet_setup = json.dumps(self._snippets, sort_keys=True, default=str)
         if root is not None:  # base paths in the project keyed from its root: a copy elsewhere finds the tagging
             self._snippet_setup = self._snippet_setup.replace(json.dumps(str(root.resolve()))[1:-1], "@root")

@@ -230,6 +230,19 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
         if given is not None and list(given) != ((stage.exec_list("CMD") or ([], None))[0]):
             fail(claim, said(claim), f"service {service.name} running `{shlex.join(given)}` instead of the CMD",
                  sources.compose.cite("command:", service=service.name))  # fmt: skip
+        # compose's `entrypoint:` replaces the image's, and drops its CMD too: only `command:` then follows it.
+        entrypoint = service.spec.get("entrypoint")
+        if entrypoint is not None:
+            entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else list(entrypoint)
+            runs = [*entrypoint, *(given or [])]
+            default = [
+                *((stage.exec_list("ENTRYPOINT") or ([], None))[0]),
+                *((stage.exec_list("CMD") or ([], None))[0]),
+            ]
+            if runs != default:
+                fail(claim, said(claim), f"service {service.name} running `{shlex.join(runs)}`: its entrypoint "
+                     "replaces the image's ENTRYPOINT, and drops the CMD", sources.compose.cite("entrypoint:",
+                     service=service.name))  # fmt: skip
     if claim.args.handover is not None:
         cites += script.handover(claim, sources, claim.args.handover)
     return cites

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.dockerfile import Instruction
+from ..model.dockerfile import Instruction, Stage
+from ..model.instruction import docker_word
 from ..model.sources import Sources
 from ..observe.subjects import Images, Stack
 from .compose import service_under_test
@@ -111,11 +112,20 @@ class ImageLabelArgs:
     value: str
 
 
+def label_values(stage: Stage) -> dict[str, tuple[str, Instruction]]:
+    """Each LABEL's value as the builder stores it (`${VERSION}` expanded from the ARGs and ENVs before it), and
+    the instruction that set it last."""
+    found: dict[str, tuple[str, Instruction]] = {}
+    for instruction in stage.all("LABEL"):
+        for name, written in instruction.env_written().items():
+            found[name] = (docker_word(written, stage.variables(instruction)), instruction)
+    return found
+
+
 def _labels(sources: Sources) -> Iterable[tuple[int | None, ImageLabelArgs]]:
     stage = sources.dockerfile.final
-    for instruction in stage.all("LABEL"):
-        for name, text in instruction.env().items():
-            yield stage.index, ImageLabelArgs(name, text)
+    for name, (value, _) in label_values(stage).items():
+        yield stage.index, ImageLabelArgs(name, value)
 
 
 IMAGE_LABEL = Label(
@@ -128,14 +138,10 @@ IMAGE_LABEL = Label(
 )
 
 
-@IMAGE_LABEL.static("the effective LABEL value")
+@IMAGE_LABEL.static("the effective LABEL value, ARGs and ENVs expanded as the builder expands them")
 def image_label_static(claim: Claim[ImageLabelArgs], sources: Sources) -> Cites:
     stage = sources.stage(claim)
-    found: dict[str, tuple[str, Instruction]] = {}
-    for instruction in stage.all("LABEL"):
-        for name, text in instruction.env().items():
-            found[name] = (text, instruction)
-    held = found.get(claim.args.name)
+    held = label_values(stage).get(claim.args.name)
     if held is None or held[0] != claim.args.value:
         fail(
             claim,

@@ -99,7 +99,7 @@ def entrypoint_static(claim: Claim[EntrypointArgs], sources: Sources) -> Cites:
 def _script_in_image(claim: Claim[EntrypointArgs], sources: Sources) -> list[Need]:
     """The entrypoint script where the image runs it, when the repository's script is copied there."""
     script, entry = entrypoint_script(sources), sources.dockerfile.final.exec_list("ENTRYPOINT")
-    return [files.need(paths=[script_path(entry[0])])] if script and entry else []
+    return [files.need(paths=[script_path(entry[0], sources.dockerfile.final)])] if script and entry else []
 
 
 @ENTRYPOINT.image(
@@ -113,7 +113,7 @@ def entrypoint_image(claim: Claim[EntrypointArgs], images: Images) -> Cites:
         fail(claim, claim.args.argv, list(image.config.entrypoint) or "no entrypoint", image.where)
     script = entrypoint_script(images.sources)
     if script and image.stage is images.sources.dockerfile.final and image.config.entrypoint:
-        path = script_path(list(image.config.entrypoint))
+        path = script_path(list(image.config.entrypoint), image.stage)
         found = image.observed(files.FILES).file(path)
         wanted = hashlib.sha256((images.sources.root / script).read_bytes()).hexdigest()
         if found.sha256 != wanted:
