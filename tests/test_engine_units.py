@@ -1509,6 +1509,7 @@ def test_a_secret_s_default_is_held_under_any_key() -> None:
 def test_a_label_s_value_is_what_the_builder_stores_args_expanded(tmp_path: Path) -> None:
     from docverify.vocabulary.metadata import label_values
 
-    dockerfile(tmp_path, 'ARG V=1\nFROM alpine\nARG V\nARG APP_VERSION=dev\nLABEL version="${APP_VERSION}" kept=\\$V v=$V\n')
+    text = 'ARG V=1\nFROM alpine\nARG V\nARG APP_VERSION=dev\nLABEL version="${APP_VERSION}" kept=\\$V v=$V\n'
+    dockerfile(tmp_path, text)
     found = {name: value for name, (value, _) in label_values(parse(tmp_path / "Dockerfile").final).items()}
     assert found == {"version": "dev", "kept": "$V", "v": "1"}, found
