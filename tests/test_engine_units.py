@@ -975,7 +975,7 @@ def test_the_entrypoint_script_is_found_past_an_init_and_on_the_path(
     from docverify.model.scripts import entrypoint_script
     from docverify.model.sources import Sources
 
-    (tmp_path / "e.sh").write_text("#!/bin/sh\nexec \"$@\"\n")
+    (tmp_path / "e.sh").write_text('#!/bin/sh\nexec "$@"\n')
     (tmp_path / "docs").mkdir()
     dockerfile(tmp_path, f"FROM alpine\n{copy}\nENTRYPOINT {entrypoint}\n")
     assert entrypoint_script(Sources(config.make(tmp_path, {}))) == found
