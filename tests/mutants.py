@@ -3325,3 +3325,16 @@ CATALOGUE += [
         ("Shell", "Server", "Runtime/Command"),
     ),
 ]
+CATALOGUE += [
+    # The password written into the server's own command line: POSTGRES_PASSWORD no longer reaches it alone.
+    mutant(
+        "password-in-a-command",
+        C,
+        (
+            "    stop_signal: SIGINT\n",
+            '    stop_signal: SIGINT\n    command: ["postgres", "-c", "password_encryption=scram-sha-256", '
+            '"--superuser-password=backend-dev-password"]\n',
+        ),
+        "Credentials",
+    ),
+]

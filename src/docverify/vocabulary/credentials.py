@@ -7,6 +7,7 @@ it, and where), once with none set (the defaults it then falls back to).
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -81,8 +82,13 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
         if (found := _default_in(str(v), str(model.services[s.name].environment.get(k) or ""), marker[name]))
     }
     for service in given.services.values():
-        for key, value in service.environment.items():
-            text = str(value or "")
+        # Its environment, and the words of its command and entrypoint (`redis-server --requirepass devpass`).
+        said = [(k, str(v or "")) for k, v in service.environment.items()]
+        for key in ("command", "entrypoint"):
+            value = service.spec.get(key)
+            argv = shlex.split(value) if isinstance(value, str) else [str(w) for w in value or []]
+            said += [(key, word.partition("=")[2] if word.startswith("--") else word) for word in argv]
+        for key, text in said:
             leaked = [n for n, d in defaults.items() if d and _holds(key, text, n, d) and marker[n] not in text]
             if leaked:
                 fail(
