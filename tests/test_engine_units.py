@@ -1513,3 +1513,13 @@ def test_a_label_s_value_is_what_the_builder_stores_args_expanded(tmp_path: Path
     dockerfile(tmp_path, text)
     found = {name: value for name, (value, _) in label_values(parse(tmp_path / "Dockerfile").final).items()}
     assert found == {"version": "dev", "kept": "$V", "v": "1"}, found
+
+
+def test_an_arg_only_a_label_reads_is_the_label_s_to_say(tmp_path: Path) -> None:
+    """Suggest writes no Build Argument claim for it (no RUN hands it on); the label's claim cites the ARG."""
+    from docverify.model.sources import Sources
+    from docverify.vocabulary.stage import _arguments
+
+    (tmp_path / "docs").mkdir()
+    dockerfile(tmp_path, 'FROM alpine\nARG V=dev\nLABEL version="${V}"\nARG INDEX=""\nRUN echo "$INDEX"\n')
+    assert [args.name for _, args in _arguments(Sources(config.make(tmp_path, {})))] == ["INDEX"]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.dockerfile import Instruction, Stage
-from ..model.instruction import docker_word
+from ..model.instruction import docker_word, expanded
 from ..model.sources import Sources
 from ..observe.subjects import Images, Stack
 from .compose import service_under_test
@@ -149,7 +149,10 @@ def image_label_static(claim: Claim[ImageLabelArgs], sources: Sources) -> Cites:
             f"{claim.args.name}={held[0] if held else '(unset)'}",
             stage.where(held[1] if held else None),
         )
-    return [held[1].cite]
+    # The ARGs and ENVs its value reads are part of what it says.
+    read = expanded(held[1].env_written().get(claim.args.name, ""))
+    given = [i.cite for i in stage.all("ARG") if i.value.partition("=")[0].strip() in read and i.line < held[1].line]
+    return [held[1].cite, *given]
 
 
 @IMAGE_LABEL.image("the image config's labels")

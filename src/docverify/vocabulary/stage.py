@@ -168,6 +168,8 @@ def _arguments(sources: Sources) -> Iterable[tuple[int | None, BuildArgumentArgs
             name, has_default, default = instruction.value.partition("=")
             name = name.strip()
             # The commands handing it on, each as its program and subcommand (`pip config`): the page names them.
+            if not any(c.reads(name) for _, c in stage.commands()):
+                continue  # no RUN hands it on (a LABEL may read it: the label's claim says so)
             readers = [c.invocation() for _, c in stage.commands() if c.reads(name) and c.program not in QUIET]
             commands = tuple(dict.fromkeys(" ".join([PurePosixPath(a[0]).name, *a[1:2]]) for a in readers if a))
             if has_default and default.strip("\"'"):
