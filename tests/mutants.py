@@ -3338,3 +3338,22 @@ CATALOGUE += [
         "Credentials",
     ),
 ]
+MIGRATE = "python manage.py migrate --noinput\n"
+EQUIVALENT += [
+    # The one-line spellings over several lines: the failing exit goes with migrate, the test with the default.
+    mutant("migrate-if-not-on-lines", E, (MIGRATE, f"if ! {MIGRATE.strip()}; then\n    exit 1\nfi\n")),
+    mutant(
+        "wait-default-by-an-empty-test-on-lines",
+        E,
+        (': "${DB_WAIT_TIMEOUT:=30}"\n', 'if [ -z "${DB_WAIT_TIMEOUT:-}" ]; then\n    DB_WAIT_TIMEOUT=30\nfi\n'),
+    ),
+]
+CATALOGUE += [
+    # A precondition no page names: the start-up stops when a file is there, over lines of their own.
+    mutant(
+        "precondition-on-lines",
+        E,
+        (MIGRATE, f"if [ -f /tmp/maintenance ]; then\n    exit 1\nfi\n{MIGRATE}"),
+        "(undocumented step)",
+    ),
+]

@@ -91,6 +91,23 @@ def script_steps(text: str) -> list[tuple[int, str]]:
     return sorted(steps)
 
 
+def attached(text: str) -> dict[int, int]:
+    """Lines that belong to another step's line: an `if`'s test on a line of its own goes with what it guards (the
+    next command, on a later line), and a failing `exit` on a condition with the step whose failure it handles (the
+    command before it that is no message). A multi-line `if` is then documented as its one-line spelling is."""
+    found: dict[int, int] = {}
+    commands = [c for c in shell.commands(text) if not (c.program in ("echo", "printf") and not c.writes)]
+    for at, command in enumerate(commands):
+        before, after = commands[at - 1] if at else None, commands[at + 1] if at + 1 < len(commands) else None
+        status = command.argv[1] if len(command.argv) > 1 else ""
+        failing = command.program == "exit" and command.conditional and status.isdigit() and int(status) % 256 > 0
+        if command.program in ("[", "test", "[[") and not command.writes and after and after.line > command.line:
+            found[command.line] = after.line
+        elif failing and before and before.line < command.line:
+            found[command.line] = before.line
+    return found
+
+
 def undocumented(walk: Walk) -> list[str]:
     """What no claim cites: Dockerfile instructions, and script steps (a line with two steps, `migrate; rm -rf
     static`, needs a claim for each, so one added to a cited line is undocumented too)."""
@@ -105,8 +122,11 @@ def undocumented(walk: Walk) -> list[str]:
         steps = script_steps(walk.sources.text(script))
         on_line = Counter(number for number, _ in steps)
         read = seen - set(citing)  # what failing claims read: their own failures say what is wrong there
+        belongs = attached(walk.sources.text(script))
         for number, code in dict.fromkeys(steps):
             cite = f"{name}:{number}"
+            if number in belongs and belongs[number] not in belongs and citing[f"{name}:{belongs[number]}"]:
+                continue  # documented with the step it belongs to
             if cite not in read and citing[cite] < on_line[number]:
                 missing.append(f"{cite} {code}" + (f" ({on_line[number]} steps, {citing[cite]} claims)"
                                                    if citing[cite] else ""))  # fmt: skip
