@@ -24,7 +24,7 @@ from ..observe.observer import Need
 from ..observe.subjects import Images, Stack
 from . import script
 from .common import attached, matches, running_view, running_view_needs
-from .compose import service_under_test
+from .compose import overridden
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
 from .serverconfig import from_file
@@ -222,27 +222,8 @@ def command_static(claim: Claim[CommandArgs], sources: Sources) -> Cites:
             options = configured(sources, stage)
             where = stage.where(cmd or entry)
             _serves(claim, found(argv, options, where) or from_file(sources, stage, argv, options[0]))
-    if stage is sources.dockerfile.final and sources.settings.runs_stack:
-        service = service_under_test(sources)
-        given = service.spec.get("command")
-        given = shlex.split(given) if isinstance(given, str) else given
-        # compose's `command:` wins; only then is the whole CMD read (a CMD word no claim names stales nothing).
-        if given is not None and list(given) != ((stage.exec_list("CMD") or ([], None))[0]):
-            fail(claim, said(claim), f"service {service.name} running `{shlex.join(given)}` instead of the CMD",
-                 sources.compose.cite("command:", service=service.name))  # fmt: skip
-        # compose's `entrypoint:` replaces the image's, and drops its CMD too: only `command:` then follows it.
-        entrypoint = service.spec.get("entrypoint")
-        if entrypoint is not None:
-            entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else list(entrypoint)
-            runs = [*entrypoint, *(given or [])]
-            default = [
-                *((stage.exec_list("ENTRYPOINT") or ([], None))[0]),
-                *((stage.exec_list("CMD") or ([], None))[0]),
-            ]
-            if runs != default:
-                fail(claim, said(claim), f"service {service.name} running `{shlex.join(runs)}`: its entrypoint "
-                     "replaces the image's ENTRYPOINT, and drops the CMD", sources.compose.cite("entrypoint:",
-                     service=service.name))  # fmt: skip
+    if stage is sources.dockerfile.final and sources.settings.runs_stack and (instead := overridden(sources, stage)):
+        fail(claim, said(claim), *instead)
     if claim.args.handover is not None:
         cites += script.handover(claim, sources, claim.args.handover)
     return cites

@@ -7,6 +7,7 @@ every equivalent spelling reads the same; the running level reads the containers
 from __future__ import annotations
 
 import ipaddress
+import shlex
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ..model import reads
 from ..model.compose import Service
+from ..model.dockerfile import Stage
 from ..model.instruction import expand
 from ..model.sources import Sources
 from ..observe import http
@@ -260,3 +262,22 @@ def start_order_static(claim: Claim[StartOrderArgs], sources: Sources) -> Cites:
         )
         fail(claim, wanted, has, sources.compose.cite("required:", service=args.service))
     return [sources.compose.cite("condition:", service=args.service)]
+
+
+def overridden(sources: Sources, stage: Stage) -> tuple[str, str] | None:
+    """What the service under test runs instead of the image's ENTRYPOINT and CMD, and where compose says so:
+    `command:` replaces the CMD; `entrypoint:` replaces the ENTRYPOINT and drops the CMD (only `command:` follows).
+    Only then is the whole CMD read (a CMD word no claim names stales nothing)."""
+    service = service_under_test(sources)
+    given, entrypoint = (service.spec.get(key) for key in ("command", "entrypoint"))
+    given = shlex.split(given) if isinstance(given, str) else given
+    if given is not None and list(given) != (stage.exec_list("CMD") or ([], None))[0]:
+        where = sources.compose.cite("command:", service=service.name)
+        return f"service {service.name} running `{shlex.join(given)}` instead of the CMD", where
+    if entrypoint is not None:
+        runs = [*(shlex.split(entrypoint) if isinstance(entrypoint, str) else entrypoint), *(given or [])]
+        default = [*(stage.exec_list("ENTRYPOINT") or ([], None))[0], *(stage.exec_list("CMD") or ([], None))[0]]
+        if runs != default:
+            has = f"service {service.name} running `{shlex.join(runs)}`: its entrypoint replaces the image's"
+            return f"{has}, and drops the CMD", sources.compose.cite("entrypoint:", service=service.name)
+    return None
