@@ -3357,3 +3357,30 @@ CATALOGUE += [
         "(undocumented step)",
     ),
 ]
+CATALOGUE += [
+    # Under `set -e` a test on a line of its own asserts: the start stops when the file is missing, unsaid.
+    mutant("assertion-on-its-own-line", E, (MIGRATE, f"test -f /app/ready\n{MIGRATE}"), "(undocumented step)"),
+    # env looks for a program named `sh\r`: the container never starts.
+    mutant("entrypoint-shebang-env-cr", E, ("#!/bin/sh\n", "#!/usr/bin/env sh\r\n"), "Shell"),
+    # The user's default written into a command line, under an option naming a user.
+    mutant(
+        "user-in-a-command-option",
+        C,
+        ("    stop_signal: SIGINT\n", '    stop_signal: SIGINT\n    command: ["postgres", "--username=backend"]\n'),
+        "Credentials",
+    ),
+]
+EQUIVALENT += [
+    # A bare `exit` in the EXIT trap keeps pg_isready's status.
+    mutant(
+        "db-health-trap-keeps-the-status",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}', f'"CMD-SHELL", "trap \'rm -f /tmp/pg.lock; exit\' EXIT; {PG_ISREADY}'),
+    ),
+    # pip reads `-rrequirements.txt` as `-r requirements.txt`: no `-t` in it.
+    mutant(
+        "venv-requirements-attached",
+        D,
+        ("install --no-cache-dir -r requirements.txt", "install --no-cache-dir -rrequirements.txt"),
+    ),
+]

@@ -1523,3 +1523,26 @@ def test_an_arg_only_a_label_reads_is_the_label_s_to_say(tmp_path: Path) -> None
     (tmp_path / "docs").mkdir()
     dockerfile(tmp_path, 'FROM alpine\nARG V=dev\nLABEL version="${V}"\nARG INDEX=""\nRUN echo "$INDEX"\n')
     assert [args.name for _, args in _arguments(Sources(config.make(tmp_path, {})))] == ["INDEX"]
+
+
+def test_in_a_work_tree_what_git_lists_is_what_the_repository_holds(tmp_path: Path) -> None:
+    """A file git tracks though a .gitignore names it is held; .git itself never is; what git ignores is not."""
+    for name in ("app/a.py", "app/health/v.py", "app/logs/x.log"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".gitignore").write_text("logs/\n")
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    (tmp_path / "app/.gitignore").write_text("health/\n")  # after the add: git still tracks health/v.py
+    (tmp_path / ".dockerignore").write_text(".git\napp/health/\napp/logs/\n")
+    ignore = GitIgnore(tmp_path)
+    assert Context(tmp_path).left_out("app", ignore) == [("app/health/v.py", 2)]
+    assert Context(tmp_path).left_out(".", GitIgnore(tmp_path)) == [("app/health/v.py", 2)]  # no .git/HEAD
+
+
+def test_a_gitignore_line_git_cannot_read_matches_nothing(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/a.py").write_text("x")
+    (tmp_path / ".gitignore").write_text("!\n*.sw[z-a]\nfoo\\\n*.py\n")
+    assert GitIgnore(tmp_path).ignored("app/a.py") and not GitIgnore(tmp_path).ignored("app/b.txt")

@@ -85,7 +85,7 @@ def _pip_environment(stage: Any, instruction: Any, command: Command) -> str | No
 def _pip_uses(command: Command, name: str, configured: str | None) -> str | None:
     """Why a `pip install` does not use the index `$NAME` instead of its default, or None when it does."""
     argv = list(command.invocation())
-    given = option(argv, "--index-url", "-i")
+    given = option(argv, "--index-url", "-i", clusters=False)  # pip: `-rreq.txt` holds no `-i`
     if "--no-index" in argv:
         return "--no-index"
     extra = option(argv, "--extra-index-url") or next((a for a in command.exported if a.startswith("PIP_EXTRA")), None)

@@ -250,14 +250,15 @@ def clean_path(path: str) -> str:
     return cleaned if cleaned == "/" else cleaned.rstrip("/")
 
 
-def option(argv: list[str], *names: str) -> str | None:
+def option(argv: list[str], *names: str, clusters: bool = True) -> str | None:
     """An option's value as getopt reads it: `-u 0`, `-u0`, `--uid 0` or `--uid=0`; given twice, the last one."""
-    found = option_values(argv, *names)
+    found = option_values(argv, *names, clusters=clusters)
     return found[-1] if found else None
 
 
-def option_values(argv: list[str], *names: str) -> list[str]:
-    """Every value given to an option (`-r a.txt -r b.txt`), in order, however it is spelt."""
+def option_values(argv: list[str], *names: str, clusters: bool = True) -> list[str]:
+    """Every value given to an option (`-r a.txt -r b.txt`), in order, however it is spelt; `clusters=False` for a
+    tool whose short options all take a value (pip: `-rreq.txt` is `-r req.txt`, no `-t` in it)."""
     found = []
     for index, word in enumerate(argv):
         if word == "--":
@@ -269,7 +270,7 @@ def option_values(argv: list[str], *names: str) -> list[str]:
                 found.append(word.split("=", 1)[1])
             elif len(name) == 2 and not word.startswith("--") and word.startswith(name) and len(word) > 2:
                 found.append(word[2:])  # getopt: the rest of the word is the value (`-t/tmp/d`)
-            elif len(name) == 2 and word[:1] == "-" and word[1:2].isalpha() and name[1] in word[2:]:
+            elif clusters and len(name) == 2 and word[:1] == "-" and word[1:2].isalpha() and name[1] in word[2:]:
                 # A cluster of flags before it (`-aG root`, `-do app`): the rest of the word, or the next one.
                 at = word.index(name[1], 2)
                 if word[1:at].isalpha():

@@ -70,11 +70,9 @@ def interpreter(sources: Sources, script: str) -> Interpreter:
     where = f"{script}:1"
     if not first.startswith("#!") or not first[2:].split():
         return Interpreter("", "", where, f"no `#!` line, the first line {first!r}")
-    named = re.split(r"[ \t]", first[2:].lstrip(" \t"), maxsplit=1)[0]
-    if set(named) & set("\r\v\f"):
-        return Interpreter(
-            named, "", where, f"`#!{named!r}`: the kernel looks for a program of that name, control character and all"
-        )
+    if set(first) & set("\r\v\f"):  # the kernel splits at spaces and tabs only: the character is in a word
+        return Interpreter(first[2:].strip(), "", where, f"`{first!r}`: a control character in a word the kernel "
+                           "passes on (a program's name, or its argument)")  # fmt: skip
     words = first[2:].split(None, 1)
     program, options = PurePosixPath(words[0]).name, (words[1].strip() if len(words) > 1 else "")
     split = re.fullmatch(r"(?:-S\s*|--split-string[=\s])(.*)", options) if program == "env" else None

@@ -165,9 +165,12 @@ def failure_propagates(script: str, program: str) -> bool:
 
 
 def _exit_trap(command: Command) -> bool:
-    """`trap '… exit …' EXIT`: the trap, not the script's last command, sets the status."""
+    """`trap 'exit 0' EXIT`: the trap's `exit 0` (or 256, …), not the script's last command, sets the status; a
+    bare `exit` or `exit $?` in it keeps the status."""
     argv = list(command.argv)
-    return argv[:1] == ["trap"] and len(argv) > 2 and "exit" in argv[1] and bool({"EXIT", "0"} & set(argv[2:]))
+    if argv[:1] != ["trap"] or len(argv) < 3 or not {"EXIT", "0"} & set(argv[2:]):
+        return False
+    return any(shelltree.zero(m[1]) for m in re.finditer(r"(?:^|[;&|\s])exit\s+(\d+)", argv[1]))
 
 
 def _if_fails(node: Any, program: str) -> bool:

@@ -28,7 +28,7 @@ def elsewhere(argv: list[str], venv: str) -> str | None:
     """The option of the install's own command line that puts the packages outside the venv (pip's and uv's):
     `--target` (`-t`) anywhere, `--prefix` other than the venv, `--root` other than `/`."""
     for names, keeps in ((("--target", "-t"), ()), (("--prefix",), (venv,)), (("--root",), ("/",))):
-        for value in option_values(argv, *names):
+        for value in option_values(argv, *names, clusters=False):
             if clean_path(value) not in keeps:
                 return f"`{names[0]} {value}`"
     return None

@@ -101,7 +101,9 @@ def attached(text: str) -> dict[int, int]:
         before, after = commands[at - 1] if at else None, commands[at + 1] if at + 1 < len(commands) else None
         status = command.argv[1] if len(command.argv) > 1 else ""
         failing = command.program == "exit" and command.conditional and status.isdigit() and int(status) % 256 > 0
-        if command.program in ("[", "test", "[[") and not command.writes and after and after.line > command.line:
+        # Only a test whose answer is taken (an `if`'s, or one before `&&`/`||`): alone, under `set -e`, it asserts.
+        test = command.program in ("[", "test", "[[") and not command.writes and command.guarded
+        if test and after and after.line > command.line:
             found[command.line] = after.line
         elif failing and before and before.line < command.line:
             found[command.line] = before.line

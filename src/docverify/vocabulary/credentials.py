@@ -87,7 +87,13 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
         for key in ("command", "entrypoint"):
             value = service.spec.get(key)
             argv = shlex.split(value) if isinstance(value, str) else [str(w) for w in value or []]
-            said += [(key, word.partition("=")[2] if word.startswith("--") else word) for word in argv]
+            # An option's name is the key its value goes under: `--username=backend`, `--username backend`.
+            for before, word in zip(["", *argv], argv, strict=False):
+                option, equals, value_given = word.partition("=")
+                if word.startswith("--") and equals:
+                    said.append((option.lstrip("-"), value_given))
+                else:
+                    said.append((before.lstrip("-") if before.startswith("-") else key, word))
         for key, text in said:
             leaked = [n for n, d in defaults.items() if d and _holds(key, text, n, d) and marker[n] not in text]
             if leaked:
