@@ -3384,3 +3384,22 @@ EQUIVALENT += [
         ("install --no-cache-dir -r requirements.txt", "install --no-cache-dir -rrequirements.txt"),
     ),
 ]
+CATALOGUE += [
+    # gunicorn reads ./gunicorn.conf.py from /app on its own: its raw_env sets the settings module over the ENV.
+    mutant(
+        "settings-module-by-gunicorn-raw-env",
+        "src/backend_django/gunicorn.conf.py",
+        ("", 'raw_env = ["DJANGO_SETTINGS_MODULE=core.settings.prod"]\n'),
+        "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
+        new_file=True,
+    ),
+]
+EQUIVALENT += [
+    # raw_env giving the value the docs give changes nothing.
+    mutant(
+        "settings-module-by-gunicorn-raw-env-alike",
+        "src/backend_django/gunicorn.conf.py",
+        ("", 'raw_env = ["DJANGO_SETTINGS_MODULE=core.settings.dev"]\n'),
+        new_file=True,
+    ),
+]

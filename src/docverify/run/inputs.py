@@ -24,7 +24,8 @@ from ..model.stored import CONFIG_ONLY, fingerprint, mentioning, stored
 from ..vocabulary.command import seen
 from ..vocabulary.label import words
 from ..vocabulary.leaks import secret_values
-from ..vocabulary.servers import server_env
+from ..vocabulary.serverconfig import option
+from ..vocabulary.servers import gunicorn_words, server_env
 
 FIELD_KEYWORDS = {
     "Env": ("ENV",), "WorkingDir": ("WORKDIR",), "User": ("USER",), "Entrypoint": ("ENTRYPOINT",),
@@ -100,7 +101,11 @@ class Inputs:
             key, _, variable = rest.partition(":")
             stage = self.stage(key)
             stored = [stage.exec_list(k) for k in ("ENTRYPOINT", "CMD")] if stage else []
-            return digest([server_env(found[0]).get(variable) if found else None for found in stored])
+            # What `--env` gives it, and which configuration file (its `raw_env`) gunicorn reads.
+            config = [
+                option(gunicorn_words(found[0]) or [], "--config", "-c", 6) if found else None for found in stored
+            ]
+            return digest([[server_env(found[0]).get(variable) if found else None for found in stored], config])
         return ABSENT
 
     def _script(self, path: str) -> str:

@@ -23,6 +23,7 @@ from ..observe.subjects import Images, Stack
 from .common import image_view, image_view_needs, page_items, running_view, running_view_needs
 from .compose import service_under_test
 from .label import Cites, Claim, Label, fail, words
+from .serverconfig import Unreadable, file_env
 from .servers import configured, server_env
 
 NAME = re.compile(r"^`(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:")
@@ -167,6 +168,7 @@ def _server_env(claim: Claim[VariableArgs], sources: Sources, stage: Stage) -> N
     name = f"serverenv:{stage.index}:{claim.args.name}"
     with reads.narrowed(lambda noted: name if re.fullmatch(r"dockerfile:\d+:(CMD|ENTRYPOINT)", noted) else noted):
         stored = [stage.exec_list("ENTRYPOINT"), stage.exec_list("CMD")]
+        command = stored[1]
     for found in stored:
         given = server_env(found[0]).get(claim.args.name) if found else None
         if found and given is not None and not holds(claim, given):
@@ -174,6 +176,13 @@ def _server_env(claim: Claim[VariableArgs], sources: Sources, stage: Stage) -> N
     given = server_env(extra).get(claim.args.name)
     if given is not None and not holds(claim, given):
         fail(claim, said(claim), f"gunicorn --env {claim.args.name}={given} in GUNICORN_CMD_ARGS", where)
+    try:  # gunicorn.conf.py's `raw_env` too
+        from_file, named = file_env(sources, stage, command[0] if command else [], options)
+    except Unreadable as error:
+        fail(claim, said(claim), f"raw_env set as `{error.statement}, which only running the file tells", where)
+    given = from_file.get(claim.args.name)
+    if given is not None and not holds(claim, given):
+        fail(claim, said(claim), f"gunicorn's raw_env {claim.args.name}={given}", named)
 
 
 def _programs(claim: Claim[VariableArgs], sources: Sources) -> list[Need]:

@@ -189,3 +189,32 @@ def from_file(
         why = f"gunicorn may fork or exit, which only running {found} tells"
         return error.statement, why, f"{relative}:{error.line}"
     return (left[0], f"{left[2]} ({found})", f"{relative}:{left[1]}") if left else None
+
+
+def file_env(
+    sources: Sources, stage: Stage, argv: Sequence[str], environment: str | None
+) -> tuple[dict[str, str], str]:
+    """What `raw_env` in the configuration file gunicorn in `argv` reads puts in the server's environment, and
+    where; `raw_env` bound in a way only running the file tells is `Unreadable`."""
+    words = gunicorn_words(argv)
+    workdir = stage.workdir()
+    found = location(words, environment, workdir[0] if workdir else "/") if words else None
+    relative = context_file(sources, stage, found) if found else None
+    if found is None or relative is None:
+        return {}, ""
+    try:
+        tree = ast.parse(sources.text(relative))
+    except SyntaxError:
+        return {}, relative  # Command says gunicorn exits on it
+    given: dict[str, str] = {}
+    for node, conditional in _statements(tree.body, False):
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if not any(isinstance(n, ast.Name) and n.id == "raw_env" for t in targets if t for n in ast.walk(t)):
+            continue
+        value = getattr(node, "value", None)
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else None
+        if conditional or items is None or not all(isinstance(i, ast.Constant) and isinstance(i.value, str)
+                                                   for i in items):  # fmt: skip
+            raise Unreadable(f"{ast.unparse(node).strip()}` ({relative}:{node.lineno})", node.lineno)
+        given = dict(str(i.value).partition("=")[::2] for i in items if isinstance(i, ast.Constant))
+    return given, relative
