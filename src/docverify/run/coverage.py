@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import ClaimFailed, DocverifyError
-from ..model import shell
+from ..model import shell, shelltree
 from ..model.instruction import Instruction
 from ..model.scripts import entrypoint_script
 from ..vocabulary.commands import RUNS, RunsArgs, a_step, as_written, described_by, undescribed
@@ -100,7 +100,7 @@ def attached(text: str) -> dict[int, int]:
     for at, command in enumerate(commands):
         before, after = commands[at - 1] if at else None, commands[at + 1] if at + 1 < len(commands) else None
         status = command.argv[1] if len(command.argv) > 1 else ""
-        failing = command.program == "exit" and command.conditional and status.isdigit() and int(status) % 256 > 0
+        failing = command.program == "exit" and command.conditional and status.isdigit() and not shelltree.zero(status)
         # Only a test whose answer is taken (an `if`'s, or one before `&&`/`||`): alone, under `set -e`, it asserts.
         test = command.program in ("[", "test", "[[") and not command.writes and command.guarded
         if test and after and after.line > command.line:

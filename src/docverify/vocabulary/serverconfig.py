@@ -171,17 +171,27 @@ def leaving(text: str) -> tuple[str, int, str] | None:
     return None
 
 
+def _config_file(
+    sources: Sources, stage: Stage, argv: Sequence[str], environment: str | None
+) -> tuple[str, str] | None:
+    """The configuration file gunicorn in `argv` reads: (its path in the image, the build context's file copied
+    there); None when there is none the Dockerfile copies from the context (a RUN makes it, or a module)."""
+    words = gunicorn_words(argv)
+    workdir = stage.workdir()
+    found = location(words, environment, workdir[0] if workdir else "/") if words else None
+    relative = context_file(sources, stage, found) if found else None
+    return (found, relative) if found is not None and relative is not None else None
+
+
 def from_file(
     sources: Sources, stage: Stage, argv: Sequence[str], environment: str | None
 ) -> tuple[str, str, str] | None:
     """(what the file says, what gunicorn does, where) when the configuration file gunicorn in `argv` reads makes it
     leave. A file the stage makes with a RUN, or a module, is for the image level."""
-    words = gunicorn_words(argv)
-    workdir = stage.workdir()
-    found = location(words, environment, workdir[0] if workdir else "/") if words else None
-    relative = context_file(sources, stage, found) if found else None
-    if found is None or relative is None:
+    config = _config_file(sources, stage, argv, environment)
+    if config is None:
         return None
+    found, relative = config
     text = sources.text(relative)
     try:
         left = leaving(text)
@@ -196,12 +206,10 @@ def file_env(
 ) -> tuple[dict[str, str], str]:
     """What `raw_env` in the configuration file gunicorn in `argv` reads puts in the server's environment, and
     where; `raw_env` bound in a way only running the file tells is `Unreadable`."""
-    words = gunicorn_words(argv)
-    workdir = stage.workdir()
-    found = location(words, environment, workdir[0] if workdir else "/") if words else None
-    relative = context_file(sources, stage, found) if found else None
-    if found is None or relative is None:
+    config = _config_file(sources, stage, argv, environment)
+    if config is None:
         return {}, ""
+    relative = config[1]
     try:
         tree = ast.parse(sources.text(relative))
     except SyntaxError:
