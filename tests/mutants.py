@@ -3403,3 +3403,18 @@ EQUIVALENT += [
         new_file=True,
     ),
 ]
+GUNICORN_CMD = (
+    'CMD ["gunicorn", "core.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--graceful-timeout", "5", '
+    '"--access-logfile", "-"]'
+)
+SH_GUNICORN = "gunicorn core.wsgi:application --bind 0.0.0.0:8000 --workers 2 --graceful-timeout 5 --access-logfile -"
+EQUIVALENT += [
+    # sh replaces itself with gunicorn: the process is gunicorn, with the same words.
+    mutant("cmd-through-sh-exec", D, (GUNICORN_CMD, f'CMD ["sh", "-c", "exec {SH_GUNICORN}"]')),
+]
+CATALOGUE += [
+    # Without `exec`, and with a command after it, sh stays the process and gunicorn is its child.
+    mutant(
+        "cmd-through-sh-without-exec", D, (GUNICORN_CMD, f'CMD ["sh", "-c", "{SH_GUNICORN}; true"]'), "Runtime/Command"
+    ),
+]

@@ -28,7 +28,7 @@ from .compose import overridden
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
 from .serverconfig import from_file
-from .servers import asked, asked_needs, configured, found, leaves
+from .servers import asked, asked_needs, configured, exec_of, found, leaves
 
 DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
@@ -141,6 +141,7 @@ def holds(claim: Claim[CommandArgs], argv: list[str] | tuple[str, ...]) -> bool:
     if form.startswith("Passes"):  # the CMD, word for word, after the entrypoint's own words
         flat = [w for run in runs for w in run]
         return list(argv[len(argv) - len(flat) :]) == flat
+    argv = app_spelled(exec_of(argv))  # `sh -c 'exec gunicorn …'` runs gunicorn as the process
     for start in range(len(argv)):  # an interpreter or a launcher may stand before the program
         rest = argv[start:]
         if program and same(rest[0], program[0]) and list(rest[1 : len(program)]) == program[1:]:
@@ -159,6 +160,7 @@ def seen(argv: Sequence[str], words: Sequence[str]) -> list[str]:
     """The argv as `holds` tells it apart for a claim of these words (not the `Runs` and `Passes` forms,
     which compare every word): each of the words where it stands, also as `--opt=value`, `-ovalue` or the program by
     path, and an interpreter's `-m`; any other word only as a launcher or not. Two argvs seen alike hold alike."""
+    argv = exec_of(argv)
     left = leaves(argv)  # an option that makes the server exit or fork is told apart too (`_serves`)
     return [
         w if any(w == x or w.endswith(f"={x}") or attached(w, x) or same(w, x) for x in words) or _module_flag(argv, at)

@@ -185,3 +185,14 @@ def server_env(argv: Sequence[str]) -> dict[str, str]:
                 found[name] = value
             return found
     return found
+
+
+def exec_of(argv: Sequence[str]) -> list[str]:
+    """The program a shell's `-c` script replaces itself with as its one command (`sh -c 'exec gunicorn …'`: PID 1
+    is gunicorn, its words as the script writes them), else the argv as it is."""
+    program = PurePosixPath(argv[0]).name if argv else ""
+    script = script_of(argv[1:]) if program in SHELLS else None
+    found = shell.commands(script) if script else []
+    if len(found) == 1 and found[0].argv[:1] == ("exec",) and len(found[0].argv) > 1:
+        return list(found[0].argv[1:])
+    return list(argv)
