@@ -20,7 +20,7 @@ from ..observe import process
 from ..observe.subjects import Stack
 from .label import Cites, Claim, Label, fail
 from .serverconfig import from_file
-from .servers import configured, found
+from .servers import configured, exec_of, found
 from .steps import ordered as ordered
 from .steps import script_of as script_of
 from .steps import step as step
@@ -234,8 +234,10 @@ def server_running(claim: Claim[ServerArgs], stack: Stack) -> Cites:
         fail(claim, f"the server as PID {claim.args.pid}", "the container command as PID 1", stack.service.where)
     argv = stack.service.observed(process.PROCESS).argv
     expected = stack.service.config.cmd
-    # The command as the image gives it, or behind the words a flags-first `set -- x "$@"` puts before it.
-    if not expected or not any(_runs_as_pid1(argv, (*prefix, *expected)) for prefix in [(), *_prefixes(stack)]):
+    # The command as the image gives it (or the program its `sh -c 'exec …'` becomes), or behind the words a
+    # flags-first `set -- x "$@"` puts before it.
+    shapes = [tuple(expected), tuple(exec_of(expected))] if expected else []
+    if not any(_runs_as_pid1(argv, (*p, *shape)) for shape in shapes for p in [(), *_prefixes(stack)]):
         fail(claim, f"the command `{' '.join(expected)}` as PID 1", f"PID 1 `{' '.join(argv)}`", stack.service.where)
     stop = stack.service.config.stop_signal
     if signal_name(stop or "SIGTERM") != signal_name(claim.args.signal):
