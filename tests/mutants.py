@@ -1935,7 +1935,8 @@ EQUIVALENT += [
 ]
 
 # Health tests read through their wrappers and shells (2026-12-07): `exec`, `timeout`, `sh -c` hand on the status.
-DB_TEST = '["CMD-SHELL", "pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\""]'
+PG_ISREADY = 'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\"'
+DB_TEST = f'["CMD-SHELL", "{PG_ISREADY}"]'
 CATALOGUE += [
     mutant(
         "db-health-sh-or-true",
@@ -3229,7 +3230,6 @@ EQUIVALENT += [
         ),
     ),
 ]
-PG_ISREADY = 'pg_isready -U \\"$${POSTGRES_USER}\\" -d \\"$${POSTGRES_DB}\\"'
 CATALOGUE += [
     # pip's own options send the install out of the venv: /venv stays empty.
     mutant(
@@ -3310,10 +3310,7 @@ EQUIVALENT += [
     mutant(
         "migrate-failure-says-why",
         E,
-        (
-            "python manage.py migrate --noinput\n",
-            'if ! python manage.py migrate --noinput; then echo "entrypoint: migrations failed" >&2; exit 1; fi\n',
-        ),
+        (MIGRATE, f'if ! {MIGRATE.strip()}; then echo "entrypoint: migrations failed" >&2; exit 1; fi\n'),
     ),
 ]
 CATALOGUE += [
@@ -3321,7 +3318,7 @@ CATALOGUE += [
     mutant(
         "migrate-rescued-by-a-group",
         E,
-        ("python manage.py migrate --noinput\n", 'python manage.py migrate --noinput || { echo "no" >&2; exit 0; }\n'),
+        (MIGRATE, f'{MIGRATE.strip()} || {{ echo "no" >&2; exit 0; }}\n'),
         ("Shell", "Server", "Runtime/Command"),
     ),
 ]
@@ -3338,7 +3335,6 @@ CATALOGUE += [
         "Credentials",
     ),
 ]
-MIGRATE = "python manage.py migrate --noinput\n"
 EQUIVALENT += [
     # The one-line spellings over several lines: the failing exit goes with migrate, the test with the default.
     mutant("migrate-if-not-on-lines", E, (MIGRATE, f"if ! {MIGRATE.strip()}; then\n    exit 1\nfi\n")),
@@ -3388,7 +3384,7 @@ CATALOGUE += [
     # gunicorn reads ./gunicorn.conf.py from /app on its own: its raw_env sets the settings module over the ENV.
     mutant(
         "settings-module-by-gunicorn-raw-env",
-        "src/backend_django/gunicorn.conf.py",
+        f"{APP}/gunicorn.conf.py",
         ("", 'raw_env = ["DJANGO_SETTINGS_MODULE=core.settings.prod"]\n'),
         "Runtime/Environment Variables DJANGO_SETTINGS_MODULE",
         new_file=True,
@@ -3398,7 +3394,7 @@ EQUIVALENT += [
     # raw_env giving the value the docs give changes nothing.
     mutant(
         "settings-module-by-gunicorn-raw-env-alike",
-        "src/backend_django/gunicorn.conf.py",
+        f"{APP}/gunicorn.conf.py",
         ("", 'raw_env = ["DJANGO_SETTINGS_MODULE=core.settings.dev"]\n'),
         new_file=True,
     ),
