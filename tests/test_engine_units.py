@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from docverify.model.compose import ComposeModel
 from docverify.model.context import Context
 from docverify.model.dockerfile import normalise_image, parse
 from docverify.model.gitignore import GitIgnore
+from docverify.observe import docker
 from docverify.observe.imageconfig import ImageConfig
 from docverify.read import items, lines, rendered
 
@@ -1546,3 +1548,23 @@ def test_a_gitignore_line_git_cannot_read_matches_nothing(tmp_path: Path) -> Non
     (tmp_path / "app/a.py").write_text("x")
     (tmp_path / ".gitignore").write_text("!\n*.sw[z-a]\nfoo\\\n*.py\n")
     assert GitIgnore(tmp_path).ignored("app/a.py") and not GitIgnore(tmp_path).ignored("app/b.txt")
+
+
+def test_a_process_the_host_could_not_start_is_started_again_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docker.time, "sleep", lambda _: None)
+    tries: list[int] = []
+
+    def start(failing: int, code: int) -> str:
+        tries.append(code)
+        if len(tries) <= failing:
+            raise OSError(code, os.strerror(code), "/bin/sh")
+        return "ran"
+
+    assert docker.spawning(lambda: start(1, errno.EFAULT)) == "ran" and len(tries) == 2
+    tries.clear()
+    with pytest.raises(OSError, match="Bad address"):  # twice is the host's fault, said as it is
+        docker.spawning(lambda: start(2, errno.EFAULT))
+    tries.clear()
+    with pytest.raises(FileNotFoundError):  # a missing program is no passing refusal: not tried again
+        docker.spawning(lambda: start(1, errno.ENOENT))
+    assert len(tries) == 1

@@ -8,6 +8,7 @@ hands in, so nothing global is rewritten while a suite runs.
 from __future__ import annotations
 
 import collections
+import errno
 import functools
 import json
 import os
@@ -19,12 +20,15 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import BuildFailed
 
 BUILD_LOG_TAIL = 30
 Reporter = Callable[[str], None]
+T = TypeVar("T")
+# The host refusing to start a process for a moment (a sandboxed kernel's vfork has been seen to give EFAULT).
+SPAWN_ERRNOS = frozenset({errno.EFAULT, errno.EAGAIN, errno.ENOMEM})
 
 
 def host_environment() -> dict[str, str]:
@@ -212,6 +216,18 @@ def exists(name: str) -> bool:
     return subprocess.run(["docker", "image", "inspect", name], capture_output=True).returncode == 0
 
 
+def spawning(start: Callable[[], T]) -> T:
+    """`start()`, tried again once when the host could not start its process: the command never ran."""
+    try:
+        return start()
+    except OSError as error:
+        if error.errno not in SPAWN_ERRNOS:
+            raise
+        time.sleep(1)
+        return start()
+
+
 def run(*args: str, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`docker ARGS`, captured; the caller decides what a non-zero exit means."""
-    return subprocess.run(["docker", *args], input=input, capture_output=True, text=True, timeout=timeout)
+    command = ["docker", *args]
+    return spawning(lambda: subprocess.run(command, input=input, capture_output=True, text=True, timeout=timeout))

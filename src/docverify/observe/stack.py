@@ -7,6 +7,7 @@ again at teardown. One-off `compose run` containers get a name and a deadline of
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -200,15 +201,9 @@ class Compose:
                 self.build(report)
                 with docker.Heartbeat(report, "compose up", "every service to turn healthy (`up --wait`)"):
                     try:
-                        held.enter_context(
-                            get_docker_services(
-                                command,
-                                [],
-                                self.project,
-                                ["up --wait --detach"],
-                                [],
-                            )
-                        )
+                        # Each try gets a fresh context: a context that raised is spent.
+                        up = functools.partial(get_docker_services, command, [], self.project, ["up --wait -d"], [])
+                        docker.spawning(lambda: held.enter_context(up()))
                     except Exception as error:  # pytest-docker raises a bare Exception with compose's output
                         raise BuildFailed(self.why_unhealthy(error)) from None
                 unlocked = held.pop_all()
