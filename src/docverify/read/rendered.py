@@ -61,9 +61,15 @@ def _named(value: Any) -> str:
     return f"{value.__module__}.{value.__qualname__}" if callable(value) else str(value)
 
 
+@lru_cache(maxsize=None)
+def _entry_points() -> frozenset[str]:
+    """Python-Markdown's extensions by entry point, read once: a read scans every installed distribution."""
+    return frozenset(e.name for e in importlib.metadata.entry_points(group="markdown.extensions"))
+
+
 def _loadable(name: str) -> bool:
     """Whether Python-Markdown can load an extension of this name: one of its entry points, or a module."""
-    if name in {e.name for e in importlib.metadata.entry_points(group="markdown.extensions")}:
+    if name in _entry_points():
         return True
     try:
         return importlib.util.find_spec(name.partition(":")[0]) is not None
