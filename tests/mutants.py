@@ -3414,3 +3414,28 @@ CATALOGUE += [
         "cmd-through-sh-without-exec", D, (GUNICORN_CMD, f'CMD ["sh", "-c", "{SH_GUNICORN}; true"]'), "Runtime/Command"
     ),
 ]
+CATALOGUE += [
+    # A service in a profile is a `--profile debug` away from being up, publishing the database everywhere.
+    mutant(
+        "profile-service-published-everywhere",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  debug-db:\n    image: postgres:17\n    profiles: ["debug"]\n'
+            '    ports:\n      - "5433:5432"\n\nvolumes:\n',
+        ),
+        "Published Port",
+    ),
+]
+EQUIVALENT += [
+    # The same service published on loopback: the stack stays reachable from this machine only.
+    mutant(
+        "profile-service-published-on-loopback",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  debug-db:\n    image: postgres:17\n    profiles: ["debug"]\n'
+            '    ports:\n      - "127.0.0.1:5433:5432"\n\nvolumes:\n',
+        ),
+    ),
+]

@@ -156,5 +156,10 @@ class Sources:
         self._read(self.settings.compose)  # compose's model is the input, not the text
         return ComposeModel(self.settings.compose)
 
+    @cached_property
+    def every_profile(self) -> ComposeModel:
+        """The model with every profile enabled: services `up` leaves out until a `--profile` asks for them."""
+        return ComposeModel(self.compose.path, {"COMPOSE_PROFILES": "*"})
+
     def stage(self, claim: Placed) -> model.Stage:
         return stage_of(claim, self.dockerfile, self.root)

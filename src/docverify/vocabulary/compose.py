@@ -117,7 +117,7 @@ def _published_as(port: dict[str, object]) -> str:
 
 @PUBLISHED_PORT.static(
     "the service's published ports, exactly, on a network that is not internal; on loopback only: every other "
-    "service's too, and none on the host's network"
+    "service's too, whatever its profile, and none on the host's network"
 )
 def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cites:
     service = service_under_test(sources)
@@ -147,7 +147,7 @@ def published_port_static(claim: Claim[PublishedArgs], sources: Sources) -> Cite
     if claim.args.loopback and not _loopback(host_ip):
         fail(claim, "a port on loopback only", f"host address {host_ip}", f"service {service.name}")
     if claim.args.loopback:  # the stack is reachable from this machine only: no other service opens it wider
-        for other in sources.compose.services.values():
+        for other in sources.every_profile.services.values():  # a `--profile` away from being up
             wide = [p for p in other.ports if not _loopback(str(p.get("host_ip") or "0.0.0.0"))]
             if other.name != service.name and (wide or other.spec.get("network_mode") == "host"):
                 has = (words(f"{p.get('host_ip') or '0.0.0.0'}:{p.get('published')} -> {p.get('target')}" for p in wide)
