@@ -14,7 +14,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def _named(value: Any) -> str:
     return f"{value.__module__}.{value.__qualname__}" if callable(value) else str(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entry_points() -> frozenset[str]:
     """Python-Markdown's extensions by entry point, read once: a read scans every installed distribution."""
     return frozenset(e.name for e in importlib.metadata.entry_points(group="markdown.extensions"))
