@@ -367,6 +367,16 @@ def test_a_changed_dockerfile_stops_publishing(scratch: Path) -> None:
     assert "Traceback" not in output, output
 
 
+def test_changed_settings_stop_publishing_though_every_file_the_checks_read_is_the_same(scratch: Path) -> None:
+    edit(scratch / "pyproject.toml", 'compose_env = ["', 'compose_env = ["DB_WAIT_TIMEOUT=5", "')
+    git(scratch, "-c", "user.name=t", "-c", "user.email=t@127.0.0.1", "commit", "-qam", "another setting")
+    result = mkdocs_build(scratch, scratch / "site", publish=True)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the publish build passed under other settings:\n{output}"
+    assert "changed since the last test run: docverify's settings ([tool.docverify] in pyproject.toml)" in output
+    assert "Traceback" not in output, output
+
+
 def test_a_comment_only_commit_publishes_citing_the_lines_as_they_are_now(scratch: Path) -> None:
     edit(scratch / "Dockerfile", "\nEXPOSE 8000\n", "\n# The port the server binds, below.\nEXPOSE 8000\n")
     uncommitted = mkdocs_build(scratch, scratch / "site", publish=True)

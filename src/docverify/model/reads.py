@@ -15,6 +15,7 @@ Names are position-free, so a comment or an unrelated instruction changes none o
 - `argv:N:WORDS`: stage N's CMD as a check told only these words apart sees it (`WORDS` a JSON list);
 - `differs:N:FIELD:BASE`: whether stage N's config FIELD differs from the base's (`BASE` its fingerprint);
 - `mentions:N:NAMES`: stage N's config-only instructions that name one of NAMES or a value the stack gives it.
+- `settings`: docverify's own settings (`[tool.docverify]`), which every proof reads.
 
 A check that depends on an input only through part of it reads it inside `narrowed`, which notes
 the part instead, so a proof stays valid while that part does.

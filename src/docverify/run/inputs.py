@@ -81,6 +81,8 @@ class Inputs:
             return self._lint(rest)
         if kind == "compose":
             return self._compose()
+        if kind == "settings":
+            return self._settings()
         if kind == "dockerfile":
             return self._dockerfile(rest)
         if kind == "config":
@@ -107,6 +109,18 @@ class Inputs:
             ]
             return digest([[server_env(found[0]).get(variable) if found else None for found in stored], config])
         return ABSENT
+
+    def _settings(self) -> str:
+        """What [tool.docverify] tells the checks, position-free: a copy elsewhere holds the same proof. The image
+        prefix and the report's place only name things."""
+        settings = self.sources.settings
+        where = settings.relative
+        return digest([
+            where(settings.docs), where(settings.dockerfile), settings.compose and where(settings.compose),
+            where(settings.mkdocs), where(settings.context), settings.service, sorted(settings.build_args.items()),
+            sorted(settings.compose_env.items()), settings.packs, settings.vocabularies, settings.coverage,
+            settings.running,
+        ])  # fmt: skip
 
     def _script(self, path: str) -> str:
         if path == "entrypoint":
@@ -225,6 +239,8 @@ class Inputs:
             return f"what the linter reads in {rest} (its instructions and pragmas)"
         if kind == "compose":
             return "the compose model of the stack"
+        if kind == "settings":
+            return "docverify's settings ([tool.docverify] in pyproject.toml)"
         if rest in ("stages", "args"):
             return f"the {'stages' if rest == 'stages' else 'global ARGs and build arguments'} of {dockerfile}"
         key, _, field = rest.partition(":")

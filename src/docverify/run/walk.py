@@ -163,7 +163,7 @@ class Walk:
                 failure = f"{claim.where()} {claim.title}: {error}"
             except OSError as error:  # a file the check reads is missing or unreadable
                 failure = f"{claim.where()} {claim.title}: cannot read {error.filename or 'a file'}: {error.strerror}"
-        inputs = self.inputs.of(read)
+        inputs = self.inputs.of({*read, "settings"})  # every proof holds under the settings it ran with
         return StaticOutcome([] if failure else sorted(set(cites), key=_cite_order), failure, inputs)
 
     # --- the running pass ----------------------------------------------------------
