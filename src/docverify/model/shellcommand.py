@@ -34,6 +34,7 @@ class Command:
     subshell: bool = False  # in `( … )` or a pipeline: what its `set`, `exec`, `exit` or `shift` does ends with it
     call: bool = False  # a call of a function the script defines: the body's commands follow, as they run
     writes: tuple[str, ...] = ()  # the files its output redirections write (`>> /etc/hosts`; not /dev/…)
+    rescue: bool = False  # right after `||`: its `$?` is the status of what failed before it
 
     @property
     def program(self) -> str:

@@ -36,6 +36,7 @@ class Context:
     writes: tuple[str, ...] = ()  # an enclosing `{ …; } > file`'s files: its commands' output goes there
     loops: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enclosing `for NAME in words`: what `$NAME` takes
     arguments: tuple[str, ...] | None = None  # in a function's body, its call's words, if the walk can tell
+    rescue: bool = False  # a simple command right after `||`
 
 
 class Walker:
@@ -109,7 +110,7 @@ class Walker:
         for argv in calls if words or assignments else []:
             self.found.append(Command(argv, assignments, c.conditional, line, c.guarded, c.background, c.chained,
                                       expands=shelltree.expanded(node), subshell=c.subshell, call=body is not None,
-                                      writes=c.writes + _writes(node.parts)))  # fmt: skip
+                                      writes=c.writes + _writes(node.parts), rescue=c.rescue))  # fmt: skip
         for part in node.parts:
             self._substitutions(part, context)
         for argv in calls if body is not None and context.calls < CALLS else []:  # the body runs here, as called
@@ -173,7 +174,8 @@ class Walker:
             c = context
             inner = dataclasses.replace(c, conditional=c.conditional or skipped, guarded=c.guarded or handled,
                                         background=c.background or op == "&")  # fmt: skip
-            self.walk(part, dataclasses.replace(inner, chained=c.chained or after_or or after_and))
+            rescue = after_or and part.kind == "command"
+            self.walk(part, dataclasses.replace(inner, chained=c.chained or after_or or after_and, rescue=rescue))
 
     def _pipeline(self, node: Any, context: Context) -> None:
         negated = any(p.kind == "reservedword" and p.word == "!" for p in node.parts)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import reads, shell
+from ..model import reads, shell, shelltree
 from ..model.scripts import entrypoint_script
 from ..model.shell import Command
 from ..model.shellcommand import past_command
@@ -43,9 +43,11 @@ def _ends_the_start(command: Command) -> str | None:
     if command.subshell:  # what it does ends with its subshell
         return None
     if command.program == "exit":
-        status = command.argv[1] if len(command.argv) > 1 else "0"
+        status = command.argv[1] if len(command.argv) > 1 else "$?"  # a bare `exit` keeps the last status
         # A conditional non-zero exit is a failed start, which the Shell claim promises; any other ends it quietly.
-        if not (command.conditional or command.chained) or status in ("0", "$?"):
+        # Right after `||`, `$?` is the failure before it; elsewhere (`if ! a; then exit; fi`) it may be 0.
+        quiet = shelltree.zero(status) or (status == "$?" and not command.rescue)
+        if not (command.conditional or command.chained) or quiet:
             return "exits before the hand-over"
     if command.program == "shift":
         return "drops the command's first word"
