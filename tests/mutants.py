@@ -1642,7 +1642,7 @@ EQUIVALENT += [
             f'echo "entrypoint: applying migrations"\n{MIGRATE}',
             f'apply_migrations() {{\n    echo "entrypoint: applying migrations"\n    {MIGRATE}}}\napply_migrations\n',
         ),
-    ),  # fmt: skip
+    ),
     mutant("shebang-spaced", E, ("#!/bin/sh\n", "#! /bin/sh\n")),
     mutant("shebang-options", E, [("#!/bin/sh\n", "#!/bin/sh -eu\n"), ("set -eu\n", "")]),
     mutant("exec-bourne-guard", E, (EXEC, 'exec ${1+"$@"}\n')),
@@ -1736,7 +1736,7 @@ CATALOGUE += [
         D,
         (USERADD_END, USERADD_END.replace("\n", " \\\n    && usermod -o -u0 appuser\n")),
         ("Non-root", "Runtime/User Setup"),
-    ),  # fmt: skip
+    ),
     mutant(
         "compose-user-argument",
         D,
@@ -1764,7 +1764,7 @@ CATALOGUE += [
             ),
         ],
         "Lint",
-    ),  # fmt: skip
+    ),
     mutant("lint-reason-divider", D, (USER_REASON, "# " + "-" * 60 + "\n"), "Lint"),
 ]
 EQUIVALENT += [
@@ -1775,7 +1775,7 @@ EQUIVALENT += [
             f"{USER_REASON}# hadolint ignore=DL3066\n",
             "# hadolint ignore=DL3066 # the docs name the user; useradd above fixes its UID at 1000\n",
         ),
-    ),  # fmt: skip
+    ),
     mutant(
         "lint-reason-wrapped",
         D,
@@ -1783,7 +1783,7 @@ EQUIVALENT += [
             "# follow the base image's Debian release, so their versions are not pinned.\n",
             "# follow the base image's Debian release, so their versions are not\n# pinned.\n",
         ),
-    ),  # fmt: skip
+    ),
     mutant("usermod-uid-same", D, (USERADD_END, USERADD_END.replace("\n", " \\\n    && usermod -u1000 appuser\n"))),
 ]
 
@@ -1802,39 +1802,39 @@ CATALOGUE += [
         D,
         (HEALTH_URL, HEALTH_URL.replace('"http', '"--request-target", "/admin/", "http')),
         "Runtime/Healthcheck",
-    ),  # fmt: skip
+    ),
     mutant(
         "poetry-setup-else",
         D,
         (PIP_CONFIG, PIP_CONFIG.replace("    fi", "    else pip install --no-cache-dir uv==0.9.5; \\\n    fi")),
         "Builder/Poetry Setup",
-    ),  # fmt: skip
+    ),
     mutant(
         "pip-index-exported",
         D,
         ("RUN python -m venv", f"RUN export PIP_INDEX_URL={MIRROR} \\\n    && python -m venv"),
         "Builder/Build Argument",
         builds=False,
-    ),  # fmt: skip
+    ),
     mutant(
         "pip-extra-index-option",
         D,
         ("pip install --no-cache-dir poetry", f"pip install --no-cache-dir --extra-index-url {MIRROR} poetry"),
         "Builder/Build Argument",
         builds=False,
-    ),  # fmt: skip
+    ),
     mutant(
         "poetry-second-primary",
         D,
         (LOCK, f"    && poetry source add --priority=primary PyPI \\\n{LOCK}"),
         "Builder/Build Argument",
-    ),  # fmt: skip
+    ),
     mutant(
         "index-argument-late",
         D,
         [('ARG PACKAGE_INDEX_URL=""\n', ""), ("# No pip inside", 'ARG PACKAGE_INDEX_URL=""\n# No pip inside')],
         "Builder/Build Argument",
-    ),  # fmt: skip
+    ),
     mutant(
         "index-test-inverted",
         D,
@@ -1843,14 +1843,14 @@ CATALOGUE += [
             'RUN if [ -z "$PACKAGE_INDEX_URL" ]; then \\\n        pip',
         ),
         "Builder/Build Argument",
-    ),  # fmt: skip
+    ),
     mutant("poetry-supplemental-short", D, ("--priority=primary", "-p supplemental"), "Builder/Build Argument"),
     mutant(
         "poetry-lock-background",
         D,
         (LOCK, "    && { POETRY_VIRTUALENVS_CREATE=false poetry lock & } \\\n"),
         "Builder/Dependency Export Runs",
-    ),  # fmt: skip
+    ),
 ]
 HEALTHCHECK_CMD = (
     '    CMD ["curl", "--fail", "--silent", "--show-error", "--output", "/dev/null", "http://127.0.0.1:8000/health/"]'
@@ -1870,7 +1870,7 @@ EQUIVALENT += [
                 "    CMD curl --fail --silent --show-error --output /dev/null http://127.0.0.1:8000/health/ || exit 1",
             ),
         ],
-    ),  # fmt: skip
+    ),
     mutant("venv-python-equals", D, (VENV_PIP, VENV_PIP.replace("--python ", "--python="))),
     mutant("venv-python-versioned", D, (VENV_PIP, VENV_PIP.replace("/python ", "/python3.13 "))),
     mutant("requirements-dotted", D, ("-r requirements.txt", "-r ./requirements.txt")),
@@ -1898,13 +1898,13 @@ CATALOGUE += [
             (":${POSTGRES_PASSWORD:-backend-dev-password}@db", ":${POSTGRES_PASSWORD:-dev-password}@db"),
         ],
         "Credentials",
-    ),  # fmt: skip
+    ),
     mutant(
         "db-health-never-runs",
         C,
         ('["CMD-SHELL", "pg_isready', '["CMD-SHELL", "true || pg_isready'),
         "Database Health Check",
-    ),  # fmt: skip
+    ),
     mutant("wait-timeout-abbreviated", E, (WAIT_BOUND, f"{WAIT_BOUND} --time 600"), "Database Wait"),
     mutant("wait-bound-interval", E, (WAIT_BOUND, '--interval "$DB_WAIT_TIMEOUT"'), "Database Wait"),
     mutant("wait-other-settings", E, (WAIT_BOUND, f"{WAIT_BOUND} --settings core.settings.test"), "Database Wait"),
@@ -2202,7 +2202,7 @@ CATALOGUE += [
         D,
         ('"--access-logfile", "-"]', '"--access-logfile", "-", "--check-config"]'),
         ("Runtime/Command", "Server"),
-    ),  # fmt: skip
+    ),
     mutant("gunicorn-daemon", D, ('"--workers", "2",', '"--workers", "2", "--daemon",'), ("Runtime/Command", "Server")),
     # As gunicorn's parser reads it: `-D` clustered with `-w`, which takes the next word.
     mutant("gunicorn-daemon-cluster", D, ('"--workers", "2",', '"-Dw", "2",'), ("Runtime/Command", "Server")),
@@ -2232,7 +2232,7 @@ CATALOGUE += [
         D,
         ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && ldconfig\n"),
         "(undocumented step)",
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [  # a variable set for the rest of the RUN (a build has no one to ask anyway): plumbing, no step
     mutant(
@@ -2249,25 +2249,25 @@ CATALOGUE += [
         D,
         (EXPORT_THEN_LOCK[0], EXPORT_THEN_LOCK[0].rstrip("\n") + " \\\n    && exec poetry lock\n"),
         "Builder/Dependency Export Exports",
-    ),  # fmt: skip
+    ),
     mutant(
         "update-after-export",
         D,
         (EXPORT_THEN_LOCK[0], EXPORT_THEN_LOCK[0].rstrip("\n") + " \\\n    && poetry update --lock\n"),
         "Builder/Dependency Export Exports",
-    ),  # fmt: skip
+    ),
     mutant(
         "step-behind-exec",
         D,
         ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && exec ldconfig\n"),
         "(undocumented step)",
-    ),  # fmt: skip
+    ),
     mutant(
         "gunicorn-env-daemon",
         C,
         ("      DB_WAIT_TIMEOUT:", "      GUNICORN_CMD_ARGS: --daemon\n      DB_WAIT_TIMEOUT:"),
         ("Runtime/Command", "Server"),
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [
     mutant(
@@ -2291,19 +2291,19 @@ CATALOGUE += [
         D,
         ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && if true; then ldconfig; fi\n"),
         "(undocumented step)",
-    ),  # fmt: skip
+    ),
     mutant(
         "step-after-false",
         D,
         ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && { false || ldconfig; }\n"),
         "(undocumented step)",
-    ),  # fmt: skip
+    ),
     mutant(
         "step-in-substitution",
         D,
         ("    && chmod +x /entrypoint.sh\n", '    && chmod +x /entrypoint.sh \\\n    && echo "linked $(ldconfig)"\n'),
         "(undocumented step)",
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [
     mutant(
@@ -2340,12 +2340,12 @@ EQUIVALENT += [
             "    && rm -rf /var/lib/apt/lists/*\n\nRUN groupadd",
             "    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin\n\nRUN groupadd",
         ),
-    ),  # fmt: skip
+    ),
     mutant(
         "echo-to-stderr",
         D,
         ("    && chmod +x /entrypoint.sh\n", "    && chmod +x /entrypoint.sh \\\n    && echo 'directories made' >&2\n"),
-    ),  # fmt: skip
+    ),
 ]
 # gunicorn reads a configuration file too (2026-12-07): `gunicorn.conf.py` where it runs, or the one `--config`
 # names. The static level reads the build context's with Python's parser; the image level asks gunicorn itself.
@@ -2521,7 +2521,7 @@ CATALOGUE += [
         D,
         ("RUN mkdir -p /app/staticfiles", "RUN umask 000 && mkdir -p /app/staticfiles"),
         "(undocumented step)",
-    ),  # fmt: skip
+    ),
     mutant(
         "gunicorn-conf-star-import",
         f"{APP}/gunicorn.conf.py",
@@ -2536,7 +2536,7 @@ CATALOGUE += [
         ("", "daemon = 0\n"),
         ("Runtime/Command", "Server"),
         new_file=True,
-    ),  # fmt: skip
+    ),
     mutant(
         "gunicorn-conf-raises",
         f"{APP}/gunicorn.conf.py",
@@ -2567,7 +2567,7 @@ EQUIVALENT += [
             "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends libpq5",
             "RUN apt-get -o Acquire::Retries=3 update \\\n    && apt-get install -y --no-install-recommends libpq5",
         ),
-    ),  # fmt: skip
+    ),
     mutant(
         "home-cache-removed",
         D,
@@ -2575,7 +2575,7 @@ EQUIVALENT += [
             "    && pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1\n",
             '    && pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1 \\\n    && rm -rf "$HOME/.cache"\n',
         ),
-    ),  # fmt: skip
+    ),
 ]
 # A step is described only by a claim of its own stage whose label reads it (2026-12-07): the builder's Virtual
 # Environment says nothing about a `pip install` or a second venv in the runtime stage.
@@ -2772,7 +2772,7 @@ CATALOGUE += [
         ),
         ("Runtime/Command", "Server"),
         creates=((f"{APP}/gunicorn.conf.py", "daemon = True\n"),),
-    ),  # fmt: skip
+    ),
     # `!!entrypoint.sh` re-includes a file named `!entrypoint.sh`: the entrypoint is not sent, and the COPY fails.
     mutant("ignore-double-bang", IGNORE, ("!entrypoint.sh\n", "!!entrypoint.sh\n"), "Runtime/Copy Artifacts Copies"),
 ]
@@ -2937,7 +2937,7 @@ EQUIVALENT += [
             '    healthcheck:\n      test: ["CMD", "curl", "--fail", "http://backend:8000/health/"]\n'
             + BACKEND_DEPENDS,
         ),
-    ),  # fmt: skip
+    ),
     # A pause before a retry changes nothing in the image.
     mutant(
         "apt-update-retried-after-a-pause",
@@ -2946,7 +2946,7 @@ EQUIVALENT += [
             "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends libpq5",
             "RUN { apt-get update || { sleep 5 && apt-get update; }; } \\\n    && apt-get install -y --no-install-recommends libpq5",
         ),
-    ),  # fmt: skip
+    ),
 ]
 CATALOGUE += [
     # The loop's words are what `$pkg` takes in turn: gcc, then make, are installed.
@@ -2958,7 +2958,7 @@ CATALOGUE += [
             RUNTIME_APT + '    && for pkg in gcc make; do apt-get install -y --no-install-recommends "$pkg"; done \\\n',
         ),
         ("No Build Tools", "Runtime/Dependencies"),
-    ),  # fmt: skip
+    ),
 ]
 CATALOGUE += [
     # A function's "$@" is its call's words: gcc and make are installed.
@@ -2971,7 +2971,7 @@ CATALOGUE += [
             + '    && inst() { apt-get install -y --no-install-recommends "$@"; } \\\n    && inst gcc make \\\n',
         ),
         ("No Build Tools", "Runtime/Dependencies"),
-    ),  # fmt: skip
+    ),
     # What `$TOOLS` holds is the shell's business: the static level cannot tell gcc is not among it.
     mutant(
         "build-tools-from-a-variable",
@@ -2981,7 +2981,7 @@ CATALOGUE += [
             RUNTIME_APT + '    && TOOLS="gcc make" \\\n    && apt-get install -y --no-install-recommends ${TOOLS} \\\n',
         ),
         ("No Build Tools", "Runtime/Dependencies", "Lint"),
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [
     # The same two packages, through a function's "$@".
@@ -2992,7 +2992,7 @@ EQUIVALENT += [
             RUNTIME_APT,
             '    && inst() { apt-get install -y --no-install-recommends "$@"; } \\\n    && inst libpq5 curl \\\n',
         ),
-    ),  # fmt: skip
+    ),
 ]
 CATALOGUE += [
     # sh leaves a RUN at `exit`: the venv is made, the requirements never installed into it.
@@ -3001,7 +3001,7 @@ CATALOGUE += [
         D,
         ("RUN python -m venv --without-pip /venv \\\n", "RUN python -m venv --without-pip /venv && exit 0 \\\n"),
         "Builder/Virtual Environment",
-    ),  # fmt: skip
+    ),
     # pip reads PIP_DRY_RUN from its environment: the install only says what it would do.
     mutant(
         "venv-install-a-dry-run",
@@ -3011,7 +3011,7 @@ CATALOGUE += [
             "RUN export PIP_DRY_RUN=1 \\\n    && python -m venv --without-pip /venv \\\n",
         ),
         "Builder/Virtual Environment",
-    ),  # fmt: skip
+    ),
     # `#!/bin/sh -s`: sh reads its commands from the input, and the script's path is only $1.
     mutant("entrypoint-reads-its-input", E, ("#!/bin/sh\n", "#!/bin/sh -s\n"), "Shell"),
     # An arithmetic expansion assigns in the shell: the wait is bounded by 1 s whatever the environment says.
@@ -3020,7 +3020,7 @@ CATALOGUE += [
         E,
         (': "${DB_WAIT_TIMEOUT:=30}"\n', ': "${DB_WAIT_TIMEOUT:=30}" "$((DB_WAIT_TIMEOUT = 1))"\n'),
         "Database Wait",
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [
     # The shell removes the quotes: the default is 30.
@@ -3030,7 +3030,7 @@ EQUIVALENT += [
         "compose-wait-bound-empty",
         C,
         (ENV_BLOCK, "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-}\n"),
-    ),  # fmt: skip
+    ),
     # Docker reads a range port by port: this one is 8000 alone.
     mutant("expose-as-a-range", D, ("EXPOSE 8000\n", "EXPOSE 8000-8000\n")),
 ]
@@ -3047,7 +3047,7 @@ EQUIVALENT += [
             RUNTIME_APT,
             "    && for _ in 1 2 3; do apt-get install -y --no-install-recommends libpq5 curl && break; sleep 5; done \\\n",
         ),
-    ),  # fmt: skip
+    ),
 ]
 CATALOGUE += [
     # nocopy: a fresh volume keeps none of the image's ownership, and only root writes it.
@@ -3081,7 +3081,7 @@ CATALOGUE += [
             ENV_BLOCK + "      PG_DSN: host=db user=backend\n",
         ),
         "Credentials",
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [
     # The log folder's own default, given by hand: a path with the user's default name in it is no credential.
@@ -3092,7 +3092,7 @@ EQUIVALENT += [
             ENV_BLOCK,
             ENV_BLOCK + "      DJANGO_LOG_DIR: /app/logs/backend\n",
         ),
-    ),  # fmt: skip
+    ),
 ]
 CATALOGUE += [
     # Docker publishes no port of a container whose networks are all internal.
@@ -3133,7 +3133,7 @@ EQUIVALENT += [
             "RUN python -m venv --without-pip /venv \\\n",
             "RUN export PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \\\n    && python -m venv --without-pip /venv \\\n",
         ),
-    ),  # fmt: skip
+    ),
     # Rotation's old keys beside the key from the environment: the key in use is still SECRET_KEY's.
     mutant(
         "prod-secret-with-fallbacks",
@@ -3154,7 +3154,7 @@ CATALOGUE += [
             "src/backend_django/mediafiles/\nsrc/backend_django/core/settings/prod.py\n",
         ),
         "Runtime/Copy Artifacts Copies",
-    ),  # fmt: skip
+    ),
 ]
 EQUIVALENT += [
     # What the app writes at run time, left out by other patterns: git ignores all of it, so the folder is whole.
@@ -3437,5 +3437,33 @@ EQUIVALENT += [
             '\n  debug-db:\n    image: postgres:17\n    profiles: ["debug"]\n'
             '    ports:\n      - "127.0.0.1:5433:5432"\n\nvolumes:\n',
         ),
+    ),
+]
+EQUIVALENT += [
+    # Right after `||`, `$?` is migrate's failing status, and a bare `exit` keeps it: the start-up still fails.
+    mutant("migrate-or-exit-its-status", E, (MIGRATE, "python manage.py migrate --noinput || exit $?\n")),
+    mutant("migrate-or-a-bare-exit", E, (MIGRATE, "python manage.py migrate --noinput || exit\n")),
+]
+CATALOGUE += [
+    # After the echo, `$?` is the echo's 0: a failed migration ends the start-up as a success, the server never run.
+    mutant(
+        "migrate-or-echo-then-exit-its-status",
+        E,
+        (MIGRATE, "python manage.py migrate --noinput || { echo 'migrations failed' >&2; exit $?; }\n"),
+        ("Runtime/Command", "Server"),
+    ),
+]
+EQUIVALENT += [
+    # gunicorn binds an empty host as the wildcard, and reads past `tcp://`: the same 0.0.0.0:8000.
+    mutant("bind-with-an-empty-host", D, ('"--bind", "0.0.0.0:8000"', '"--bind", ":8000"')),
+    mutant("bind-with-the-tcp-scheme", D, ('"--bind", "0.0.0.0:8000"', '"--bind=tcp://0.0.0.0:8000"')),
+]
+CATALOGUE += [
+    # The empty host is still the wildcard, but the port is another: the server is not where the docs send readers.
+    mutant(
+        "bind-with-an-empty-host-on-another-port",
+        D,
+        ('"--bind", "0.0.0.0:8000"', '"--bind", ":8001"'),
+        "Runtime/Command",
     ),
 ]

@@ -28,7 +28,7 @@ from .compose import overridden
 from .label import Cites, Claim, Label, fail, words
 from .runtime import split_words as _split
 from .serverconfig import from_file
-from .servers import asked, asked_needs, configured, exec_of, found, leaves
+from .servers import asked, asked_needs, bind_spelled, configured, exec_of, found, leaves
 
 DOCKER_DNS = "127.0.0.11"
 # What may stand before the program in a process's argv: an interpreter, a shell, or a launcher.
@@ -46,7 +46,8 @@ MODULE = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
 
 
 def app_spelled(argv: Sequence[str]) -> list[str]:
-    """The argv with a WSGI server's app written whole: gunicorn's `core.wsgi` is `core.wsgi:application`."""
+    """The argv with a WSGI server's app written whole (gunicorn's `core.wsgi` is `core.wsgi:application`), and its
+    `--bind` address as it reads it (`:8000` is `0.0.0.0:8000`)."""
     words = list(argv)
     server = next((n for n, w in enumerate(words) if PurePosixPath(w).name in APP_DEFAULTS), None)
     if server is None:
@@ -57,6 +58,7 @@ def app_spelled(argv: Sequence[str]) -> list[str]:
         takes_value = before[:1] == "-" and before != "-" and "=" not in before and before not in GUNICORN_FLAGS
         if MODULE.fullmatch(words[at]) and not takes_value:
             words[at] = f"{words[at]}:{default}"
+        words[at] = bind_spelled(words, at)
     return words
 
 

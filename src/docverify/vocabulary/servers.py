@@ -196,3 +196,27 @@ def exec_of(argv: Sequence[str]) -> list[str]:
     if len(found) == 1 and found[0].argv[:1] == ("exec",) and len(found[0].argv) > 1:
         return list(found[0].argv[1:])
     return list(argv)
+
+
+def bound_address(value: str) -> str:
+    """A `--bind` value as gunicorn reads it: `tcp://` dropped, no host the wildcard (`:8000` binds `0.0.0.0`), no
+    port its 8000; a socket path or a descriptor as written."""
+    if value.startswith(("unix:", "fd://")):
+        return value
+    address = value.removeprefix("tcp://")
+    if "[" in address and "]" in address:
+        host, _, port = address.partition("]")
+        return f"{host}]:{port.removeprefix(':') or '8000'}"
+    host, _, port = address.partition(":")
+    return f"{host or '0.0.0.0'}:{port or '8000'}"
+
+
+def bind_spelled(words: list[str], at: int) -> str:
+    """The word at `at` with a `--bind` value in it as gunicorn reads it (`--bind :8000`, `-b:8000`, `--bind=…`)."""
+    word, before = words[at], words[at - 1] if at else ""
+    if before in ("--bind", "-b"):
+        return bound_address(word)
+    for option in ("--bind=", "-b"):
+        if word.startswith(option) and len(word) > len(option):
+            return option + bound_address(word[len(option) :])
+    return word
