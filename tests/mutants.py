@@ -3467,3 +3467,13 @@ CATALOGUE += [
         "Runtime/Command",
     ),
 ]
+EQUIVALENT += [
+    # The script starts in WORKDIR /app: /app/manage.py is the manage.py the docs name.
+    mutant("migrate-by-the-absolute-path", E, (MIGRATE, "python /app/manage.py migrate --noinput\n")),
+]
+CATALOGUE += [
+    # Another folder's manage.py: not this project's migrations (here, no file at all, so the start-up fails).
+    mutant(
+        "migrate-of-another-folders-manage-py", E, (MIGRATE, "python /srv/manage.py migrate --noinput\n"), "Migrations"
+    ),
+]

@@ -67,6 +67,19 @@ def _run(sources: Sources, script: str) -> list[tuple[Command, Command | None]]:
     return found
 
 
+def _from(workdir: str, spelling: Spelling) -> Spelling:
+    """A path under the working directory the script starts in names the file its relative name does
+    (`python /app/manage.py` in /app is `python manage.py`; `/app/manage.py` run by its `#!` line, `./manage.py`)."""
+    prefix = workdir.rstrip("/") + "/"
+
+    def spelled(argv: tuple[str, ...]) -> tuple[str, ...]:
+        inside = [w.startswith(prefix) and len(w) > len(prefix) for w in argv]
+        words = (("./" if n == 0 else "") + w[len(prefix) :] if inside[n] else w for n, w in enumerate(argv))
+        return spelling(tuple(words))
+
+    return spelled
+
+
 def _exact(rest: tuple[str, ...]) -> str | None:
     return f"more words, {' '.join(rest)}" if rest else None
 
@@ -84,6 +97,8 @@ def step(
     `rest` says why the words after the named ones do not belong to the sentence (None: they do);
     by default there may be none."""
     script = script_of(claim, sources)
+    home = sources.stage(claim).workdir()
+    spelling = _from(home[0], spelling) if home else spelling
     words = spelling(tuple(shell.commands(wanted)[0].argv))
     redefined = {spelling((name,))[0] for name in shell.shadowed(sources.script(script))} & {words[0]}
     if redefined:
