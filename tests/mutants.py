@@ -3477,3 +3477,26 @@ CATALOGUE += [
         "migrate-of-another-folders-manage-py", E, (MIGRATE, "python /srv/manage.py migrate --noinput\n"), "Migrations"
     ),
 ]
+EQUIVALENT += [
+    # Django's superuser may share the database user's name: it is another account, no credential of the database.
+    mutant(
+        "superuser-named-as-the-database-user",
+        C,
+        (
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      DJANGO_SUPERUSER_USERNAME: backend\n",
+        ),
+    ),
+]
+CATALOGUE += [
+    # The database's user written by hand under a key naming the database: a credential not from the environment.
+    mutant(
+        "database-user-by-hand",
+        C,
+        (
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n",
+            "      DB_WAIT_TIMEOUT: ${DB_WAIT_TIMEOUT:-30}\n      DATABASE_USERNAME: backend\n",
+        ),
+        "Credentials",
+    ),
+]

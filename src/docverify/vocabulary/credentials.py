@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..model.compose import ComposeModel
@@ -87,13 +88,15 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
         for key in ("command", "entrypoint"):
             value = service.spec.get(key)
             argv = shlex.split(value) if isinstance(value, str) else [str(w) for w in value or []]
-            # An option's name is the key its value goes under: `--username=backend`, `--username backend`.
+            # An option's name, after its program's, is the key its value goes under: `postgres --username=backend`
+            # (a database's user), `gunicorn --user backend` (a Unix user).
+            program = PurePosixPath(argv[0]).name if argv else key
             for before, word in zip(["", *argv], argv, strict=False):
                 option, equals, value_given = word.partition("=")
                 if word.startswith("--") and equals:
-                    said.append((option.lstrip("-"), value_given))
+                    said.append((f"{program} {option}", value_given))
                 else:
-                    said.append((before.lstrip("-") if before.startswith("-") else key, word))
+                    said.append((f"{program} {before}" if before.startswith("-") else key, word))
         for key, text in said:
             leaked = [n for n, d in defaults.items() if d and _holds(key, text, n, d) and marker[n] not in text]
             if leaked:
@@ -114,15 +117,19 @@ KINDS = {
     "DATABASE": ("DB", "DATABASE"),
 }
 SECRET = ("PASSWORD", "PASS", "PWD", "SECRET", "TOKEN", "KEY")
+# Words by which a key says it is the database's (`PGUSER`, `DB_USER`); `DJANGO_SUPERUSER_USERNAME` is another's.
+DATABASE_WORDS = ("DB", "DATABASE", "PG", "POSTGRES", "SQL", "DSN")
 
 
 def _holds(key: str, value: str, name: str, default: str) -> bool:
     """Whether a value carries the default where a credential goes: the whole value of a key naming what the
-    variable holds (`DB_USER`, `PGDATABASE`; a secret's under any key), a URL's user, password or database (also
-    as `?password=`), or a keyword of a connection string (`user=backend`); not a path that has the word in it,
+    variable holds, as the database's (`DB_USER`, `PGDATABASE`; a secret's under any key), a URL's user, password or
+    database (also as `?password=`), or a keyword of a connection string (`user=backend`); not a path that has the word in it,
     nor an application's name that happens to be the user's."""
-    kind = name.upper().rsplit("_", 1)[-1]
-    if value == default and (kind in SECRET or any(word in key.upper() for word in KINDS.get(kind, (kind,)))):
+    kind, key = name.upper().rsplit("_", 1)[-1], key.upper()
+    named = any(word in key for word in KINDS.get(kind, (kind,)))
+    own = any(word in key for word in (*DATABASE_WORDS, name.upper().rpartition("_")[0]) if word)
+    if value == default and (kind in SECRET or (named and own)):
         return True
     url = urlsplit(value)
     if url.scheme and url.netloc:
