@@ -124,8 +124,8 @@ DATABASE_WORDS = ("DB", "DATABASE", "PG", "POSTGRES", "SQL", "DSN")
 def _holds(key: str, value: str, name: str, default: str) -> bool:
     """Whether a value carries the default where a credential goes: the whole value of a key naming what the
     variable holds, as the database's (`DB_USER`, `PGDATABASE`; a secret's under any key), a URL's user, password or
-    database (also as `?password=`), or a keyword of a connection string (`user=backend`); not a path that has the word in it,
-    nor an application's name that happens to be the user's."""
+    database (also as `?password=`), or a keyword of a connection string (`user=backend`); not a path that has the
+    word in it, nor an application's name that happens to be the user's."""
     kind, key = name.upper().rsplit("_", 1)[-1], key.upper()
     named = any(word in key for word in KINDS.get(kind, (kind,)))
     own = any(word in key for word in (*DATABASE_WORDS, name.upper().rpartition("_")[0]) if word)
