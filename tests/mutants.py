@@ -3500,3 +3500,25 @@ CATALOGUE += [
         "Credentials",
     ),
 ]
+EQUIVALENT += [
+    # A subshell's `exit 1` is its status: the health check and the start-up still fail as pg_isready and migrate do.
+    mutant(
+        "db-health-or-a-failing-subshell",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}"', f'"CMD-SHELL", "{PG_ISREADY} || (echo down >&2; exit 1)"'),
+    ),
+    mutant(
+        "migrate-or-a-failing-subshell",
+        E,
+        (MIGRATE, "python manage.py migrate --noinput || (echo failed >&2; exit 1)\n"),
+    ),
+]
+CATALOGUE += [
+    # The subshell ends well: the database is never reported unhealthy.
+    mutant(
+        "db-health-or-a-subshell-that-ends-well",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}"', f'"CMD-SHELL", "{PG_ISREADY} || (echo down >&2; exit 0)"'),
+        "Database Health Check",
+    ),
+]

@@ -156,10 +156,11 @@ def zero(status: str) -> bool:
 
 
 def statements(node: Any) -> list[Any]:
-    """The commands, pipelines and compounds a list or a `{ … }` holds, in order."""
+    """The commands, pipelines and compounds a list, a `{ … }` or a `( … )` holds, in order (a subshell's status is
+    its own list's, and its `exit` sets it)."""
     if node.kind == "list":
         return [p for p in node.parts if p.kind not in ("operator", "reservedword")]
-    if node.kind == "compound" and [p.word for p in node.list[:1] if p.kind == "reservedword"] == ["{"]:
+    if node.kind == "compound" and [p.word for p in node.list[:1] if p.kind == "reservedword"] in (["{"], ["("]):
         return [p for p in node.list if p.kind not in ("operator", "reservedword")]
     return [node]
 
