@@ -193,8 +193,8 @@ def _if_fails(node: Any, program: str) -> bool:
     if inner is None or inner.kind != "command" or _program(inner, unwrap=True) != program:
         return False
     branch = parts[3] if negated else (parts[marks.index("else") + 1] if "else" in marks else None)
-    words = shelltree.command_words(shelltree.deciding(branch)) if branch is not None else []
-    return words[:1] == ["false"] or (words[:1] == ["exit"] and not shelltree.zero("".join(words[1:2]) or "1"))
+    # In the `then` of `if ! prog`, `$?` is the negation's 0; in the `else` of `if prog`, prog's failure.
+    return branch is not None and shelltree.fails(branch, kept_fails=not negated)
 
 
 def _program(node: Any, unwrap: bool = False) -> str:

@@ -178,10 +178,32 @@ def deciding(node: Any) -> Any:
     return deciding(inner[-1])
 
 
+def first(node: Any) -> Any:
+    """The first thing a list, a `{ … }` or a `( … )` runs."""
+    while (inner := statements(node)) != [node] and inner:
+        node = inner[0]
+    return node
+
+
+# `exit` and `return` with these (or none) keep the status the last command left.
+KEEPS = ("$?", "${?}")
+
+
+def fails(branch: Any, kept_fails: bool) -> bool:
+    """Whether a branch ends failing: `false`, or `exit`/`return` with a status not 0. One that keeps `$?` fails
+    only as the branch's first command, where `$?` is still a failure (`kept_fails`: right after `||`, or in the
+    `else` of a condition that failed); after an `echo` it is the echo's 0."""
+    found = deciding(branch)
+    words = command_words(found)
+    if words[:1] == ["false"] or words[:1] not in (["exit"], ["return"]):
+        return words[:1] == ["false"]
+    status = words[1] if len(words) > 1 else "$?"
+    return kept_fails and first(branch) is found if status in KEEPS else not zero(status)
+
+
 def rescues(node: Any) -> bool:
     """Whether the command after `||` can end the list well: not `false`, nor `exit`/`return` with a failure."""
-    words = command_words(deciding(node))
-    return not (words[:1] == ["false"] or (words[:1] in (["exit"], ["return"]) and not zero("".join(words[1:2]))))
+    return not fails(node, kept_fails=True)
 
 
 def ends(node: Any) -> bool:

@@ -36,7 +36,7 @@ class Context:
     writes: tuple[str, ...] = ()  # an enclosing `{ …; } > file`'s files: its commands' output goes there
     loops: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enclosing `for NAME in words`: what `$NAME` takes
     arguments: tuple[str, ...] | None = None  # in a function's body, its call's words, if the walk can tell
-    rescue: bool = False  # a simple command right after `||`
+    rescue: bool = False  # right after `||`, or first in what follows it: `$?` is the failure before
 
 
 class Walker:
@@ -47,6 +47,8 @@ class Walker:
 
     def walk(self, node: Any, context: Context = Context()) -> None:
         kind = node.kind
+        if context.rescue and kind not in ("command", "list", "compound"):  # an `if` or a loop sets `$?` anew
+            context = dataclasses.replace(context, rescue=False)
         if kind == "command":
             self._command(node, context)
         elif kind == "list":
@@ -83,9 +85,8 @@ class Walker:
             opened = next((p.word for p in parts if p.kind == "reservedword"), "")
             writes = context.writes + _writes(getattr(node, "redirects", None) or [])
             inner = dataclasses.replace(context, subshell=context.subshell or opened == "(", writes=writes)
-            for part in parts:
-                if part.kind not in ("reservedword", "operator"):
-                    self.walk(part, inner)
+            for at, part in enumerate(p for p in parts if p.kind not in ("reservedword", "operator")):
+                self.walk(part, inner if at == 0 else dataclasses.replace(inner, rescue=False))  # `$?` is its own
 
     def _for_assignment(self, node: Any, context: Context) -> None:
         """`for NAME in a b; do …; done` assigns NAME each word, the last one kept after the loop: an assignment
@@ -174,7 +175,7 @@ class Walker:
             c = context
             inner = dataclasses.replace(c, conditional=c.conditional or skipped, guarded=c.guarded or handled,
                                         background=c.background or op == "&")  # fmt: skip
-            rescue = after_or and part.kind == "command"
+            rescue = after_or or (context.rescue and index == 0)  # `a || { exit $?; }`: still a's status
             self.walk(part, dataclasses.replace(inner, chained=c.chained or after_or or after_and, rescue=rescue))
 
     def _pipeline(self, node: Any, context: Context) -> None:
@@ -196,14 +197,14 @@ class Walker:
         words = [p.word if p.kind == "reservedword" else None for p in parts]
         start = len(self.found)
         self.walk(parts[1], dataclasses.replace(context, guarded=True))
-        condition = _first(parts[1])
+        condition = shelltree.first(parts[1])
         negated = condition.kind == "pipeline" and _negated(condition)
         # A failing condition goes to the first `elif` when there is one, and only else to the `else`.
         alone = "else" in words and "elif" not in words
         failing = parts[3] if negated else (parts[words.index("else") + 1] if alone else None)
         if len(shelltree.statements(parts[1])) > 1:
             failing = None  # `if a; b; then`: only the last one's status decides
-        if failing is not None and _exits_failing(failing):
+        if failing is not None and shelltree.fails(failing, kept_fails=not negated):  # `else exit $?` too
             self.found[start:] = [dataclasses.replace(c, guarded=context.guarded, negated=False)
                                   for c in self.found[start:]]  # fmt: skip
         # `if true`, `if ! false`: the branch a constant condition takes always runs (`elif` aside).
@@ -211,7 +212,9 @@ class Walker:
         taken = 3 if always else (words.index("else") + 1 if always is False and alone else None)
         for at, part in enumerate(parts[2:], 2):
             if part.kind != "reservedword":
-                self.walk(part, context if at == taken else dataclasses.replace(context, conditional=True))
+                branch = context if at == taken else dataclasses.replace(context, conditional=True)
+                # The `else` of `if prog`: its first command's `$?` is prog's failure.
+                self.walk(part, dataclasses.replace(branch, rescue=part is failing and not negated))
 
 
 def _for_words(node: Any) -> tuple[list[str], bool]:
@@ -250,7 +253,7 @@ def _writes(parts: list[Any]) -> tuple[str, ...]:
 
 def _constant(node: Any) -> bool | None:
     """The status a command always has (`true`, `:`, `false`, `! true`), else None."""
-    node = _first(node)
+    node = shelltree.first(node)
     if node.kind == "pipeline":
         members = [p for p in node.parts if p.kind not in ("reservedword", "pipe")]
         inner = _constant(members[0]) if len(members) == 1 else None
@@ -276,18 +279,3 @@ def _literal_test(words: list[str]) -> bool | None:
 
 def _negated(node: Any) -> bool:
     return any(p.kind == "reservedword" and p.word == "!" for p in node.parts)
-
-
-def _first(node: Any) -> Any:
-    """The first thing a list or a `{ … }` runs."""
-    while (inner := shelltree.statements(node)) != [node] and inner:
-        node = inner[0]
-    return node
-
-
-def _exits_failing(node: Any) -> bool:
-    """Whether `node` ends in `exit N` or `return N`, N not 0 (nor `$?`, which is the condition's status), before
-    anything else could end it (`{ echo "why" >&2; exit 1; }`)."""
-    node = shelltree.deciding(node)
-    words = shelltree.command_words(node)
-    return words[:1] in (["exit"], ["return"]) and len(words) > 1 and not shelltree.zero(words[1]) and words[1] != "$?"

@@ -103,7 +103,7 @@ class HealthArgs:
 
 def _health(sources: Sources) -> Iterable[tuple[int | None, HealthArgs]]:
     for service in _candidates(sources):
-        test = list(service.healthcheck.get("test") or [])
+        test = list(healthtest.compose_test(service.healthcheck.get("test")))
         if test and health_problem("pg_isready", test) is None:
             yield None, HealthArgs("pg_isready")
 
@@ -134,7 +134,9 @@ def health_problem(program: str, test: list[str], disabled: bool = False) -> str
 def database_health_static(claim: Claim[HealthArgs], sources: Sources) -> Cites:
     service = database(claim, sources)
     check = service.healthcheck
-    found = health_problem(claim.args.program, list(check.get("test") or []), bool(check.get("disable")))
+    # As the engine gets it: compose's `$$` is one `$` (`exit $$?` keeps the status).
+    test = list(healthtest.compose_test(check.get("test")))
+    found = health_problem(claim.args.program, test, bool(check.get("disable")))
     if found:
         fail(claim, f"a health check that fails when {claim.args.program} fails", found, f"service {service.name}")
     return [sources.compose.cite("test:")]

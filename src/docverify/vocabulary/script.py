@@ -46,7 +46,7 @@ def _ends_the_start(command: Command) -> str | None:
         status = command.argv[1] if len(command.argv) > 1 else "$?"  # a bare `exit` keeps the last status
         # A conditional non-zero exit is a failed start, which the Shell claim promises; any other ends it quietly.
         # Right after `||`, `$?` is the failure before it; elsewhere (`if ! a; then exit; fi`) it may be 0.
-        quiet = shelltree.zero(status) or (status == "$?" and not command.rescue)
+        quiet = shelltree.zero(status) or (status in shelltree.KEEPS and not command.rescue)
         if not (command.conditional or command.chained) or quiet:
             return "exits before the hand-over"
     if command.program == "shift":
