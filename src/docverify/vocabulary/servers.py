@@ -205,10 +205,12 @@ def bound_address(value: str) -> str:
         return value
     address = value.removeprefix("tcp://")
     if "[" in address and "]" in address:
-        host, _, port = address.partition("]")
-        return f"{host}]:{port.removeprefix(':') or '8000'}"
+        host, _, rest = address.partition("]")
+        return f"{host}]:8000" if not rest else f"{host}]{rest}" if rest.startswith(":") and rest[1:] else value
+    if ":" not in address:  # gunicorn's default port stands in only where no colon is written
+        return f"{address or '0.0.0.0'}:8000"
     host, _, port = address.partition(":")
-    return f"{host or '0.0.0.0'}:{port or '8000'}"
+    return f"{host or '0.0.0.0'}:{port}" if port else value  # `0.0.0.0:` is no port: gunicorn refuses it
 
 
 def bind_spelled(words: list[str], at: int) -> str:

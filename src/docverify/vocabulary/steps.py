@@ -9,6 +9,7 @@ list run in that order: a label joins the list with `ordered(LABEL)`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -73,7 +74,9 @@ def _from(workdir: str, spelling: Spelling) -> Spelling:
     prefix = workdir.rstrip("/") + "/"
 
     def spelled(argv: tuple[str, ...]) -> tuple[str, ...]:
-        inside = [w.startswith(prefix) and len(w) > len(prefix) for w in argv]
+        # The program, or the script an interpreter runs: other words are its arguments, whatever they look like.
+        script = 1 if argv and re.fullmatch(r"(python|sh|bash|dash)[0-9.]*", argv[0].rsplit("/", 1)[-1]) else 0
+        inside = [n in (0, script) and w.startswith(prefix) and len(w) > len(prefix) for n, w in enumerate(argv)]
         words = (("./" if n == 0 else "") + w[len(prefix) :] if inside[n] else w for n, w in enumerate(argv))
         return spelling(tuple(words))
 
