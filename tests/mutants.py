@@ -3445,12 +3445,13 @@ EQUIVALENT += [
     mutant("migrate-or-a-bare-exit", E, (MIGRATE, "python manage.py migrate --noinput || exit\n")),
 ]
 CATALOGUE += [
-    # After the echo, `$?` is the echo's 0: a failed migration ends the start-up as a success, the server never run.
+    # After the echo, `$?` is the echo's 0: a failed migration ends the start-up as a success, the server never run
+    # (the failure hidden, as `exit 0` hides it).
     mutant(
         "migrate-or-echo-then-exit-its-status",
         E,
         (MIGRATE, "python manage.py migrate --noinput || { echo 'migrations failed' >&2; exit $?; }\n"),
-        ("Runtime/Command", "Server"),
+        ("Runtime/Command", "Shell", "Server"),
     ),
 ]
 EQUIVALENT += [
@@ -3520,5 +3521,81 @@ CATALOGUE += [
         C,
         (f'"CMD-SHELL", "{PG_ISREADY}"', f'"CMD-SHELL", "{PG_ISREADY} || (echo down >&2; exit 0)"'),
         "Database Health Check",
+    ),
+]
+EQUIVALENT += [
+    # `$?` is still migrate's failure as the first command of a group after `||`, or of the `else` of `if migrate`.
+    mutant(
+        "migrate-or-a-group-exiting-its-status", E, (MIGRATE, "python manage.py migrate --noinput || { exit $?; }\n")
+    ),
+    mutant(
+        "migrate-else-exit-its-status",
+        E,
+        (MIGRATE, "if python manage.py migrate --noinput; then :; else exit $?; fi\n"),
+    ),
+]
+CATALOGUE += [
+    # In a subshell after an echo, `exit $?` exits 0: the start-up goes on to an unmigrated database.
+    mutant(
+        "migrate-or-a-subshell-echoing-then-exiting-its-status",
+        E,
+        (MIGRATE, "python manage.py migrate --noinput || (echo 'migrate failed' >&2; exit $?)\n"),
+        "Shell",
+    ),
+    # In the `then` of `if ! migrate`, `${?}` is the negation's 0: a failed migration ends the start-up quietly.
+    mutant(
+        "migrate-negated-then-exit-its-status-braced",
+        E,
+        (MIGRATE, "if ! python manage.py migrate --noinput; then exit ${?}; fi\n"),
+        ("Runtime/Command", "Shell", "Server"),
+    ),
+    # An argument under WORKDIR is no manage.py: Django reads `/app/migrate` as an unknown command.
+    mutant(
+        "migrate-command-spelt-under-workdir",
+        E,
+        (MIGRATE, "python /app/manage.py /app/migrate --noinput\n"),
+        "Migrations",
+    ),
+    # `0.0.0.0:` has no port: gunicorn refuses to start.
+    mutant("bind-with-an-empty-port", D, ('"--bind", "0.0.0.0:8000"', '"--bind", "0.0.0.0:"'), "Runtime/Command"),
+    # The database's health check ends well after its message: it never reports the database unhealthy.
+    mutant(
+        "db-health-or-echo-then-exit-its-status",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}"', f'"CMD-SHELL", "{PG_ISREADY} || (echo down >&2; exit $$?)"'),
+        "Database Health Check",
+    ),
+    # A tool behind a profile, given the database's user and database by psql's short options.
+    mutant(
+        "psql-tool-with-short-options",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  dbcheck:\n    image: postgres:17\n    profiles: ["tools"]\n    entrypoint: ["psql"]\n'
+            '    command: ["-h", "db", "-U", "backend", "-d", "backend"]\n\nvolumes:\n',
+        ),
+        "Credentials",
+    ),
+    # Words for the image's own entrypoint: the image names the program, a database's here.
+    mutant(
+        "database-user-for-the-image-entrypoint",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  dbcheck:\n    image: postgres:17\n    profiles: ["tools"]\n'
+            '    command: ["-h", "db", "--username", "backend"]\n\nvolumes:\n',
+        ),
+        "Credentials",
+    ),
+    # A tool behind a profile with the password by hand: POSTGRES_PASSWORD would not reach it.
+    mutant(
+        "password-by-hand-behind-a-profile",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  psql:\n    image: postgres:17\n    profiles: ["tools"]\n    environment:\n'
+            "      PGPASSWORD: backend-dev-password\n\nvolumes:\n",
+        ),
+        "Credentials",
     ),
 ]

@@ -48,16 +48,17 @@ def _default_in(given: str, unset: str, marker: str) -> str | None:
     "decoded; a connection string's keyword), written out by hand"
 )
 def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites:
-    model = sources.compose
+    # Every profile's services: one is a `--profile` away from being up.
+    model, every = sources.compose, sources.every_profile
     marker = {name: f"docverify-{name.lower()}" for name in claim.args.variables}
-    given = ComposeModel(model.path, marker)
+    given = ComposeModel(model.path, {**marker, "COMPOSE_PROFILES": "*"})
     cited = []
     for name in claim.args.variables:
         holders = [(s, k) for s in given.services.values() for k, v in s.environment.items() if marker[name] in str(v)]
         if not holders:
             fail(claim, f"{name} from the environment", f"no service taking {name} when it is set", model.path.name)
         for service, key in holders:
-            default = model.services[service.name].environment.get(key)
+            default = every.services[service.name].environment.get(key)
             if not default:
                 fail(
                     claim,
@@ -80,7 +81,7 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
         for name in claim.args.variables
         for s in given.services.values()
         for k, v in s.environment.items()
-        if (found := _default_in(str(v), str(model.services[s.name].environment.get(k) or ""), marker[name]))
+        if (found := _default_in(str(v), str(every.services[s.name].environment.get(k) or ""), marker[name]))
     }
     for service in given.services.values():
         # Its environment, and the words of its command and entrypoint (`redis-server --requirepass devpass`).
@@ -90,13 +91,15 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
             argv = shlex.split(value) if isinstance(value, str) else [str(w) for w in value or []]
             # An option's name, after its program's, is the key its value goes under: `postgres --username=backend`
             # (a database's user), `gunicorn --user backend` (a Unix user).
-            program = PurePosixPath(argv[0]).name if argv else key
+            # Words that start with an option go to the image's own entrypoint: the image names the program.
+            program = PurePosixPath(argv[0] if argv and argv[0][:1] != "-" else str(service.image or key)).name
+            short = SHORT if any(word in program.upper() for word in DATABASE_WORDS) else {}  # psql's `-U backend`
             for before, word in zip(["", *argv], argv, strict=False):
                 option, equals, value_given = word.partition("=")
                 if word.startswith("--") and equals:
                     said.append((f"{program} {option}", value_given))
                 else:
-                    said.append((f"{program} {before}" if before.startswith("-") else key, word))
+                    said.append((f"{program} {short.get(before, before)}" if before.startswith("-") else key, word))
         for key, text in said:
             leaked = [n for n, d in defaults.items() if d and _holds(key, text, n, d) and marker[n] not in text]
             if leaked:
@@ -119,6 +122,8 @@ KINDS = {
 SECRET = ("PASSWORD", "PASS", "PWD", "SECRET", "TOKEN", "KEY")
 # Words by which a key says it is the database's (`PGUSER`, `DB_USER`); `DJANGO_SUPERUSER_USERNAME` is another's.
 DATABASE_WORDS = ("DB", "DATABASE", "PG", "POSTGRES", "SQL", "DSN")
+# The short options of PostgreSQL's programs (psql, pg_dump, pg_isready) for the user and the database.
+SHORT = {"-U": "--username", "-d": "--dbname"}
 
 
 def _holds(key: str, value: str, name: str, default: str) -> bool:
