@@ -3599,3 +3599,26 @@ CATALOGUE += [
         "Credentials",
     ),
 ]
+EQUIVALENT += [
+    # The `die` idiom: the function the rescue calls exits 1, so the start-up still stops on a failed migration.
+    mutant(
+        "migrate-or-die",
+        E,
+        [
+            ("set -eu\n", 'set -eu\ndie() { echo "entrypoint: $1" >&2; exit 1; }\n'),
+            (MIGRATE, 'python manage.py migrate --noinput || die "migrations failed"\n'),
+        ],
+    ),
+]
+CATALOGUE += [
+    # A function that only warns: the start-up goes on past a failed migration.
+    mutant(
+        "migrate-or-warn",
+        E,
+        [
+            ("set -eu\n", 'set -eu\nwarn() { echo "entrypoint: $1" >&2; }\n'),
+            (MIGRATE, 'python manage.py migrate --noinput || warn "migrations failed"\n'),
+        ],
+        "Shell",
+    ),
+]

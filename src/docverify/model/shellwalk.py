@@ -117,6 +117,11 @@ class Walker:
         for argv in calls if body is not None and context.calls < CALLS else []:  # the body runs here, as called
             self.walk(body, dataclasses.replace(context, calls=c.calls + 1, arguments=shellargs.of_call(argv, body)))
 
+    def _called(self, node: Any) -> Any:
+        """The body of the function a simple command calls (`|| die "why"`), else the command itself."""
+        words = shelltree.command_words(node)
+        return self.functions.get(words[0], node) if words else node
+
     def _substitutions(self, node: Any, context: Context) -> None:
         """The `$(…)` in a word or a redirection's target: each runs as the command runs (`set -e` never sees it
         fail)."""
@@ -165,11 +170,11 @@ class Walker:
             following = parts[index + 1] if index + 1 < len(parts) else None
             # `a || b` (b no exit), `a && b` (a not last), `a &`: `set -e` does not stop when `a` fails.
             op = following.op if following is not None and following.kind == "operator" else None
-            handled = op in ("&&", "&") or (op == "||" and shelltree.rescues(parts[index + 2]))
+            handled = op in ("&&", "&") or (op == "||" and shelltree.rescues(self._called(parts[index + 2])))
             # `a && b || c`: when `a` fails, `b` never runs and `c` rescues the list (unless `c` exits).
             later = enumerate(parts[index + 1 :], index + 1)
             ends = [n for n, p in later if p.kind == "operator" and p.op in shelltree.STOPS]
-            rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(parts[ends[0] + 1])
+            rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(self._called(parts[ends[0] + 1]))
             skipped = ((after_or or (after_and and rescued) or tested) and not decided) or ended
             tested, ended = tested or _tests(part), ended or (not after_or and shelltree.ends(part))
             c = context
