@@ -37,6 +37,7 @@ class Context:
     loops: tuple[tuple[str, tuple[str, ...]], ...] = ()  # enclosing `for NAME in words`: what `$NAME` takes
     arguments: tuple[str, ...] | None = None  # in a function's body, its call's words, if the walk can tell
     rescue: bool = False  # right after `||`, or first in what follows it: `$?` is the failure before
+    written: bool = False  # in a function's body as written, not as called
 
 
 class Walker:
@@ -57,10 +58,11 @@ class Walker:
             self._pipeline(node, context)
         elif kind == "function":
             name = next((p.word for p in node.parts if p.kind == "word"), "")
-            self.functions[name] = next((p for p in node.parts if p.kind == "compound"), None)
+            if not context.written:  # a definition inside a body counts once that body runs
+                self.functions[name] = next((p for p in node.parts if p.kind == "compound"), None)
             for part in node.parts:
                 if part.kind == "compound":  # the body as written; it runs, with its call's words, where called
-                    self.walk(part, dataclasses.replace(context, conditional=True, arguments=()))
+                    self.walk(part, dataclasses.replace(context, conditional=True, arguments=(), written=True))
         elif kind == "if":
             self._if(node, context)
         elif kind in ("while", "until", "for", "case"):
@@ -115,12 +117,19 @@ class Walker:
         for part in node.parts:
             self._substitutions(part, context)
         for argv in calls if body is not None and context.calls < CALLS else []:  # the body runs here, as called
-            self.walk(body, dataclasses.replace(context, calls=c.calls + 1, arguments=shellargs.of_call(argv, body)))
+            called = dataclasses.replace(context, calls=c.calls + 1, arguments=shellargs.of_call(argv, body))
+            self.walk(body, dataclasses.replace(called, written=False))
 
-    def _called(self, node: Any) -> Any:
-        """The body of the function a simple command calls (`|| die "why"`), else the command itself."""
+    def _called(self, node: Any, depth: int = 0) -> Any:
+        """What decides how a simple command that calls a function ends (`|| die "why"`): the body, or the function
+        its body ends by calling; else the command itself."""
         words = shelltree.command_words(node)
-        return self.functions.get(words[0], node) if words else node
+        body = self.functions.get(words[0]) if words else None
+        if body is None or depth >= CALLS:
+            return node
+        decided = shelltree.deciding(body)
+        further = self._called(decided, depth + 1)
+        return body if further is decided else further
 
     def _substitutions(self, node: Any, context: Context) -> None:
         """The `$(…)` in a word or a redirection's target: each runs as the command runs (`set -e` never sees it
@@ -170,11 +179,13 @@ class Walker:
             following = parts[index + 1] if index + 1 < len(parts) else None
             # `a || b` (b no exit), `a && b` (a not last), `a &`: `set -e` does not stop when `a` fails.
             op = following.op if following is not None and following.kind == "operator" else None
-            handled = op in ("&&", "&") or (op == "||" and shelltree.rescues(self._called(parts[index + 2])))
             # `a && b || c`: when `a` fails, `b` never runs and `c` rescues the list (unless `c` exits).
             later = enumerate(parts[index + 1 :], index + 1)
             ends = [n for n, p in later if p.kind == "operator" and p.op in shelltree.STOPS]
             rescued = bool(ends) and parts[ends[0]].op == "||" and shelltree.rescues(self._called(parts[ends[0] + 1]))
+            failed = bool(ends) and parts[ends[0]].op == "||" and not rescued  # `a && b || exit $?`: a's failure
+            handled = op == "&" or (op == "&&" and not failed)
+            handled = handled or (op == "||" and shelltree.rescues(self._called(parts[index + 2])))
             skipped = ((after_or or (after_and and rescued) or tested) and not decided) or ended
             tested, ended = tested or _tests(part), ended or (not after_or and shelltree.ends(part))
             c = context

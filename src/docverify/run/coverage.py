@@ -100,7 +100,13 @@ def attached(text: str) -> dict[int, int]:
     for at, command in enumerate(commands):
         before, after = commands[at - 1] if at else None, commands[at + 1] if at + 1 < len(commands) else None
         status = command.argv[1] if len(command.argv) > 1 else ""
-        failing = command.program == "exit" and command.conditional and status.isdigit() and not shelltree.zero(status)
+        # `exit 1`, `return 1`; `exit $?` where `$?` is the failure it rescues (right after `||`).
+        kept = command.rescue and status in ("", *shelltree.KEEPS)
+        failing = (
+            command.program in ("exit", "return")
+            and command.conditional
+            and ((status.isdigit() and not shelltree.zero(status)) or kept)
+        )
         # Only a test whose answer is taken (an `if`'s, or one before `&&`/`||`): alone, under `set -e`, it asserts.
         test = command.program in ("[", "test", "[[") and not command.writes and command.guarded
         if test and after and after.line > command.line:
