@@ -3622,3 +3622,78 @@ CATALOGUE += [
         "Shell",
     ),
 ]
+CATALOGUE += [
+    # The database's health test with the user and database written out: it ignores POSTGRES_USER and POSTGRES_DB.
+    mutant(
+        "db-health-by-the-defaults-by-hand",
+        C,
+        (f'"CMD-SHELL", "{PG_ISREADY}"', '"CMD-SHELL", "pg_isready -U backend -d backend"'),
+        "Credentials",
+    ),
+    # A tool's `sh -c` script dumping the database as the default user.
+    mutant(
+        "database-user-in-a-shell-script",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  dump:\n    image: postgres:17\n    profiles: ["tools"]\n'
+            '    command: ["sh", "-c", "pg_dump -h db -U backend -d backend > /tmp/dump.sql"]\n\nvolumes:\n',
+        ),
+        "Credentials",
+    ),
+    # psql's `-U` glued to its value.
+    mutant(
+        "database-user-glued-to-its-option",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  dbcheck:\n    image: postgres:17\n    profiles: ["tools"]\n    entrypoint: ["psql", "-Ubackend"]\n\nvolumes:\n',
+        ),
+        "Credentials",
+    ),
+    # A function redefined only inside a body nothing calls: the `die` that runs only warns.
+    mutant(
+        "migrate-or-a-die-redefined-where-it-never-runs",
+        E,
+        [
+            ("set -eu\n", 'set -eu\ndie() { echo "$1" >&2; }\nstrict() { die() { echo "$1" >&2; exit 1; }; }\n'),
+            (MIGRATE, 'python manage.py migrate --noinput || die "migrations failed"\n'),
+        ],
+        "Shell",
+    ),
+]
+EQUIVALENT += [
+    # `dbmate -d` names a folder, not the database: no credential.
+    mutant(
+        "a-tool-whose-name-holds-db",
+        C,
+        (
+            "\nvolumes:\n",
+            '\n  migrator:\n    image: postgres:17\n    profiles: ["tools"]\n'
+            '    entrypoint: ["dbmate", "-d", "backend", "up"]\n\nvolumes:\n',
+        ),
+    ),
+    # `die` ends by calling another function that exits 1, or by `return 1` under `set -e`: the start-up stops.
+    mutant(
+        "migrate-or-die-through-fatal",
+        E,
+        [
+            ("set -eu\n", 'set -eu\nfatal() { echo "entrypoint: $1" >&2; exit 1; }\ndie() { fatal "$1"; }\n'),
+            (MIGRATE, 'python manage.py migrate --noinput || die "migrations failed"\n'),
+        ],
+    ),
+    mutant(
+        "migrate-or-die-by-return",
+        E,
+        [
+            ("set -eu\n", 'set -eu\ndie() { echo "entrypoint: $1" >&2; return 1; }\n'),
+            (MIGRATE, 'python manage.py migrate --noinput || die "migrations failed"\n'),
+        ],
+    ),
+    # `|| exit $?` on a line of its own after the `||`.
+    mutant(
+        "migrate-or-exit-its-status-on-the-next-line",
+        E,
+        (MIGRATE, "python manage.py migrate --noinput ||\n    exit $?\n"),
+    ),
+]

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..model import shell
 from ..model.compose import ComposeModel
+from ..model.healthtest import compose_test
+from ..model.shellcommand import SHELLS
 from ..model.sources import Sources
 from .label import Cites, Claim, Label, fail
 
@@ -43,9 +46,10 @@ def _default_in(given: str, unset: str, marker: str) -> str | None:
 
 @CREDENTIALS.static(
     "compose config with each variable set passes it through; unset, a non-empty default; no "
-    "service sets the variable, or holds a default where a credential goes (the whole value under a key naming what "
-    "the variable holds, a secret's under any; a URL's user, password, database or query keyword, percent-escapes "
-    "decoded; a connection string's keyword), written out by hand"
+    "service of any profile sets the variable, or holds a default where a credential goes in its environment, "
+    "command, entrypoint or health test (the whole value under a key naming what the variable holds, the database's, "
+    "a secret's under any; a PostgreSQL program's user or database option; a URL's user, password, database or query "
+    "keyword, percent-escapes decoded; a connection string's keyword), written out by hand"
 )
 def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites:
     # Every profile's services: one is a `--profile` away from being up.
@@ -86,20 +90,13 @@ def credentials_static(claim: Claim[CredentialsArgs], sources: Sources) -> Cites
     for service in given.services.values():
         # Its environment, and the words of its command and entrypoint (`redis-server --requirepass devpass`).
         said = [(k, str(v or "")) for k, v in service.environment.items()]
-        for key in ("command", "entrypoint"):
+        for key in ("command", "entrypoint", "healthcheck"):
             value = service.spec.get(key)
+            if key == "healthcheck":  # as Docker runs it: `CMD-SHELL` through `sh -c`
+                test = list(compose_test(service.healthcheck.get("test")))
+                value = ["sh", "-c", *test[1:2]] if test[:1] == ["CMD-SHELL"] else test[1:]
             argv = shlex.split(value) if isinstance(value, str) else [str(w) for w in value or []]
-            # An option's name, after its program's, is the key its value goes under: `postgres --username=backend`
-            # (a database's user), `gunicorn --user backend` (a Unix user).
-            # Words that start with an option go to the image's own entrypoint: the image names the program.
-            program = PurePosixPath(argv[0] if argv and argv[0][:1] != "-" else str(service.image or key)).name
-            short = SHORT if any(word in program.upper() for word in DATABASE_WORDS) else {}  # psql's `-U backend`
-            for before, word in zip(["", *argv], argv, strict=False):
-                option, equals, value_given = word.partition("=")
-                if word.startswith("--") and equals:
-                    said.append((f"{program} {option}", value_given))
-                else:
-                    said.append((f"{program} {short.get(before, before)}" if before.startswith("-") else key, word))
+            said += _option_words(argv, str(service.image or key), key)
         for key, text in said:
             leaked = [n for n, d in defaults.items() if d and _holds(key, text, n, d) and marker[n] not in text]
             if leaked:
@@ -124,6 +121,36 @@ SECRET = ("PASSWORD", "PASS", "PWD", "SECRET", "TOKEN", "KEY")
 DATABASE_WORDS = ("DB", "DATABASE", "PG", "POSTGRES", "SQL", "DSN")
 # The short options of PostgreSQL's programs (psql, pg_dump, pg_isready) for the user and the database.
 SHORT = {"-U": "--username", "-d": "--dbname"}
+POSTGRES = re.compile(r"(psql|pg_\w+|postgres(ql)?)([:@].*)?$")  # a program, or an image by its name and tag
+
+
+def _option_words(argv: list[str], image: str, key: str) -> list[tuple[str, str]]:
+    """Each word of a command line under its key. An option's name, after its program's, is the key of its value:
+    `postgres --username=backend` (a database's user), `gunicorn --user backend` (a Unix user). Words that start
+    with an option go to the image's own entrypoint, which the image names. A shell's `-c` script is read as its
+    commands (`sh -c "pg_dump -U backend"`), and PostgreSQL's programs' `-U` and `-d` as `--username`, `--dbname`."""
+    program = PurePosixPath(argv[0] if argv and argv[0][:1] != "-" else image).name
+    if program in SHELLS and "-c" in argv[:-1]:
+        script = argv[argv.index("-c") + 1]
+        try:
+            return [pair for c in shell.commands(script) for pair in _option_words(list(c.argv), image, key)]
+        except shell.ShellError:
+            return [(key, script)]
+    # PostgreSQL's programs name the database: `psql -U backend` (also `-Ubackend`); others' options stand alone
+    # (`dbmate -d` is a folder, `gunicorn --user` a Unix user).
+    postgres = bool(POSTGRES.match(program))
+    short, named = (SHORT, f"{program} ") if postgres else ({}, "")
+    said = []
+    for before, word in zip(["", *argv], argv, strict=False):
+        option, equals, value = word.partition("=")
+        glued = next((o for o in short if word.startswith(o) and len(word) > len(o)), None)
+        if word.startswith("--") and equals:
+            said.append((named + option, value))
+        elif glued:
+            said.append((named + short[glued], word[len(glued) :]))
+        else:
+            said.append((named + short.get(before, before) if before.startswith("-") else key, word))
+    return said
 
 
 def _holds(key: str, value: str, name: str, default: str) -> bool:
