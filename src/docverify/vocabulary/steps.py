@@ -101,7 +101,7 @@ def step(
     by default there may be none."""
     script = script_of(claim, sources)
     home = sources.stage(claim).workdir()
-    spelling = _from(home[0], spelling) if home else spelling
+    spelling = _from(home[0], spelling) if home and home[0] != "/" else spelling  # `/usr/bin/x` stays a path
     words = spelling(tuple(shell.commands(wanted)[0].argv))
     redefined = {spelling((name,))[0] for name in shell.shadowed(sources.script(script))} & {words[0]}
     if redefined:
