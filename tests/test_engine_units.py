@@ -1568,3 +1568,16 @@ def test_a_process_the_host_could_not_start_is_started_again_once(monkeypatch: p
     with pytest.raises(FileNotFoundError):  # a missing program is no passing refusal: not tried again
         docker.spawning(lambda: start(1, errno.ENOENT))
     assert len(tries) == 1
+
+
+def test_the_logger_registry_is_iterated_as_a_copy_while_a_thread_may_add_to_it() -> None:
+    """pytest iterates the registry unlocked on entering each phase; the plugin's background threads may register a
+    logger meanwhile. Under the plugin, adding during that iteration changes nothing being iterated."""
+    import logging
+
+    registry = logging.Logger.manager.loggerDict
+    assert type(registry) is not dict, "the plugin did not install its registry"
+    for number, _ in enumerate(registry.values()):
+        if number == 0:
+            logging.getLogger("docverify-test-added-while-iterating")
+    assert "docverify-test-added-while-iterating" in registry

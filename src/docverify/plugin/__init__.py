@@ -9,6 +9,7 @@ Dockerfile instruction or entrypoint step is documented by no claim.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -49,7 +50,19 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     workers.distribution(config)
 
 
+class _Listed(dict[str, Any]):
+    """The logging module's logger registry, whose values are a copy: pytest iterates them without logging's lock on
+    entering each phase, while this plugin's background threads may import a module that registers a logger
+    ("dictionary changed size during iteration" in a nested run)."""
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return list(super().values())  # one C call under the GIL: no thread adds a logger halfway
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    manager = logging.Logger.manager
+    if type(manager.loggerDict) is dict:  # before any background thread starts (State)
+        manager.loggerDict = _Listed(manager.loggerDict)
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
     config.addinivalue_line("markers", workers.MARKER_TEXT)
