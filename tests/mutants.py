@@ -3414,16 +3414,14 @@ CATALOGUE += [
         "cmd-through-sh-without-exec", D, (GUNICORN_CMD, f'CMD ["sh", "-c", "{SH_GUNICORN}; true"]'), "Runtime/Command"
     ),
 ]
+# A second database behind the `debug` profile, publishing the given port mapping.
+DEBUG_DB = '\n  debug-db:\n    image: postgres:17\n    profiles: ["debug"]\n    ports:\n      - "{}"\n\nvolumes:\n'
 CATALOGUE += [
     # A service in a profile is a `--profile debug` away from being up, publishing the database everywhere.
     mutant(
         "profile-service-published-everywhere",
         C,
-        (
-            "\nvolumes:\n",
-            '\n  debug-db:\n    image: postgres:17\n    profiles: ["debug"]\n'
-            '    ports:\n      - "5433:5432"\n\nvolumes:\n',
-        ),
+        ("\nvolumes:\n", DEBUG_DB.format("5433:5432")),
         "Published Port",
     ),
 ]
@@ -3432,11 +3430,7 @@ EQUIVALENT += [
     mutant(
         "profile-service-published-on-loopback",
         C,
-        (
-            "\nvolumes:\n",
-            '\n  debug-db:\n    image: postgres:17\n    profiles: ["debug"]\n'
-            '    ports:\n      - "127.0.0.1:5433:5432"\n\nvolumes:\n',
-        ),
+        ("\nvolumes:\n", DEBUG_DB.format("127.0.0.1:5433:5432")),
     ),
 ]
 EQUIVALENT += [

@@ -195,10 +195,12 @@ def fails(branch: Any, kept_fails: bool) -> bool:
     `else` of a condition that failed); after an `echo` it is the echo's 0."""
     found = deciding(branch)
     words = command_words(found)
-    if words[:1] == ["false"] or words[:1] not in (["exit"], ["return"]):
+    if words[:1] not in (["exit"], ["return"]):
         return words[:1] == ["false"]
     status = words[1] if len(words) > 1 else "$?"
-    return kept_fails and first(branch) is found if status in KEEPS else not zero(status)
+    if status in KEEPS:
+        return kept_fails and first(branch) is found
+    return not zero(status)
 
 
 def rescues(node: Any) -> bool:
